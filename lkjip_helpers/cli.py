@@ -1,0 +1,99 @@
+"""The ``lkjip`` command: a thin shell over the package's functions.
+
+Exit statuses: 0 done; 2 bad input (one line on stderr naming file, sheet and cell);
+3 ``reconcile --fail-on`` met a finding of that severity; 4 the report could not be made;
+1 an internal error (a bug: set LKJIP_DEBUG=1 for the traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .config import project_root
+from .errors import LkjipError
+
+
+def _input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                   help="a workbook (.xlsx) or a folder of them")
+    p.add_argument("--year", type=int, help="the year, when the sheets do not say it")
+    p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4],
+                   help="the quarter (triwulan), when the sheets do not say it")
+    p.add_argument("--mapping", type=Path,
+                   help="YAML mapping for a long table (one row per line per quarter)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="lkjip", description="LKjIP workbook: ingest, reconcile, report.")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read quarterly workbooks into tidy tables (Parquet)")
+    _input_options(p)
+    p.add_argument("--out", type=Path, help="output folder (default data/processed/<year>/)")
+    p.add_argument("--json", action="store_true", help="print the per-quarter summary as JSON")
+
+    p = sub.add_parser("reconcile", help="check stated totals, percentages and quarters")
+    _input_options(p)
+    p.add_argument("--json", action="store_true", help="print findings and summary as JSON")
+    p.add_argument("--xlsx", type=Path, help="write the findings workbook for the analyst")
+    p.add_argument("--fail-on", choices=["error", "warning"],
+                   help="exit 3 when a finding of this severity (or worse) occurs")
+    return ap
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest, write_tables
+
+    data = ingest(args.paths, args.year, args.quarter, args.mapping)
+    written = write_tables(data, args.out, project_root())
+    summary = data.summary()
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return 0
+    from .numbers import format_rupiah
+
+    print(f"{len(data.files)} workbook(s) read" +
+          (f"; skipped {', '.join(data.skipped)} (annual workbook)" if data.skipped else ""))
+    for p in summary["periods"]:
+        print(f"{p['year']} TW {['I', 'II', 'III', 'IV'][p['quarter'] - 1]:<3}  "
+              f"{p['programs']} program, {p['kegiatan']} kegiatan  "
+              f"pagu {format_rupiah(p['pagu']):>20}  realisasi {format_rupiah(p['realisasi']):>20}")
+    for w in summary["warnings"]:
+        print(f"peringatan: {w}")
+    folders = sorted({str(w.parent) for w in written})
+    print(f"tables written to {', '.join(folders)}")
+    return 0
+
+
+def cmd_reconcile(args) -> int:
+    from .reconcile import run_reconcile
+
+    return run_reconcile(args)
+
+
+COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except LkjipError as exc:
+        print(f"lkjip: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("lkjip: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: one line unless debugging
+        if os.environ.get("LKJIP_DEBUG"):
+            raise
+        print(f"lkjip: internal error: {type(exc).__name__}: {exc} "
+              f"(set LKJIP_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reading agency workbooks: opening files, finding tables, periods, columns and the hierarchy."""

@@ -1,0 +1,162 @@
+"""Finding the Pengukuran Kinerja table in a sheet: its header rows and what each column holds.
+
+The table may start anywhere (title rows above, empty columns to the left); its header is one or two
+rows, the second under a merged *Anggaran* cell, optionally followed by a ``1 2 3 … 12`` numbering row.
+Money is never read from a column whose meaning was guessed: without a *Pagu* header the sheet is refused.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import LayoutError
+from .workbook import SheetGrid, cell_name, text_of
+
+ROLE_PATTERNS = {
+    "name": re.compile(r"^(program\s*/\s*kegiatan|program\s*,?\s*kegiatan|program|kegiatan|"
+                       r"sub\s*kegiatan|uraian|nama\s+(program|kegiatan))\b", re.I),
+    "pagu": re.compile(r"^pagu\b", re.I),
+    "realisasi": re.compile(r"^realisasi\b", re.I),
+    "capaian": re.compile(r"^(capaian|persentase|prosentase|%)", re.I),
+    "no": re.compile(r"^no\.?$", re.I),
+    "tujuan": re.compile(r"^tujuan\b", re.I),
+    "sasaran": re.compile(r"^sasaran\b", re.I),
+    "indikator": re.compile(r"^indikator\b", re.I),
+    "formulasi": re.compile(r"^formulasi\b", re.I),
+    "target": re.compile(r"^target\b", re.I),
+}
+ANGGARAN = re.compile(r"^anggaran\b", re.I)
+BUDGET_ROLES = ("pagu", "realisasi", "capaian")
+INDICATOR_ROLES = ("no", "tujuan", "sasaran", "indikator", "formulasi", "target",
+                   "ind_realisasi", "ind_capaian")
+MAX_HEADER_SEARCH = 200
+
+
+def norm(text) -> str:
+    return re.sub(r"\s+", " ", text_of(text)).strip()
+
+
+@dataclass
+class Layout:
+    """Where the table is: header rows, first body row, and column spans per role.
+
+    ``columns[role]`` is a list of 0-based columns; money roles may span two cells
+    (``Rp`` | ``1.234``), whose texts are joined."""
+
+    header_rows: list[int]
+    body_start: int
+    columns: dict[str, list[int]] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)  # column -> header text (for repeats)
+
+    def col(self, role: str) -> int | None:
+        cols = self.columns.get(role)
+        return cols[0] if cols else None
+
+
+def _is_numbering_row(row: list) -> bool:
+    nums = [v for v in row if v is not None]
+    if len(nums) < 3:
+        return False
+    try:
+        ints = [int(float(text_of(v))) for v in nums]
+    except ValueError:
+        return False
+    return ints == list(range(ints[0], ints[0] + len(ints))) and ints[0] in (0, 1)
+
+
+def _spans(row: list, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """Labelled spans of a header row between columns lo..hi-1: each label runs right until the
+    next label (merged header cells hold their text in the first cell only)."""
+    starts = [(c, norm(row[c])) for c in range(lo, hi) if c < len(row) and row[c] is not None]
+    out = []
+    for k, (c, text) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else hi
+        out.append((c, end, text))
+    return out
+
+
+def _role(text: str) -> str | None:
+    for role, pat in ROLE_PATTERNS.items():
+        if pat.search(text):
+            return role
+    return None
+
+
+def find_layout(grid: SheetGrid) -> Layout | None:
+    """The table's layout, or None when the sheet holds no Pengukuran Kinerja table.
+
+    Raises :class:`LayoutError` when a header is found but a needed column is missing.
+    """
+    width = grid.width
+    for r in range(min(len(grid.rows), MAX_HEADER_SEARCH)):
+        row = grid.rows[r]
+        name_cols = [c for c, v in enumerate(row) if isinstance(v, str)
+                     and ROLE_PATTERNS["name"].search(norm(v)) and len(norm(v)) < 60]
+        if not name_cols:
+            continue
+        has_pagu_here = any(isinstance(v, str) and ROLE_PATTERNS["pagu"].search(norm(v)) for v in row)
+        anggaran = [c for c, v in enumerate(row) if isinstance(v, str) and ANGGARAN.search(norm(v))]
+        nxt = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
+        nxt_has_pagu = any(isinstance(v, str) and ROLE_PATTERNS["pagu"].search(norm(v)) for v in nxt)
+        if not (has_pagu_here or anggaran or nxt_has_pagu):
+            continue
+        return _build_layout(grid, r, name_cols[0], has_pagu_here, anggaran, width)
+    return None
+
+
+def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran: list[int],
+                  width: int) -> Layout:
+    row = grid.rows[r]
+    columns: dict[str, list[int]] = {}
+    labels: dict[int, str] = {}
+    header_rows = [r]
+    top = _spans(row, 0, width)
+    for start, end, text in top:
+        labels[start] = text
+        if ANGGARAN.search(text) and not single:
+            continue
+        role = _role(text)
+        if role in ("realisasi", "capaian") and start < name_col:
+            role = f"ind_{role}"  # the indicator's own Realisasi / Capaian, left of the budget
+        if role is None or role in columns:
+            continue
+        columns[role] = list(range(start, end)) if role in ("pagu", "realisasi") else [start]
+    if not single:
+        sub = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
+        header_rows.append(r + 1)
+        if anggaran:
+            g0 = anggaran[0]
+            g_end = next((s for s, _, _ in top if s > g0), width)
+            group_label = cell_name(r, g0)
+        else:
+            g0, g_end, group_label = 0, width, None
+        for start, end, text in _spans(sub, g0, g_end):
+            labels[start] = text
+            role = _role(text)
+            if role in BUDGET_ROLES and role not in columns:
+                columns[role] = list(range(start, end)) if role != "capaian" else [start]
+        if "pagu" not in columns:
+            where = f"under 'Anggaran' ({group_label})" if group_label else f"in row {r + 2}"
+            raise LayoutError(f"no 'Pagu' column {where}: money is not read from a column whose "
+                              f"meaning is not stated", grid.file, grid.name, cell_name(r + 1, g0))
+    body = header_rows[-1] + 1
+    if body < len(grid.rows) and _is_numbering_row(grid.rows[body]):
+        header_rows.append(body)
+        body += 1
+    for role in ("pagu", "realisasi"):
+        if role not in columns:
+            raise LayoutError(f"no '{role.capitalize()}' column in the header",
+                              grid.file, grid.name, cell_name(r, name_col))
+    columns["name"] = [name_col]
+    return Layout(header_rows=header_rows, body_start=body, columns=columns, labels=labels)
+
+
+def is_header_repeat(row: list, layout: Layout) -> bool:
+    """A header or numbering row repeated further down (page breaks)."""
+    if _is_numbering_row(row):
+        return True
+    hits = 0
+    for c, label in layout.labels.items():
+        if c < len(row) and row[c] is not None and norm(row[c]).lower() == label.lower():
+            hits += 1
+    return hits >= 2 or (hits == 1 and sum(v is not None for v in row) == 1)

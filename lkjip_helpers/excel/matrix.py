@@ -1,0 +1,345 @@
+"""Reading the matrix layout: one row per program or kegiatan, interleaved, as agencies print it.
+
+Every non-empty row of a sheet is given a role: ``title``, ``header``, ``line`` (program or kegiatan),
+``indicator``, ``total``, ``footer``, ``signature`` or ``reported`` (kept in the warnings with its cell).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..errors import CellError, LayoutError
+from ..numbers import NumberError, parse_amount, parse_percent
+from .hierarchy import infer_hierarchy
+from .layout import Layout, find_layout, is_header_repeat, norm
+from .period import detect_period
+from .workbook import SheetGrid, cell_name, column_letter, text_of
+
+_TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s+(total|keseluruhan|anggaran|seluruhnya))?\s*:?$",
+                    re.I)
+_FOOTER = re.compile(r"^(?P<label>[^:]*?[A-Za-z][^:]*?)\s*:\s*(?P<amount>(?:Rp\.?\s*)?\(?-?\s*"
+                     r"[\d.,\s]*\d[\d.,]*\)?\s*(?:,-|\.-|-)?)\s*$", re.I)
+_RP_ONLY = re.compile(r"^(rp\.?|idr)$", re.I)
+
+
+@dataclass
+class Warning_:
+    file: str
+    sheet: str
+    cell: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "code": self.code,
+                "message": self.message}
+
+    def __str__(self) -> str:
+        return f"{self.file}, sheet {self.sheet!r}, cell {self.cell}: {self.message}"
+
+
+@dataclass
+class SheetResult:
+    """What one sheet holds, as plain records (the ingest module builds the frames)."""
+
+    file: str
+    sheet: str
+    year: int | None
+    quarter: int | None
+    lines: list[dict] = field(default_factory=list)
+    stated: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    roles: list[dict] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+class _Reader:
+    def __init__(self, grid: SheetGrid, layout: Layout):
+        self.grid, self.layout = grid, layout
+        self.file = grid.file.name
+        self.warnings: list[Warning_] = []
+
+    def err(self, message: str, r: int, c: int) -> CellError:
+        return CellError(message, self.grid.file, self.grid.name, cell_name(r, c))
+
+    def warn(self, code: str, message: str, r: int, c: int):
+        self.warnings.append(Warning_(self.file, self.grid.name, cell_name(r, c), code, message))
+
+    # ------------------------------------------------------------ cell access
+    def span(self, r: int, role: str) -> tuple[object, int]:
+        """The value of a (possibly two-cell) money span and the column it came from."""
+        cols = self.layout.columns.get(role) or []
+        vals = [(c, self.grid.get(r, c)) for c in cols]
+        vals = [(c, v) for c, v in vals if v is not None]
+        if not vals:
+            return None, cols[0] if cols else 0
+        rest = [(c, v) for c, v in vals if not (isinstance(v, str) and _RP_ONLY.match(v))]
+        if len(rest) == 1:
+            return rest[0][1], rest[0][0]
+        if not rest:
+            return vals[0][1], vals[0][0]  # "Rp" alone: parse_amount reads it as zero
+        return " ".join(text_of(v) for _, v in vals), rest[0][0]
+
+    def amount(self, value, r: int, c: int, part: int | None) -> Decimal:
+        try:
+            parsed = parse_amount(value)
+        except NumberError:
+            raise self.err(f"{text_of(value)!r} is not a rupiah amount", r, c) from None
+        if parsed.note:
+            where = f" (baris ke-{part + 1} sel)" if part is not None else ""
+            self.warn("AMBIGUOUS_NUMBER", parsed.note + where, r, c)
+        return parsed.value
+
+    def percent(self, value, r: int, c: int):
+        try:
+            return parse_percent(value)
+        except NumberError:
+            raise self.err(f"{text_of(value)!r} is not a percentage", r, c) from None
+
+    # ------------------------------------------------------------ budget rows
+    def budget_items(self, r: int) -> list[dict]:
+        """One or more items (several when a cell stacks kegiatan separated by line breaks)."""
+        lay = self.layout
+        name_col = lay.col("name")
+        name = self.grid.get(r, name_col)
+        pagu, pc = self.span(r, "pagu")
+        real, rc = self.span(r, "realisasi")
+        cap_col = lay.col("capaian")
+        cap = self.grid.get(r, cap_col) if cap_col is not None else None
+        split = lambda v: [t.strip() for t in v.split("\n") if t.strip()] \
+            if isinstance(v, str) and "\n" in v else None  # noqa: E731
+        parts = {k: split(v) for k, v in (("pagu", pagu), ("realisasi", real), ("capaian", cap))}
+        n_amount = max((len(p) for p in parts.values() if p), default=1)
+        names = [t.strip() for t in text_of(name).split("\n") if t.strip()]
+        if n_amount == 1:
+            names = [" ".join(names)]  # a name broken over lines is one name
+        elif len(names) != n_amount:
+            raise self.err(f"{len(names)} names but {n_amount} amounts stacked in one row; "
+                           f"split the row so that each kegiatan has its own", r, name_col)
+
+        def values(key, v):
+            p = parts[key]
+            if p is None:
+                if n_amount > 1 and v is not None:
+                    raise self.err(f"one value {text_of(v)!r} beside {n_amount} stacked kegiatan",
+                                   r, {"pagu": pc, "realisasi": rc}.get(key, cap_col or 0))
+                return [v] * n_amount if n_amount == 1 else [None] * n_amount
+            if len(p) != n_amount:
+                col = {"pagu": pc, "realisasi": rc}.get(key, cap_col or 0)
+                raise self.err(f"{len(p)} values stacked where {n_amount} kegiatan are", r, col)
+            return p
+
+        pv, rv, cv = values("pagu", pagu), values("realisasi", real), values("capaian", cap)
+        items = []
+        for k in range(n_amount):
+            part = k if n_amount > 1 else None
+            cp = self.percent(cv[k], r, cap_col) if cap_col is not None else None
+            if pv[k] is None:
+                self.warn("MISSING_VALUE", "pagu kosong, dibaca 0", r, pc)
+            items.append({
+                "name": names[k],
+                "pagu": self.amount(pv[k], r, pc, part),
+                "realisasi": self.amount(rv[k], r, rc, part),
+                "capaian": cp[0] if cp else None,
+                "capaian_decimals": cp[1] if cp else None,
+                "row": r, "part": part,
+                "source_cell": cell_name(r, name_col),
+                "pagu_cell": cell_name(r, pc),
+                "realisasi_cell": cell_name(r, rc),
+                "capaian_cell": cell_name(r, cap_col) if cap_col is not None else None,
+            })
+        return items
+
+    def indicator(self, r: int, carry: dict) -> dict | None:
+        lay = self.layout
+        vals = {role: self.grid.get(r, lay.col(role)) for role in
+                ("no", "tujuan", "sasaran", "indikator", "formulasi", "target",
+                 "ind_realisasi", "ind_capaian") if lay.col(role) is not None}
+        if not any(v is not None for v in vals.values()):
+            return None
+        for key in ("tujuan", "sasaran"):  # merged down: the value stands in the first row only
+            if vals.get(key) is not None:
+                carry[key] = vals[key]
+            else:
+                vals[key] = carry.get(key)
+        if vals.get("indikator") is None:
+            return {"_continuation": True}
+        return {
+            "no": text_of(vals.get("no")) or None,
+            "tujuan": text_of(vals.get("tujuan")) or None,
+            "sasaran": text_of(vals.get("sasaran")) or None,
+            "indikator": text_of(vals.get("indikator")),
+            "formulasi": text_of(vals.get("formulasi")) or None,
+            "target": text_of(vals.get("target")) or None,
+            "realisasi": text_of(vals.get("ind_realisasi")) or None,
+            "capaian": text_of(vals.get("ind_capaian")) or None,
+            "source_cell": cell_name(r, lay.col("indikator")),
+        }
+
+    def footer(self, r: int, row: list) -> dict | None:
+        """``Label : Rp. 1.234`` in one cell, or a label cell and an amount cell."""
+        cells = [(c, v) for c, v in enumerate(row) if v is not None]
+        text = " ".join(text_of(v) for _, v in cells)
+        m = _FOOTER.match(text)
+        if m and len(cells) == 1:
+            c = cells[0][0]
+            return {"label": m.group("label").strip(),
+                    "amount": self.amount(m.group("amount"), r, c, None),
+                    "amount_cell": cell_name(r, c), "source_cell": cell_name(r, c)}
+        labels = [(c, v) for c, v in cells if isinstance(v, str) and re.search(r"[A-Za-z]{3}", v)
+                  and not _RP_ONLY.match(v)]
+        nums = [(c, v) for c, v in cells if (c, v) not in labels and not
+                (isinstance(v, str) and (_RP_ONLY.match(v) or v.strip() in (":", "=")))]
+        if len(labels) == 1 and len(nums) == 1:
+            c, v = nums[0]
+            label = labels[0][1].rstrip(": ").strip()
+            return {"label": label, "amount": self.amount(v, r, c, None),
+                    "amount_cell": cell_name(r, c), "source_cell": cell_name(r, labels[0][0])}
+        return None
+
+
+def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = None,
+               layout: Layout | None = None) -> SheetResult | None:
+    """Read one sheet of the matrix layout; None when it holds no such table."""
+    layout = layout or find_layout(grid)
+    if layout is None:
+        return None
+    rd = _Reader(grid, layout)
+    title_texts = [" ".join(text_of(v) for v in row if v is not None)
+                   for row in grid.rows[:layout.header_rows[0]]]
+    y, q, _ = detect_period(title_texts, grid.name, grid.file.name)
+    year, quarter = year or y, quarter or q
+    if year is None or quarter is None:
+        missing = " and ".join(x for x, v in (("year", year), ("quarter", quarter)) if v is None)
+        raise LayoutError(f"the {missing} cannot be told from the title rows, the sheet name or "
+                          f"the file name; give --year/--quarter", grid.file, grid.name,
+                          cell_name(layout.header_rows[0], layout.col("name")))
+    res = SheetResult(grid.file.name, grid.name, year, quarter)
+
+    def role(r: int, kind: str, note: str = ""):
+        res.roles.append({"row": r + 1, "role": kind, "note": note})
+
+    for r in range(layout.header_rows[0]):
+        if any(v is not None for v in grid.rows[r]):
+            role(r, "title")
+    for r in layout.header_rows:
+        role(r, "header")
+
+    items: list[dict] = []
+    carry: dict = {}
+    name_col = layout.col("name")
+    money_cols = set(layout.columns["pagu"] + layout.columns["realisasi"])
+    after_total = False
+    last_body = None
+    for r in range(layout.body_start, len(grid.rows)):
+        row = grid.rows[r]
+        if not any(v is not None for v in row):
+            continue
+        if is_header_repeat(row, layout):
+            role(r, "header")
+            continue
+        left = [(c, norm(v)) for c, v in enumerate(row[:name_col + 1]) if v is not None]
+        has_money = any(grid.get(r, c) is not None for c in money_cols)
+        name = grid.get(r, name_col)
+        if not after_total and left and _TOTAL.match(left[-1][1]) and has_money:
+            pagu, pc = rd.span(r, "pagu")
+            real, rc = rd.span(r, "realisasi")
+            res.stated.append({"kind": "total", "label": left[-1][1], "program_no": None,
+                               "pagu": rd.amount(pagu, r, pc, None),
+                               "realisasi": rd.amount(real, r, rc, None), "amount": None,
+                               "capaian": None, "capaian_decimals": None,
+                               "source_cell": cell_name(r, left[-1][0]),
+                               "pagu_cell": cell_name(r, pc), "realisasi_cell": cell_name(r, rc),
+                               "capaian_cell": None, "amount_cell": None})
+            role(r, "total")
+            after_total = True
+            continue
+        if not after_total and name is not None and has_money:
+            ind = rd.indicator(r, carry)
+            if ind and not ind.get("_continuation"):
+                res.indicators.append(ind)
+            items.extend(rd.budget_items(r))
+            role(r, "line")
+            last_body = r
+            continue
+        if not after_total and has_money and name is None:
+            c = next(c for c in sorted(money_cols) if grid.get(r, c) is not None)
+            raise rd.err("an amount without a program/kegiatan name", r, c)
+        ft = rd.footer(r, row) if (after_total or last_body is not None) else None
+        if ft:
+            res.stated.append({"kind": "footer", "program_no": None, "pagu": None,
+                               "realisasi": None, "capaian": None, "capaian_decimals": None,
+                               "pagu_cell": None, "realisasi_cell": None, "capaian_cell": None,
+                               **ft})
+            role(r, "footer")
+            after_total = True
+            continue
+        if not after_total:
+            ind = rd.indicator(r, carry)
+            if ind:
+                if not ind.get("_continuation"):
+                    res.indicators.append(ind)
+                role(r, "indicator")
+                continue
+            if name is not None and last_body is not None and _is_signature_like(row):
+                after_total = True  # a table without a Total row, then the signature
+            else:
+                c = next(c for c, v in enumerate(row) if v is not None)
+                rd.warn("UNREAD_ROW", f"row {r + 1} is neither a budget line nor a total: "
+                        f"{text_of(row[c])[:60]!r}", r, c)
+                role(r, "reported")
+                continue
+        role(r, "signature")
+
+    if not items:
+        raise LayoutError("the table has a header but no budget lines", grid.file, grid.name,
+                          cell_name(layout.body_start, name_col))
+    _assign_hierarchy(res, rd, items)
+    res.warnings.extend(rd.warnings)
+    return res
+
+
+def _is_signature_like(row) -> bool:
+    text = " ".join(text_of(v) for v in row if v is not None)
+    return bool(re.search(r"kepala|nip\b|nip\.|sekretaris|,\s*\d{1,2}\s+\w+\s+20\d\d", text, re.I))
+
+
+def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
+    split = infer_hierarchy([i["pagu"] for i in items], [i["realisasi"] for i in items])
+    first = items[0]
+    if len(items) > 1 and split.matched_pagu == 0:
+        rd.warn("NO_PROGRAMS", "no row's pagu is the sum of the rows below it: every row is read "
+                "as a kegiatan of one program", first["row"], rd.layout.col("name"))
+        programs, parent = [], [None] * len(items)
+    else:
+        programs, parent = split.programs, split.parent
+        if split.alternatives > 1:
+            rd.warn("AMBIGUOUS_HIERARCHY", f"the rows split into programs in {split.alternatives} "
+                    "ways that add up equally; realisasi decided", first["row"],
+                    rd.layout.col("name"))
+    number = {p: k + 1 for k, p in enumerate(programs)}
+    for i, item in enumerate(items):
+        base = {k: item[k] for k in ("pagu", "realisasi", "capaian", "capaian_decimals",
+                                     "source_cell", "pagu_cell", "realisasi_cell", "capaian_cell")}
+        if i in number:
+            res.stated.append({"kind": "program", "label": item["name"], "program_no": number[i],
+                               "amount": None, "amount_cell": None, **base,
+                               "part": item["part"]})
+            continue
+        p = parent[i]
+        res.lines.append({"program_no": number.get(p, 1), "program": items[p]["name"]
+                          if p is not None else "", "kegiatan": item["name"],
+                          "line": len(res.lines) + 1, "part": item["part"], **base})
+
+
+def source_label(cell: str | None, part) -> str:
+    """``J10`` or ``J10 (baris ke-3)`` for a value stacked in a cell."""
+    if cell is None:
+        return ""
+    if part is None or part != part:  # None or NaN
+        return cell
+    return f"{cell} (baris ke-{int(part) + 1})"
+
+
+__all__ = ["read_sheet", "SheetResult", "Warning_", "source_label", "column_letter"]

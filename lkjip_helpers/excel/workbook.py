@@ -1,0 +1,126 @@
+"""Opening workbooks. Only .xlsx/.xlsm are read; everything else is refused in one line."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import WorkbookError
+
+READABLE = {".xlsx", ".xlsm"}
+SPREADSHEET_SUFFIXES = READABLE | {".xls", ".xlsb", ".ods", ".csv"}
+_REFUSED = {
+    ".xls": "the old .xls format is not read; open it in Excel or LibreOffice and save it as .xlsx",
+    ".xlsb": "the binary .xlsb format is not read; save it as .xlsx",
+    ".ods": "OpenDocument spreadsheets are not read; save it as .xlsx",
+    ".csv": "CSV files are not read (amounts lose their cells); save the sheet as .xlsx",
+}
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """0-based row/column -> ``K14``."""
+    return f"{column_letter(col)}{row + 1}"
+
+
+def clean(value):
+    """Normalise a cell value: '' and whitespace-only text become None, text is stripped."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
+        return value or None
+    return value
+
+
+@dataclass
+class SheetGrid:
+    """A sheet's values from A1, rows padded to one width, with its merged ranges."""
+
+    file: Path
+    name: str
+    rows: list[list]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def get(self, r: int, c: int):
+        row = self.rows[r] if 0 <= r < len(self.rows) else ()
+        return row[c] if 0 <= c < len(row) else None
+
+
+def refuse_reason(path: Path) -> str | None:
+    """Why ``path`` cannot be read (None if it may be)."""
+    suffix = path.suffix.lower()
+    if suffix in _REFUSED:
+        return _REFUSED[suffix]
+    if suffix not in READABLE:
+        return f"{suffix or 'a file without extension'} is not an Excel workbook (.xlsx)"
+    return None
+
+
+def open_workbook(path: Path) -> list[SheetGrid]:
+    """Every worksheet of an .xlsx file as a :class:`SheetGrid` (chart sheets are left out).
+
+    Raises :class:`WorkbookError` for anything that is not a readable .xlsx workbook.
+    """
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    path = Path(path)
+    reason = refuse_reason(path)
+    if reason:
+        raise WorkbookError(reason, path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise WorkbookError(f"cannot be read ({exc.strerror or exc})", path) from None
+    if size == 0:
+        raise WorkbookError("the file is empty (0 bytes), not a workbook", path)
+    with open(path, "rb") as fh:
+        magic = fh.read(8)
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise WorkbookError("the workbook is password-protected (encrypted) or an old .xls saved "
+                            "under an .xlsx name; remove the password and save as .xlsx", path)
+    if not magic.startswith(b"PK"):
+        raise WorkbookError("not an .xlsx workbook (the file is not a zip package); "
+                            "it may be corrupt or of another type", path)
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        grids = []
+        for meta in wb.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue
+            sheet = wb.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+            grids.append(SheetGrid(path, meta.name, [[clean(v) for v in r] for r in rows], merged))
+        wb.close()
+    except WorkbookError:
+        raise
+    except Exception as exc:  # calamine raises several types for broken packages
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "password" in text.lower():
+            raise WorkbookError("the workbook is password-protected; remove the password", path) \
+                from None
+        raise WorkbookError(f"cannot be read as a workbook ({text})", path) from None
+    return grids
+
+
+def text_of(value) -> str:
+    """A cell value as text, for labels (numbers without a trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    return str(value)

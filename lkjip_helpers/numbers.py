@@ -1,0 +1,208 @@
+"""Reading and writing rupiah amounts and percentages, in Indonesian and US styles.
+
+Money is exact: amounts are :class:`decimal.Decimal` with at most two decimals (sen).
+
+Styles that real agency sheets contain (see ``docs/domain`` notes in the README):
+
+* ``Rp 2.501.951.000`` (Indonesian grouping), ``Rp 1,009,235,000`` (US grouping)
+* ``Rp -``, ``-`` and blank for zero
+* ``Rp. 7.338.201.108,-`` (trailing ``,-``)
+* ``21,276,070,424,00`` (commas for grouping *and* decimals)
+* ``6.671.923,749``: three digits after a comma are read as grouping, with a warning
+* ``35,38%``, ``35.71%``, ``100%`` and fractions such as ``0.3538`` in a percent-formatted cell
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+SEN = Decimal("0.01")
+ZERO = Decimal(0)
+
+_ZERO_TEXTS = {"", "-", "–", "—", "rp-", "rp.-", "rp", "rp.", "nihil", "0,-", "-,-"}
+_CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
+_TRAILER = re.compile(r"(?:[.,]-|,00-|\.-)$")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+
+
+class NumberError(ValueError):
+    """A text that is not an amount or a percentage. The message quotes the text."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed number; ``note`` says why the reading was a guess (None when it was not)."""
+
+    value: Decimal
+    note: str | None = None
+
+
+def _from_float(x: float) -> Decimal:
+    if math.isnan(x) or math.isinf(x):
+        raise NumberError(f"{x!r} is not a number")
+    # repr gives the shortest decimal that round-trips, so 0.1 stays 0.1
+    return Decimal(repr(x))
+
+
+def _digits(body: str, original: str, max_decimals: int) -> Parsed:
+    """Turn ``1.234.567,89`` / ``1,234,567.89`` / ``21,276,070,424,00`` into a Decimal."""
+    if not _NUMBER.match(body):
+        raise NumberError(f"{original!r} is not a rupiah amount")
+    seps = [(m.start(), m.group()) for m in re.finditer(r"[.,]", body)]
+    if not seps:
+        return Parsed(Decimal(body))
+    groups = re.split(r"[.,]", body)
+    last_pos, last_sep = seps[-1]
+    tail = groups[-1]
+    note = None
+    if len(tail) <= max_decimals and len(tail) != 3:
+        # the last separator is the decimal point
+        int_groups, frac = groups[:-1], tail
+        grouping = {s for _, s in seps[:-1]}
+    elif len(tail) == 3:
+        int_groups, frac = groups, ""
+        grouping = {s for _, s in seps}
+        if len(grouping) > 1:
+            # e.g. 6.671.923,749: a comma where a point belongs; read as grouping
+            note = f"{original!r}: three digits after a separator read as thousands"
+    else:
+        raise NumberError(f"{original!r} is not a rupiah amount")
+    if len(grouping) > 1 and note is None:
+        raise NumberError(f"{original!r} is not a rupiah amount")
+    if len(int_groups) > 1:
+        if not 1 <= len(int_groups[0]) <= 3 or any(len(g) != 3 for g in int_groups[1:]):
+            raise NumberError(f"{original!r} is not a rupiah amount")
+    return Parsed(Decimal("".join(int_groups) + ("." + frac if frac else "")), note)
+
+
+def parse_amount(value: object) -> Parsed:
+    """Read a rupiah amount from a cell value (number, text or empty).
+
+    Returns the exact amount, rounded to sen only when a float cell carries binary noise;
+    ``note`` is set when the reading was a guess. Raises :class:`NumberError` otherwise.
+    """
+    if value is None:
+        return Parsed(ZERO)
+    if isinstance(value, bool):
+        raise NumberError(f"{value!r} is not a rupiah amount")
+    if isinstance(value, int):
+        return Parsed(Decimal(value))
+    if isinstance(value, float):
+        d = _from_float(value)
+        q = d.quantize(SEN)
+        if abs(d - q) > Decimal("1e-6"):
+            return Parsed(q, f"{value!r} has more than two decimals; rounded to {q}")
+        return Parsed(q if q != q.to_integral() else q.quantize(Decimal(1)))
+    if isinstance(value, Decimal):
+        return Parsed(value)
+    if not isinstance(value, str):
+        raise NumberError(f"{value!r} is not a rupiah amount")
+    text = value.strip().replace("\u00a0", " ")
+    if text.lower().replace(" ", "") in _ZERO_TEXTS:
+        return Parsed(ZERO)
+    negative = False
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    text = _CURRENCY.sub("", text).strip()
+    if text.startswith("-") and len(text) > 1:
+        negative, text = True, text[1:].strip()
+    text = _TRAILER.sub("", text).replace(" ", "")
+    if text.lower() in _ZERO_TEXTS:
+        return Parsed(ZERO)
+    parsed = _digits(text, value.strip(), max_decimals=2)
+    return Parsed(-parsed.value if negative else parsed.value, parsed.note)
+
+
+def parse_percent(value: object) -> tuple[Decimal, int] | None:
+    """Read a percentage: ``35,38%``, ``35.71%``, ``100%`` or a fraction in a % cell.
+
+    Returns ``(percent, decimals printed)``, e.g. ``(Decimal('35.38'), 2)``, or None when
+    the cell is empty. A number cell is a fraction (Excel's percent format) when its magnitude is
+    at most 10 (1000%), otherwise a number already in percent.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberError(f"{value!r} is not a percentage")
+    if isinstance(value, (int, float, Decimal)):
+        d = value if isinstance(value, Decimal) else (
+            Decimal(value) if isinstance(value, int) else _from_float(round(value, 10)))
+        pct = d * 100 if abs(d) <= 10 else d
+        pct = pct.normalize()
+        exp = pct.as_tuple().exponent
+        decimals = max(0, -exp) if isinstance(exp, int) else 0
+        return pct, decimals
+    if not isinstance(value, str):
+        raise NumberError(f"{value!r} is not a percentage")
+    text = value.strip().replace("\u00a0", "").replace(" ", "")
+    if text in ("", "-", "–"):
+        return None
+    if not text.endswith("%"):
+        raise NumberError(f"{value!r} is not a percentage")
+    body = text[:-1]
+    negative = body.startswith("-")
+    body = body.lstrip("-")
+    if not re.fullmatch(r"\d+(?:[.,]\d+)?", body):
+        raise NumberError(f"{value!r} is not a percentage")
+    decimals = len(body) - body.replace(",", ".").index(".") - 1 if re.search(r"[.,]", body) else 0
+    pct = Decimal(body.replace(",", "."))
+    return (-pct if negative else pct), decimals
+
+
+def percent_matches(stated: Decimal, decimals: int, numerator: Decimal, denominator: Decimal) -> bool:
+    """True when ``stated`` (printed with ``decimals`` places) is numerator/denominator×100
+    rounded half-up or truncated at that precision. Exact: no float involved."""
+    from decimal import ROUND_DOWN, ROUND_HALF_UP
+
+    if denominator == 0:
+        return stated == 0 and numerator == 0
+    exact = numerator * 100 / denominator
+    q = Decimal(1).scaleb(-decimals)
+    return stated in (exact.quantize(q, ROUND_HALF_UP), exact.quantize(q, ROUND_DOWN))
+
+
+# ---------------------------------------------------------------- formatting (Babel, id_ID)
+
+def format_rupiah(value: Decimal | int | float | None, prefix: str = "Rp ") -> str:
+    """``Rp 1.234.567`` (sen shown only when there are any: ``Rp 1.234,50``)."""
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return "–"
+    d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    fmt = "#,##0" if d == d.to_integral() else "#,##0.00"
+    text = format_decimal(abs(d), format=fmt, locale="id_ID")
+    return ("-" if d < 0 else "") + prefix + text
+
+
+def format_percent(value: Decimal | float | None, decimals: int = 2) -> str:
+    """``12,34%``; None gives an en dash."""
+    from babel.numbers import format_decimal
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    from decimal import ROUND_HALF_UP
+
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    d = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return format_decimal(d, format=fmt, locale="id_ID") + "%"
+
+
+def format_amount_us(value: Decimal) -> str:
+    """``1,234,567.50``: the US style, for tests and for writing sample sheets."""
+    return f"{value:,.2f}" if value != value.to_integral() else f"{int(value):,}"
+
+
+def format_amount_id(value: Decimal) -> str:
+    """``1.234.567,50``: the Indonesian style, for tests and for writing sample sheets."""
+    return format_amount_us(value).translate(str.maketrans(",.", ".,"))
+
+
+def money_json(value: Decimal) -> int | float:
+    """A JSON number: an int for whole rupiah; otherwise a float whose shortest repr is the
+    exact amount in sen (every amount below 10^13 rupiah round-trips)."""
+    if value == value.to_integral():
+        return int(value)
+    return float(value.quantize(SEN))

@@ -1,0 +1,106 @@
+from decimal import Decimal as D
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lkjip_helpers.numbers import (NumberError, format_amount_id, format_amount_us, format_percent,
+                                   format_rupiah, parse_amount, parse_percent, percent_matches)
+
+
+@pytest.mark.parametrize("text,value", [
+    ("Rp 2.501.951.000", D(2501951000)),
+    ("Rp 1,009,235,000", D(1009235000)),
+    ("Rp -", D(0)), ("-", D(0)), (None, D(0)), ("Rp", D(0)),
+    ("Rp. 7.338.201.108,-", D(7338201108)),
+    ("21,276,070,424,00", D("21276070424.00")),
+    ("21,198,274,724,57", D("21198274724.57")),
+    ("1.234.567,89", D("1234567.89")),
+    ("1,234,567.89", D("1234567.89")),
+    ("83.323.000", D(83323000)),
+    ("(1.500)", D(-1500)),
+    (83324000.0, D(83324000)),
+    (1234.5, D("1234.5")),
+    (7, D(7)),
+])
+def test_amounts(text, value):
+    parsed = parse_amount(text)
+    assert parsed.value == value
+    assert parsed.note is None
+
+
+def test_three_digits_after_comma_is_grouping_with_a_warning():
+    parsed = parse_amount("6.671.923,749")
+    assert parsed.value == D(6671923749)
+    assert "three digits" in parsed.note
+
+
+@pytest.mark.parametrize("text", ["Rp 2.91,1.88,000x", "abc", "1.2345", "12,34,567", "1.23.456",
+                                  True, "1,5%"])
+def test_not_amounts(text):
+    with pytest.raises(NumberError):
+        parse_amount(text)
+
+
+@pytest.mark.parametrize("value,pct,decimals", [
+    ("35,38%", D("35.38"), 2), ("35.71%", D("35.71"), 2), ("100%", D(100), 0),
+    ("0,00%", D(0), 2), (0.3538, D("35.38"), 2), (0.0523, D("5.23"), 2),
+    (0.05230000000000001, D("5.23"), 2), (1, D(100), 0), ("-5,5 %", D("-5.5"), 1),
+])
+def test_percents(value, pct, decimals):
+    assert parse_percent(value) == (pct, decimals)
+
+
+def test_percent_blank_and_bad():
+    assert parse_percent(None) is None
+    assert parse_percent("-") is None
+    with pytest.raises(NumberError):
+        parse_percent("35,38")
+    with pytest.raises(NumberError):
+        parse_percent("lima%")
+
+
+def test_percent_matches_rounding_and_truncation():
+    # 100.693.000 / 100.700.000 = 99.993%: printed "100%" is right at 0 decimals
+    assert percent_matches(D(100), 0, D(100693000), D(100700000))
+    # 49.858.500 / 50.000.000 = 99.717%: "100,00%" is neither rounding nor truncation
+    assert not percent_matches(D("100.00"), 2, D(49858500), D(50000000))
+    # truncation accepted: 2/3 = 66.666.. -> 66.66 (truncated) and 66.67 (rounded)
+    assert percent_matches(D("66.66"), 2, D(2), D(3))
+    assert percent_matches(D("66.67"), 2, D(2), D(3))
+    assert not percent_matches(D("66.65"), 2, D(2), D(3))
+
+
+def test_formatting_indonesian():
+    assert format_rupiah(D(1234567)) == "Rp 1.234.567"
+    assert format_rupiah(D("1234.5")) == "Rp 1.234,50"
+    assert format_rupiah(D(-5000)) == "-Rp 5.000"
+    assert format_percent(D("12.345")) == "12,35%"
+    assert format_percent(None) == "–"
+
+
+sen = st.decimals(min_value=0, max_value=D("999999999999.99"), places=2,
+                  allow_nan=False, allow_infinity=False)
+
+
+@given(sen, st.sampled_from(["id", "us"]), st.booleans())
+def test_format_then_parse_round_trips(value, style, prefix):
+    text = (format_amount_id if style == "id" else format_amount_us)(value)
+    if prefix:
+        text = "Rp " + text
+    parsed = parse_amount(text)
+    assert parsed.value == value
+    # grouping with three digits after a single comma/point is not ambiguous on its own
+    assert parsed.note is None
+
+
+@given(st.integers(min_value=0, max_value=10 ** 13))
+def test_whole_rupiah_from_number_cells(n):
+    assert parse_amount(float(n)).value == n if n < 2 ** 53 else True
+
+
+@given(st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False, allow_infinity=False),
+       st.sampled_from([",", "."]))
+def test_percent_text_round_trips(value, sep):
+    text = f"{value:.2f}".replace(".", sep) + "%"
+    assert parse_percent(text) == (value, 2)
