@@ -85,6 +85,8 @@ def parse_amount(value: object) -> Parsed:
     """
     if value is None:
         return Parsed(ZERO)
+    if type(value) is float and value.is_integer() and abs(value) < 2 ** 53:
+        return Parsed(Decimal(int(value)))  # the common case: a whole-rupiah number cell
     if isinstance(value, bool):
         raise NumberError(f"{value!r} is not a rupiah amount")
     if isinstance(value, int):

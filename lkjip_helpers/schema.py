@@ -88,25 +88,21 @@ _DTYPES = {"money": MONEY, "percent": PERCENT}
 
 def frame(records: list[dict], schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Build a frame with the schema's columns and dtypes from plain records, then validate it."""
-    cols = list(schema.columns)
-    df = pd.DataFrame.from_records(records, columns=cols) if records else \
-        pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+    data = {}
     for name, col in schema.columns.items():
-        df[name] = _cast(df[name], col.dtype.type)
-    return schema.validate(df)
+        data[name] = _column([rec.get(name) for rec in records], col.dtype.type)
+    return schema.validate(pd.DataFrame(data))
 
 
-def _cast(s: pd.Series, dtype) -> pd.Series:
+def _column(values: list, dtype):
     if isinstance(dtype, pd.ArrowDtype):
-        values = [None if v is None or (isinstance(v, float) and v != v) else Decimal(v)
-                  if not isinstance(v, Decimal) else v for v in s]
-        return pd.Series(pyarrow.array(values, type=dtype.pyarrow_dtype), dtype=dtype,
-                         index=s.index)
+        values = [v if v is None or isinstance(v, Decimal) else Decimal(str(v)) for v in values]
+        return pd.array(pyarrow.array(values, type=dtype.pyarrow_dtype), dtype=dtype)
     if str(dtype) == "Int64":
-        return pd.array([None if v is None or v != v else int(v) for v in s], dtype="Int64")
+        return pd.array(values, dtype="Int64")
     if isinstance(dtype, pd.StringDtype):
-        return s.astype(object).where(s.notna(), None).astype(TEXT)
-    return s.astype(dtype)
+        return pd.array(values, dtype=TEXT)
+    return pd.array(values, dtype=str(dtype))
 
 
 def money(s: pd.Series) -> pd.Series:
@@ -117,4 +113,5 @@ def money(s: pd.Series) -> pd.Series:
 def read_parquet(path, schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Read a table written by :func:`lkjip_helpers.ingest.write_tables`, with its dtypes."""
     df = pd.read_parquet(path)
-    return frame(df.to_dict("records"), schema) if len(df) else frame([], schema)
+    records = df.astype(object).where(df.notna(), None).to_dict("records")
+    return frame(records, schema)

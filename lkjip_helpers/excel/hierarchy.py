@@ -9,7 +9,7 @@ Realisasi that does not add up is a finding of the reconcile step, never a reaso
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal  # noqa: F401  (inputs are Decimals)
 
 
 @dataclass(frozen=True)
@@ -33,37 +33,57 @@ def infer_hierarchy(pagu: list[Decimal], realisasi: list[Decimal]) -> Split:
     n = len(pagu)
     if n == 0:
         return Split([], [], 0, 1)
-    pre_p = [Decimal(0)]
-    pre_r = [Decimal(0)]
+    pagu = [int(p * 100) for p in pagu]  # whole sen: exact, and integer sums are fast
+    realisasi = [int(r * 100) for r in realisasi]
+    pre_p = [0]
+    pre_r = [0]
     for p, r in zip(pagu, realisasi):
         pre_p.append(pre_p[-1] + p)
         pre_r.append(pre_r[-1] + r)
     # best[i]: best score for rows i..n-1 split into blocks: (pagu matches, realisasi matches,
     # -blocks); count[i]: number of splits reaching the best pagu score; nxt[i]: end of first block
+    # best[i]: best score for rows i..n-1 split into blocks: (pagu matches, realisasi matches,
+    # -blocks); count[i]: number of splits reaching the best pagu score; nxt[i]: end of first block.
+    # A block i..j-1 (program row i) scores a match when its kegiatan add up; the candidates for
+    # the end j are the matching ends (looked up by prefix sum) and the best end overall
+    # (a suffix maximum), so the whole search is linear in the number of rows.
     NEG = (-1, -1, -(10 ** 9))
     best: list[tuple[int, int, int]] = [NEG] * (n + 1)
     count = [0] * (n + 1)
     nxt = [0] * (n + 1)
     best[n] = (0, 0, 0)
     count[n] = 1
+    ends_p: dict[int, list[int]] = {}
+    ends_r: dict[int, list[int]] = {}
+    suf_best, suf_j = NEG, n + 1      # max of best[j] over j >= i+2, and where
+    suf_pagu, suf_count = -1, 0       # max of best[j][0] over j >= i+2, and how many splits
     for i in range(n - 1, -1, -1):
+        j_new = i + 2
+        if j_new <= n and best[j_new] != NEG:
+            ends_p.setdefault(pre_p[j_new], []).append(j_new)
+            ends_r.setdefault(pre_r[j_new], []).append(j_new)
+            if best[j_new] > suf_best:
+                suf_best, suf_j = best[j_new], j_new
+            if best[j_new][0] > suf_pagu:
+                suf_pagu, suf_count = best[j_new][0], count[j_new]
+            elif best[j_new][0] == suf_pagu:
+                suf_count += count[j_new]
+        if suf_j > n:
+            continue
+        matches_p = ends_p.get(pre_p[i + 1] + pagu[i], [])
+        matches_r = ends_r.get(pre_r[i + 1] + realisasi[i], [])
         cand_best = NEG
-        cand_count = 0
-        best_pagu = -1
-        for j in range(i + 2, n + 1):  # block = program row i, kegiatan rows i+1..j-1
+        for j in {suf_j, *matches_p, *matches_r}:
             rest = best[j]
-            if rest == NEG:
-                continue
             mp = int(pre_p[j] - pre_p[i + 1] == pagu[i])
             mr = int(pre_r[j] - pre_r[i + 1] == realisasi[i])
             score = (rest[0] + mp, rest[1] + mr, rest[2] - 1)
-            if score[0] > best_pagu:
-                best_pagu, cand_count = score[0], count[j]
-            elif score[0] == best_pagu:
-                cand_count += count[j]
-            if score > cand_best:
+            if score > cand_best or (score == cand_best and j > nxt[i]):
                 cand_best, nxt[i] = score, j
-        best[i], count[i] = cand_best, cand_count
+        best_pagu = max(suf_pagu, max((best[j][0] + 1 for j in matches_p), default=-1))
+        total = suf_count if suf_pagu == best_pagu else 0
+        total += sum(count[j] for j in matches_p if best[j][0] + 1 == best_pagu)
+        best[i], count[i] = cand_best, total
     programs, parent = [], [0] * n
     i = 0
     if best[0] == NEG:  # a single row: a program without kegiatan

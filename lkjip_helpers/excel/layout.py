@@ -33,7 +33,8 @@ MAX_HEADER_SEARCH = 200
 
 
 def norm(text) -> str:
-    return re.sub(r"\s+", " ", text_of(text)).strip()
+    """Text with runs of white space (line breaks included) folded to one space."""
+    return " ".join(text_of(text).split())
 
 
 @dataclass
@@ -153,10 +154,17 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
 
 def is_header_repeat(row: list, layout: Layout) -> bool:
     """A header or numbering row repeated further down (page breaks)."""
-    if _is_numbering_row(row):
-        return True
+    name = row[layout.columns["name"][0]] if layout.columns["name"][0] < len(row) else None
+    if not isinstance(name, str):
+        if _is_numbering_row(row):
+            return True
+    else:
+        pagu_col = layout.columns["pagu"][-1]
+        if pagu_col < len(row) and type(row[pagu_col]) in (float, int):
+            return False  # a budget line: a name and a number under Pagu
     hits = 0
     for c, label in layout.labels.items():
-        if c < len(row) and row[c] is not None and norm(row[c]).lower() == label.lower():
+        v = row[c] if c < len(row) else None
+        if isinstance(v, str) and len(v) < 80 and norm(v).lower() == label.lower():
             hits += 1
     return hits >= 2 or (hits == 1 and sum(v is not None for v in row) == 1)

@@ -59,6 +59,7 @@ class _Reader:
         self.grid, self.layout = grid, layout
         self.file = grid.file.name
         self.warnings: list[Warning_] = []
+        self._ind_cols: dict | None = None
 
     def err(self, message: str, r: int, c: int) -> CellError:
         return CellError(message, self.grid.file, self.grid.name, cell_name(r, c))
@@ -107,6 +108,8 @@ class _Reader:
         real, rc = self.span(r, "realisasi")
         cap_col = lay.col("capaian")
         cap = self.grid.get(r, cap_col) if cap_col is not None else None
+        if not any(type(v) is str and "\n" in v for v in (name, pagu, real, cap)):
+            return [self._item(name, pagu, real, cap, r, None, pc, rc, cap_col, name_col)]
         split = lambda v: [t.strip() for t in v.split("\n") if t.strip()] \
             if isinstance(v, str) and "\n" in v else None  # noqa: E731
         parts = {k: split(v) for k, v in (("pagu", pagu), ("realisasi", real), ("capaian", cap))}
@@ -131,31 +134,36 @@ class _Reader:
             return p
 
         pv, rv, cv = values("pagu", pagu), values("realisasi", real), values("capaian", cap)
-        items = []
-        for k in range(n_amount):
-            part = k if n_amount > 1 else None
-            cp = self.percent(cv[k], r, cap_col) if cap_col is not None else None
-            if pv[k] is None:
-                self.warn("MISSING_VALUE", "pagu kosong, dibaca 0", r, pc)
-            items.append({
-                "name": names[k],
-                "pagu": self.amount(pv[k], r, pc, part),
-                "realisasi": self.amount(rv[k], r, rc, part),
-                "capaian": cp[0] if cp else None,
-                "capaian_decimals": cp[1] if cp else None,
-                "row": r, "part": part,
-                "source_cell": cell_name(r, name_col),
-                "pagu_cell": cell_name(r, pc),
-                "realisasi_cell": cell_name(r, rc),
-                "capaian_cell": cell_name(r, cap_col) if cap_col is not None else None,
-            })
-        return items
+        return [self._item(names[k], pv[k], rv[k], cv[k], r, k if n_amount > 1 else None,
+                           pc, rc, cap_col, name_col) for k in range(n_amount)]
+
+    def _item(self, name, pagu, real, cap, r, part, pc, rc, cap_col, name_col) -> dict:
+        cp = self.percent(cap, r, cap_col) if cap_col is not None else None
+        if pagu is None:
+            self.warn("MISSING_VALUE", "pagu kosong, dibaca 0", r, pc)
+        if part is None and type(name) is str and "\n" in name:
+            name = " ".join(name.split())
+        return {
+            "name": text_of(name).strip(),
+            "pagu": self.amount(pagu, r, pc, part),
+            "realisasi": self.amount(real, r, rc, part),
+            "capaian": cp[0] if cp else None,
+            "capaian_decimals": cp[1] if cp else None,
+            "row": r, "part": part,
+            "source_cell": cell_name(r, name_col),
+            "pagu_cell": cell_name(r, pc),
+            "realisasi_cell": cell_name(r, rc),
+            "capaian_cell": cell_name(r, cap_col) if cap_col is not None else None,
+        }
 
     def indicator(self, r: int, carry: dict) -> dict | None:
         lay = self.layout
-        vals = {role: self.grid.get(r, lay.col(role)) for role in
-                ("no", "tujuan", "sasaran", "indikator", "formulasi", "target",
-                 "ind_realisasi", "ind_capaian") if lay.col(role) is not None}
+        if self._ind_cols is None:
+            self._ind_cols = {role: lay.col(role) for role in
+                              ("no", "tujuan", "sasaran", "indikator", "formulasi", "target",
+                               "ind_realisasi", "ind_capaian") if lay.col(role) is not None}
+        row = self.grid.rows[r]
+        vals = {role: row[c] if c < len(row) else None for role, c in self._ind_cols.items()}
         if not any(v is not None for v in vals.values()):
             return None
         for key in ("tujuan", "sasaran"):  # merged down: the value stands in the first row only

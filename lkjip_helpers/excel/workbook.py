@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ _REFUSED = {
 }
 
 
+@lru_cache(maxsize=4096)
 def column_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     letters = ""
@@ -38,6 +40,15 @@ def clean(value):
         value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").strip()
         return value or None
     return value
+
+
+def _clean_row(row: list) -> list:
+    out = []
+    for v in row:
+        if type(v) is str:
+            v = clean(v) if ("\r" in v or "\xa0" in v) else (v.strip() or None)
+        out.append(v)
+    return out
 
 
 @dataclass
@@ -102,7 +113,7 @@ def open_workbook(path: Path) -> list[SheetGrid]:
             sheet = wb.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
-            grids.append(SheetGrid(path, meta.name, [[clean(v) for v in r] for r in rows], merged))
+            grids.append(SheetGrid(path, meta.name, [_clean_row(r) for r in rows], merged))
         wb.close()
     except WorkbookError:
         raise

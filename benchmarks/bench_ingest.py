@@ -1,0 +1,124 @@
+"""Ingest speed against a bare ``pandas.read_excel`` of the same files, timed in the same run.
+
+Generates N workbooks of R budget rows (matrix layout, programs and kegiatan, numeric and text cells),
+then times, alternating, best of K rounds:
+
+* baseline A: ``pandas.read_excel(f, sheet_name=None, header=None)`` (pandas' default engine, openpyxl)
+* baseline B: the same with ``engine="calamine"``
+* ``lkjip_helpers.ingest.ingest`` on the folder (layout, parsing, hierarchy, schemas)
+* ``lkjip_helpers.reconcile.reconcile`` on the ingested tables (when the module exists)
+
+and prints the ratios. Run: ``python benchmarks/bench_ingest.py [--files 200] [--rows 60]``.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+
+
+def make_workbook(path: Path, rows: int, seed: int, quarter: int) -> None:
+    rnd = random.Random(seed)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"TW {['I', 'II', 'III', 'IV'][quarter - 1]}"
+    ws.append(["PENGUKURAN KINERJA DINAS CONTOH"])
+    ws.append([f"TRIWULAN {['I', 'II', 'III', 'IV'][quarter - 1]}"])
+    ws.append(["Tahun Anggaran 2020"])
+    ws.append([])
+    ws.append(["NO", "Sasaran strategis", "Indikator Kinerja", "Target", "Realisasi", "Capaian (%)",
+               "Program / Kegiatan", "Anggaran", None, None])
+    ws.append([None] * 7 + ["Pagu", "Realisasi", "Capaian (%)"])
+    ws.append(list(range(1, 11)))
+    written, p = 0, 0
+    total_p = total_r = 0
+    while written < rows:
+        p += 1
+        k = min(rnd.randint(1, 5), max(1, rows - written - 1))
+        keg = [(rnd.randint(1, 900_000) * 1000, 0) for _ in range(k)]
+        keg = [(pg, rnd.randint(0, pg // 1000) * 1000) for pg, _ in keg]
+        pp, pr = sum(x for x, _ in keg), sum(y for _, y in keg)
+        ws.append([p, None, None, None, None, None, f"Program {p}", pp, pr, round(pr / pp, 4)])
+        for i, (pg, rl) in enumerate(keg):
+            text = i % 2 == 1  # half the kegiatan as Indonesian text
+            ws.append([None] * 6 + [f"Kegiatan {p}.{i + 1}",
+                                    f"Rp {pg:,}".replace(",", ".") if text else pg,
+                                    f"Rp {rl:,}".replace(",", ".") if text else rl,
+                                    f"{rl / pg * 100:.2f}%".replace(".", ",") if text
+                                    else round(rl / pg, 4)])
+        written += k + 1
+        total_p += pp
+        total_r += pr
+    ws.append([None] * 6 + ["Total", total_p, total_r, None])
+    ws.append([])
+    ws.append([f"Jumlah Anggaran Tahun 2020 : Rp. {total_p:,}".replace(",", ".")])
+    ws.append([None] * 6 + ["Kepala Dinas"])
+    wb.save(path)
+
+
+def best_of(fn, rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--files", type=int, default=200)
+    ap.add_argument("--rows", type=int, default=60)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args(argv)
+
+    import pandas as pd
+
+    from lkjip_helpers.ingest import ingest
+
+    work = HERE / "_work" / f"{args.files}x{args.rows}"
+    if not work.exists() or len(list(work.glob("*.xlsx"))) != args.files:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        for i in range(args.files):
+            make_workbook(work / f"dinas_{i:03d}_TW{i % 4 + 1}.xlsx", args.rows, i, i % 4 + 1)
+    files = sorted(work.glob("*.xlsx"))
+
+    def bare(engine=None):
+        for f in files:
+            pd.read_excel(f, sheet_name=None, header=None, engine=engine)
+
+    # warm up imports and caches once
+    bare("calamine")
+    data = ingest([work])
+    n_lines = len(data.budget_lines)
+
+    t_openpyxl = best_of(lambda: bare("openpyxl"), args.rounds)
+    t_calamine = best_of(lambda: bare("calamine"), args.rounds)
+    t_ingest = best_of(lambda: ingest([work]), args.rounds)
+    print(f"{len(files)} workbooks x {args.rows} rows ({n_lines} budget lines), best of {args.rounds}")
+    print(f"  pandas.read_excel (openpyxl)  {t_openpyxl:7.3f} s")
+    print(f"  pandas.read_excel (calamine)  {t_calamine:7.3f} s")
+    print(f"  lkjip ingest                  {t_ingest:7.3f} s")
+    print(f"  ratio ingest / read_excel(openpyxl) = {t_ingest / t_openpyxl:.2f}x")
+    print(f"  ratio ingest / read_excel(calamine) = {t_ingest / t_calamine:.2f}x  (aim: <= 1.5x)")
+    try:
+        from lkjip_helpers.reconcile import reconcile
+    except ImportError:
+        return 0
+    t_rec = best_of(lambda: reconcile(data), args.rounds)
+    print(f"  lkjip reconcile (on the ingested tables) {t_rec:7.3f} s")
+    print(f"  ratio reconcile / ingest = {t_rec / t_ingest:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent))
+    sys.exit(main())
