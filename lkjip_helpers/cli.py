@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", type=Path, help="write the findings workbook for the analyst")
     p.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit 3 when a finding of this severity (or worse) occurs")
+    p.add_argument("--bands", type=Path, help="YAML table of per-quarter absorption bands")
     return ap
 
 
@@ -69,9 +70,46 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_reconcile(args) -> int:
-    from .reconcile import run_reconcile
+    from .ingest import ingest
+    from .reconcile import load_bands, reconcile
 
-    return run_reconcile(args)
+    data = ingest(args.paths, args.year, args.quarter, args.mapping)
+    rec = reconcile(data, load_bands(args.bands) if args.bands else None)
+    if args.xlsx:
+        from .reconcile.export import write_findings_workbook
+
+        write_findings_workbook(rec, data, args.xlsx)
+    summary = rec.summary()
+    if args.json:
+        records = []
+        for r in rec.findings.to_dict("records"):
+            records.append({k: (_number_json(v) if k in ("stated", "computed", "difference")
+                                and v is not None and v == v else
+                                (None if v is not None and not isinstance(v, str) and v != v
+                                 else v)) for k, v in r.items()})
+        records = [{k: (int(v) if k in ("year", "quarter", "program_no") and v is not None
+                        else v) for k, v in r.items()} for r in records]
+        print(json.dumps({"findings": records, "summary": summary}, ensure_ascii=False,
+                         indent=1, default=str))
+    else:
+        counts = summary["findings_by_severity"]
+        print(f"temuan: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
+        for r in rec.findings.itertuples(index=False):
+            if r.severity != "info":
+                where = f"{r.source_file}, sheet {r.source_sheet!r}, cell {r.source_cell}"
+                print(f"[{r.severity}] {r.code} {where}: {r.message}")
+        if args.xlsx:
+            print(f"findings workbook: {args.xlsx}")
+    order = {"error": 0, "warning": 1}
+    if args.fail_on and any(order.get(s, 9) <= order[args.fail_on]
+                            for s in rec.findings["severity"]):
+        return 3
+    return 0
+
+
+def _number_json(value):
+    """Exact JSON for a Decimal: an int when whole, else a float of at most four decimals."""
+    return int(value) if value == value.to_integral() else float(value)
 
 
 COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile}
@@ -84,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     except LkjipError as exc:
         print(f"lkjip: {exc}", file=sys.stderr)
         return exc.exit_status
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("lkjip: interrupted", file=sys.stderr)
         return 130

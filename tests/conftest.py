@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from lkjip_helpers.safe import set_text
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = json.loads((ROOT / "data" / "seed" / "tables.json").read_text(encoding="utf-8"))
 SAMPLE = ROOT / "data" / "raw" / "2020"
@@ -33,7 +35,7 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
         for r, row in enumerate(rows, start=1):
             for c, v in enumerate(row, start=1):
                 if v is not None:
-                    ws.cell(row=r, column=c, value=v)
+                    set_text(ws.cell(row=r, column=c), v)  # text stays text, even "=..."
     wb.save(path)
     return path
 

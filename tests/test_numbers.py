@@ -104,3 +104,12 @@ def test_whole_rupiah_from_number_cells(n):
 def test_percent_text_round_trips(value, sep):
     text = f"{value:.2f}".replace(".", sep) + "%"
     assert parse_percent(text) == (value, 2)
+
+
+@given(st.decimals(min_value=-10 ** 12, max_value=10 ** 12, places=2, allow_nan=False,
+                   allow_infinity=False))
+def test_format_rupiah_is_babels_id_format(value):
+    from babel.numbers import format_decimal
+    fmt = "#,##0" if value == value.to_integral() else "#,##0.00"
+    babel = format_decimal(abs(value), format=fmt, locale="id_ID")
+    assert format_rupiah(value) == ("-" if value < 0 else "") + "Rp " + babel

@@ -1,0 +1,113 @@
+"""Reconciling pagu and realisasi across TW I–IV: findings with their source cells, the refocusing
+laid bare, spending quarter by quarter.
+
+>>> from lkjip_helpers.ingest import ingest
+>>> rec = reconcile(ingest(["data/raw/2020"]))          # doctest: +SKIP
+>>> rec.findings, rec.programs, rec.program_changes     # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..ingest import Ingested
+from .across import (across_findings, aggregate, band, kegiatan_table, load_bands,
+                     pagu_versions, pefa_pi2, program_changes)
+from .checks import sheet_checks
+from .findings import CODES, SEVERITIES, Finding, findings_frame
+from .matching import follow_kegiatan
+
+__all__ = ["reconcile", "Reconciliation", "load_bands", "band", "CODES", "SEVERITIES"]
+
+
+@dataclass
+class Reconciliation:
+    findings: pd.DataFrame           # one row per finding (schema: findings.FINDINGS)
+    lines: pd.DataFrame              # budget lines with kegiatan_key / program_key
+    kegiatan: pd.DataFrame           # per kegiatan per quarter: pagu, change, increment, absorption
+    programs: pd.DataFrame           # the same per program
+    totals: pd.DataFrame             # the same for the agency, with the quarter's band
+    versions: pd.DataFrame           # distinct pagu versions and the quarters that state them
+    program_changes: pd.DataFrame    # each program's share of each change in total pagu
+    pefa: pd.DataFrame               # PI-2 composition variance against the first pagu
+    bands: dict = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        f = self.findings
+        by_sev = {s: int((f["severity"] == s).sum()) for s in SEVERITIES}
+        by_code = {c: int(n) for c, n in f["code"].value_counts().sort_index().items()}
+        periods = []
+        for _, t in self.totals.iterrows():
+            from ..numbers import money_json
+            periods.append({"year": int(t["year"]), "quarter": int(t["quarter"]),
+                            "pagu": money_json(t["pagu"]), "realisasi": money_json(t["realisasi"]),
+                            "penyerapan_pct": round(t["penyerapan"], 2)
+                            if t["penyerapan"] is not None else None,
+                            "kategori": t["kategori"]})
+        return {"findings_by_severity": by_sev, "findings_by_code": by_code,
+                "periods": periods, "bands": self.bands.get("name")}
+
+
+def reconcile(data: Ingested, bands: dict | None = None) -> Reconciliation:
+    """All checks and tables for ingested data (one or more years and quarters)."""
+    bands = bands or load_bands()
+    items: list[Finding] = []
+    lines = data.budget_lines
+    by_sheet: dict[tuple, tuple[list, list]] = {}
+    key = lambda r: (r["source_file"], r["source_sheet"], r["year"], r["quarter"])  # noqa: E731
+    for r in records(lines):
+        by_sheet.setdefault(key(r), ([], []))[0].append(r)
+    for r in records(data.stated_totals):
+        by_sheet.setdefault(key(r), ([], []))[1].append(r)
+    for k in sorted(by_sheet):
+        sheet_lines, sheet_stated = by_sheet[k]
+        if sheet_lines:
+            items.extend(sheet_checks(sheet_lines, sheet_stated, int(k[2]), int(k[3])))
+    items.extend(_ingest_warnings(data))
+    keyed = follow_kegiatan(lines)
+    items.extend(across_findings(keyed))
+    keg = kegiatan_table(keyed)
+    programs = aggregate(keg, ["program_key"], bands)
+    totals = aggregate(keg, [], bands)
+    return Reconciliation(findings_frame(items), keyed, keg, programs, totals,
+                          pagu_versions(keg), program_changes(programs), pefa_pi2(keg), bands)
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts with None for missing values (money stays Decimal)."""
+    names = list(df.columns)
+    cols = []
+    for c in names:
+        values = df[c].tolist()
+        if df[c].hasnans:
+            values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v
+                      for v in values]
+        cols.append(values)
+    return [dict(zip(names, row)) for row in zip(*cols)]
+
+
+def _ingest_warnings(data: Ingested) -> list[Finding]:
+    """Ingest's warnings (guessed numbers, missing values, unread rows) as findings."""
+    periods = {(f, s): (y, q) for f, s, y, q in data.budget_lines[
+        ["source_file", "source_sheet", "year", "quarter"]].drop_duplicates().itertuples(index=False)}
+    out = []
+    for w in data.warnings:
+        year, quarter = periods.get((w.file, w.sheet), (None, None))
+        severity = "warning" if w.code in ("AMBIGUOUS_NUMBER", "MISSING_VALUE", "UNREAD_ROW",
+                                           "AMBIGUOUS_HIERARCHY", "NO_PROGRAMS") else "info"
+        message = {"AMBIGUOUS_NUMBER": "Angka dibaca dengan menebak: "}.get(w.code, "") + w.message
+        out.append(Finding(w.code, severity, message, year=year, quarter=quarter, unit="",
+                           source_file=w.file, source_sheet=w.sheet, source_cell=w.cell))
+    return out
+
+
+def write_findings_csv(findings: pd.DataFrame, path: Path) -> None:
+    """The findings as CSV, text neutralised so that no cell becomes a formula."""
+    from ..safe import neutralise
+
+    safe = findings.astype(object).map(neutralise)
+    tmp = Path(path).with_suffix(".tmp")
+    safe.to_csv(tmp, index=False)
+    tmp.replace(path)

@@ -1,0 +1,157 @@
+"""Checks within one quarter's sheet: subtotals, the Total row, footers, percentages, periods."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from ..excel.period import quarter_in, year_in
+from ..numbers import percent_matches
+from .findings import Finding, pct, rp, tw
+
+_REALISASI = re.compile(r"realisasi", re.I)
+_PAGU = re.compile(r"anggaran|pagu", re.I)
+
+
+def _src(row) -> dict:
+    return {"source_file": row["source_file"], "source_sheet": row["source_sheet"]}
+
+
+def _cell(cell, part) -> str | None:
+    from ..excel.matrix import source_label
+
+    if cell is None or cell is pd.NA:
+        return None
+    return source_label(cell, None if part is None or part is pd.NA else part)
+
+
+def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
+                 ) -> list[Finding]:
+    """All checks on one sheet's lines and stated totals (records, as ``to_dict("records")``)."""
+    out: list[Finding] = []
+    period = {"year": year, "quarter": quarter}
+    true_pagu = sum((r["pagu"] for r in lines), Decimal(0))
+    true_real = sum((r["realisasi"] for r in lines), Decimal(0))
+    programs = [s for s in stated if s["kind"] == "program"]
+    sums: dict[int, dict[str, Decimal]] = {}
+    for r in lines:
+        acc = sums.setdefault(int(r["program_no"]), {"pagu": Decimal(0), "realisasi": Decimal(0)})
+        acc["pagu"] += r["pagu"]
+        acc["realisasi"] += r["realisasi"]
+
+    for p in programs:
+        no = int(p["program_no"])
+        for field, label in (("pagu", "Pagu"), ("realisasi", "Realisasi")):
+            want = sums.get(no, {}).get(field, Decimal(0))
+            if p[field] != want:
+                out.append(Finding(
+                    "SUBTOTAL_MISMATCH", "error",
+                    f"{label} program '{p['label']}' tertulis {rp(p[field])}, padahal jumlah "
+                    f"kegiatannya {rp(want)} (selisih {rp(p[field] - want)}).",
+                    **period, program_no=no, program=p["label"], field=field,
+                    stated=p[field], computed=want, **_src(p),
+                    source_cell=_cell(p[f"{field}_cell"], p["source_part"])))
+
+    totals = [s for s in stated if s["kind"] == "total"]
+    program_sum = {f: sum((p[f] for p in programs), Decimal(0)) for f in ("pagu", "realisasi")}
+    for t in totals:
+        for field, want in (("pagu", true_pagu), ("realisasi", true_real)):
+            if t[field] != want:
+                cause = (" Angka Total sama dengan jumlah baris program, jadi kesalahan subtotal "
+                         "program ikut terbawa." if t[field] == program_sum[field] else "")
+                out.append(Finding(
+                    "TOTAL_MISMATCH", "error",
+                    f"Baris Total menulis {field} {rp(t[field])}, padahal jumlah seluruh kegiatan "
+                    f"{rp(want)} (selisih {rp(t[field] - want)}).{cause}",
+                    **period, field=field, stated=t[field], computed=want, **_src(t),
+                    source_cell=t[f"{field}_cell"]))
+
+    total_row = totals[0] if totals else None
+    for f in stated:
+        if f["kind"] == "footer":
+            out.extend(_footer(f, total_row, true_pagu, true_real, year, quarter))
+
+    for records, kind in ((lines, "kegiatan"), (programs, "program")):
+        for r in records:
+            out.extend(_percent_and_limits(r, kind, year, quarter))
+    return out
+
+
+def _footer(f, total_row, true_pagu, true_real, year, quarter) -> list[Finding]:
+    label = f["label"]
+    named_q, named_y = quarter_in(label), year_in(label)
+    base = {"year": year, "quarter": quarter, "source_file": f["source_file"],
+            "source_sheet": f["source_sheet"], "source_cell": f["amount_cell"]}
+    field = "realisasi" if _REALISASI.search(label) else ("pagu" if _PAGU.search(label) else None)
+    if field is None:
+        return []
+    true = true_real if field == "realisasi" else true_pagu
+    if (named_q is not None and named_q != quarter) or (named_y is not None and named_y != year):
+        named = " ".join(x for x in ((tw(named_q) if named_q else ""),
+                                     (str(named_y) if named_y else "")) if x)
+        return [Finding(
+            "PERIOD_MISMATCH", "error",
+            f"Catatan kaki '{label}' menyebut {named}, padahal lembar ini {tw(quarter)} {year}; "
+            f"angkanya {rp(f['amount'])} bukan {field} lembar ini ({rp(true)}).",
+            field=field, stated=f["amount"], computed=true, **base)]
+    stated_total = total_row[field] if total_row is not None else None
+    if f["amount"] == true and (stated_total is None or stated_total == true):
+        return []
+    if f["amount"] != true:
+        severity = "error"
+        detail = (f"jumlah kegiatan sebenarnya {rp(true)}" +
+                  ("" if stated_total is None or stated_total == true else
+                   f" dan baris Total menulis {rp(stated_total)}" if f["amount"] != stated_total
+                   else "; angka ini menyalin baris Total yang juga salah"))
+    else:  # the footer is right; the Total row is the cell to fix (TOTAL_MISMATCH)
+        severity = "info"
+        detail = f"sama dengan jumlah kegiatan sebenarnya, tetapi baris Total menulis " \
+                 f"{rp(stated_total)}"
+    return [Finding("FOOTER_MISMATCH", severity,
+                    f"Catatan kaki '{label}' menulis {rp(f['amount'])}; {detail}.",
+                    field=field, stated=f["amount"], computed=true, **base)]
+
+
+def _percent_and_limits(r, kind: str, year: int, quarter: int) -> list[Finding]:
+    out = []
+    name = r["kegiatan"] if kind == "kegiatan" else r["label"]
+    who = {"program_no": int(r["program_no"]),
+           "program": r["program"] if kind == "kegiatan" else r["label"],
+           "kegiatan": name if kind == "kegiatan" else None}
+    base = {"year": year, "quarter": quarter, **who, "source_file": r["source_file"],
+            "source_sheet": r["source_sheet"]}
+    part = r["source_part"]
+    cap = r["capaian"]
+    if r["capaian_cell"] is None or pd.isna(r["capaian_cell"]):
+        pass  # the layout has no capaian column
+    elif cap is None or pd.isna(cap):
+        out.append(Finding("MISSING_VALUE", "info",
+                           f"Capaian (%) {kind} '{name}' kosong; dihitung "
+                           f"{pct(_ratio(r['realisasi'], r['pagu']))}.",
+                           field="capaian", unit="%", computed=_ratio(r["realisasi"], r["pagu"]),
+                           **base, source_cell=_cell(r["capaian_cell"], part)))
+    else:
+        decimals = int(r["capaian_decimals"])
+        if not percent_matches(Decimal(cap), decimals, r["realisasi"], r["pagu"]):
+            exact = _ratio(r["realisasi"], r["pagu"])
+            out.append(Finding(
+                "PERCENT_MISMATCH", "error",
+                f"Capaian {kind} '{name}' tertulis {pct(cap, decimals)}, padahal "
+                f"{rp(r['realisasi'])} / {rp(r['pagu'])} = {pct(exact, max(decimals, 2))}.",
+                field="capaian", unit="%", stated=Decimal(cap), computed=exact, **base,
+                source_cell=_cell(r["capaian_cell"], part)))
+    if kind == "kegiatan" and r["realisasi"] > r["pagu"]:
+        out.append(Finding(
+            "REALISASI_EXCEEDS_PAGU", "error",
+            f"Realisasi kegiatan '{name}' {rp(r['realisasi'])} melebihi pagunya {rp(r['pagu'])} "
+            f"({pct(_ratio(r['realisasi'], r['pagu']))}).",
+            field="realisasi", stated=r["realisasi"], computed=r["pagu"], **base,
+            source_cell=_cell(r["realisasi_cell"], part)))
+    return out
+
+
+def _ratio(num, den) -> Decimal | None:
+    if den == 0:
+        return None
+    return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.0001"))

@@ -1,0 +1,104 @@
+"""Findings: what in the sheets does not add up, each with the cell to fix and a message in Bahasa
+Indonesia. Codes are stable identifiers; severities are error, warning and info."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from ..numbers import format_percent, format_rupiah
+from ..schema import TEXT, frame
+
+NUMBER = pd.ArrowDtype(pyarrow.decimal128(24, 4))
+SEVERITIES = ("error", "warning", "info")
+CODES = {
+    "SUBTOTAL_MISMATCH": "Subtotal program tidak sama dengan jumlah kegiatannya",
+    "TOTAL_MISMATCH": "Baris Total tidak sama dengan jumlah kegiatan",
+    "FOOTER_MISMATCH": "Angka di catatan kaki tidak sama dengan Total atau jumlah sebenarnya",
+    "PERIOD_MISMATCH": "Label menyebut triwulan atau tahun lain",
+    "PERCENT_MISMATCH": "Persentase capaian tidak sesuai realisasi / pagu",
+    "REALISASI_EXCEEDS_PAGU": "Realisasi melebihi pagu",
+    "REALISASI_DECREASED": "Realisasi kumulatif turun dari triwulan sebelumnya",
+    "PAGU_CHANGED": "Pagu berubah dari triwulan sebelumnya",
+    "PAGU_REVERTED": "Pagu kembali ke versi lama yang sudah diganti",
+    "MISSING_VALUE": "Nilai kosong",
+    "AMBIGUOUS_NUMBER": "Angka yang pembacaannya menebak",
+    "UNMATCHED_KEGIATAN": "Kegiatan tidak dapat diikuti antar triwulan",
+    "UNREAD_ROW": "Baris yang tidak terbaca",
+    "AMBIGUOUS_HIERARCHY": "Pembagian program/kegiatan tidak tunggal",
+    "NO_PROGRAMS": "Tidak ada baris program",
+}
+
+FINDINGS = pa.DataFrameSchema({
+    "code": pa.Column(TEXT, pa.Check.isin(list(CODES))),
+    "severity": pa.Column(TEXT, pa.Check.isin(list(SEVERITIES))),
+    "year": pa.Column("Int64", nullable=True),
+    "quarter": pa.Column("Int64", nullable=True),
+    "program_no": pa.Column("Int64", nullable=True),
+    "program": pa.Column(TEXT, nullable=True),
+    "kegiatan": pa.Column(TEXT, nullable=True),
+    "field": pa.Column(TEXT, nullable=True),
+    "unit": pa.Column(TEXT, pa.Check.isin(["Rp", "%", ""])),
+    "stated": pa.Column(NUMBER, nullable=True),
+    "computed": pa.Column(NUMBER, nullable=True),
+    "difference": pa.Column(NUMBER, nullable=True),
+    "source_file": pa.Column(TEXT, nullable=True),
+    "source_sheet": pa.Column(TEXT, nullable=True),
+    "source_cell": pa.Column(TEXT, nullable=True),
+    "message": pa.Column(TEXT),
+}, strict=True, ordered=True, name="findings")
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str
+    message: str
+    year: int | None = None
+    quarter: int | None = None
+    program_no: int | None = None
+    program: str | None = None
+    kegiatan: str | None = None
+    field: str | None = None
+    unit: str = "Rp"
+    stated: Decimal | None = None
+    computed: Decimal | None = None
+    difference: Decimal | None = None
+    source_file: str | None = None
+    source_sheet: str | None = None
+    source_cell: str | None = None
+
+    def __post_init__(self):
+        if self.difference is None and self.stated is not None and self.computed is not None:
+            self.difference = Decimal(self.stated) - Decimal(self.computed)
+
+
+def findings_frame(items: list[Finding]) -> pd.DataFrame:
+    """The findings as a validated frame, most severe first, then by period and cell."""
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    items = sorted(items, key=lambda f: (order[f.severity], f.year or 0, f.quarter or 0,
+                                         f.source_file or "", _cell_key(f.source_cell), f.code))
+    return frame([dict(vars(f)) for f in items], FINDINGS)
+
+
+def _cell_key(cell: str | None):
+    if not cell:
+        return (0, "")
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell.split(" ")[0] if ch.isdigit())
+    return (int(digits or 0), letters)
+
+
+def rp(value) -> str:
+    return format_rupiah(value)
+
+
+def pct(value, decimals: int = 2) -> str:
+    return format_percent(value, decimals)
+
+
+def tw(quarter: int) -> str:
+    return "TW " + ("I", "II", "III", "IV")[int(quarter) - 1]
