@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(VENV)/bin/lkjip ingest data/raw/$(YEAR)
+	$(VENV)/bin/lkjip reconcile data/raw/$(YEAR) --xlsx reports/$(YEAR)/temuan_$(YEAR).xlsx
 
 test: $(STAMP)
 	$(PY) -m pytest
