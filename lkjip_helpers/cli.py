@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit 3 when a finding of this severity (or worse) occurs")
     p.add_argument("--bands", type=Path, help="YAML table of per-quarter absorption bands")
+
+    p = sub.add_parser("template", help="write a blank annual workbook kinerja_<year>.xlsx")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", type=Path, help="file to write (default data/raw/<year>/kinerja_<year>.xlsx)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
     return ap
 
 
@@ -71,15 +76,28 @@ def cmd_ingest(args) -> int:
 
 def cmd_reconcile(args) -> int:
     from .ingest import ingest
+    from .pipeline import analyse
     from .reconcile import load_bands, reconcile
+    from .reconcile.findings import SEVERITIES
 
     data = ingest(args.paths, args.year, args.quarter, args.mapping)
-    rec = reconcile(data, load_bands(args.bands) if args.bands else None)
+    years = sorted({int(y) for y in data.budget_lines["year"]})
+    if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
+        an = analyse(args.paths, years[0], data=data, bands=args.bands)
+        rec, findings = an.rec, an.findings
+        rec.findings = findings
+    else:
+        rec = reconcile(data, load_bands(args.bands) if args.bands else None)
+        findings = rec.findings
     if args.xlsx:
         from .reconcile.export import write_findings_workbook
 
         write_findings_workbook(rec, data, args.xlsx)
     summary = rec.summary()
+    summary["findings_by_severity"] = {s: int((findings["severity"] == s).sum())
+                                       for s in SEVERITIES}
+    summary["findings_by_code"] = {c: int(n) for c, n in
+                                   findings["code"].value_counts().sort_index().items()}
     if args.json:
         records = []
         for r in rec.findings.to_dict("records"):
@@ -112,7 +130,20 @@ def _number_json(value):
     return int(value) if value == value.to_integral() else float(value)
 
 
-COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile}
+def cmd_template(args) -> int:
+    from .annual import write_template
+    from .errors import LkjipError
+
+    out = args.out or project_root() / "data" / "raw" / str(args.year) / f"kinerja_{args.year}.xlsx"
+    if out.exists() and not args.force:
+        raise LkjipError("exists; not overwritten (a raw file is never rewritten; use --force "
+                         "for a file you mean to replace)", out)
+    write_template(out, args.year)
+    print(f"wrote {out}")
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile, "template": cmd_template}
 
 
 def main(argv: list[str] | None = None) -> int:

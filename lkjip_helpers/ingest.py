@@ -33,6 +33,7 @@ class Ingested:
     warnings: list[Warning_] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    annual_files: list[Path] = field(default_factory=list)
 
     @property
     def periods(self) -> list[tuple[int, int]]:
@@ -78,7 +79,7 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(Path(mapping))
     results: list[SheetResult] = []
-    files, skipped = [], []
+    files, skipped, annual = [], [], []
     for path in workbook_paths([Path(p) for p in paths]):
         grids = open_workbook(path)
         if mapping is not None:
@@ -86,6 +87,7 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
         else:
             if is_annual_workbook([g.name for g in grids]):
                 skipped.append(path.name)
+                annual.append(path)
                 continue
             found = []
             for grid in grids:
@@ -101,7 +103,9 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
                 res.year, res.quarter = year or res.year, quarter or res.quarter
         results.extend(found)
         files.append(path.name)
-    return assemble(results, files, skipped)
+    out = assemble(results, files, skipped)
+    out.annual_files = annual
+    return out
 
 
 def assemble(results: list[SheetResult], files: list[str], skipped: list[str]) -> Ingested:

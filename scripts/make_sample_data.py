@@ -17,6 +17,10 @@ The four quarters deliberately differ, as real sheets do:
 * TW IV — ``Rp`` in its own cell before the pagu (the Pagu header merged over two columns), realisasi
   text in Indonesian style, many without ``Rp``.
 
+``kinerja_2020.xlsx`` is the annual workbook (``lkjip template``) filled from the seed's PK 2020,
+indicator tables 3.1.x.A–I, Tabel 3.2 (with Tabel 2.2's figures as "Tabel Lain") and the totals of
+the Ikhtisar Eksekutif, as printed.
+
 Run: ``python scripts/make_sample_data.py [--out DIR]``. It refuses to overwrite existing files
 unless ``--force`` is given: raw data is never rewritten by accident.
 """
@@ -265,6 +269,50 @@ def build(seed: dict, quarter: int) -> Workbook:
     return wb
 
 
+def annual_rows(seed: dict) -> tuple[dict, dict]:
+    """The annual workbook's rows, from the seed's PK, indicator tables and Tabel 3.2 / 2.2."""
+    names = {k: v["name_tabel_3_2"] for k, v in seed["kegiatan_ids"].items()}
+    pk, results = [], []
+    for n, (ind, iku) in enumerate(zip(seed["pk_2020"]["indicators"], seed["iku"]), start=1):
+        kla = "Kota Layak" in ind["indikator"]
+        pk.append({
+            "no": n, "sasaran": iku["sasaran"] if ind["sasaran"].startswith("(") else ind["sasaran"],
+            "indikator": ind["indikator"], "satuan": "kategori" if kla else "%",
+            "polaritas": "kategori" if kla else "positif", "target": ind["target_printed"],
+            "target_renstra": iku["C"]["target_akhir_renstra"],
+            "program_pendukung": iku["I"]["programs_listed"],
+            "kegiatan_pendukung": [names[k] for k in iku["I"].get("kegiatan_listed", [])],
+        })
+        results.append({
+            "no": n, "realisasi_lalu": iku["B"]["realisasi_2019"],
+            "realisasi": iku["A"]["realisasi"],
+            "realisasi_nasional": None if iku["D"]["realisasi_nasional"] == "-" else
+            iku["D"]["realisasi_nasional"],
+            "capaian_tertulis": iku["A"]["persentase"],
+            "kemajuan_tertulis": iku["C"]["tingkat_kemajuan"],
+            "anggaran_tertulis": iku["E"]["anggaran"],
+            "persen_pd_tertulis": iku["E"]["persentase_anggaran_thd_PD"],
+            "realisasi_anggaran_tertulis": iku["F"]["anggaran_realisasi"],
+            "penyerapan_tertulis": iku["F"]["anggaran_capaian"],
+            "efisiensi_tertulis": iku["G"]["tingkat_efisiensi"],
+        })
+    other = {r["kegiatan_id"]: r for r in seed["annual_2_2"]}
+    budget = [{
+        "program_no": r["program_no"], "program": r["program"], "kegiatan": r["kegiatan"],
+        "pagu": r["pagu"], "realisasi": r["realisasi"], "capaian_tertulis": r["pct_printed"],
+        "pagu_lain": other[r["kegiatan_id"]]["pagu"],
+        "realisasi_lain": other[r["kegiatan_id"]]["realisasi"],
+    } for r in seed["annual_3_2"]]
+    pk_budget = [{"no": p["pk_no"], "program": p["program"], "anggaran": p["anggaran"],
+                  "keterangan": p["keterangan"], "program_no": p["program_no"]}
+                 for p in seed["pk_2020"]["programs"]]
+    ik = seed["narrative"]["ikhtisar_eksekutif"]
+    summary = {"tahun": 2020, "nama_pd": "Dinas Sosial, Pemberdayaan Perempuan dan Perlindungan "
+               "Anak Kota Probolinggo", "anggaran_pd": ik["total_anggaran"],
+               "realisasi_pd": ik["realisasi"]}
+    return {"PK": pk, "Indikator": results, "Anggaran": budget, "Anggaran PK": pk_budget}, summary
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "raw" / "2020")
@@ -280,6 +328,16 @@ def main(argv=None) -> int:
         tmp = path.with_suffix(".tmp.xlsx")
         build(seed, quarter).save(tmp)
         tmp.replace(path)
+        print(f"wrote {path}")
+    path = args.out / "kinerja_2020.xlsx"
+    if path.exists() and not args.force:
+        print(f"{path} exists; not overwritten (use --force)", file=sys.stderr)
+    else:
+        sys.path.insert(0, str(ROOT))
+        from lkjip_helpers.annual import write_template
+
+        rows, summary = annual_rows(seed)
+        write_template(path, 2020, rows, summary)
         print(f"wrote {path}")
     return 0
 

@@ -68,9 +68,14 @@ def test_findings_csv_is_neutralised(tmp_path):
 
 
 def test_cli_reconcile_json_and_fail_on(tmp_path, capsys):
-    assert main(["reconcile", str(SAMPLE), "--json", "--xlsx", str(tmp_path / "t.xlsx")]) == 0
+    quarterly = sorted(str(p) for p in SAMPLE.glob("pengukuran_kinerja_*.xlsx"))
+    assert main(["reconcile", *quarterly, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["summary"]["findings_by_severity"] == {"error": 6, "warning": 16, "info": 15}
+    # with the annual workbook (the whole folder) its findings join in
+    assert main(["reconcile", str(SAMPLE), "--json", "--xlsx", str(tmp_path / "t.xlsx")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["findings_by_severity"] == {"error": 14, "warning": 31, "info": 15}
     first = out["findings"][0]
     assert set(first) >= {"code", "severity", "year", "quarter", "program_no", "program",
                           "kegiatan", "field", "stated", "computed", "difference",

@@ -1,0 +1,262 @@
+"""The annual workbook ``kinerja_<year>.xlsx``: the PK, indicator results, the year's final budget per
+kegiatan (Tabel 3.2) and the PK program budgets. ``lkjip template`` writes a blank one; ``read_annual``
+reads a filled one with the same error standard as the quarterly sheets."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import CellError, LayoutError
+from .excel.layout import norm
+from .excel.workbook import SheetGrid, cell_name, open_workbook, text_of
+from .numbers import NumberError, parse_amount, parse_percent
+
+# sheet -> [(column header, field, kind)]; kind: text, amount, value (indicator value as typed),
+# percent, int, list. Headers are matched case- and space-insensitively.
+SHEETS: dict[str, list[tuple[str, str, str]]] = {
+    "PK": [
+        ("No", "no", "int"), ("Sasaran", "sasaran", "text"), ("Indikator", "indikator", "text"),
+        ("Satuan", "satuan", "text"), ("Polaritas", "polaritas", "text"),
+        ("Target", "target", "value"), ("Target Akhir Renstra", "target_renstra", "value"),
+        ("Program Pendukung", "program_pendukung", "list"),
+        ("Kegiatan Pendukung", "kegiatan_pendukung", "list"),
+    ],
+    "Indikator": [
+        ("No", "no", "int"), ("Realisasi Tahun Lalu", "realisasi_lalu", "value"),
+        ("Realisasi", "realisasi", "value"), ("Realisasi Nasional", "realisasi_nasional", "value"),
+        ("Analisis", "analisis", "text"),
+        ("Capaian Tertulis", "capaian_tertulis", "value"),
+        ("Kemajuan Tertulis", "kemajuan_tertulis", "value"),
+        ("Anggaran Sasaran Tertulis", "anggaran_tertulis", "amount"),
+        ("Persen Anggaran PD Tertulis", "persen_pd_tertulis", "value"),
+        ("Realisasi Anggaran Sasaran Tertulis", "realisasi_anggaran_tertulis", "amount"),
+        ("Penyerapan Sasaran Tertulis", "penyerapan_tertulis", "value"),
+        ("Efisiensi Tertulis", "efisiensi_tertulis", "value"),
+    ],
+    "Anggaran": [
+        ("Program Ke", "program_no", "int"), ("Program", "program", "text"),
+        ("Kegiatan", "kegiatan", "text"), ("Pagu", "pagu", "amount"),
+        ("Realisasi", "realisasi", "amount"), ("Capaian Tertulis", "capaian_tertulis", "percent"),
+        ("Pagu Tabel Lain", "pagu_lain", "amount"), ("Realisasi Tabel Lain", "realisasi_lain", "amount"),
+    ],
+    "Anggaran PK": [
+        ("No", "no", "int"), ("Program", "program", "text"), ("Anggaran", "anggaran", "amount"),
+        ("Keterangan", "keterangan", "text"), ("Program Ke", "program_no", "int"),
+    ],
+}
+REQUIRED = {
+    "PK": {"no", "sasaran", "indikator", "polaritas", "target"},
+    "Indikator": {"no", "realisasi"},
+    "Anggaran": {"program_no", "program", "kegiatan", "pagu", "realisasi"},
+    "Anggaran PK": {"no", "program", "anggaran"},
+}
+SUMMARY_KEYS = {"anggaran perangkat daerah": "anggaran_pd", "realisasi perangkat daerah":
+                "realisasi_pd", "nama perangkat daerah": "nama_pd", "tahun": "tahun"}
+INSTRUCTIONS = [
+    "Petunjuk pengisian kinerja_<tahun>.xlsx (diisi sekali setahun)",
+    "",
+    "PK: satu baris per indikator Perjanjian Kinerja. Polaritas: positif (makin tinggi makin baik), "
+    "negatif (makin rendah makin baik), kategori (mis. Kota Layak Anak: Pratama, Madya, Nindya, "
+    "Utama, KLA). Target dan Target Akhir Renstra ditulis seperti di dokumen (86%, 48,25%, Madya).",
+    "Program Pendukung: nomor program (kolom 'Program Ke' di sheet Anggaran) dipisah koma, mis. 2, 3, 4. "
+    "Kegiatan Pendukung (boleh kosong): nama kegiatan dipisah titik koma, bila hanya sebagian "
+    "kegiatan program yang mendukung sasaran.",
+    "Indikator: satu baris per nomor PK: realisasi tahun lalu dan tahun ini, realisasi nasional bila "
+    "ada, dan analisis. Kolom '... Tertulis' diisi angka yang tercantum di dokumen LKjIP (boleh "
+    "kosong): lkjip menghitung ulang dan menandai bila berbeda.",
+    "Anggaran: anggaran akhir tahun per kegiatan (Tabel 3.2): pagu, realisasi, capaian tertulis. "
+    "'Pagu/Realisasi Tabel Lain': angka kegiatan yang sama di tabel lain (mis. Tabel 2.2), bila ada.",
+    "Anggaran PK: anggaran program di Perjanjian Kinerja; 'Program Ke' mengacu ke sheet Anggaran.",
+    "Ringkasan: anggaran dan realisasi seluruh Perangkat Daerah (untuk persen anggaran sasaran "
+    "terhadap PD).",
+    "Angka rupiah boleh ditulis 1.234.567 atau sebagai angka biasa. Jangan mengubah judul kolom.",
+]
+
+
+@dataclass
+class Annual:
+    file: str
+    pk: pd.DataFrame
+    results: pd.DataFrame
+    budget: pd.DataFrame
+    pk_budget: pd.DataFrame
+    summary: dict
+
+
+def write_template(path: Path, year: int, rows: dict[str, list[dict]] | None = None,
+                   summary: dict | None = None) -> Path:
+    """A blank (or, with ``rows``, filled) annual workbook: headers, a polarity list, instructions.
+    Written to a temporary file and renamed, so it appears whole."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .safe import set_text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Petunjuk"
+    for r, text in enumerate(INSTRUCTIONS, start=1):
+        set_text(ws.cell(row=r, column=1), text.replace("<tahun>", str(year)))
+        ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.column_dimensions["A"].width = 110
+    for name, cols in SHEETS.items():
+        sh = wb.create_sheet(name)
+        for c, (header, _, _) in enumerate(cols, start=1):
+            set_text(sh.cell(row=1, column=c), header)
+            sh.cell(row=1, column=c).font = Font(bold=True)
+            sh.column_dimensions[get_column_letter(c)].width = 16 if c > 3 else 28
+        sh.freeze_panes = "A2"
+        for r, rec in enumerate((rows or {}).get(name, []), start=2):
+            for c, (_, fld, kind) in enumerate(cols, start=1):
+                v = rec.get(fld)
+                if isinstance(v, (list, tuple)):
+                    v = (", " if fld == "program_pendukung" else "; ").join(map(str, v))
+                if isinstance(v, Decimal):
+                    v = int(v) if v == v.to_integral() else float(v)
+                cell = sh.cell(row=r, column=c)
+                set_text(cell, v)
+                if kind == "amount" and isinstance(v, (int, float)):
+                    cell.number_format = "#,##0"
+        if name == "PK":
+            dv = DataValidation(type="list", formula1='"positif,negatif,kategori"',
+                                allow_blank=False, showErrorMessage=True,
+                                errorTitle="Polaritas", error="Pilih positif, negatif atau kategori")
+            col = get_column_letter(next(i for i, c in enumerate(cols, 1) if c[1] == "polaritas"))
+            dv.add(f"{col}2:{col}500")
+            sh.add_data_validation(dv)
+    sh = wb.create_sheet("Ringkasan")
+    set_text(sh.cell(row=1, column=1), "Keterangan")
+    set_text(sh.cell(row=1, column=2), "Nilai")
+    for r, (label, key) in enumerate((("Tahun", "tahun"), ("Nama Perangkat Daerah", "nama_pd"),
+                                      ("Anggaran Perangkat Daerah", "anggaran_pd"),
+                                      ("Realisasi Perangkat Daerah", "realisasi_pd")), start=2):
+        set_text(sh.cell(row=r, column=1), label)
+        v = (summary or {}).get(key, year if key == "tahun" else None)
+        set_text(sh.cell(row=r, column=2), int(v) if isinstance(v, Decimal) else v)
+    sh.column_dimensions["A"].width = 30
+    sh.column_dimensions["B"].width = 50
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _sheet(grids: list[SheetGrid], name: str, path: Path) -> SheetGrid:
+    for g in grids:
+        if norm(g.name).lower() == name.lower():
+            return g
+    raise LayoutError(f"the annual workbook has no sheet {name!r} (run `lkjip template`)", path)
+
+
+def _read_table(grid: SheetGrid, name: str) -> list[dict]:
+    cols = SHEETS[name]
+    wanted = {norm(h).lower(): (fld, kind) for h, fld, kind in cols}
+    header_row, found = None, {}
+    for r, row in enumerate(grid.rows[:10]):
+        found = {wanted[norm(v).lower()]: c for c, v in enumerate(row)
+                 if v is not None and norm(v).lower() in wanted}
+        if {fld for fld, _ in found} >= REQUIRED[name]:
+            header_row = r
+            break
+    if header_row is None:
+        missing = sorted(REQUIRED[name] - {fld for fld, _ in found})
+        heads = [h for h, fld, _ in cols if fld in missing]
+        raise LayoutError(f"no header row with the columns {heads}", grid.file, grid.name, "A1")
+    out = []
+    for r in range(header_row + 1, len(grid.rows)):
+        row = grid.rows[r]
+        if not any(v is not None for v in row):
+            continue
+        rec = {"_row": r + 1}
+        for (fld, kind), c in found.items():
+            v = row[c] if c < len(row) else None
+            rec[fld] = _convert(v, kind, grid, r, c)
+            rec[f"_{fld}_cell"] = cell_name(r, c)
+        for fld, kind in wanted.values():
+            rec.setdefault(fld, None)
+        missing = [f for f in REQUIRED[name] if rec.get(f) in (None, "")]
+        if missing:
+            c = found[next((fld, k) for fld, k in found if fld == missing[0])]
+            raise CellError(f"{missing[0]} is empty", grid.file, grid.name, cell_name(r, c))
+        out.append(rec)
+    return out
+
+
+def _convert(v, kind: str, grid: SheetGrid, r: int, c: int):
+    if v is None:
+        return None
+    where = (grid.file, grid.name, cell_name(r, c))
+    if kind == "amount":
+        try:
+            return parse_amount(v).value
+        except NumberError:
+            raise CellError(f"{text_of(v)!r} is not a rupiah amount", *where) from None
+    if kind == "percent":
+        try:
+            return parse_percent(v)
+        except NumberError:
+            raise CellError(f"{text_of(v)!r} is not a percentage", *where) from None
+    if kind == "int":
+        try:
+            return int(float(text_of(v).strip().rstrip(".")))
+        except ValueError:
+            raise CellError(f"{text_of(v)!r} is not a number", *where) from None
+    if kind == "list":
+        sep = ";" if ";" in text_of(v) else ","
+        return [t.strip() for t in text_of(v).split(sep) if t.strip()]
+    if kind == "value":
+        if isinstance(v, float):
+            return text_of(v)
+        return text_of(v).strip()
+    return text_of(v).strip()
+
+
+def read_annual(path: Path) -> Annual:
+    """Read a filled annual workbook. Bad input raises the package's errors (file, sheet, cell)."""
+    from .indicators import POLARITIES
+
+    path = Path(path)
+    grids = open_workbook(path)
+    tables = {name: _read_table(_sheet(grids, name, path), name) for name in SHEETS}
+    for rec in tables["PK"]:
+        pol = (rec["polaritas"] or "").lower()
+        if pol not in POLARITIES:
+            raise CellError(f"{rec['polaritas']!r} is not a polarity (positif, negatif, kategori)",
+                            path, "PK", rec["_polaritas_cell"])
+        rec["polaritas"] = pol
+    summary = {}
+    try:
+        g = _sheet(grids, "Ringkasan", path)
+        for r, row in enumerate(g.rows):
+            key = SUMMARY_KEYS.get(norm(row[0]).lower()) if row else None
+            if key and len(row) > 1 and row[1] is not None:
+                if key in ("anggaran_pd", "realisasi_pd"):
+                    summary[key] = _convert(row[1], "amount", g, r, 1)
+                else:
+                    summary[key] = text_of(row[1]).strip()
+    except LayoutError:
+        pass
+    frames = {k: pd.DataFrame(v) for k, v in tables.items()}
+    return Annual(path.name, frames["PK"], frames["Indikator"], frames["Anggaran"],
+                  frames["Anggaran PK"], summary)
+
+
+def find_annual(folder: Path, year: int) -> Path | None:
+    """``kinerja_<year>.xlsx`` in ``folder``, if there is one."""
+    p = Path(folder) / f"kinerja_{year}.xlsx"
+    return p if p.exists() else None

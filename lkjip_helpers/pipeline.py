@@ -1,0 +1,89 @@
+"""One call from raw workbooks to everything the report shows: ingest, reconcile and, when the
+annual workbook is there, the chapter III computation. The CLI and the notebooks call this."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .annual import read_annual
+from .ingest import Ingested, ingest
+from .kinerja import Kinerja, evaluate
+from .reconcile import Reconciliation, load_bands, reconcile
+from .reconcile.findings import findings_frame
+
+
+@dataclass
+class Analysis:
+    year: int
+    quarter: int                 # the last quarter included
+    data: Ingested
+    rec: Reconciliation
+    kinerja: Kinerja | None
+    findings: pd.DataFrame       # quarterly and annual findings together
+    missing: list[str]           # what is missing, in words (quarters, the annual workbook)
+
+
+def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
+    """The data of one year up to and including a quarter."""
+    def keep(df):
+        return df[(df["year"] == year) & (df["quarter"] <= quarter)].reset_index(drop=True)
+
+    files = set(keep(data.budget_lines)["source_file"])
+    roles = data.row_roles[data.row_roles["source_file"].isin(files)].reset_index(drop=True)
+    warnings = [w for w in data.warnings if w.file in files]
+    return Ingested(keep(data.budget_lines), keep(data.stated_totals), keep(data.indicators),
+                    roles, warnings, sorted(files), data.skipped, data.annual_files)
+
+
+def latest_quarter(data: Ingested, year: int) -> int | None:
+    qs = data.budget_lines.loc[data.budget_lines["year"] == year, "quarter"]
+    return int(qs.max()) if len(qs) else None
+
+
+def analyse(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
+            mapping=None, bands: Path | None = None, scale: str | None = None,
+            data: Ingested | None = None) -> Analysis:
+    """Everything for a year up to a quarter (``quarter`` None: the latest with data)."""
+    from .errors import LkjipError
+    from .indicators import load_scale
+
+    data = data or ingest(paths, mapping=mapping)
+    years = sorted({int(y) for y in data.budget_lines["year"]})
+    if not years:
+        raise LkjipError("no budget lines found")
+    year = year or years[-1]
+    if year not in years:
+        raise LkjipError(f"no budget lines for {year} (found: {', '.join(map(str, years))})")
+    last = latest_quarter(data, year)
+    quarter = quarter or last
+    sub = restrict(data, year, quarter)
+    if not len(sub.budget_lines):
+        raise LkjipError(f"no budget lines for {year} up to TW {quarter}")
+    rec = reconcile(sub, load_bands(bands) if bands else None)
+    present = sorted({int(q) for q in sub.budget_lines["quarter"]})
+    missing = [f"TW {('I', 'II', 'III', 'IV')[q - 1]}" for q in range(1, quarter + 1)
+               if q not in present]
+    missing_text = [f"lembar triwulan tidak ada: {', '.join(missing)}"] if missing else []
+    kin = None
+    annual = [p for p in data.annual_files if f"_{year}" in p.stem] or data.annual_files[:1]
+    if annual:
+        kin = evaluate(read_annual(annual[0]), year, load_scale(scale), sub.budget_lines,
+                       sub.indicators)
+    else:
+        missing_text.append(f"workbook tahunan kinerja_{year}.xlsx tidak ada: tabel Bab III "
+                            "(capaian indikator, Tabel 3.2) tidak dibuat")
+    items = list(kin.findings) if kin else []
+    annual_f = findings_frame(items) if items else None
+    findings = rec.findings if annual_f is None else _sorted(pd.concat([rec.findings, annual_f],
+                                                                      ignore_index=True))
+    return Analysis(year, quarter, sub, rec, kin, findings, missing_text)
+
+
+def _sorted(df: pd.DataFrame) -> pd.DataFrame:
+    order = {"error": 0, "warning": 1, "info": 2}
+    key = df["severity"].map(order)
+    return df.assign(_k=key).sort_values(["_k", "year", "quarter"], kind="stable",
+                                          na_position="last").drop(columns="_k")\
+        .reset_index(drop=True)
