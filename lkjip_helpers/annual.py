@@ -3,8 +3,6 @@ kegiatan (Tabel 3.2) and the PK program budgets. ``lkjip template`` writes a bla
 reads a filled one with the same error standard as the quarterly sheets."""
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +11,7 @@ import pandas as pd
 
 from .errors import CellError, LayoutError
 from .excel.layout import norm
+from .files import atomic_write
 from .excel.workbook import SheetGrid, cell_name, open_workbook, text_of
 from .numbers import NumberError, parse_amount, parse_percent
 
@@ -143,17 +142,7 @@ def write_template(path: Path, year: int, rows: dict[str, list[dict]] | None = N
         set_text(sh.cell(row=r, column=2), int(v) if isinstance(v, Decimal) else v)
     sh.column_dimensions["A"].width = 30
     sh.column_dimensions["B"].width = 50
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return atomic_write(path, wb.save)
 
 
 def _sheet(grids: list[SheetGrid], name: str, path: Path) -> SheetGrid:

@@ -43,6 +43,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="exit 3 when a finding of this severity (or worse) occurs")
     p.add_argument("--bands", type=Path, help="YAML table of per-quarter absorption bands")
 
+    p = sub.add_parser("report", help="render the report of a quarter (HTML, PDF, findings)")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--quarter", default="auto", help="1-4 or auto (the latest with data)")
+    p.add_argument("--raw", type=Path, help="folder of the year's workbooks "
+                   "(default data/raw/<year>)")
+    p.add_argument("--out", type=Path, help="reports folder (default reports/)")
+    p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf")
+    p.add_argument("--agency", default="", help="agency name (default: the annual workbook's)")
+
     p = sub.add_parser("template", help="write a blank annual workbook kinerja_<year>.xlsx")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", type=Path, help="file to write (default data/raw/<year>/kinerja_<year>.xlsx)")
@@ -130,6 +139,27 @@ def _number_json(value):
     return int(value) if value == value.to_integral() else float(value)
 
 
+def cmd_report(args) -> int:
+    from .report import make_report
+
+    q = args.quarter
+    if str(q).lower() != "auto" and q not in ("1", "2", "3", "4"):
+        print("lkjip: --quarter must be 1, 2, 3, 4 or auto", file=sys.stderr)
+        return 2
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    bad = [f for f in formats if f not in ("html", "pdf")]
+    if bad or not formats:
+        print(f"lkjip: --format takes html, pdf or html,pdf (not {args.format!r})", file=sys.stderr)
+        return 2
+    rep = make_report(args.year, q, args.raw, args.out, formats, args.agency)
+    for note in rep.notes:
+        print(f"catatan: {note}", file=sys.stderr)
+    print(f"laporan: {rep.folder}")
+    for f in rep.files:
+        print(f"  {f.name}")
+    return 0
+
+
 def cmd_template(args) -> int:
     from .annual import write_template
     from .errors import LkjipError
@@ -143,7 +173,8 @@ def cmd_template(args) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile, "template": cmd_template}
+COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile, "report": cmd_report,
+            "template": cmd_template}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,3 +38,9 @@ def reports_dir(year: int, quarter: int) -> Path:
 def load_yaml(name: str) -> dict:
     """A settings file shipped with the package (``lkjip_helpers/data/<name>.yaml``)."""
     return yaml.safe_load((PACKAGE_DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+def resolve(path: str | Path) -> Path:
+    """A path given relative to the project folder (as notebook parameters are) made absolute."""
+    p = Path(path)
+    return p if p.is_absolute() else project_root() / p

@@ -66,7 +66,7 @@ def _digits(body: str, original: str, max_decimals: int) -> Parsed:
         grouping = {s for _, s in seps}
         if len(grouping) > 1:
             # e.g. 6.671.923,749: a comma where a point belongs; read as grouping
-            note = f"{original!r}: three digits after a separator read as thousands"
+            note = f"{original!r}: tiga angka setelah koma dibaca sebagai ribuan"
     else:
         raise NumberError(f"{original!r} is not a rupiah amount")
     if len(grouping) > 1 and note is None:
@@ -95,7 +95,7 @@ def parse_amount(value: object) -> Parsed:
         d = _from_float(value)
         q = d.quantize(SEN)
         if abs(d - q) > Decimal("1e-6"):
-            return Parsed(q, f"{value!r} has more than two decimals; rounded to {q}")
+            return Parsed(q, f"{value!r} lebih dari dua desimal; dibulatkan menjadi {q}")
         return Parsed(q if q != q.to_integral() else q.quantize(Decimal(1)))
     if isinstance(value, Decimal):
         return Parsed(value)

@@ -32,7 +32,7 @@ def test_amounts(text, value):
 def test_three_digits_after_comma_is_grouping_with_a_warning():
     parsed = parse_amount("6.671.923,749")
     assert parsed.value == D(6671923749)
-    assert "three digits" in parsed.note
+    assert "tiga angka setelah koma" in parsed.note
 
 
 @pytest.mark.parametrize("text", ["Rp 2.91,1.88,000x", "abc", "1.2345", "12,34,567", "1.23.456",

@@ -294,7 +294,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                 after_total = True  # a table without a Total row, then the signature
             else:
                 c = next(c for c, v in enumerate(row) if v is not None)
-                rd.warn("UNREAD_ROW", f"row {r + 1} is neither a budget line nor a total: "
+                rd.warn("UNREAD_ROW", f"baris {r + 1} bukan baris anggaran maupun total: "
                         f"{text_of(row[c])[:60]!r}", r, c)
                 role(r, "reported")
                 continue
@@ -317,15 +317,15 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
     split = infer_hierarchy([i["pagu"] for i in items], [i["realisasi"] for i in items])
     first = items[0]
     if len(items) > 1 and split.matched_pagu == 0:
-        rd.warn("NO_PROGRAMS", "no row's pagu is the sum of the rows below it: every row is read "
-                "as a kegiatan of one program", first["row"], rd.layout.col("name"))
+        rd.warn("NO_PROGRAMS", "tidak ada baris yang pagunya jumlah baris di bawahnya: semua baris "
+                "dibaca sebagai kegiatan dari satu program", first["row"], rd.layout.col("name"))
         programs, parent = [], [None] * len(items)
     else:
         programs, parent = split.programs, split.parent
         if split.alternatives > 1:
-            rd.warn("AMBIGUOUS_HIERARCHY", f"the rows split into programs in {split.alternatives} "
-                    "ways that add up equally; realisasi decided", first["row"],
-                    rd.layout.col("name"))
+            rd.warn("AMBIGUOUS_HIERARCHY", f"baris dapat dibagi menjadi program dengan "
+                    f"{split.alternatives} cara yang sama-sama cocok; realisasi yang menentukan",
+                    first["row"], rd.layout.col("name"))
     number = {p: k + 1 for k, p in enumerate(programs)}
     for i, item in enumerate(items):
         base = {k: item[k] for k in ("pagu", "realisasi", "capaian", "capaian_decimals",

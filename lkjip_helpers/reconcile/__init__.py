@@ -107,7 +107,7 @@ def write_findings_csv(findings: pd.DataFrame, path: Path) -> None:
     """The findings as CSV, text neutralised so that no cell becomes a formula."""
     from ..safe import neutralise
 
+    from ..files import atomic_write
+
     safe = findings.astype(object).map(neutralise)
-    tmp = Path(path).with_suffix(".tmp")
-    safe.to_csv(tmp, index=False)
-    tmp.replace(path)
+    atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False))

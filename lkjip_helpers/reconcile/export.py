@@ -4,8 +4,6 @@ quarter with the ingested table and the offending cells highlighted, and the ref
 Every text cell is written as text (never a formula), so no kegiatan name can run as one."""
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..files import atomic_write
 from ..ingest import Ingested
 from ..safe import set_text
 from . import Reconciliation
@@ -147,17 +146,7 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
                  {5: RP, 6: RP, 7: RP, 8: RP, 9: PCT, 10: PCT})
     _widths(ws, [7, 6, 40, 55, 18, 18, 18, 18, 12, 14])
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return atomic_write(path, wb.save)
 
 
 def _label(cell, part):

@@ -1,0 +1,220 @@
+"""The report's figures, in one house style: large type for a phone, colour-blind-safe colours
+(Okabe–Ito), values written on the bars so nobody has to read an axis, Indonesian number formats.
+
+Every function takes tidy tables and returns a matplotlib Figure; none opens a workbook."""
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+# Okabe–Ito
+BLUE, SKY, GREEN, YELLOW, ORANGE, VERMILLION, PURPLE, GREY = (
+    "#0072B2", "#56B4E9", "#009E73", "#F0E442", "#E69F00", "#D55E00", "#CC79A7", "#999999")
+PAGU_COLOUR = "#C9D9EA"
+RATING_COLOURS = {
+    "Sangat Tinggi": GREEN, "Sangat Baik": GREEN, "Tinggi": SKY, "Baik": SKY,
+    "Sedang": YELLOW, "Cukup": YELLOW, "Rendah": ORANGE, "Kurang": ORANGE,
+    "Sangat Rendah": VERMILLION, "Sangat Kurang": VERMILLION,
+}
+ROMAN = ("I", "II", "III", "IV")
+STYLE = {
+    "font.size": 12, "axes.titlesize": 14, "axes.titleweight": "bold", "axes.labelsize": 12,
+    "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11,
+    "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
+    "savefig.dpi": 110, "font.family": "DejaVu Sans", "axes.titlelocation": "left",
+}
+
+
+def short_rupiah(x: float) -> str:
+    """``Rp 1,5 M`` (miliar), ``Rp 250 jt`` (juta): axis and bar labels."""
+    x = float(x)
+    if abs(x) >= 1e9:
+        return f"Rp {x / 1e9:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " M"
+    if abs(x) >= 1e6:
+        return f"Rp {x / 1e6:.0f} jt"
+    return f"Rp {x:,.0f}".replace(",", ".")
+
+
+def _pct(x: float, decimals: int = 1) -> str:
+    return f"{x:.{decimals}f}%".replace(".", ",")
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    return "\n".join(textwrap.wrap(str(text), width)[:3])
+
+
+def _f(v) -> float:
+    return float(v) if v is not None and not (isinstance(v, float) and pd.isna(v)) else float("nan")
+
+
+def pagu_realisasi_per_program(programs: pd.DataFrame, year: int, quarter: int):
+    """Horizontal bars: each program's pagu (light) and realisasi (dark), penyerapan written."""
+    g = programs[(programs["year"] == year) & (programs["quarter"] == quarter)]
+    g = g.sort_values("pagu", key=lambda s: s.map(float))
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 0.75 * len(g) + 1.6))
+        y = range(len(g))
+        pagu = [_f(v) for v in g["pagu"]]
+        real = [_f(v) for v in g["realisasi"]]
+        ax.barh(y, pagu, color=PAGU_COLOUR, label="Pagu", height=0.7)
+        ax.barh(y, real, color=BLUE, label="Realisasi", height=0.4)
+        for i, (p, r, pen) in enumerate(zip(pagu, real, g["penyerapan"])):
+            ax.text(p, i, f"  {_pct(_f(pen))}", va="center", fontsize=11)
+        ax.set_yticks(list(y), [_wrap(f"{no}. {n}") for no, n in zip(g["program_no"], g["program"])])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_rupiah(x)))
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.set_xlim(0, max(pagu + real) * 1.25 if pagu else 1)
+        ax.set_title(f"Pagu dan realisasi per program, TW {ROMAN[quarter - 1]} {year}")
+        ax.legend(loc="lower right", frameon=False)
+        fig.tight_layout()
+    return fig
+
+
+def absorption_curve(totals: pd.DataFrame, year: int):
+    """Cumulative penyerapan TW I→IV against a straight-line plan (25% a quarter); against each
+    quarter's own pagu and against the latest pagu. Never capped at 100%."""
+    g = totals[totals["year"] == year].sort_values("quarter")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 4.6))
+        ax.plot([0, 1, 2, 3, 4], [0, 25, 50, 75, 100], color=GREY, ls="--", lw=2,
+                label="Rencana garis lurus")
+        q = [0] + [int(x) for x in g["quarter"]]
+        own = [0.0] + [_f(v) for v in g["penyerapan"]]
+        latest = [0.0] + [_f(v) for v in g["penyerapan_latest"]]
+        ax.plot(q, own, color=BLUE, lw=3, marker="o", ms=8, label="Terhadap pagu triwulan itu")
+        if any(abs(a - b) > 0.05 for a, b in zip(own, latest)):
+            ax.plot(q, latest, color=ORANGE, lw=2.5, marker="s", ms=7,
+                    label="Terhadap pagu terakhir")
+        for x, v in zip(q[1:], own[1:]):
+            ax.annotate(_pct(v), (x, v), textcoords="offset points", xytext=(0, 9),
+                        ha="center", fontsize=11, color=BLUE)
+        ax.set_xticks([0, 1, 2, 3, 4], ["", "TW I", "TW II", "TW III", "TW IV"])
+        ax.set_ylim(0, max(110, max(own + latest) * 1.1))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
+        ax.set_title(f"Penyerapan anggaran kumulatif {year}")
+        ax.legend(loc="upper left", frameon=False)
+        ax.grid(axis="y", alpha=0.3)
+        fig.tight_layout()
+    return fig
+
+
+def refocusing(programs: pd.DataFrame, year: int):
+    """Pagu per program in each quarter's sheet (TW I on top in each group), with the largest
+    change against TW I written beside it: where the refocusing cut, and what came back."""
+    g = programs[programs["year"] == year]
+    quarters = sorted(int(q) for q in g["quarter"].unique())
+    last = g.sort_values("quarter").groupby("program_key").last()
+    first = g[g["quarter"] == quarters[0]].set_index("program_key")
+    order = list(first["pagu"].map(float).sort_values().index)
+    colours = [PAGU_COLOUR, VERMILLION, SKY, BLUE]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 0.95 * len(order) + 1.8))
+        h = 0.8 / max(len(quarters), 1)
+        top = 0.0
+        for k, q in enumerate(quarters):
+            sub = g[g["quarter"] == q].set_index("program_key")
+            vals = [_f(sub.loc[p, "pagu"]) if p in sub.index else 0.0 for p in order]
+            top = max([top] + vals)
+            ax.barh([i + ((len(quarters) - 1) / 2 - k) * h for i in range(len(order))], vals,
+                    height=h, color=colours[k % 4], label=f"TW {ROMAN[q - 1]}",
+                    edgecolor="white", linewidth=0.5)
+        for i, p in enumerate(order):
+            base = _f(first.loc[p, "pagu"])
+            lows = [(_f(g[(g["quarter"] == q) & (g["program_key"] == p)]["pagu"].iloc[0]), q)
+                    for q in quarters[1:] if ((g["quarter"] == q) & (g["program_key"] == p)).any()]
+            change = min(lows)[0] - base if lows else 0.0
+            if base and abs(change) >= 0.005 * base:
+                ax.text(base, i, f"  {_pct(change / base * 100)} di TW {ROMAN[min(lows)[1] - 1]}",
+                        va="center", fontsize=11, color=VERMILLION)
+        ax.set_yticks(range(len(order)),
+                      [_wrap(f"{last.loc[p, 'program_no']}. {last.loc[p, 'program']}") for p in order])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_rupiah(x)))
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.set_xlim(0, top * 1.45 if top else 1)
+        ax.set_title(f"Pagu per program menurut lembar tiap triwulan, {year}")
+        ax.legend(loc="lower right", frameon=False, ncol=2)
+        fig.tight_layout()
+    return fig
+
+
+def indicator_capaian(indicators: pd.DataFrame, scale_name: str = ""):
+    """Each indicator's capaian, coloured by its rating, the rating written on the bar."""
+    g = indicators.iloc[::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(8, 0.9 * len(g) + 1.6))
+        vals = [_f(v) for v in g["capaian"]]
+        colours = [RATING_COLOURS.get(k, GREY) for k in g["kategori"]]
+        ax.barh(range(len(g)), [0 if pd.isna(v) else v for v in vals], color=colours, height=0.6)
+        ax.axvline(100, color=GREY, ls="--", lw=1.5)
+        for i, (v, k) in enumerate(zip(vals, g["kategori"])):
+            label = "–" if pd.isna(v) else f"{_pct(v)}  {k or ''}"
+            ax.text((0 if pd.isna(v) else v) + 2, i, label, va="center", fontsize=11)
+        ax.set_yticks(range(len(g)), [_wrap(t, 34) for t in g["indikator"]])
+        ax.set_xlim(0, max([100] + [v for v in vals if not pd.isna(v)]) * 1.35)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
+        ax.set_title("Capaian indikator kinerja" + (f" (skala: {scale_name})" if scale_name else ""))
+        fig.tight_layout()
+    return fig
+
+
+def capaian_vs_penyerapan(indicators: pd.DataFrame):
+    """Capaian kinerja against penyerapan of the budget behind each indicator: above the diagonal,
+    more result than money spent."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7, 5.5))
+        x = [_f(v) for v in indicators["penyerapan"]]
+        y = [_f(v) for v in indicators["capaian"]]
+        top = max([110] + [v for v in x + y if not pd.isna(v)]) * 1.1
+        ax.plot([0, top], [0, top], color=GREY, ls="--", lw=1.5, label="capaian = penyerapan")
+        colours = [RATING_COLOURS.get(k, GREY) for k in indicators["kategori"]]
+        ax.scatter(x, y, s=160, c=colours, edgecolor="black", zorder=3)
+        for xi, yi, no in zip(x, y, indicators["no"]):
+            if not (pd.isna(xi) or pd.isna(yi)):
+                ax.annotate(f"IKU {no}", (xi, yi), textcoords="offset points", xytext=(8, 6),
+                            fontsize=11)
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        ax.set_xlabel("Penyerapan anggaran sasaran")
+        ax.set_ylabel("Capaian kinerja")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
+        ax.set_title("Capaian kinerja dibanding penyerapan anggaran")
+        ax.legend(loc="lower right", frameon=False)
+        fig.tight_layout()
+    return fig
+
+
+def to_png(fig) -> bytes:
+    """The figure as PNG bytes (and closed)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def as_float(v) -> float:
+    return float(v) if isinstance(v, (Decimal, int, float)) else float("nan")
+
+
+def selection_chart(data: pd.DataFrame, title: str):
+    """The explorer's chart: pagu stated per quarter and cumulative realisasi for one item."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7, 3.8))
+        labels = [f"TW {ROMAN[q - 1]}" for q in data["quarter"]]
+        ax.bar(labels, [_f(v) for v in data["pagu"]], color=PAGU_COLOUR, label="Pagu")
+        ax.plot(labels, [_f(v) for v in data["realisasi"]], color=BLUE, marker="o", lw=3,
+                label="Realisasi kumulatif")
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: short_rupiah(x)))
+        ax.set_title(_wrap(title, 60))
+        ax.legend(frameon=False)
+        fig.tight_layout()
+    return fig

@@ -1,0 +1,164 @@
+"""Rendering the report: papermill executes ``notebooks/laporan.ipynb`` with the year and quarter,
+nbconvert turns it into one self-contained HTML file (no code, images embedded, no external URL) and
+WeasyPrint into an A4 PDF; the findings workbook goes beside them.
+
+Outputs appear whole or not at all: everything is made in a temporary folder beside
+``reports/<year>/TW<q>/``, which then replaces the old folder in one rename. A failing cell leaves the
+previous report as it was and keeps the executed notebook as ``laporan.gagal.ipynb`` for debugging.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import PACKAGE_DATA, project_root
+from .errors import LkjipError
+
+TEMPLATES = PACKAGE_DATA.parent / "templates"
+NOTEBOOK = "laporan.ipynb"
+KERNEL = "python3"
+
+
+class ReportError(LkjipError):
+    """The report could not be made (a cell failed); exit status 4."""
+
+    exit_status = 4
+
+
+@dataclass
+class Report:
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def notebook_path() -> Path:
+    return project_root() / "notebooks" / NOTEBOOK
+
+
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> None:
+    """Run a notebook with papermill (kernel named explicitly); a failing cell raises ReportError
+    naming the cell."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
+                            kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
+                            log_output=False, language="python")
+    except PapermillExecutionError as exc:
+        cell = _failed_cell(output, exc)
+        raise ReportError(f"cell {cell} of {notebook.name} failed: {exc.ename}: "
+                          f"{str(exc.evalue).splitlines()[0] if exc.evalue else ''}".rstrip(": "))\
+            from None
+
+
+def _failed_cell(output: Path, exc) -> str:
+    """'[5] s.summary(an)': the execution count and first line of the failing cell."""
+    try:
+        import nbformat
+
+        nb = nbformat.read(str(output), as_version=4)
+        for c in nb.cells:
+            if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.outputs):
+                first = c.source.strip().splitlines()[-1] if c.source.strip() else ""
+                return f"[{c.execution_count}] `{first[:60]}`"
+    except Exception:  # pragma: no cover - the message still names the error
+        pass
+    return f"[{exc.exec_count}]"
+
+
+def to_html(notebook: Path) -> str:
+    """The executed notebook as one HTML page: outputs only, our template (no external URLs)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lkjip", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    nb = nbformat.read(str(notebook), as_version=4)
+    html, _ = exporter.from_notebook_node(nb, resources={"language_code": "id"})
+    return html
+
+
+def to_pdf(html: str, path: Path) -> None:
+    """A4 PDF through WeasyPrint; raises ImportError/OSError when its libraries are missing."""
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
+
+
+def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
+                out: Path | None = None, formats: tuple[str, ...] = ("html", "pdf"),
+                agency: str = "") -> Report:
+    """Execute, render and place the report for one quarter; see the module docstring."""
+    root = project_root()
+    raw = Path(raw) if raw else root / "data" / "raw" / str(year)
+    if not raw.is_absolute():
+        raw = Path.cwd() / raw
+    if str(quarter).lower() == "auto":
+        quarter = _latest_quarter(raw, year)
+    quarter = int(quarter)
+    out = Path(out) if out else root / "reports"
+    folder = out / str(year) / f"TW{quarter}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".TW{quarter}-", dir=folder.parent))
+    report = Report(folder)
+    try:
+        executed = tmp / NOTEBOOK
+        params = {"year": int(year), "quarter": quarter, "raw_dir": str(raw),
+                  "processed_dir": str(root / "data" / "processed" / str(year)),
+                  "agency": agency, "output_dir": str(tmp)}
+        try:
+            execute(notebook_path(), executed, params, root)
+        except ReportError:
+            if executed.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(executed, folder / "laporan.gagal.ipynb")
+            raise
+        html = to_html(executed)
+        if "html" in formats or "pdf" in formats:
+            (tmp / "laporan.html").write_text(html, encoding="utf-8")
+        if "pdf" in formats:
+            try:
+                to_pdf(html, tmp / "laporan.pdf")
+            except (ImportError, OSError) as exc:
+                report.notes.append(
+                    f"PDF tidak dibuat ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); "
+                    "pasang WeasyPrint dan pustaka Pango: pip install weasyprint; "
+                    "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+        if "html" not in formats:
+            (tmp / "laporan.html").unlink(missing_ok=True)
+        _replace_folder(tmp, folder)
+        tmp = None
+        report.files = sorted(p for p in folder.iterdir() if p.is_file())
+        return report
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _replace_folder(new: Path, folder: Path) -> None:
+    """Put ``new`` in the place of ``folder`` whole: a rerun replaces all of its outputs."""
+    old = None
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
+        os.replace(folder, old)
+    os.replace(new, folder)
+    os.chmod(folder, 0o755)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _latest_quarter(raw: Path, year: int) -> int:
+    from .ingest import ingest
+    from .pipeline import latest_quarter
+
+    q = latest_quarter(ingest([raw]), year)
+    if q is None:
+        raise LkjipError(f"no quarterly sheet for {year}", raw)
+    return q

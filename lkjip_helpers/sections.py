@@ -1,0 +1,317 @@
+"""The report's sections as HTML blocks, one function per notebook cell. Every text that comes from a
+workbook is HTML-escaped here (pandas' Styler would not escape it); figures are embedded as base64
+PNG, so the report travels as one file and opens offline. Every figure is computed from the budget
+lines (the true sums); stated figures appear only where they differ, as findings."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from . import charts
+from .config import project_root
+from .numbers import format_percent, format_rupiah
+from .pipeline import Analysis, analyse
+from .safe import escape
+
+ROMAN = ("I", "II", "III", "IV")
+SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Perlu diperiksa", "info": "Catatan"}
+
+
+class Block:
+    """HTML that a notebook cell displays (and nbconvert keeps as text/html)."""
+
+    def __init__(self, html: str):
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html
+
+
+def _rp(v) -> str:
+    return "–" if v is None or (isinstance(v, float) and pd.isna(v)) else format_rupiah(v)
+
+
+def _p(v, d=1) -> str:
+    return "–" if v is None or pd.isna(v) else format_percent(v, d)
+
+
+def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None = None,
+          css: str = "") -> str:
+    """An escaped HTML table; columns in ``numeric`` are right-aligned."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
+    body = []
+    for row in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(df.columns, row):
+            text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
+            cls = ' class="num"' if c in numeric else ""
+            cells.append(f"<td{cls}>{escape(text)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return (f'<div class="tbl"><table class="{css}">{cap}<thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def figure(fig, alt: str) -> str:
+    data = base64.b64encode(charts.to_png(fig)).decode("ascii")
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}"/></figure>'
+
+
+def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
+         bands: str | None = None) -> Analysis:
+    """The analysis behind the report (paths relative to the project folder)."""
+    raw = Path(raw_dir)
+    if not raw.is_absolute():
+        raw = project_root() / raw
+    q = None if str(quarter).lower() == "auto" else int(quarter)
+    return analyse([raw], int(year), q, scale=scale or None, bands=Path(bands) if bands else None)
+
+
+def _period(an: Analysis) -> str:
+    return f"TW {ROMAN[an.quarter - 1]} {an.year}"
+
+
+def _totals(an: Analysis):
+    t = an.rec.totals
+    return t[(t["year"] == an.year) & (t["quarter"] == an.quarter)].iloc[0]
+
+
+# ------------------------------------------------------------------ sections
+def title(an: Analysis, agency: str = "") -> Block:
+    name = agency or (an.kinerja and "") or ""
+    if not name and an.data.annual_files:
+        from .annual import read_annual
+
+        name = read_annual(an.data.annual_files[0]).summary.get("nama_pd", "")
+    made = dt.datetime.now().strftime("%d-%m-%Y %H:%M")
+    return Block(f'<header class="lk-title"><h1>Laporan Anggaran dan Kinerja</h1>'
+                 f'<p class="lk-sub">{escape(name)}</p>'
+                 f'<p class="lk-sub">Tahun {an.year}, sampai dengan Triwulan {ROMAN[an.quarter - 1]}'
+                 f' · dibuat {made}</p></header>')
+
+
+def summary(an: Analysis) -> Block:
+    """Pagu, realisasi, penyerapan and its band for the quarter; findings by severity; indicators
+    by rating; what is missing."""
+    t = _totals(an)
+    bands = an.rec.bands
+    lower = dict(bands["quarters"][an.quarter])
+    top_label, top = next(iter(bands["quarters"][an.quarter]))
+    counts = {s: int((an.findings["severity"] == s).sum()) for s in SEVERITY_LABEL}
+    cards = [
+        ("Pagu", _rp(t["pagu"]), f"menurut lembar {_period(an)}"),
+        ("Realisasi", _rp(t["realisasi"]), f"kumulatif s.d. {_period(an)}"),
+        ("Penyerapan", _p(t["penyerapan"]),
+         f"kategori <b>{escape(t['kategori'])}</b> untuk TW {ROMAN[an.quarter - 1]} "
+         f"({escape(top_label)} mulai {format_percent(top, 0)})"),
+        ("Temuan", f"{counts['error']} kesalahan",
+         f"{counts['warning']} perlu diperiksa · {counts['info']} catatan"),
+    ]
+    if an.kinerja is not None:
+        ind = an.kinerja.indicators
+        by = ind["kategori"].fillna("tidak dinilai").value_counts()
+        cards.append(("Indikator", f"{len(ind)} IKU",
+                      " · ".join(f"{n} {escape(k)}" for k, n in by.items())))
+    html = ['<div class="cards">']
+    for label, value, note in cards:
+        html.append(f'<div class="card"><div class="lbl">{escape(label)}</div>'
+                    f'<div class="val">{escape(value)}</div><div class="note">{note}</div></div>')
+    html.append("</div>")
+    latest = t["penyerapan_latest"]
+    if latest is not None and not pd.isna(latest) and abs(latest - t["penyerapan"]) > 0.05:
+        html.append(f"<p>Terhadap pagu terakhir tahun ini penyerapan {_p(latest)}.</p>")
+    for m in an.missing:
+        html.append(f'<p class="warn">Tidak lengkap: {escape(m)}.</p>')
+    html.append(f'<p class="src">Batas kategori penyerapan: {escape(bands["source"])}</p>')
+    return Block("".join(html))
+
+
+def budget_by_program(an: Analysis) -> Block:
+    p = an.rec.programs
+    g = p[(p["year"] == an.year) & (p["quarter"] == an.quarter)].sort_values("program_no")
+    fig = charts.pagu_realisasi_per_program(an.rec.programs, an.year, an.quarter)
+    rows = pd.DataFrame({
+        "No": g["program_no"].astype(int),
+        "Program": g["program"],
+        "Pagu": [_rp(v) for v in g["pagu"]],
+        "Realisasi": [_rp(v) for v in g["realisasi"]],
+        "Penyerapan": [_p(v) for v in g["penyerapan"]],
+        "Realisasi dalam triwulan": [_rp(v) for v in g["realisasi_increment"]],
+    })
+    return Block(figure(fig, "Pagu dan realisasi per program") +
+                 table(rows, ("Pagu", "Realisasi", "Penyerapan", "Realisasi dalam triwulan")))
+
+
+def absorption(an: Analysis) -> Block:
+    fig = charts.absorption_curve(an.rec.totals, an.year)
+    t = an.rec.totals[an.rec.totals["year"] == an.year].sort_values("quarter")
+    rows = pd.DataFrame({
+        "Triwulan": [f"TW {ROMAN[int(q) - 1]}" for q in t["quarter"]],
+        "Pagu": [_rp(v) for v in t["pagu"]],
+        "Realisasi kumulatif": [_rp(v) for v in t["realisasi"]],
+        "Realisasi dalam triwulan": [_rp(v) for v in t["realisasi_increment"]],
+        "Penyerapan": [_p(v) for v in t["penyerapan"]],
+        "Thd pagu terakhir": [_p(v) for v in t["penyerapan_latest"]],
+        "Kategori": list(t["kategori"]),
+    })
+    return Block(figure(fig, "Penyerapan kumulatif dibanding rencana garis lurus") +
+                 table(rows, ("Pagu", "Realisasi kumulatif", "Realisasi dalam triwulan",
+                              "Penyerapan", "Thd pagu terakhir")))
+
+
+def refocusing(an: Analysis) -> Block:
+    rec = an.rec
+    html = [figure(charts.refocusing(rec.programs, an.year), "Pagu per program tiap triwulan")]
+    v = rec.versions[rec.versions["year"] == an.year]
+    if len(v) > 1:
+        html.append("<p>Lembar-lembar triwulan memakai " + str(len(v)) + " versi pagu: " +
+                    "; ".join(f"versi {int(r.version)} ({escape(r.quarters)}) {_rp(r.pagu)}"
+                              for r in v.itertuples()) + ".</p>")
+    pc = rec.program_changes[rec.program_changes["year"] == an.year]
+    if len(pc):
+        totals = pc.groupby("quarter")["change"].apply(lambda s: sum(s, Decimal(0)))
+        q = int(totals.map(lambda x: abs(x)).astype(float).idxmax())
+        g = pc[pc["quarter"] == q].sort_values("change", key=lambda s: s.map(float))
+        pefa = rec.pefa[(rec.pefa["year"] == an.year) & (rec.pefa["quarter"] == q)]
+        html.append(f"<p>Perubahan terbesar di TW {ROMAN[q - 1]}: {_rp(totals[q])}"
+                    + (f"; variasi komposisi (PEFA PI-2) {_p(pefa.iloc[0]['variance_pct'])}, "
+                       f"skor {escape(pefa.iloc[0]['score'])}" if len(pefa) else "") + ".</p>")
+        rows = pd.DataFrame({
+            "Program": g["program"], "Pagu sebelum": [_rp(x) for x in g["pagu_before"]],
+            "Pagu sesudah": [_rp(x) for x in g["pagu_after"]],
+            "Perubahan": [_rp(x) for x in g["change"]],
+            "Perubahan (%)": [_p(x) for x in g["change_pct"]],
+            "Porsi dari total": [_p(x) for x in g["share_of_change_pct"]]})
+        html.append(table(rows, ("Pagu sebelum", "Pagu sesudah", "Perubahan", "Perubahan (%)",
+                                 "Porsi dari total"), caption=f"Perubahan pagu di TW {ROMAN[q - 1]}"))
+    else:
+        html.append("<p>Pagu tidak berubah antar triwulan.</p>")
+    return Block("".join(html))
+
+
+def indicators(an: Analysis) -> Block:
+    if an.kinerja is None:
+        return Block('<p class="warn">Capaian indikator belum dapat dihitung: workbook tahunan '
+                     f"kinerja_{an.year}.xlsx tidak ada.</p>")
+    k = an.kinerja
+    html = [figure(charts.indicator_capaian(k.indicators, k.scale.name if k.scale else ""),
+                   "Capaian indikator menurut kategori"),
+            figure(charts.capaian_vs_penyerapan(k.indicators), "Capaian dibanding penyerapan")]
+    rows = pd.DataFrame({
+        "IKU": k.indicators["no"], "Indikator": k.indicators["indikator"],
+        "Target": k.indicators["target"], "Realisasi": k.indicators["realisasi"],
+        "Capaian": [_p(v) for v in k.indicators["capaian"]],
+        "Kategori": [f"{a or '–'}" + (f" ({b})" if b else "") for a, b in
+                     zip(k.indicators["kategori"], k.indicators["kategori_catatan"])],
+        "Rumus": k.indicators["capaian_rumus"]})
+    html.append(table(rows, ("Capaian",)))
+    if k.scale:
+        html.append(f'<p class="src">Skala penilaian: {escape(k.scale.source)}</p>')
+    if k.scale_issues:
+        html.append('<p class="warn">Skala ini tidak rapi: ' + escape("; ".join(k.scale_issues)) +
+                    "</p>")
+    return Block("".join(html))
+
+
+def findings(an: Analysis) -> Block:
+    """First what kinds of error there are and how many (one line each, in words), then every
+    finding with its cell: errors open, the rest folded."""
+    from .reconcile.findings import CODES
+
+    f = an.findings
+    if not len(f):
+        return Block("<p>Tidak ada temuan: angka-angka lembar sesuai satu sama lain.</p>")
+    order = {s: i for i, s in enumerate(SEVERITY_LABEL)}
+    groups = (f.groupby(["severity", "code"], sort=False).size().reset_index(name="n")
+              .sort_values(["severity", "n"], key=lambda c: c.map(order) if c.name == "severity"
+                           else -c))
+    overview = pd.DataFrame({
+        "Tingkat": [SEVERITY_LABEL[s] for s in groups["severity"]],
+        "Jenis": [CODES.get(c, c) for c in groups["code"]],
+        "Kode": groups["code"], "Jumlah": groups["n"]})
+    html = [table(overview, ("Jumlah",), css="overview")]
+    for sev, label in SEVERITY_LABEL.items():
+        g = f[f["severity"] == sev]
+        if not len(g):
+            continue
+        rows = pd.DataFrame({
+            "Kode": g["code"],
+            "Triwulan": [f"TW {ROMAN[int(q) - 1]}" if q is not None and not pd.isna(q) else "tahunan"
+                         for q in g["quarter"]],
+            "Sel": [f"{a} › {b} › {c}" for a, b, c in
+                    zip(g["source_file"].fillna(""), g["source_sheet"].fillna(""),
+                        g["source_cell"].fillna(""))],
+            "Keterangan": g["message"]})
+        opened = " open" if sev == "error" else ""
+        html.append(f'<details{opened}><summary class="{sev}">{escape(label)} ({len(g)})</summary>'
+                    f'{table(rows, css=f"findings {sev}")}</details>')
+    return Block("".join(html))
+
+
+def chapter3(an: Analysis) -> Block:
+    if an.kinerja is None:
+        return Block('<p class="warn">Tabel Bab III membutuhkan workbook tahunan '
+                     f"kinerja_{an.year}.xlsx.</p>")
+    if an.quarter != 4:
+        return Block("<p>Tabel Bab III (capaian kinerja tahunan) disajikan pada laporan TW IV.</p>")
+    from .tables import TITLES, indicator_tables, tabel_3_2
+
+    tabs = indicator_tables(an.kinerja, an.year)
+    html = ['<p class="src">Tanda ≠: angka tertulis di dokumen berbeda dari hasil hitung.</p>']
+    for key, df in tabs.items():
+        letter = key.rsplit(".", 1)[1]
+        html.append(table(df, tuple(c for c in df.columns if c != "Indikator"),
+                          caption=f"Tabel {key} {TITLES[letter]}"))
+    t32 = tabel_3_2(an.kinerja)
+    html.append(table(t32, ("Pagu Anggaran", "Realisasi", "% (tertulis)", "% (dihitung)"),
+                      caption=f"Tabel 3.2 Realisasi Anggaran Tahun {an.year}"))
+    return Block("".join(html))
+
+
+def kegiatan(an: Analysis) -> Block:
+    k = an.rec.kegiatan
+    g = k[(k["year"] == an.year) & (k["quarter"] == an.quarter)]
+    rows = pd.DataFrame({
+        "Program": g["program"], "Kegiatan": g["kegiatan"],
+        "Pagu": [_rp(v) for v in g["pagu"]], "Realisasi": [_rp(v) for v in g["realisasi"]],
+        "Penyerapan": [_p(v) for v in g["penyerapan"]],
+        "Dalam triwulan": [_rp(v) for v in g["realisasi_increment"]]})
+    return Block(table(rows, ("Pagu", "Realisasi", "Penyerapan", "Dalam triwulan")))
+
+
+def sources(an: Analysis) -> Block:
+    bl = an.data.budget_lines
+    src = bl.groupby(["source_file", "source_sheet", "quarter"]).size().reset_index(name="n")
+    rows = pd.DataFrame({"File": src["source_file"], "Sheet": src["source_sheet"],
+                         "Triwulan": [f"TW {ROMAN[int(q) - 1]}" for q in src["quarter"]],
+                         "Baris kegiatan": src["n"]})
+    extra = "".join(f"<li>{escape(p.name)} (workbook tahunan)</li>"
+                    for p in an.data.annual_files)
+    from . import __version__
+
+    return Block(table(rows, ("Baris kegiatan",)) +
+                 (f"<ul>{extra}</ul>" if extra else "") +
+                 f'<p class="src">Dibuat {dt.datetime.now():%d-%m-%Y %H:%M} dengan lkjip '
+                 f"{escape(__version__)}. Semua angka dihitung dari baris kegiatan; angka tertulis "
+                 "(subtotal, total, catatan kaki) yang berbeda tercantum sebagai temuan.</p>")
+
+
+def save_findings_workbook(an: Analysis, output_dir: str | None) -> Block:
+    """The findings workbook beside the report (only when ``output_dir`` is given)."""
+    if not output_dir:
+        return Block("")
+    from .reconcile.export import write_findings_workbook
+
+    import dataclasses
+
+    rec = dataclasses.replace(an.rec, findings=an.findings)  # quarterly and annual findings
+    path = write_findings_workbook(rec, an.data, Path(output_dir) / "temuan.xlsx")
+    return Block(f'<p class="src">Workbook temuan untuk analis: {escape(path.name)} '
+                 "(di folder yang sama dengan laporan ini).</p>")
