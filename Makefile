@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 
 report: $(STAMP)
 	$(VENV)/bin/lkjip ingest data/raw/$(YEAR)
-	$(VENV)/bin/lkjip reconcile data/raw/$(YEAR) --xlsx reports/$(YEAR)/temuan_$(YEAR).xlsx
+	$(VENV)/bin/lkjip report --year $(YEAR) --quarter $(QUARTER)
+	@echo "Buka reports/$(YEAR)/TW$(QUARTER)/laporan.html (satu file, bisa dibuka offline)."
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -29,6 +30,7 @@ sample-data: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_ingest.py
+	$(PY) benchmarks/bench_report.py
 
 clean:
 	rm -rf data/processed/* reports/* .pytest_cache

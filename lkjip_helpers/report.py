@@ -48,7 +48,12 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> None:
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=parameters,
                             kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
-                            log_output=False, language="python")
+                            log_output=False, language="python",
+                            # written once at the end (or at the failing cell), not after every
+                            # cell: saving a growing notebook 40 times cost more than the analysis
+                            request_save_on_cell_execute=False,
+                            # the kernel runs on loopback only; keep its TCP notice out of logs
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except PapermillExecutionError as exc:
         cell = _failed_cell(output, exc)
         raise ReportError(f"cell {cell} of {notebook.name} failed: {exc.ename}: "
@@ -80,9 +85,19 @@ def to_html(notebook: Path) -> str:
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.language_code = "id"
     nb = nbformat.read(str(notebook), as_version=4)
-    html, _ = exporter.from_notebook_node(nb, resources={"language_code": "id"})
-    return html
+    html, _ = exporter.from_notebook_node(nb)
+    return strip_css_comments(html)
+
+
+def strip_css_comments(html: str) -> str:
+    """JupyterLab's CSS cites web pages in its comments; the report carries no URL at all."""
+    import re
+
+    return re.sub(r"(<style[^>]*>)(.*?)(</style>)",
+                  lambda m: m.group(1) + re.sub(r"/\*.*?\*/", "", m.group(2), flags=re.S)
+                  + m.group(3), html, flags=re.S | re.I)
 
 
 def to_pdf(html: str, path: Path) -> None:

@@ -60,8 +60,9 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
 
 
 def figure(fig, alt: str) -> str:
-    data = base64.b64encode(charts.to_png(fig)).decode("ascii")
-    return f'<figure><img src="data:image/png;base64,{data}" alt="{escape(alt)}"/></figure>'
+    """A chart embedded in the page (base64 SVG): the report stays one file."""
+    data = base64.b64encode(charts.to_svg(fig)).decode("ascii")
+    return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}"/></figure>'
 
 
 def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,

@@ -251,7 +251,9 @@ def program_changes(programs: pd.DataFrame) -> pd.DataFrame:
                          "change": r["pagu_change"], "change_pct": r["pagu_change_pct"],
                          "share_of_change_pct": (_pct(r["pagu_change"], total) or 0.0) + 0.0
                          if total else None})
-    return _money(pd.DataFrame(rows), ["pagu_before", "pagu_after", "change"])
+    cols = ["year", "quarter", "program_key", "program", "pagu_before", "pagu_after", "change",
+            "change_pct", "share_of_change_pct"]
+    return _money(pd.DataFrame(rows, columns=cols), ["pagu_before", "pagu_after", "change"])
 
 
 def pefa_pi2(kegiatan: pd.DataFrame) -> pd.DataFrame:
@@ -274,4 +276,5 @@ def pefa_pi2(kegiatan: pd.DataFrame) -> pd.DataFrame:
             score = "A" if v < 5 else "B" if v < 10 else "C" if v < 15 else "D"
             rows.append({"year": int(year), "quarter": q, "against_quarter": qs[0],
                          "variance_pct": v, "score": score, "kegiatan": len(keys)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["year", "quarter", "against_quarter", "variance_pct",
+                                       "score", "kegiatan"])

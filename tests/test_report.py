@@ -1,0 +1,137 @@
+"""The leadership report: papermill + nbconvert + WeasyPrint, offline HTML, A4 PDF, escaping,
+a failing cell, and headless Chromium opening the page."""
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import CLEAN, SAMPLE, quarter_sheet, write_xlsx
+
+from lkjip_helpers.cli import main
+from lkjip_helpers.report import ReportError, make_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    return make_report(2020, 4, SAMPLE, out, ("html", "pdf"))
+
+
+def test_files_are_placed_whole(report):
+    names = sorted(p.name for p in report.files)
+    assert names == ["laporan.html", "laporan.ipynb", "laporan.pdf", "temuan.xlsx"]
+    assert report.folder.name == "TW4" and report.folder.parent.name == "2020"
+    assert not [p for p in report.folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_html_is_offline_and_small(report):
+    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", html, re.I)
+    assert not re.search(r"<script[^>]+src=", html, re.I)
+    assert "http://" not in html and "https://" not in html
+    assert len(html.encode()) < 1.5 * 1024 * 1024
+    assert 'src="data:image/svg+xml;base64,' in html
+    # no code cells: the notebook's source is not in the page
+    assert "sections as s" not in html and "s.summary(an)" not in html
+    assert '<html lang="id">' in html
+
+
+def test_html_shows_the_true_totals(report):
+    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    assert "Rp 6.671.923.749" in html and "Rp 3.057.589.710" in html  # sums of the lines
+    assert "45,8%" in html and "Sangat Rendah" in html
+    # the sheet's own Total row (2.935.162.410) appears only inside findings
+    for m in re.finditer("2.935.162.410", html):
+        assert "TOTAL_MISMATCH" in html[max(0, m.start() - 600):m.start()] or \
+            "baris Total" in html[max(0, m.start() - 200):m.start()]
+    assert "14 kesalahan" in html
+    assert "Tabel 3.1.1.A" in html and "Tabel 3.2" in html
+
+
+def test_pdf_is_a4_with_the_text(report):
+    from pypdf import PdfReader
+    pdf = PdfReader(str(report.folder / "laporan.pdf"))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    text = " ".join(page.extract_text() for page in pdf.pages[:3])
+    assert "Laporan Anggaran dan Kinerja" in text
+    assert "3.057.589.710" in text
+
+
+def test_executed_notebook_kept(report):
+    import nbformat
+    nb = nbformat.read(str(report.folder / "laporan.ipynb"), as_version=4)
+    params = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert params and "quarter = 4" in params[0].source
+
+
+@pytest.mark.skipif(not CHROMIUM and not os.environ.get("LKJIP_REQUIRE_BROWSER"),
+                    reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_chromium_opens_the_report_without_console_errors(report, tmp_path):
+    assert CHROMIUM, "chromium is required (LKJIP_REQUIRE_BROWSER is set)"
+    shot = tmp_path / "laporan.png"
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", "--disable-sync", "--disable-component-update",
+         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
+         "--window-size=420,2000", f"--screenshot={shot}",
+         (report.folder / "laporan.html").as_uri()],
+        capture_output=True, text=True, timeout=120)
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+    assert console == []
+    assert shot.exists() and shot.stat().st_size > 20_000
+    from PIL import Image
+    assert Image.open(shot).size == (420, 2000)
+
+
+def test_workbook_text_is_escaped(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = [list(r) for r in CLEAN]
+    rows[1][0] = "<script>alert(1)</script>"
+    rows[4][0] = 'Kegiatan "B1" & <b>tebal</b>'
+    write_xlsx(raw / "TW1.xlsx", {"TW I": quarter_sheet(rows, "TRIWULAN I 2020", total=(1300, 400))})
+    rep = make_report(2020, 1, raw, tmp_path / "out", ("html",))
+    html = (rep.folder / "laporan.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>tebal</b>" not in html and "&lt;b&gt;tebal&lt;/b&gt;" in html
+    # a quarter without the annual workbook still gets its budget report, and says what is missing
+    assert "kinerja_2020.xlsx tidak ada" in html
+
+
+def test_a_failing_cell_names_the_cell_and_leaves_no_report(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "TW1.xlsx", {"TW I": quarter_sheet(CLEAN, "TRIWULAN I 2020")})
+    out = tmp_path / "out"
+    good = make_report(2020, 1, raw, out, ("html",))
+    before = (good.folder / "laporan.html").read_bytes()
+    (raw / "TW1.xlsx").write_bytes(b"PK\x03\x04 broken")  # the next run fails in its first cell
+    with pytest.raises(ReportError) as err:
+        make_report(2020, 1, raw, out, ("html",))
+    assert re.match(r"cell \[3\] `s\.title\(an, agency\)` of laporan\.ipynb failed: WorkbookError: "
+                    r"TW1\.xlsx: cannot be read", str(err.value))
+    assert (good.folder / "laporan.html").read_bytes() == before  # the old report is untouched
+    assert (good.folder / "laporan.gagal.ipynb").exists()
+    assert not [p for p in good.folder.parent.iterdir() if p.name.startswith(".")]
+    status = main(["report", "--year", "2020", "--quarter", "1", "--raw", str(raw),
+                   "--out", str(out), "--format", "html"])
+    assert status == 4
+    err_line = capsys.readouterr().err.strip().splitlines()
+    assert len(err_line) == 1 and err_line[0].startswith("lkjip: cell [3]")
+
+
+def test_rerun_replaces_outputs_whole(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "TW1.xlsx", {"TW I": quarter_sheet(CLEAN, "TRIWULAN I 2020")})
+    rep = make_report(2020, "auto", raw, tmp_path / "out", ("html",))
+    assert rep.folder.name == "TW1"
+    (rep.folder / "stale.txt").write_text("from an earlier run")
+    rep2 = make_report(2020, 1, raw, tmp_path / "out", ("html",))
+    assert not (rep2.folder / "stale.txt").exists()
