@@ -86,6 +86,9 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
             found = read_long(grids, mapping)
         else:
             if is_annual_workbook([g.name for g in grids]):
+                from .annual import read_annual
+
+                read_annual(path)  # checked with the same error standard; read in full later
                 skipped.append(path.name)
                 annual.append(path)
                 continue

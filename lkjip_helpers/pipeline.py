@@ -44,8 +44,9 @@ def latest_quarter(data: Ingested, year: int) -> int | None:
 
 def analyse(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
             mapping=None, bands: Path | None = None, scale: str | None = None,
-            data: Ingested | None = None) -> Analysis:
-    """Everything for a year up to a quarter (``quarter`` None: the latest with data)."""
+            data: Ingested | None = None, negatif_cap=None) -> Analysis:
+    """Everything for a year up to a quarter (``quarter`` None: the latest with data).
+    ``negatif_cap`` (a setting, in %) caps the capaian of lower-is-better indicators."""
     from .errors import LkjipError
     from .indicators import load_scale
 
@@ -69,8 +70,11 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     kin = None
     annual = [p for p in data.annual_files if f"_{year}" in p.stem] or data.annual_files[:1]
     if annual:
+        from decimal import Decimal
+
         kin = evaluate(read_annual(annual[0]), year, load_scale(scale), sub.budget_lines,
-                       sub.indicators)
+                       sub.indicators,
+                       negatif_cap=Decimal(str(negatif_cap)) if negatif_cap else None)
     else:
         missing_text.append(f"workbook tahunan kinerja_{year}.xlsx tidak ada: tabel Bab III "
                             "(capaian indikator, Tabel 3.2) tidak dibuat")

@@ -12,7 +12,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts
-from .config import project_root
 from .numbers import format_percent, format_rupiah
 from .pipeline import Analysis, analyse
 from .safe import escape
@@ -66,13 +65,13 @@ def figure(fig, alt: str) -> str:
 
 
 def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
-         bands: str | None = None) -> Analysis:
+         bands: str | None = None, negatif_cap: float | None = None) -> Analysis:
     """The analysis behind the report (paths relative to the project folder)."""
-    raw = Path(raw_dir)
-    if not raw.is_absolute():
-        raw = project_root() / raw
+    from .config import resolve
+
     q = None if str(quarter).lower() == "auto" else int(quarter)
-    return analyse([raw], int(year), q, scale=scale or None, bands=Path(bands) if bands else None)
+    return analyse([resolve(raw_dir)], int(year), q, scale=scale or None,
+                   bands=resolve(bands) if bands else None, negatif_cap=negatif_cap)
 
 
 def _period(an: Analysis) -> str:

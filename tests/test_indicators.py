@@ -192,3 +192,14 @@ def test_annual_missing_sheet(tmp_path):
     wb.save(tmp_path / "kinerja_2020.xlsx")
     with pytest.raises(LayoutError):
         read_annual(tmp_path / "kinerja_2020.xlsx")
+
+
+def test_ingest_checks_the_annual_workbook(tmp_path, capsys):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    path = _filled(folder, {("Indikator", 0, "anggaran_tertulis"): "banyak"})
+    assert path.parent == folder
+    status = main(["ingest", str(folder), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err.strip()
+    assert status == 2
+    assert err.startswith("lkjip: kinerja_2020.xlsx, sheet 'Indikator', cell H2: 'banyak' is not")

@@ -135,3 +135,35 @@ def test_rerun_replaces_outputs_whole(tmp_path):
     (rep.folder / "stale.txt").write_text("from an earlier run")
     rep2 = make_report(2020, 1, raw, tmp_path / "out", ("html",))
     assert not (rep2.folder / "stale.txt").exists()
+
+
+def test_missing_quarters_and_annual_are_said(tmp_path):
+    from lkjip_helpers import sections
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "TW3.xlsx", {"TW III": quarter_sheet(CLEAN, "TRIWULAN III 2020")})
+    an = sections.load(2020, "auto", str(raw))
+    assert an.quarter == 3
+    assert an.missing[0] == "lembar triwulan tidak ada: TW I, TW II"
+    html = sections.summary(an).html
+    assert "TW I, TW II" in html and "kinerja_2020.xlsx tidak ada" in html
+    assert "Rp 1.300" in html  # the budget report is still made
+
+
+def test_missing_pdf_libraries_do_not_stop_the_html(tmp_path, monkeypatch, capsys):
+    import lkjip_helpers.report as rep
+
+    def no_pango(html, path):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(rep, "to_pdf", no_pango)
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "TW1.xlsx", {"TW I": quarter_sheet(CLEAN, "TRIWULAN I 2020")})
+    status = main(["report", "--year", "2020", "--quarter", "1", "--raw", str(raw),
+                   "--out", str(tmp_path / "out")])
+    assert status == 0
+    folder = tmp_path / "out" / "2020" / "TW1"
+    assert (folder / "laporan.html").exists() and not (folder / "laporan.pdf").exists()
+    err = capsys.readouterr().err
+    assert "PDF tidak dibuat" in err and "libpango-1.0-0 libpangoft2-1.0-0" in err
