@@ -25,8 +25,8 @@ RATING_COLOURS = {
 }
 ROMAN = ("I", "II", "III", "IV")
 STYLE = {
-    "font.size": 12, "axes.titlesize": 14, "axes.titleweight": "bold", "axes.labelsize": 12,
-    "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11,
+    "font.size": 13, "axes.titlesize": 15, "axes.titleweight": "bold", "axes.labelsize": 13,
+    "xtick.labelsize": 12, "ytick.labelsize": 12, "legend.fontsize": 12,
     "axes.spines.top": False, "axes.spines.right": False, "figure.dpi": 100,
     "savefig.dpi": 110, "font.family": "DejaVu Sans", "axes.titlelocation": "left",
 }
@@ -59,7 +59,7 @@ def pagu_realisasi_per_program(programs: pd.DataFrame, year: int, quarter: int):
     g = programs[(programs["year"] == year) & (programs["quarter"] == quarter)]
     g = g.sort_values("pagu", key=lambda s: s.map(float))
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 0.75 * len(g) + 1.6))
+        fig, ax = plt.subplots(figsize=(7, 0.8 * len(g) + 1.6))
         y = range(len(g))
         pagu = [_f(v) for v in g["pagu"]]
         real = [_f(v) for v in g["realisasi"]]
@@ -82,7 +82,7 @@ def absorption_curve(totals: pd.DataFrame, year: int):
     quarter's own pagu and against the latest pagu. Never capped at 100%."""
     g = totals[totals["year"] == year].sort_values("quarter")
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 4.6))
+        fig, ax = plt.subplots(figsize=(7, 4.6))
         ax.plot([0, 1, 2, 3, 4], [0, 25, 50, 75, 100], color=GREY, ls="--", lw=2,
                 label="Rencana garis lurus")
         q = [0] + [int(x) for x in g["quarter"]]
@@ -115,7 +115,7 @@ def refocusing(programs: pd.DataFrame, year: int):
     order = list(first["pagu"].map(float).sort_values().index)
     colours = [PAGU_COLOUR, VERMILLION, SKY, BLUE]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 0.95 * len(order) + 1.8))
+        fig, ax = plt.subplots(figsize=(7, 0.95 * len(order) + 1.8))
         h = 0.8 / max(len(quarters), 1)
         top = 0.0
         for k, q in enumerate(quarters):
@@ -148,7 +148,7 @@ def indicator_capaian(indicators: pd.DataFrame, scale_name: str = ""):
     """Each indicator's capaian, coloured by its rating, the rating written on the bar."""
     g = indicators.iloc[::-1]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(8, 0.9 * len(g) + 1.6))
+        fig, ax = plt.subplots(figsize=(7, 0.9 * len(g) + 1.6))
         vals = [_f(v) for v in g["capaian"]]
         colours = [RATING_COLOURS.get(k, GREY) for k in g["kategori"]]
         ax.barh(range(len(g)), [0 if pd.isna(v) else v for v in vals], color=colours, height=0.6)
@@ -159,7 +159,7 @@ def indicator_capaian(indicators: pd.DataFrame, scale_name: str = ""):
         ax.set_yticks(range(len(g)), [_wrap(t, 34) for t in g["indikator"]])
         ax.set_xlim(0, max([100] + [v for v in vals if not pd.isna(v)]) * 1.35)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
-        ax.set_title("Capaian indikator kinerja" + (f" (skala: {scale_name})" if scale_name else ""))
+        ax.set_title("Capaian indikator kinerja")
         fig.tight_layout()
     return fig
 
@@ -192,13 +192,14 @@ def capaian_vs_penyerapan(indicators: pd.DataFrame):
 
 
 def to_svg(fig) -> bytes:
-    """The figure as SVG bytes (and closed): text stays text (small, sharp on a phone, searchable
-    in the PDF), and it renders faster than a PNG."""
+    """The figure as SVG bytes (and closed): sharp on a phone and in print, faster to make than a
+    PNG. Glyphs are drawn as paths, so a reader without DejaVu Sans sees the same layout (with
+    text left as text, another font's widths clipped the titles in WeasyPrint)."""
     import io
 
     buf = io.BytesIO()
-    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "lkjip"}):
-        fig.savefig(buf, format="svg")  # layouts are tight already; no second pass
+    with plt.rc_context({"svg.fonttype": "path", "svg.hashsalt": "lkjip"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight")  # long titles widen the canvas
     plt.close(fig)
     return buf.getvalue()
 
