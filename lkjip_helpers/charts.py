@@ -5,7 +5,6 @@ Every function takes tidy tables and returns a matplotlib Figure; none opens a w
 from __future__ import annotations
 
 import textwrap
-from decimal import Decimal
 
 import matplotlib
 
@@ -203,9 +202,6 @@ def to_svg(fig) -> bytes:
     plt.close(fig)
     return buf.getvalue()
 
-
-def as_float(v) -> float:
-    return float(v) if isinstance(v, (Decimal, int, float)) else float("nan")
 
 
 def selection_chart(data: pd.DataFrame, title: str):

@@ -84,38 +84,29 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_reconcile(args) -> int:
+    import dataclasses
+
     from .ingest import ingest
     from .pipeline import analyse
     from .reconcile import load_bands, reconcile
-    from .reconcile.findings import SEVERITIES
 
     data = ingest(args.paths, args.year, args.quarter, args.mapping)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
         an = analyse(args.paths, years[0], data=data, bands=args.bands)
-        rec, findings = an.rec, an.findings
-        rec.findings = findings
+        rec = dataclasses.replace(an.rec, findings=an.findings)
     else:
         rec = reconcile(data, load_bands(args.bands) if args.bands else None)
-        findings = rec.findings
+    findings = rec.findings
     if args.xlsx:
         from .reconcile.export import write_findings_workbook
 
         write_findings_workbook(rec, data, args.xlsx)
     summary = rec.summary()
-    summary["findings_by_severity"] = {s: int((findings["severity"] == s).sum())
-                                       for s in SEVERITIES}
-    summary["findings_by_code"] = {c: int(n) for c, n in
-                                   findings["code"].value_counts().sort_index().items()}
     if args.json:
-        records = []
-        for r in rec.findings.to_dict("records"):
-            records.append({k: (_number_json(v) if k in ("stated", "computed", "difference")
-                                and v is not None and v == v else
-                                (None if v is not None and not isinstance(v, str) and v != v
-                                 else v)) for k, v in r.items()})
-        records = [{k: (int(v) if k in ("year", "quarter", "program_no") and v is not None
-                        else v) for k, v in r.items()} for r in records]
+        from .reconcile.findings import findings_json
+
+        records = findings_json(findings)
         print(json.dumps({"findings": records, "summary": summary}, ensure_ascii=False,
                          indent=1, default=str))
     else:
@@ -132,11 +123,6 @@ def cmd_reconcile(args) -> int:
                             for s in rec.findings["severity"]):
         return 3
     return 0
-
-
-def _number_json(value):
-    """Exact JSON for a Decimal: an int when whole, else a float of at most four decimals."""
-    return int(value) if value == value.to_integral() else float(value)
 
 
 def cmd_report(args) -> int:

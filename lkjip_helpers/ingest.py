@@ -34,6 +34,7 @@ class Ingested:
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     annual_files: list[Path] = field(default_factory=list)
+    annuals: list = field(default_factory=list)  # annual.Annual, read while ingesting
 
     @property
     def periods(self) -> list[tuple[int, int]]:
@@ -79,7 +80,7 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(Path(mapping))
     results: list[SheetResult] = []
-    files, skipped, annual = [], [], []
+    files, skipped, annual, annuals = [], [], [], []
     for path in workbook_paths([Path(p) for p in paths]):
         grids = open_workbook(path)
         if mapping is not None:
@@ -88,7 +89,7 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
             if is_annual_workbook([g.name for g in grids]):
                 from .annual import read_annual
 
-                read_annual(path)  # checked with the same error standard; read in full later
+                annuals.append(read_annual(path))  # the same error standard as the quarters
                 skipped.append(path.name)
                 annual.append(path)
                 continue
@@ -107,7 +108,7 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
         results.extend(found)
         files.append(path.name)
     out = assemble(results, files, skipped)
-    out.annual_files = annual
+    out.annual_files, out.annuals = annual, annuals
     return out
 
 

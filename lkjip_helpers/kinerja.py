@@ -106,12 +106,13 @@ def evaluate(annual: Annual, year: int, scale: Scale | None = None,
         findings.extend(_indicator_findings(rec, res, stated, src, b_pagu, b_real))
 
     ind = pd.DataFrame(rows).drop(columns=["_anggaran_pd"])
-    findings.extend(_budget_findings(budget, src, quarters))
+    tw4 = _tw4_matches(budget, quarters)
+    findings.extend(_budget_findings(budget, src, tw4))
     findings.extend(_pk_findings(annual, budget, src, quarters))
     if quarter_indicators is not None and len(quarter_indicators):
         findings.extend(_quarter_indicator_findings(ind, quarter_indicators, year))
     budget["penyerapan"] = [_pct(r, p) for r, p in zip(budget["realisasi"], budget["pagu"])]
-    budget = _with_tw4(budget, quarters)
+    budget = _with_tw4(budget, tw4)
     return Kinerja(ind, budget, findings, scale, check_scale(scale))
 
 
@@ -168,11 +169,10 @@ def _stated_col(k: str) -> str:
             "penyerapan": "penyerapan_tertulis", "efisiensi_rasio": "efisiensi_tertulis"}[k]
 
 
-def _budget_findings(budget: pd.DataFrame, src, quarters) -> list[Finding]:
+def _budget_findings(budget: pd.DataFrame, src, tw4: dict[int, dict]) -> list[Finding]:
     from .numbers import percent_matches
 
     out = []
-    tw4 = _tw4_matches(budget, quarters)
     for i, r in enumerate(budget.to_dict("records")):
         base = {**src, "program_no": int(r["program_no"]), "program": r["program"],
                 "kegiatan": r["kegiatan"], "source_sheet": "Anggaran"}
@@ -223,8 +223,7 @@ def _tw4_matches(budget: pd.DataFrame, quarters) -> dict[int, dict]:
     return {i: qrec[j] for i, (j, _) in pairs.items()}
 
 
-def _with_tw4(budget: pd.DataFrame, quarters) -> pd.DataFrame:
-    tw4 = _tw4_matches(budget, quarters)
+def _with_tw4(budget: pd.DataFrame, tw4: dict[int, dict]) -> pd.DataFrame:
     budget = budget.copy()
     budget["pagu_tw_akhir"] = [tw4[i]["pagu"] if i in tw4 else None for i in range(len(budget))]
     budget["realisasi_tw_akhir"] = [tw4[i]["realisasi"] if i in tw4 else None

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from .annual import read_annual
 from .ingest import Ingested, ingest
 from .kinerja import Kinerja, evaluate
 from .reconcile import Reconciliation, load_bands, reconcile
@@ -23,6 +22,7 @@ class Analysis:
     kinerja: Kinerja | None
     findings: pd.DataFrame       # quarterly and annual findings together
     missing: list[str]           # what is missing, in words (quarters, the annual workbook)
+    agency: str = ""             # the agency's name, from the annual workbook
 
 
 def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
@@ -34,7 +34,7 @@ def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
     roles = data.row_roles[data.row_roles["source_file"].isin(files)].reset_index(drop=True)
     warnings = [w for w in data.warnings if w.file in files]
     return Ingested(keep(data.budget_lines), keep(data.stated_totals), keep(data.indicators),
-                    roles, warnings, sorted(files), data.skipped, data.annual_files)
+                    roles, warnings, sorted(files), data.skipped, data.annual_files, data.annuals)
 
 
 def latest_quarter(data: Ingested, year: int) -> int | None:
@@ -68,11 +68,11 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
                if q not in present]
     missing_text = [f"lembar triwulan tidak ada: {', '.join(missing)}"] if missing else []
     kin = None
-    annual = [p for p in data.annual_files if f"_{year}" in p.stem] or data.annual_files[:1]
+    annual = [a for a in data.annuals if f"_{year}" in a.file] or data.annuals[:1]
     if annual:
         from decimal import Decimal
 
-        kin = evaluate(read_annual(annual[0]), year, load_scale(scale), sub.budget_lines,
+        kin = evaluate(annual[0], year, load_scale(scale), sub.budget_lines,
                        sub.indicators,
                        negatif_cap=Decimal(str(negatif_cap)) if negatif_cap else None)
     else:
@@ -82,7 +82,8 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     annual_f = findings_frame(items) if items else None
     findings = rec.findings if annual_f is None else _sorted(pd.concat([rec.findings, annual_f],
                                                                       ignore_index=True))
-    return Analysis(year, quarter, sub, rec, kin, findings, missing_text)
+    agency = annual[0].summary.get("nama_pd", "") if annual else ""
+    return Analysis(year, quarter, sub, rec, kin, findings, missing_text, agency)
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:

@@ -90,11 +90,12 @@ def frame(records: list[dict], schema: pa.DataFrameSchema) -> pd.DataFrame:
     """Build a frame with the schema's columns and dtypes from plain records, then validate it."""
     data = {}
     for name, col in schema.columns.items():
-        data[name] = _column([rec.get(name) for rec in records], col.dtype.type)
+        data[name] = column([rec.get(name) for rec in records], col.dtype.type)
     return schema.validate(pd.DataFrame(data))
 
 
-def _column(values: list, dtype):
+def column(values: list, dtype):
+    """An array of ``dtype`` from Python values (None for missing; money as Decimal)."""
     if isinstance(dtype, pd.ArrowDtype):
         values = [v if v is None or isinstance(v, Decimal) else Decimal(str(v)) for v in values]
         return pd.array(pyarrow.array(values, type=dtype.pyarrow_dtype), dtype=dtype)

@@ -85,11 +85,7 @@ def _totals(an: Analysis):
 
 # ------------------------------------------------------------------ sections
 def title(an: Analysis, agency: str = "") -> Block:
-    name = agency or (an.kinerja and "") or ""
-    if not name and an.data.annual_files:
-        from .annual import read_annual
-
-        name = read_annual(an.data.annual_files[0]).summary.get("nama_pd", "")
+    name = agency or an.agency
     made = dt.datetime.now().strftime("%d-%m-%Y %H:%M")
     return Block(f'<header class="lk-title"><h1>Laporan Anggaran dan Kinerja</h1>'
                  f'<p class="lk-sub">{escape(name)}</p>'

@@ -173,11 +173,11 @@ def kegiatan_table(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def _money(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    from ..schema import MONEY, _column
+    from ..schema import MONEY, column
 
     for c in cols:
         if c in df.columns:
-            df[c] = _column([None if v is None or (not isinstance(v, Decimal) and pd.isna(v))
+            df[c] = column([None if v is None or (not isinstance(v, Decimal) and pd.isna(v))
                              else v for v in df[c]], MONEY)
     for c in df.columns:
         if c.endswith("_pct") or c.startswith("penyerapan"):

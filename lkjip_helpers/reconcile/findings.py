@@ -87,6 +87,25 @@ def findings_frame(items: list[Finding]) -> pd.DataFrame:
     return frame([dict(vars(f)) for f in items], FINDINGS)
 
 
+def findings_json(findings: pd.DataFrame) -> list[dict]:
+    """The findings as JSON-ready dicts: exact numbers (an int when whole, else a float of at most
+    four decimals), None for missing values."""
+    out = []
+    for rec in findings.to_dict("records"):
+        row = {}
+        for k, v in rec.items():
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                row[k] = None
+            elif isinstance(v, Decimal):
+                row[k] = int(v) if v == v.to_integral() else float(v)
+            elif k in ("year", "quarter", "program_no"):
+                row[k] = int(v)
+            else:
+                row[k] = v
+        out.append(row)
+    return out
+
+
 def _cell_key(cell: str | None):
     if not cell:
         return (0, "")
