@@ -118,7 +118,8 @@ def parse_amount(value: object) -> Parsed:
 
 
 def parse_percent(value: object) -> tuple[Decimal, int] | None:
-    """Read a percentage: ``35,38%``, ``35.71%``, ``100%`` or a fraction in a % cell.
+    """Read a percentage: ``35,38%``, ``35.71%``, ``100%``, ``35,38`` (text: percent as written) or a
+    fraction in a % cell.
 
     Returns ``(percent, decimals printed)``, e.g. ``(Decimal('35.38'), 2)``, or None when
     the cell is empty. A number cell is a fraction (Excel's percent format) when its magnitude is
@@ -141,9 +142,7 @@ def parse_percent(value: object) -> tuple[Decimal, int] | None:
     text = value.strip().replace("\u00a0", "").replace(" ", "")
     if text in ("", "-", "–"):
         return None
-    if not text.endswith("%"):
-        raise NumberError(f"{value!r} is not a percentage")
-    body = text[:-1]
+    body = text[:-1] if text.endswith("%") else text  # "35,38" in a % column: percent as written
     negative = body.startswith("-")
     body = body.lstrip("-")
     if not re.fullmatch(r"\d+(?:[.,]\d+)?", body):

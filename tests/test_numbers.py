@@ -54,8 +54,7 @@ def test_percents(value, pct, decimals):
 def test_percent_blank_and_bad():
     assert parse_percent(None) is None
     assert parse_percent("-") is None
-    with pytest.raises(NumberError):
-        parse_percent("35,38")
+    assert parse_percent("35,38") == (D("35.38"), 2)  # text without %: percent as written
     with pytest.raises(NumberError):
         parse_percent("lima%")
 
