@@ -24,14 +24,14 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 
 
-def make_workbook(path: Path, rows: int, seed: int, quarter: int) -> None:
+def make_workbook(path: Path, rows: int, seed: int, quarter: int, year: int) -> None:
     rnd = random.Random(seed)
     wb = Workbook()
     ws = wb.active
     ws.title = f"TW {['I', 'II', 'III', 'IV'][quarter - 1]}"
     ws.append(["PENGUKURAN KINERJA DINAS CONTOH"])
     ws.append([f"TRIWULAN {['I', 'II', 'III', 'IV'][quarter - 1]}"])
-    ws.append(["Tahun Anggaran 2020"])
+    ws.append([f"Tahun Anggaran {year}"])
     ws.append([])
     ws.append(["NO", "Sasaran strategis", "Indikator Kinerja", "Target", "Realisasi", "Capaian (%)",
                "Program / Kegiatan", "Anggaran", None, None])
@@ -58,7 +58,7 @@ def make_workbook(path: Path, rows: int, seed: int, quarter: int) -> None:
         total_r += pr
     ws.append([None] * 6 + ["Total", total_p, total_r, None])
     ws.append([])
-    ws.append([f"Jumlah Anggaran Tahun 2020 : Rp. {total_p:,}".replace(",", ".")])
+    ws.append([f"Jumlah Anggaran Tahun {year} : Rp. {total_p:,}".replace(",", ".")])
     ws.append([None] * 6 + ["Kepala Dinas"])
     wb.save(path)
 
@@ -83,12 +83,14 @@ def main(argv=None) -> int:
 
     from lkjip_helpers.ingest import ingest
 
-    work = HERE / "_work" / f"{args.files}x{args.rows}"
+    work = HERE / "_work" / f"v2-{args.files}x{args.rows}"
     if not work.exists() or len(list(work.glob("*.xlsx"))) != args.files:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
+        # one agency's year is four workbooks; each further year is another agency's sheets
         for i in range(args.files):
-            make_workbook(work / f"dinas_{i:03d}_TW{i % 4 + 1}.xlsx", args.rows, i, i % 4 + 1)
+            make_workbook(work / f"dinas_{i:03d}_TW{i % 4 + 1}.xlsx", args.rows, i // 4, i % 4 + 1,
+                          2000 + i // 4)
     files = sorted(work.glob("*.xlsx"))
 
     def bare(engine=None):

@@ -71,7 +71,7 @@ def cmd_ingest(args) -> int:
     from .numbers import format_rupiah
 
     print(f"{len(data.files)} workbook(s) read" +
-          (f"; skipped {', '.join(data.skipped)} (annual workbook)" if data.skipped else ""))
+          (f"; set aside: {', '.join(data.skipped)}" if data.skipped else ""))
     for p in summary["periods"]:
         print(f"{p['year']} TW {['I', 'II', 'III', 'IV'][p['quarter'] - 1]:<3}  "
               f"{p['programs']} program, {p['kegiatan']} kegiatan  "

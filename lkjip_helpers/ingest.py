@@ -90,11 +90,14 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
                 from .annual import read_annual
 
                 annuals.append(read_annual(path))  # the same error standard as the quarters
-                skipped.append(path.name)
+                skipped.append(f"{path.name} (annual workbook)")
                 annual.append(path)
                 continue
             found = []
             for grid in grids:
+                if not grid.visible:  # an old copy kept out of sight must not count twice
+                    skipped.append(f"{path.name} sheet {grid.name!r} (hidden)")
+                    continue
                 layout = find_layout(grid)
                 if layout is not None:
                     found.append(read_sheet(grid, year, quarter, layout))
@@ -107,9 +110,26 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
                 res.year, res.quarter = year or res.year, quarter or res.quarter
         results.extend(found)
         files.append(path.name)
+    if mapping is None:
+        _check_one_sheet_per_period(results)
     out = assemble(results, files, skipped)
     out.annual_files, out.annuals = annual, annuals
     return out
+
+
+def _check_one_sheet_per_period(results: list[SheetResult]) -> None:
+    """Two sheets for the same quarter (a revised copy beside the original) would count every
+    kegiatan twice: refuse, naming both, rather than guess which one holds."""
+    seen: dict[tuple[int, int], SheetResult] = {}
+    for res in results:
+        key = (res.year, res.quarter)
+        if key in seen:
+            first = seen[key]
+            raise LayoutError(
+                f"TW {res.quarter} {res.year} is also in {first.file}, sheet {first.sheet!r}: keep "
+                f"one workbook per quarter in the folder (or give the files one by one)",
+                res.file, res.sheet)
+        seen[key] = res
 
 
 def assemble(results: list[SheetResult], files: list[str], skipped: list[str]) -> Ingested:

@@ -116,3 +116,25 @@ def test_raw_files_are_never_modified(tmp_path, capsys):
     assert main(["ingest", str(SAMPLE), "--out", str(tmp_path)]) == 0
     assert {p: p.stat().st_mtime_ns for p in SAMPLE.iterdir()} == before
     assert {p: p.read_bytes() for p in SAMPLE.iterdir()} == digest
+
+
+def test_two_sheets_for_one_quarter_are_refused(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    write_xlsx(tmp_path / "in" / "TW3.xlsx", {"TW III": quarter_sheet(CLEAN, title="TW III 2020")})
+    write_xlsx(tmp_path / "in" / "TW3 revisi.xlsx", {"TW III": quarter_sheet(CLEAN, title="TW III 2020")})
+    status, _, err = run(["ingest", str(tmp_path / "in"), "--out", str(tmp_path / "o")], capsys)
+    assert_refused(status, err, "TW3.xlsx", "sheet 'TW III'", "TW 3 2020 is also in TW3 revisi.xlsx")
+
+
+def test_hidden_sheets_are_left_out(tmp_path):
+    from openpyxl import load_workbook
+
+    from lkjip_helpers.ingest import ingest
+    path = write_xlsx(tmp_path / "k.xlsx", {"TW I": quarter_sheet(CLEAN, title="TW I 2020"),
+                                            "TW I lama": quarter_sheet(CLEAN, title="TW I 2020")})
+    wb = load_workbook(path)
+    wb["TW I lama"].sheet_state = "hidden"
+    wb.save(path)
+    data = ingest([path])
+    assert data.periods == [(2020, 1)] and len(data.budget_lines) == 4
+    assert data.skipped == ["k.xlsx sheet 'TW I lama' (hidden)"]

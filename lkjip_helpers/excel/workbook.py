@@ -59,6 +59,7 @@ class SheetGrid:
     name: str
     rows: list[list]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    visible: bool = True
 
     @property
     def width(self) -> int:
@@ -84,7 +85,7 @@ def open_workbook(path: Path) -> list[SheetGrid]:
 
     Raises :class:`WorkbookError` for anything that is not a readable .xlsx workbook.
     """
-    from python_calamine import CalamineWorkbook, SheetTypeEnum
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     path = Path(path)
     reason = refuse_reason(path)
@@ -113,7 +114,8 @@ def open_workbook(path: Path) -> list[SheetGrid]:
             sheet = wb.get_sheet_by_name(meta.name)
             rows = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
-            grids.append(SheetGrid(path, meta.name, [_clean_row(r) for r in rows], merged))
+            grids.append(SheetGrid(path, meta.name, [_clean_row(r) for r in rows], merged,
+                                   meta.visible == SheetVisibleEnum.Visible))
         wb.close()
     except WorkbookError:
         raise

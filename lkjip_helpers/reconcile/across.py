@@ -187,18 +187,22 @@ def _money(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
 
 def aggregate(kegiatan: pd.DataFrame, by: list[str], bands: dict) -> pd.DataFrame:
     """Sum a kegiatan table to programs (``by=["program_key"]``) or to the agency (``by=[]``)."""
+    from . import records
+
     money = ["pagu", "realisasi", "pagu_prev", "pagu_change", "realisasi_increment", "pagu_latest"]
     keys = ["year", "quarter"] + by
+    groups: dict[tuple, list[dict]] = {}
+    for r in records(kegiatan):
+        groups.setdefault(tuple(int(r[k]) for k in keys), []).append(r)
     rows = []
-    for k, g in kegiatan.groupby(keys, sort=True):
-        k = k if isinstance(k, tuple) else (k,)
-        rec = dict(zip(keys, (int(x) for x in k)))
+    for k in sorted(groups):
+        g = groups[k]
+        rec = dict(zip(keys, k))
         if by:
-            latest = g.iloc[-1]
-            rec["program"] = latest["program"]
-            rec["program_no"] = int(latest["program_no"])
+            rec["program"] = g[-1]["program"]
+            rec["program_no"] = int(g[-1]["program_no"])
         for c in money:
-            vals = [v for v in g[c] if v is not None and not pd.isna(v)]
+            vals = [r[c] for r in g if r[c] is not None]
             rec[c] = sum(vals, Decimal(0)) if len(vals) == len(g) else None
         rec["kegiatan"] = len(g)
         rec["pagu_change_pct"] = _pct(rec["pagu_change"], rec["pagu_prev"]) \
@@ -259,22 +263,28 @@ def program_changes(programs: pd.DataFrame) -> pd.DataFrame:
 def pefa_pi2(kegiatan: pd.DataFrame) -> pd.DataFrame:
     """PEFA PI-2 composition variance of each quarter's pagu against the year's first pagu:
     Σ|Aᵢ − Bᵢ·ΣA/ΣB| / ΣA × 100 over kegiatan present in both; score A < 5, B < 10, C < 15, D."""
+    from . import records
+
+    pagu: dict[int, dict[int, dict[int, Decimal]]] = {}
+    for r in records(kegiatan[["year", "quarter", "kegiatan_key", "pagu"]]):
+        pagu.setdefault(int(r["year"]), {}).setdefault(int(r["quarter"]), {})[
+            int(r["kegiatan_key"])] = Decimal(r["pagu"])
     rows = []
-    for year, ydf in kegiatan.groupby("year", sort=True):
-        qs = sorted(int(q) for q in ydf["quarter"].unique())
-        first = ydf[ydf["quarter"] == qs[0]].set_index("kegiatan_key")["pagu"]
+    for year in sorted(pagu):
+        qs = sorted(pagu[year])
+        first = pagu[year][qs[0]]
         for q in qs:
-            cur = ydf[ydf["quarter"] == q].set_index("kegiatan_key")["pagu"]
-            keys = first.index.intersection(cur.index)
-            b = [Decimal(first[k]) for k in keys]
-            a = [Decimal(cur[k]) for k in keys]
+            cur = pagu[year][q]
+            keys = [k for k in first if k in cur]
+            b = [first[k] for k in keys]
+            a = [cur[k] for k in keys]
             sa, sb = sum(a, Decimal(0)), sum(b, Decimal(0))
             if sa == 0 or sb == 0:
                 continue
             var = sum((abs(ai - bi * sa / sb) for ai, bi in zip(a, b)), Decimal(0)) / sa * 100
             v = float(var)
             score = "A" if v < 5 else "B" if v < 10 else "C" if v < 15 else "D"
-            rows.append({"year": int(year), "quarter": q, "against_quarter": qs[0],
+            rows.append({"year": year, "quarter": q, "against_quarter": qs[0],
                          "variance_pct": v, "score": score, "kegiatan": len(keys)})
     return pd.DataFrame(rows, columns=["year", "quarter", "against_quarter", "variance_pct",
                                        "score", "kegiatan"])
