@@ -98,7 +98,6 @@ def summary(an: Analysis) -> Block:
     by rating; what is missing."""
     t = _totals(an)
     bands = an.rec.bands
-    lower = dict(bands["quarters"][an.quarter])
     top_label, top = next(iter(bands["quarters"][an.quarter]))
     counts = {s: int((an.findings["severity"] == s).sum()) for s in SEVERITY_LABEL}
     cards = [

@@ -1,7 +1,6 @@
 """Each finding code on a small workbook made here (one error each), and a clean one with none."""
 from decimal import Decimal as D
 
-import pytest
 from conftest import CLEAN, quarter_sheet, write_xlsx
 
 from lkjip_helpers.ingest import ingest

@@ -4,7 +4,6 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from conftest import CLEAN, SAMPLE, quarter_sheet, write_xlsx
