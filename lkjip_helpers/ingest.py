@@ -16,7 +16,7 @@ from .excel.long import Mapping, load_mapping, read_long
 from .excel.matrix import SheetResult, Warning_, read_sheet
 from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook
 from .numbers import money_json
-from .schema import BUDGET_LINES, INDICATOR_ROWS, ROW_ROLES, STATED_TOTALS, frame
+from .schema import frame
 
 TABLES = ("budget_lines", "stated_totals", "indicators", "row_roles")
 ANNUAL_SHEETS = {"pk", "indikator", "anggaran", "anggaran_pk"}
@@ -147,8 +147,8 @@ def assemble(results: list[SheetResult], files: list[str], skipped: list[str]) -
         roles.extend({"source_file": res.file, "source_sheet": res.sheet, **rec}
                      for rec in res.roles)
         warnings.extend(res.warnings)
-    return Ingested(frame(lines, BUDGET_LINES), frame(stated, STATED_TOTALS),
-                    frame(indicators, INDICATOR_ROWS), frame(roles, ROW_ROLES),
+    return Ingested(frame(lines, "budget_lines"), frame(stated, "stated_totals"),
+                    frame(indicators, "indicators"), frame(roles, "row_roles"),
                     warnings, files, skipped)
 
 

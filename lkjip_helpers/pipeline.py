@@ -2,7 +2,7 @@
 annual workbook is there, the chapter III computation. The CLI and the notebooks call this."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +23,9 @@ class Analysis:
     findings: pd.DataFrame       # quarterly and annual findings together
     missing: list[str]           # what is missing, in words (quarters, the annual workbook)
     agency: str = ""             # the agency's name, from the annual workbook
+    charts: dict = field(default_factory=dict)  # SVG drawn beforehand (sections.draw_charts)
+    findings_workbook: str = ""  # written beforehand, by lkjip report's worker
+    charts_file: str = ""        # where that worker leaves the charts it draws
 
 
 def restrict(data: Ingested, year: int, quarter: int) -> Ingested:

@@ -125,9 +125,13 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
     report = Report(folder)
     try:
         executed = tmp / NOTEBOOK
+        prepared = folder.parent / f".{tmp.name}.prepared"
         params = {"year": int(year), "quarter": quarter, "raw_dir": str(raw),
                   "processed_dir": str(root / "data" / "processed" / str(year)),
-                  "agency": agency, "output_dir": str(tmp)}
+                  "agency": agency, "output_dir": str(tmp), "prepared": str(prepared)}
+        from . import prepare
+
+        worker = prepare.start(prepared, (int(year), quarter, str(raw), None, None, None), tmp)
         try:
             execute(notebook_path(), executed, params, root)
         except ReportError:
@@ -135,6 +139,12 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                 folder.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(executed, folder / "laporan.gagal.ipynb")
             raise
+        finally:
+            prepare.finish(worker, prepared)
+        if not (tmp / "temuan.xlsx").exists():  # the worker stopped before writing it
+            from .sections import load, save_findings_workbook
+
+            save_findings_workbook(load(int(year), quarter, str(raw)), str(tmp))
         html = to_html(executed)
         if "html" in formats or "pdf" in formats:
             (tmp / "laporan.html").write_text(html, encoding="utf-8")

@@ -2,96 +2,96 @@
 
 Money columns are exact decimals with two places (``decimal128(20, 2)`` in Arrow, so Parquet keeps
 them exact too); stated percentages are ``decimal128(12, 4)``.
+
+The specs are plain data; the pandera schemas are built on first use, so that a process that only
+reads finished tables (the report's kernel) does not pay for importing pandera.
 """
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as pyarrow
 
 MONEY = pd.ArrowDtype(pyarrow.decimal128(20, 2))
 PERCENT = pd.ArrowDtype(pyarrow.decimal128(12, 4))
+NUMBER = pd.ArrowDtype(pyarrow.decimal128(24, 4))
 TEXT = pd.StringDtype()
 
-_SOURCE = {
-    "source_file": pa.Column(TEXT),
-    "source_sheet": pa.Column(TEXT),
-    "source_cell": pa.Column(TEXT, nullable=True),
+# column -> (dtype, nullable, check); checks: ("isin", values), ("range", lo, hi), ("ge", lo)
+_SOURCE = {"source_file": (TEXT, False, None), "source_sheet": (TEXT, False, None),
+           "source_cell": (TEXT, True, None)}
+_PERIOD = {"year": ("int64", False, ("range", 1990, 2100)),
+           "quarter": ("int64", False, ("isin", [1, 2, 3, 4]))}
+_CELLS = {"pagu_cell": (TEXT, True, None), "realisasi_cell": (TEXT, True, None),
+          "capaian_cell": (TEXT, True, None)}
+
+SPECS: dict[str, dict] = {
+    "budget_lines": {
+        **_PERIOD,
+        "program_no": ("int64", False, ("ge", 1)),
+        "program": (TEXT, False, None), "kegiatan": (TEXT, False, None),
+        "kode": (TEXT, True, None),
+        "pagu": (MONEY, False, None), "realisasi": (MONEY, False, None),
+        "capaian": (PERCENT, True, None), "capaian_decimals": ("Int64", True, None),
+        "line": ("int64", False, None),
+        **_SOURCE, "source_part": ("Int64", True, None), **_CELLS,
+    },
+    "stated_totals": {
+        **_PERIOD,
+        "kind": (TEXT, False, ("isin", ["program", "total", "footer"])),
+        "program_no": ("Int64", True, None), "label": (TEXT, False, None),
+        "pagu": (MONEY, True, None), "realisasi": (MONEY, True, None),
+        "amount": (MONEY, True, None),
+        "capaian": (PERCENT, True, None), "capaian_decimals": ("Int64", True, None),
+        **_SOURCE, "source_part": ("Int64", True, None), **_CELLS,
+        "amount_cell": (TEXT, True, None),
+    },
+    "indicators": {
+        **_PERIOD,
+        **{c: (TEXT, True, None) for c in ("no", "tujuan", "sasaran")},
+        "indikator": (TEXT, False, None),
+        **{c: (TEXT, True, None) for c in ("formulasi", "target", "realisasi", "capaian")},
+        **_SOURCE,
+    },
+    "row_roles": {
+        "source_file": (TEXT, False, None), "source_sheet": (TEXT, False, None),
+        "row": ("int64", False, None),
+        "role": (TEXT, False, ("isin", ["title", "header", "line", "indicator", "total",
+                                        "footer", "signature", "reported"])),
+        "note": (TEXT, False, None),
+    },
 }
-_PERIOD = {
-    "year": pa.Column("int64", pa.Check.in_range(1990, 2100)),
-    "quarter": pa.Column("int64", pa.Check.isin([1, 2, 3, 4])),
-}
-
-BUDGET_LINES = pa.DataFrameSchema({
-    **_PERIOD,
-    "program_no": pa.Column("int64", pa.Check.ge(1)),
-    "program": pa.Column(TEXT),
-    "kegiatan": pa.Column(TEXT),
-    "kode": pa.Column(TEXT, nullable=True),
-    "pagu": pa.Column(MONEY),
-    "realisasi": pa.Column(MONEY),
-    "capaian": pa.Column(PERCENT, nullable=True),
-    "capaian_decimals": pa.Column("Int64", nullable=True),
-    "line": pa.Column("int64"),
-    **_SOURCE,
-    "source_part": pa.Column("Int64", nullable=True),
-    "pagu_cell": pa.Column(TEXT, nullable=True),
-    "realisasi_cell": pa.Column(TEXT, nullable=True),
-    "capaian_cell": pa.Column(TEXT, nullable=True),
-}, strict=True, ordered=True, name="budget_lines")
-
-STATED_TOTALS = pa.DataFrameSchema({
-    **_PERIOD,
-    "kind": pa.Column(TEXT, pa.Check.isin(["program", "total", "footer"])),
-    "program_no": pa.Column("Int64", nullable=True),
-    "label": pa.Column(TEXT),
-    "pagu": pa.Column(MONEY, nullable=True),
-    "realisasi": pa.Column(MONEY, nullable=True),
-    "amount": pa.Column(MONEY, nullable=True),
-    "capaian": pa.Column(PERCENT, nullable=True),
-    "capaian_decimals": pa.Column("Int64", nullable=True),
-    **_SOURCE,
-    "source_part": pa.Column("Int64", nullable=True),
-    "pagu_cell": pa.Column(TEXT, nullable=True),
-    "realisasi_cell": pa.Column(TEXT, nullable=True),
-    "capaian_cell": pa.Column(TEXT, nullable=True),
-    "amount_cell": pa.Column(TEXT, nullable=True),
-}, strict=True, ordered=True, name="stated_totals")
-
-INDICATOR_ROWS = pa.DataFrameSchema({
-    **_PERIOD,
-    "no": pa.Column(TEXT, nullable=True),
-    "tujuan": pa.Column(TEXT, nullable=True),
-    "sasaran": pa.Column(TEXT, nullable=True),
-    "indikator": pa.Column(TEXT),
-    "formulasi": pa.Column(TEXT, nullable=True),
-    "target": pa.Column(TEXT, nullable=True),
-    "realisasi": pa.Column(TEXT, nullable=True),
-    "capaian": pa.Column(TEXT, nullable=True),
-    **_SOURCE,
-}, strict=True, ordered=True, name="indicators")
-
-ROW_ROLES = pa.DataFrameSchema({
-    "source_file": pa.Column(TEXT),
-    "source_sheet": pa.Column(TEXT),
-    "row": pa.Column("int64"),
-    "role": pa.Column(TEXT, pa.Check.isin(["title", "header", "line", "indicator", "total",
-                                           "footer", "signature", "reported"])),
-    "note": pa.Column(TEXT),
-}, strict=True, name="row_roles")
-
-_DTYPES = {"money": MONEY, "percent": PERCENT}
 
 
-def frame(records: list[dict], schema: pa.DataFrameSchema) -> pd.DataFrame:
-    """Build a frame with the schema's columns and dtypes from plain records, then validate it."""
-    data = {}
-    for name, col in schema.columns.items():
-        data[name] = column([rec.get(name) for rec in records], col.dtype.type)
-    return schema.validate(pd.DataFrame(data))
+def register(name: str, spec: dict) -> None:
+    """Add a table spec (the findings module registers its own)."""
+    SPECS[name] = spec
+
+
+@lru_cache(maxsize=None)
+def schema(name: str):
+    """The pandera schema of a table, built on first use."""
+    import pandera.pandas as pa
+
+    def check(c):
+        if c is None:
+            return []
+        kind, *args = c
+        return [{"isin": pa.Check.isin, "range": pa.Check.in_range, "ge": pa.Check.ge}[kind](*args)]
+
+    return pa.DataFrameSchema(
+        {col: pa.Column(dtype, check(chk), nullable=nullable)
+         for col, (dtype, nullable, chk) in SPECS[name].items()},
+        strict=True, ordered=True, name=name)
+
+
+def frame(records: list[dict], name: str) -> pd.DataFrame:
+    """Build a frame of table ``name`` from plain records, with its dtypes, then validate it."""
+    data = {col: column([rec.get(col) for rec in records], dtype)
+            for col, (dtype, _, _) in SPECS[name].items()}
+    return schema(name).validate(pd.DataFrame(data))
 
 
 def column(values: list, dtype):
@@ -111,8 +111,8 @@ def money(s: pd.Series) -> pd.Series:
     return s.astype(MONEY)
 
 
-def read_parquet(path, schema: pa.DataFrameSchema) -> pd.DataFrame:
+def read_parquet(path, name: str) -> pd.DataFrame:
     """Read a table written by :func:`lkjip_helpers.ingest.write_tables`, with its dtypes."""
     df = pd.read_parquet(path)
     records = df.astype(object).where(df.notna(), None).to_dict("records")
-    return frame(records, schema)
+    return frame(records, name)

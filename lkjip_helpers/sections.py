@@ -58,18 +58,60 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
             f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
-def figure(fig, alt: str) -> str:
-    """A chart embedded in the page (base64 SVG): the report stays one file."""
-    data = base64.b64encode(charts.to_svg(fig)).decode("ascii")
+# the report's charts: key -> (how to draw it from the analysis, its alt text)
+CHARTS = {
+    "program": (lambda an: charts.pagu_realisasi_per_program(an.rec.programs, an.year, an.quarter),
+                "Pagu dan realisasi per program"),
+    "curve": (lambda an: charts.absorption_curve(an.rec.totals, an.year),
+              "Penyerapan kumulatif dibanding rencana garis lurus"),
+    "refocusing": (lambda an: charts.refocusing(an.rec.programs, an.year),
+                   "Pagu per program tiap triwulan"),
+    "indicators": (lambda an: charts.indicator_capaian(an.kinerja.indicators),
+                   "Capaian indikator menurut kategori"),
+    "scatter": (lambda an: charts.capaian_vs_penyerapan(an.kinerja.indicators),
+                "Capaian dibanding penyerapan"),
+}
+
+
+def figure(an: Analysis, key: str) -> str:
+    """A chart embedded in the page (base64 SVG): the report stays one file. Drawn here, or taken
+    from ``an.charts`` when they were drawn beforehand (see :func:`draw_charts`)."""
+    make, alt = CHARTS[key]
+    if key not in an.charts and an.charts_file:
+        from .prepare import wait_for_charts
+
+        an.charts.update(wait_for_charts(Path(an.charts_file)))
+        an.charts_file = ""
+    svg = an.charts.get(key) or charts.to_svg(make(an))
+    data = base64.b64encode(svg).decode("ascii")
     return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}"/></figure>'
 
 
+def draw_charts(an: Analysis) -> dict[str, bytes]:
+    """Every chart the report shows, as SVG."""
+    keys = [k for k in CHARTS if an.kinerja is not None or k not in ("indicators", "scatter")]
+    return {k: charts.to_svg(CHARTS[k][0](an)) for k in keys}
+
+
 def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
-         bands: str | None = None, negatif_cap: float | None = None) -> Analysis:
-    """The analysis behind the report (paths relative to the project folder)."""
+         bands: str | None = None, negatif_cap: float | None = None,
+         prepared: str = "") -> Analysis:
+    """The analysis behind the report (paths relative to the project folder).
+
+    ``prepared``: a file that ``lkjip report`` fills, in a second process while the kernel starts,
+    with the same analysis and its charts (so both cores work); this waits for it. When it is
+    absent, was made for other parameters, or its process failed, the analysis is made here — and a
+    bad workbook fails in this cell, with its message."""
     from .config import resolve
 
     q = None if str(quarter).lower() == "auto" else int(quarter)
+    key = (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap)
+    if prepared:
+        from .prepare import wait_for
+
+        an = wait_for(Path(prepared), key)
+        if an is not None:
+            return an
     return analyse([resolve(raw_dir)], int(year), q, scale=scale or None,
                    bands=resolve(bands) if bands else None, negatif_cap=negatif_cap)
 
@@ -131,7 +173,6 @@ def summary(an: Analysis) -> Block:
 def budget_by_program(an: Analysis) -> Block:
     p = an.rec.programs
     g = p[(p["year"] == an.year) & (p["quarter"] == an.quarter)].sort_values("program_no")
-    fig = charts.pagu_realisasi_per_program(an.rec.programs, an.year, an.quarter)
     rows = pd.DataFrame({
         "No": g["program_no"].astype(int),
         "Program": g["program"],
@@ -140,12 +181,11 @@ def budget_by_program(an: Analysis) -> Block:
         "Penyerapan": [_p(v) for v in g["penyerapan"]],
         "Realisasi dalam triwulan": [_rp(v) for v in g["realisasi_increment"]],
     })
-    return Block(figure(fig, "Pagu dan realisasi per program") +
+    return Block(figure(an, "program") +
                  table(rows, ("Pagu", "Realisasi", "Penyerapan", "Realisasi dalam triwulan")))
 
 
 def absorption(an: Analysis) -> Block:
-    fig = charts.absorption_curve(an.rec.totals, an.year)
     t = an.rec.totals[an.rec.totals["year"] == an.year].sort_values("quarter")
     rows = pd.DataFrame({
         "Triwulan": [f"TW {ROMAN[int(q) - 1]}" for q in t["quarter"]],
@@ -156,14 +196,14 @@ def absorption(an: Analysis) -> Block:
         "Thd pagu terakhir": [_p(v) for v in t["penyerapan_latest"]],
         "Kategori": list(t["kategori"]),
     })
-    return Block(figure(fig, "Penyerapan kumulatif dibanding rencana garis lurus") +
+    return Block(figure(an, "curve") +
                  table(rows, ("Pagu", "Realisasi kumulatif", "Realisasi dalam triwulan",
                               "Penyerapan", "Thd pagu terakhir")))
 
 
 def refocusing(an: Analysis) -> Block:
     rec = an.rec
-    html = [figure(charts.refocusing(rec.programs, an.year), "Pagu per program tiap triwulan")]
+    html = [figure(an, "refocusing")]
     v = rec.versions[rec.versions["year"] == an.year]
     if len(v) > 1:
         html.append("<p>Lembar-lembar triwulan memakai " + str(len(v)) + " versi pagu: " +
@@ -196,9 +236,7 @@ def indicators(an: Analysis) -> Block:
         return Block('<p class="warn">Capaian indikator belum dapat dihitung: workbook tahunan '
                      f"kinerja_{an.year}.xlsx tidak ada.</p>")
     k = an.kinerja
-    html = [figure(charts.indicator_capaian(k.indicators, k.scale.name if k.scale else ""),
-                   "Capaian indikator menurut kategori"),
-            figure(charts.capaian_vs_penyerapan(k.indicators), "Capaian dibanding penyerapan")]
+    html = [figure(an, "indicators"), figure(an, "scatter")]
     rows = pd.DataFrame({
         "IKU": k.indicators["no"], "Indikator": k.indicators["indikator"],
         "Target": k.indicators["target"], "Realisasi": k.indicators["realisasi"],
@@ -298,15 +336,18 @@ def sources(an: Analysis) -> Block:
                  "(subtotal, total, catatan kaki) yang berbeda tercantum sebagai temuan.</p>")
 
 
-def save_findings_workbook(an: Analysis, output_dir: str | None) -> Block:
-    """The findings workbook beside the report (only when ``output_dir`` is given)."""
+def save_findings_workbook(an: Analysis, output_dir: str | None, force: bool = False) -> Block:
+    """The findings workbook beside the report (only when ``output_dir`` is given; not again when
+    lkjip report's worker writes it, unless ``force``)."""
     if not output_dir:
         return Block("")
-    from .reconcile.export import write_findings_workbook
+    path = Path(output_dir) / "temuan.xlsx"
+    if force or an.findings_workbook != str(path):  # else the worker writes it
+        import dataclasses
 
-    import dataclasses
+        from .reconcile.export import write_findings_workbook
 
-    rec = dataclasses.replace(an.rec, findings=an.findings)  # quarterly and annual findings
-    path = write_findings_workbook(rec, an.data, Path(output_dir) / "temuan.xlsx")
+        rec = dataclasses.replace(an.rec, findings=an.findings)  # quarterly and annual findings
+        write_findings_workbook(rec, an.data, path)
     return Block(f'<p class="src">Workbook temuan untuk analis: {escape(path.name)} '
                  "(di folder yang sama dengan laporan ini).</p>")

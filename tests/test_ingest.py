@@ -164,6 +164,6 @@ def test_cli_json_summary(capsys, tmp_path):
     assert len(out["warnings"]) == 2
     lines = pd.read_parquet(tmp_path / "budget_lines.parquet")
     assert len(lines) == 76
-    from lkjip_helpers.schema import BUDGET_LINES, read_parquet
-    again = read_parquet(tmp_path / "budget_lines.parquet", BUDGET_LINES)
+    from lkjip_helpers.schema import read_parquet
+    again = read_parquet(tmp_path / "budget_lines.parquet", "budget_lines")
     assert again["pagu"].sum() == D(6671923749) * 3 + D(3407000210)

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import CLEAN, SAMPLE, quarter_sheet, write_xlsx
@@ -166,3 +167,37 @@ def test_missing_pdf_libraries_do_not_stop_the_html(tmp_path, monkeypatch, capsy
     assert (folder / "laporan.html").exists() and not (folder / "laporan.pdf").exists()
     err = capsys.readouterr().err
     assert "PDF tidak dibuat" in err and "libpango-1.0-0 libpangoft2-1.0-0" in err
+
+
+def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
+    from lkjip_helpers import prepare
+    from lkjip_helpers.config import resolve
+    key = (2020, 4, str(resolve("data/raw/2020")), None, None, None)
+    path = tmp_path / "prepared"
+    worker = prepare.start(path, key, tmp_path)
+    an = prepare.wait_for(path, key)
+    assert an is not None and an.quarter == 4 and an.findings_workbook.endswith("temuan.xlsx")
+    charts = prepare.wait_for_charts(Path(an.charts_file))
+    assert set(charts) == {"program", "curve", "refocusing", "indicators", "scatter"}
+    assert all(svg.startswith(b"<?xml") for svg in charts.values())
+    assert prepare.wait_for(path, (2020, 3) + key[2:]) is None  # made for other parameters
+    prepare.finish(worker, path)
+    assert (tmp_path / "temuan.xlsx").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("prepared")]
+
+
+def test_a_failing_worker_is_not_waited_for(tmp_path):
+    import time
+
+    from lkjip_helpers import prepare
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "TW1.xlsx").write_bytes(b"PK\x03\x04 broken")
+    key = (2020, 1, str(raw), None, None, None)
+    path = tmp_path / "prepared"
+    worker = prepare.start(path, key, None)
+    t = time.monotonic()
+    assert prepare.wait_for(path, key) is None
+    assert time.monotonic() - t < 30
+    assert "WorkbookError" in (tmp_path / "prepared.failed").read_text()
+    prepare.finish(worker, path)

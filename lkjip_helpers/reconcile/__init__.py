@@ -24,7 +24,7 @@ __all__ = ["reconcile", "Reconciliation", "load_bands", "band", "CODES", "SEVERI
 
 @dataclass
 class Reconciliation:
-    findings: pd.DataFrame           # one row per finding (schema: findings.FINDINGS)
+    findings: pd.DataFrame           # one row per finding (schema "findings")
     lines: pd.DataFrame              # budget lines with kegiatan_key / program_key
     kegiatan: pd.DataFrame           # per kegiatan per quarter: pagu, change, increment, absorption
     programs: pd.DataFrame           # the same per program

@@ -6,13 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
-import pandera.pandas as pa
-import pyarrow
 
 from ..numbers import format_percent, format_rupiah
-from ..schema import TEXT, frame
-
-NUMBER = pd.ArrowDtype(pyarrow.decimal128(24, 4))
+from ..schema import NUMBER, TEXT, frame, register
 SEVERITIES = ("error", "warning", "info")
 CODES = {
     "SUBTOTAL_MISMATCH": "Subtotal program tidak sama dengan jumlah kegiatannya",
@@ -35,24 +31,16 @@ CODES = {
     "PK_BUDGET_MISMATCH": "Anggaran program di PK berbeda dari pagu triwulan",
 }
 
-FINDINGS = pa.DataFrameSchema({
-    "code": pa.Column(TEXT, pa.Check.isin(list(CODES))),
-    "severity": pa.Column(TEXT, pa.Check.isin(list(SEVERITIES))),
-    "year": pa.Column("Int64", nullable=True),
-    "quarter": pa.Column("Int64", nullable=True),
-    "program_no": pa.Column("Int64", nullable=True),
-    "program": pa.Column(TEXT, nullable=True),
-    "kegiatan": pa.Column(TEXT, nullable=True),
-    "field": pa.Column(TEXT, nullable=True),
-    "unit": pa.Column(TEXT, pa.Check.isin(["Rp", "%", ""])),
-    "stated": pa.Column(NUMBER, nullable=True),
-    "computed": pa.Column(NUMBER, nullable=True),
-    "difference": pa.Column(NUMBER, nullable=True),
-    "source_file": pa.Column(TEXT, nullable=True),
-    "source_sheet": pa.Column(TEXT, nullable=True),
-    "source_cell": pa.Column(TEXT, nullable=True),
-    "message": pa.Column(TEXT),
-}, strict=True, ordered=True, name="findings")
+register("findings", {
+    "code": (TEXT, False, ("isin", list(CODES))),
+    "severity": (TEXT, False, ("isin", list(SEVERITIES))),
+    **{c: ("Int64", True, None) for c in ("year", "quarter", "program_no")},
+    **{c: (TEXT, True, None) for c in ("program", "kegiatan", "field")},
+    "unit": (TEXT, False, ("isin", ["Rp", "%", ""])),
+    **{c: (NUMBER, True, None) for c in ("stated", "computed", "difference")},
+    **{c: (TEXT, True, None) for c in ("source_file", "source_sheet", "source_cell")},
+    "message": (TEXT, False, None),
+})
 
 
 @dataclass
@@ -84,7 +72,7 @@ def findings_frame(items: list[Finding]) -> pd.DataFrame:
     order = {s: i for i, s in enumerate(SEVERITIES)}
     items = sorted(items, key=lambda f: (order[f.severity], f.year or 0, f.quarter or 0,
                                          f.source_file or "", _cell_key(f.source_cell), f.code))
-    return frame([dict(vars(f)) for f in items], FINDINGS)
+    return frame([dict(vars(f)) for f in items], "findings")
 
 
 def findings_json(findings: pd.DataFrame) -> list[dict]:
