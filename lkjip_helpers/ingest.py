@@ -33,7 +33,6 @@ class Ingested:
     warnings: list[Warning_] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    annual_files: list[Path] = field(default_factory=list)
     annuals: list = field(default_factory=list)  # annual.Annual, read while ingesting
 
     @property
@@ -80,7 +79,7 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(Path(mapping))
     results: list[SheetResult] = []
-    files, skipped, annual, annuals = [], [], [], []
+    files, skipped, annuals = [], [], []
     for path in workbook_paths([Path(p) for p in paths]):
         grids = open_workbook(path)
         if mapping is not None:
@@ -91,7 +90,6 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
 
                 annuals.append(read_annual(path))  # the same error standard as the quarters
                 skipped.append(f"{path.name} (annual workbook)")
-                annual.append(path)
                 continue
             found = []
             for grid in grids:
@@ -113,7 +111,7 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
     if mapping is None:
         _check_one_sheet_per_period(results)
     out = assemble(results, files, skipped)
-    out.annual_files, out.annuals = annual, annuals
+    out.annuals = annuals
     return out
 
 

@@ -37,7 +37,7 @@ def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
     roles = data.row_roles[data.row_roles["source_file"].isin(files)].reset_index(drop=True)
     warnings = [w for w in data.warnings if w.file in files]
     return Ingested(keep(data.budget_lines), keep(data.stated_totals), keep(data.indicators),
-                    roles, warnings, sorted(files), data.skipped, data.annual_files, data.annuals)
+                    roles, warnings, sorted(files), data.skipped, data.annuals)
 
 
 def latest_quarter(data: Ingested, year: int) -> int | None:

@@ -18,6 +18,14 @@ from pathlib import Path
 STALL_SECONDS = 60
 
 
+def key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None) -> tuple:
+    """What a prepared analysis was made for; the notebook uses it only when this matches."""
+    from .config import resolve
+
+    q = None if str(quarter).lower() == "auto" else int(quarter)
+    return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap)
+
+
 def files(path: Path) -> dict[str, Path]:
     return {s: path.with_name(path.name + s)
             for s in ("", ".part", ".failed", ".pid", ".charts", ".charts.part")}

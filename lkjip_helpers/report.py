@@ -131,7 +131,7 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                   "agency": agency, "output_dir": str(tmp), "prepared": str(prepared)}
         from . import prepare
 
-        worker = prepare.start(prepared, (int(year), quarter, str(raw), None, None, None), tmp)
+        worker = prepare.start(prepared, prepare.key(year, quarter, raw), tmp)
         try:
             execute(notebook_path(), executed, params, root)
         except ReportError:

@@ -104,12 +104,13 @@ def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
     bad workbook fails in this cell, with its message."""
     from .config import resolve
 
+    from .prepare import key
+
     q = None if str(quarter).lower() == "auto" else int(quarter)
-    key = (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap)
     if prepared:
         from .prepare import wait_for
 
-        an = wait_for(Path(prepared), key)
+        an = wait_for(Path(prepared), key(year, quarter, raw_dir, scale, bands, negatif_cap))
         if an is not None:
             return an
     return analyse([resolve(raw_dir)], int(year), q, scale=scale or None,
@@ -325,8 +326,7 @@ def sources(an: Analysis) -> Block:
     rows = pd.DataFrame({"File": src["source_file"], "Sheet": src["source_sheet"],
                          "Triwulan": [f"TW {ROMAN[int(q) - 1]}" for q in src["quarter"]],
                          "Baris kegiatan": src["n"]})
-    extra = "".join(f"<li>{escape(p.name)} (workbook tahunan)</li>"
-                    for p in an.data.annual_files)
+    extra = "".join(f"<li>{escape(a.file)} (workbook tahunan)</li>" for a in an.data.annuals)
     from . import __version__
 
     return Block(table(rows, ("Baris kegiatan",)) +

@@ -171,8 +171,7 @@ def test_missing_pdf_libraries_do_not_stop_the_html(tmp_path, monkeypatch, capsy
 
 def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
     from lkjip_helpers import prepare
-    from lkjip_helpers.config import resolve
-    key = (2020, 4, str(resolve("data/raw/2020")), None, None, None)
+    key = prepare.key(2020, 4, "data/raw/2020")
     path = tmp_path / "prepared"
     worker = prepare.start(path, key, tmp_path)
     an = prepare.wait_for(path, key)
@@ -193,7 +192,7 @@ def test_a_failing_worker_is_not_waited_for(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "TW1.xlsx").write_bytes(b"PK\x03\x04 broken")
-    key = (2020, 1, str(raw), None, None, None)
+    key = prepare.key(2020, 1, raw)
     path = tmp_path / "prepared"
     worker = prepare.start(path, key, None)
     t = time.monotonic()

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pandas as pd
+
 from ..errors import CellError, LayoutError
 from ..numbers import NumberError, parse_amount, parse_percent
 from .hierarchy import infer_hierarchy
@@ -341,11 +343,11 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
                           "line": len(res.lines) + 1, "part": item["part"], **base})
 
 
-def source_label(cell: str | None, part) -> str:
+def source_label(cell: str | None, part) -> str | None:
     """``J10`` or ``J10 (baris ke-3)`` for a value stacked in a cell."""
-    if cell is None:
-        return ""
-    if part is None or part != part:  # None or NaN
+    if cell is None or cell is pd.NA or (isinstance(cell, float) and cell != cell):
+        return None
+    if part is None or part is pd.NA or part != part:  # missing (None, NA or NaN)
         return cell
     return f"{cell} (baris ke-{int(part) + 1})"
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from ..excel.matrix import source_label as _cell  # "K10 (baris ke-3)"
 from ..excel.period import quarter_in, year_in
 from ..numbers import percent_matches
 from .findings import Finding, pct, rp, tw
@@ -16,14 +17,6 @@ _PAGU = re.compile(r"anggaran|pagu", re.I)
 
 def _src(row) -> dict:
     return {"source_file": row["source_file"], "source_sheet": row["source_sheet"]}
-
-
-def _cell(cell, part) -> str | None:
-    from ..excel.matrix import source_label
-
-    if cell is None or cell is pd.NA:
-        return None
-    return source_label(cell, None if part is None or part is pd.NA else part)
 
 
 def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int

@@ -13,6 +13,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..excel.matrix import source_label
 from ..files import atomic_write
 from ..ingest import Ingested
 from ..safe import set_text
@@ -86,12 +87,12 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
         for _, p in progs.iterrows():
             rows.append(["program", p["program_no"], p["label"], p["pagu"], p["realisasi"],
                          p["capaian"], p["source_file"], p["source_sheet"],
-                         _label(p["source_cell"], p["source_part"])])
+                         source_label(p["source_cell"], p["source_part"])])
             cells.append(p)
             for _, k in lines[lines["program_no"] == p["program_no"]].iterrows():
                 rows.append(["kegiatan", k["program_no"], k["kegiatan"], k["pagu"],
                              k["realisasi"], k["capaian"], k["source_file"], k["source_sheet"],
-                             _label(k["source_cell"], k["source_part"])])
+                             source_label(k["source_cell"], k["source_part"])])
                 cells.append(k)
         for _, t in st[(st["year"] == year) & (st["quarter"] == quarter)
                        & (st["kind"] != "program")].iterrows():
@@ -112,7 +113,7 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
                 cell_ref = src.get(key)
                 if cell_ref is None or (not isinstance(cell_ref, str) and pd.isna(cell_ref)):
                     continue
-                ref = _label(cell_ref, src.get("source_part"))
+                ref = source_label(cell_ref, src.get("source_part"))
                 found = hits.get((src["source_file"], src["source_sheet"], ref)) or \
                     hits.get((src["source_file"], src["source_sheet"], cell_ref))
                 if found:
@@ -147,11 +148,3 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     _widths(ws, [7, 6, 40, 55, 18, 18, 18, 18, 12, 14])
 
     return atomic_write(path, wb.save)
-
-
-def _label(cell, part):
-    from ..excel.matrix import source_label
-
-    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
-        return None
-    return source_label(cell, None if part is None or pd.isna(part) else part)
