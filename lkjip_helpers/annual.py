@@ -24,6 +24,7 @@ SHEETS: dict[str, list[tuple[str, str, str]]] = {
         ("Target", "target", "value"), ("Target Akhir Renstra", "target_renstra", "value"),
         ("Program Pendukung", "program_pendukung", "list"),
         ("Kegiatan Pendukung", "kegiatan_pendukung", "list"),
+        ("Tipe Agregasi", "tipe_agregasi", "text"),
     ],
     "Indikator": [
         ("No", "no", "int"), ("Realisasi Tahun Lalu", "realisasi_lalu", "value"),
@@ -47,12 +48,29 @@ SHEETS: dict[str, list[tuple[str, str, str]]] = {
         ("No", "no", "int"), ("Program", "program", "text"), ("Anggaran", "anggaran", "amount"),
         ("Keterangan", "keterangan", "text"), ("Program Ke", "program_no", "int"),
     ],
+    # inputs of the Renja evaluation form (Permendagri 86/2017) that no quarterly sheet holds
+    "Renja": [
+        ("Tingkat", "tingkat", "text"), ("Kode", "kode", "text"),
+        ("Program Ke", "program_no", "int"), ("Nama", "nama", "text"),
+        ("Indikator", "indikator", "text"), ("Satuan", "satuan", "text"),
+        ("Tipe Agregasi", "tipe_agregasi", "text"),
+        ("Target Renstra K", "renstra_k", "value"), ("Target Renstra Rp", "renstra_rp", "amount"),
+        ("Realisasi Renstra s.d. Tahun Lalu K", "lalu_k", "value"),
+        ("Realisasi Renstra s.d. Tahun Lalu Rp", "lalu_rp", "amount"),
+        ("Target Renja K", "renja_k", "value"),
+        ("Realisasi K TW I", "k_tw1", "value"), ("Realisasi K TW II", "k_tw2", "value"),
+        ("Realisasi K TW III", "k_tw3", "value"), ("Realisasi K TW IV", "k_tw4", "value"),
+        ("Unit Penanggung Jawab", "unit", "text"), ("Keterangan", "keterangan", "text"),
+    ],
 }
+OPTIONAL_SHEETS = {"Renja"}  # older workbooks without it still read
+TINGKAT = ("program", "kegiatan", "sub kegiatan")
 REQUIRED = {
     "PK": {"no", "sasaran", "indikator", "polaritas", "target"},
     "Indikator": {"no", "realisasi"},
     "Anggaran": {"program_no", "program", "kegiatan", "pagu", "realisasi"},
     "Anggaran PK": {"no", "program", "anggaran"},
+    "Renja": {"tingkat", "nama"},
 }
 SUMMARY_KEYS = {"anggaran perangkat daerah": "anggaran_pd", "realisasi perangkat daerah":
                 "realisasi_pd", "nama perangkat daerah": "nama_pd", "tahun": "tahun"}
@@ -70,7 +88,17 @@ INSTRUCTIONS = [
     "kosong): lkjip menghitung ulang dan menandai bila berbeda.",
     "Anggaran: anggaran akhir tahun per kegiatan (Tabel 3.2): pagu, realisasi, capaian tertulis. "
     "'Pagu/Realisasi Tabel Lain': angka kegiatan yang sama di tabel lain (mis. Tabel 2.2), bila ada.",
+    "Tipe Agregasi (PK dan Renja; boleh kosong, lkjip lalu menebak dan memberi peringatan): "
+    "tren positif (hitungan, realisasi tahun = jumlah triwulan), tren negatif (makin rendah makin "
+    "baik, nilai triwulan terakhir; polaritas negatif), persentase / nilai akhir (nilai triwulan "
+    "terakhir, tidak dijumlah).",
     "Anggaran PK: anggaran program di Perjanjian Kinerja; 'Program Ke' mengacu ke sheet Anggaran.",
+    "Renja (boleh kosong): masukan formulir Evaluasi Hasil Renja (Permendagri 86/2017) yang tidak "
+    "ada di lembar triwulan. Satu baris per program / kegiatan / sub kegiatan (kolom Tingkat), "
+    "'Program Ke' dan Nama seperti di lembar triwulan: indikator (K) dengan satuan dan tipe "
+    "agregasi, target Renstra (K, Rp), realisasi Renstra s.d. tahun lalu (K, Rp), target Renja (K), "
+    "realisasi K tiap triwulan, unit penanggung jawab. Rp tahun berjalan diambil dari lembar "
+    "triwulan. Kolom yang kosong ditulis 'tidak tersedia' di formulir, tidak pernah 0.",
     "Ringkasan: anggaran dan realisasi seluruh Perangkat Daerah (untuk persen anggaran sasaran "
     "terhadap PD).",
     "Angka rupiah boleh ditulis 1.234.567 atau sebagai angka biasa. Jangan mengubah judul kolom.",
@@ -85,6 +113,7 @@ class Annual:
     budget: pd.DataFrame
     pk_budget: pd.DataFrame
     summary: dict
+    renja: pd.DataFrame | None = None  # the optional Renja sheet (inputs of the evaluation form)
 
 
 def write_template(path: Path, year: int, rows: dict[str, list[dict]] | None = None,
@@ -124,11 +153,11 @@ def write_template(path: Path, year: int, rows: dict[str, list[dict]] | None = N
                 set_text(cell, v)
                 if kind == "amount" and isinstance(v, (int, float)):
                     cell.number_format = "#,##0"
-        if name == "PK":
-            dv = DataValidation(type="list", formula1='"positif,negatif,kategori"',
-                                allow_blank=False, showErrorMessage=True,
-                                errorTitle="Polaritas", error="Pilih positif, negatif atau kategori")
-            col = get_column_letter(next(i for i, c in enumerate(cols, 1) if c[1] == "polaritas"))
+        for fld, choices, blank in LISTS.get(name, ()):
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
+                                allow_blank=blank, showErrorMessage=True, errorTitle=fld,
+                                error="Pilih salah satu: " + ", ".join(choices))
+            col = get_column_letter(next(i for i, c in enumerate(cols, 1) if c[1] == fld))
             dv.add(f"{col}2:{col}500")
             sh.add_data_validation(dv)
     sh = wb.create_sheet("Ringkasan")
@@ -143,6 +172,17 @@ def write_template(path: Path, year: int, rows: dict[str, list[dict]] | None = N
     sh.column_dimensions["A"].width = 30
     sh.column_dimensions["B"].width = 50
     return atomic_write(path, wb.save)
+
+
+def _lists() -> dict[str, tuple]:
+    from .aggregation import CHOICES
+
+    pol = ("polaritas", ("positif", "negatif", "kategori"), False)
+    return {"PK": (pol, ("tipe_agregasi", CHOICES, True)),
+            "Renja": (("tingkat", TINGKAT, False), ("tipe_agregasi", CHOICES, True))}
+
+
+LISTS = _lists()
 
 
 def _sheet(grids: list[SheetGrid], name: str, path: Path) -> SheetGrid:
@@ -221,13 +261,16 @@ def read_annual(path: Path) -> Annual:
 
     path = Path(path)
     grids = open_workbook(path)
-    tables = {name: _read_table(_sheet(grids, name, path), name) for name in SHEETS}
+    names = {norm(g.name).lower() for g in grids}
+    tables = {name: _read_table(_sheet(grids, name, path), name) if name not in OPTIONAL_SHEETS
+              or name.lower() in names else [] for name in SHEETS}
     for rec in tables["PK"]:
         pol = (rec["polaritas"] or "").lower()
         if pol not in POLARITIES:
             raise CellError(f"{rec['polaritas']!r} is not a polarity (positif, negatif, kategori)",
                             path, "PK", rec["_polaritas_cell"])
         rec["polaritas"] = pol
+    _check_types(tables, path)
     summary = {}
     try:
         g = _sheet(grids, "Ringkasan", path)
@@ -240,9 +283,37 @@ def read_annual(path: Path) -> Annual:
                     summary[key] = text_of(row[1]).strip()
     except LayoutError:
         pass
-    frames = {k: pd.DataFrame(v) for k, v in tables.items()}
+    frames = {k: pd.DataFrame(v, columns=None if v else _empty_columns(k))
+              for k, v in tables.items()}
     return Annual(path.name, frames["PK"], frames["Indikator"], frames["Anggaran"],
-                  frames["Anggaran PK"], summary)
+                  frames["Anggaran PK"], summary, frames["Renja"])
+
+
+def _empty_columns(name: str) -> list[str]:
+    return [fld for _, fld, _ in SHEETS[name]]
+
+
+def _check_types(tables: dict[str, list[dict]], path: Path) -> None:
+    """Tipe Agregasi as a key (``tren_positif`` …); a value outside the list, or one that
+    contradicts the polarity, refused with its cell. Tingkat of the Renja sheet likewise."""
+    from .aggregation import conflict, parse_type
+
+    for sheet in ("PK", "Renja"):
+        for rec in tables[sheet]:
+            try:
+                rec["tipe_agregasi"] = parse_type(rec.get("tipe_agregasi"))
+            except ValueError as exc:
+                raise CellError(str(exc), path, sheet, rec["_tipe_agregasi_cell"]) from None
+            why = rec["tipe_agregasi"] and sheet == "PK" and \
+                conflict(rec["tipe_agregasi"], rec["polaritas"])
+            if why:
+                raise CellError(why, path, sheet, rec["_tipe_agregasi_cell"])
+    for rec in tables["Renja"]:
+        t = " ".join((rec["tingkat"] or "").lower().split())
+        if t not in TINGKAT:
+            raise CellError(f"{rec['tingkat']!r} bukan tingkat ({', '.join(TINGKAT)})", path,
+                            "Renja", rec["_tingkat_cell"])
+        rec["tingkat"] = t
 
 
 def find_annual(folder: Path, year: int) -> Path | None:

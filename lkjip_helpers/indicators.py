@@ -65,6 +65,9 @@ def parse_value(text) -> Value:
     return Value(raw)
 
 
+ZERO_BOTH = "target nol dan realisasi nol: dihitung 100% (tidak ada yang ditargetkan)"
+
+
 @dataclass(frozen=True)
 class Capaian:
     value: Decimal | None
@@ -73,8 +76,14 @@ class Capaian:
 
 
 def capaian(target: Value, realisasi: Value, polarity: str, cap: Decimal | None = None) -> Capaian:
-    """Achievement in % by polarity. A missing or zero target or realisasi has a defined outcome
-    (``value`` None and a ``note`` saying why), never a division error.
+    """Achievement in % by polarity. A missing or zero target or realisasi has a defined outcome,
+    never a division error — the one definition used everywhere (docs/indicators.md):
+
+    * target or realisasi empty: no value (``None``), the note says which;
+    * target 0 and realisasi 0: 100% for both polarities (nothing was required, nothing happened);
+    * target 0, realisasi not 0: positive polarity gives no value (a division by zero: the note says
+      so); negative polarity gives 0% (lower-is-better with nothing allowed);
+    * realisasi 0 against a target not 0 is a value like any other: 0% (positive), 200% (negative).
 
     ``cap`` (a setting) limits the negative polarity's result, which can exceed 200% or go below 0.
     """
@@ -82,6 +91,8 @@ def capaian(target: Value, realisasi: Value, polarity: str, cap: Decimal | None 
         raise ConfigError(f"polaritas {polarity!r} tidak dikenal (positif, negatif, kategori)")
     rule = RULES[polarity]
     if polarity == "kategori":
+        if realisasi.missing:
+            return Capaian(None, rule, "realisasi kosong: capaian belum dapat dihitung")
         t, r = _level(target), _level(realisasi)
         if t is None or r is None:
             return Capaian(None, rule, "target atau realisasi bukan tingkat kategori yang dikenal")
@@ -94,11 +105,13 @@ def capaian(target: Value, realisasi: Value, polarity: str, cap: Decimal | None 
     t, r = target.number, realisasi.number
     if polarity == "positif":
         if t == 0:
+            if r == 0:
+                return Capaian(Decimal(100), rule, ZERO_BOTH)
             return Capaian(None, rule, "target nol: capaian tidak dapat dihitung (dibagi nol)")
         return Capaian(r * 100 / t, rule)
     if t == 0:  # lower is better and the target is zero: met only by a zero
         return Capaian(Decimal(100) if r == 0 else Decimal(0), rule,
-                       "target nol: 100% bila realisasi nol, selain itu 0%")
+                       ZERO_BOTH if r == 0 else "target nol: realisasi di atas nol, capaian 0%")
     value = (2 * t - r) * 100 / t
     note = None
     if cap is not None and value > cap:

@@ -11,7 +11,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from .aggregation import LABELS
 from .annual import Annual
+from .indicator_quarters import evaluate_quarters
 from .indicators import (Scale, capaian, check_scale, efficiency_pmk, efficiency_seed,
                          load_scale, parse_value, progress, rate)
 from .reconcile.findings import Finding, pct, rp, tw
@@ -25,6 +27,7 @@ class Kinerja:
     findings: list[Finding] = field(default_factory=list)
     scale: Scale | None = None
     scale_issues: list[str] = field(default_factory=list)
+    quarterly: pd.DataFrame | None = None  # each indicator by quarter, by its aggregation type
 
 
 def _agrees(stated, computed: Decimal | None) -> bool | None:
@@ -109,11 +112,14 @@ def evaluate(annual: Annual, year: int, scale: Scale | None = None,
     tw4 = _tw4_matches(budget, quarters)
     findings.extend(_budget_findings(budget, src, tw4))
     findings.extend(_pk_findings(annual, budget, src, quarters))
-    if quarter_indicators is not None and len(quarter_indicators):
-        findings.extend(_quarter_indicator_findings(ind, quarter_indicators, year))
+    qk = evaluate_quarters(annual.pk, results, quarter_indicators, year, annual.file, _agrees,
+                           negatif_cap)
+    findings.extend(qk.findings)
+    ind["tipe_agregasi"] = [LABELS[qk.types[int(n)][0]] for n in ind["no"]]
+    ind["tipe_sumber"] = [qk.types[int(n)][1] for n in ind["no"]]
     budget["penyerapan"] = [_pct(r, p) for r, p in zip(budget["realisasi"], budget["pagu"])]
     budget = _with_tw4(budget, tw4)
-    return Kinerja(ind, budget, findings, scale, check_scale(scale))
+    return Kinerja(ind, budget, findings, scale, check_scale(scale), qk.table)
 
 
 def _indicator_findings(rec, res, stated, src, b_pagu, b_real) -> list[Finding]:
@@ -262,27 +268,4 @@ def _pk_findings(annual: Annual, budget: pd.DataFrame, src, quarters) -> list[Fi
             f"{rp(p['anggaran'] - first)}.", field="pagu", stated=p["anggaran"], computed=first,
             program_no=int(pno), program=p["program"], source_sheet="Anggaran PK",
             source_cell=p.get("_anggaran_cell"), **src))
-    return out
-
-
-def _quarter_indicator_findings(ind: pd.DataFrame, qi: pd.DataFrame, year: int) -> list[Finding]:
-    """The indicator realisasi printed in the last quarter's sheet against the annual result."""
-    out = []
-    last = qi[qi["quarter"] == qi["quarter"].max()]
-    for r in last.to_dict("records"):
-        if not r.get("realisasi"):
-            continue
-        pairs = match_names([("", x) for x in ind["indikator"]], [("", r["indikator"])])
-        if 0 not in pairs:
-            continue
-        a = ind.iloc[pairs[0][0]]
-        qv, av = parse_value(r["realisasi"]), parse_value(a["realisasi"])
-        if qv.number is not None and av.number is not None and qv.number != av.number:
-            out.append(Finding(
-                "CAPAIAN_MISMATCH", "warning",
-                f"Realisasi indikator '{a['indikator']}' di lembar {tw(int(r['quarter']))} "
-                f"{r['realisasi']}, di tabel tahunan {a['realisasi']}.", year=year,
-                quarter=int(r["quarter"]), field="realisasi", unit="%", stated=qv.number,
-                computed=av.number, source_file=r["source_file"], source_sheet=r["source_sheet"],
-                source_cell=r["source_cell"]))
     return out

@@ -19,7 +19,10 @@ The four quarters deliberately differ, as real sheets do:
 
 ``kinerja_2020.xlsx`` is the annual workbook (``lkjip template``) filled from the seed's PK 2020,
 indicator tables 3.1.x.A–I, Tabel 3.2 (with Tabel 2.2's figures as "Tabel Lain") and the totals of
-the Ikhtisar Eksekutif, as printed.
+the Ikhtisar Eksekutif, as printed. Its ``Tipe Agregasi`` column is left empty, because the seed does
+not state how any indicator adds up over the quarters: lkjip infers each type from the name and says
+so (AGGREGATION_INFERRED). Its ``Renja`` sheet is empty too: the seed has no Renstra figures per
+program or kegiatan, so the Renja form says "tidak tersedia" where they belong.
 
 Run: ``python scripts/make_sample_data.py [--out DIR]``. It refuses to overwrite existing files
 unless ``--force`` is given: raw data is never rewritten by accident.

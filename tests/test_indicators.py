@@ -150,7 +150,8 @@ def test_template_blank(tmp_path, capsys):
     out = tmp_path / "kinerja_2021.xlsx"
     assert main(["template", "--year", "2021", "--out", str(out)]) == 0
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Petunjuk", "PK", "Indikator", "Anggaran", "Anggaran PK", "Ringkasan"]
+    assert wb.sheetnames == ["Petunjuk", "PK", "Indikator", "Anggaran", "Anggaran PK", "Renja",
+                             "Ringkasan"]
     pk = wb["PK"]
     assert [c.value for c in pk[1]][:5] == ["No", "Sasaran", "Indikator", "Satuan", "Polaritas"]
     dv = pk.data_validations.dataValidation[0]

@@ -29,6 +29,8 @@ CODES = {
     "CAPAIAN_MISMATCH": "Angka indikator tertulis berbeda dari hasil hitung",
     "CROSS_TABLE_MISMATCH": "Angka kegiatan berbeda antar tabel",
     "PK_BUDGET_MISMATCH": "Anggaran program di PK berbeda dari pagu triwulan",
+    "AGGREGATION_INFERRED": "Tipe agregasi indikator tidak dinyatakan: ditebak dari nama/nilai",
+    "CAPAIAN_RULE_MISMATCH": "Capaian triwulan tertulis mengikuti rumus tipe indikator lain",
 }
 
 register("findings", {
