@@ -1,33 +1,60 @@
 """The ``lkjip`` command: a thin shell over the package's functions.
 
-Exit statuses: 0 done; 2 bad input (one line on stderr naming file, sheet and cell);
-3 ``reconcile --fail-on`` met a finding of that severity; 4 the report could not be made;
-1 an internal error (a bug: set LKJIP_DEBUG=1 for the traceback).
+Exit statuses: 0 done; 2 bad input, bad arguments or a hostile environment (one line on stderr
+naming file, sheet and cell, or the path: permissions, disk full, file size limit, missing folder);
+3 ``reconcile --fail-on`` met a finding of that severity; 4 the report could not be made (a cell
+failed, the kernel died); 128+n stopped by signal n (SIGINT 130, SIGTERM 143, SIGHUP 129), after
+cleaning up; 1 an internal error (a bug: set LKJIP_DEBUG=1 for the traceback).
+
+Everything printed passes through :class:`_OneLine`: text from workbooks and file names is shown
+with its control characters escaped, one line per message.
 """
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
 from .config import project_root
 from .errors import LkjipError
+from .safe import json_printable, printable
+
+YEARS = (1990, 2100)  # the years a sheet may be for (as the tables' schema checks)
+
+
+def _year(text: str) -> int:
+    try:
+        y = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} bukan tahun") from None
+    if not YEARS[0] <= y <= YEARS[1]:
+        raise argparse.ArgumentTypeError(f"tahun {y} di luar {YEARS[0]}-{YEARS[1]}")
+    return y
 
 
 def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                    help="a workbook (.xlsx) or a folder of them")
-    p.add_argument("--year", type=int, help="the year, when the sheets do not say it")
+    p.add_argument("--year", type=_year, help="the year, when the sheets do not say it")
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4],
                    help="the quarter (triwulan), when the sheets do not say it")
     p.add_argument("--mapping", type=Path,
                    help="YAML mapping for a long table (one row per line per quarter)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: exit 2 with one line (and where to read the usage)."""
+
+    def error(self, message: str):
+        self.exit(2, printable(f"{self.prog}: {message} (lihat {self.prog} --help)") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="lkjip", description="LKjIP workbook: ingest, reconcile, report.")
+    ap = _Parser(prog="lkjip", description="LKjIP workbook: ingest, reconcile, report.")
     sub = ap.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="read quarterly workbooks into tidy tables (Parquet)")
@@ -39,12 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     _input_options(p)
     p.add_argument("--json", action="store_true", help="print findings and summary as JSON")
     p.add_argument("--xlsx", type=Path, help="write the findings workbook for the analyst")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing --xlsx file that lkjip did not make")
     p.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit 3 when a finding of this severity (or worse) occurs")
     p.add_argument("--bands", type=Path, help="YAML table of per-quarter absorption bands")
 
     p = sub.add_parser("report", help="render the report of a quarter (HTML, PDF, findings)")
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=_year, required=True)
     p.add_argument("--quarter", default="auto", help="1-4 or auto (the latest with data)")
     p.add_argument("--raw", type=Path, help="folder of the year's workbooks "
                    "(default data/raw/<year>)")
@@ -53,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--agency", default="", help="agency name (default: the annual workbook's)")
 
     p = sub.add_parser("template", help="write a blank annual workbook kinerja_<year>.xlsx")
-    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--year", type=_year, required=True)
     p.add_argument("--out", type=Path, help="file to write (default data/raw/<year>/kinerja_<year>.xlsx)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     return ap
@@ -62,11 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_ingest(args) -> int:
     from .ingest import ingest, write_tables
 
+    from .files import check_output
+
+    if args.out is not None:
+        check_output(args.out, args.paths, folder=True)
     data = ingest(args.paths, args.year, args.quarter, args.mapping)
     written = write_tables(data, args.out, project_root())
     summary = data.summary()
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        _print_json(summary)
         return 0
     from .numbers import format_rupiah
 
@@ -90,6 +123,10 @@ def cmd_reconcile(args) -> int:
     from .pipeline import analyse
     from .reconcile import load_bands, reconcile
 
+    if args.xlsx:
+        from .files import check_output, is_findings_workbook
+
+        check_output(args.xlsx, args.paths, args.force, ours=is_findings_workbook)
     data = ingest(args.paths, args.year, args.quarter, args.mapping)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
@@ -107,8 +144,7 @@ def cmd_reconcile(args) -> int:
         from .reconcile.findings import findings_json
 
         records = findings_json(findings)
-        print(json.dumps({"findings": records, "summary": summary}, ensure_ascii=False,
-                         indent=1, default=str))
+        _print_json({"findings": records, "summary": summary})
     else:
         counts = summary["findings_by_severity"]
         print(f"temuan: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
@@ -150,10 +186,13 @@ def cmd_template(args) -> int:
     from .annual import write_template
     from .errors import LkjipError
 
+    from .files import check_output
+
     out = args.out or project_root() / "data" / "raw" / str(args.year) / f"kinerja_{args.year}.xlsx"
     if out.exists() and not args.force:
         raise LkjipError("exists; not overwritten (a raw file is never rewritten; use --force "
                          "for a file you mean to replace)", out)
+    check_output(out, force=True)  # never a device, a FIFO or through a symbolic link
     write_template(out, args.year)
     print(f"wrote {out}")
     return 0
@@ -163,8 +202,103 @@ COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile, "report": cmd_repo
             "template": cmd_template}
 
 
+class _OneLine:
+    """A text stream that shows control characters as escapes (``\\x1b``, ``\\n``): each write
+    keeps only a final line break, so a cell or a file name can neither split a message nor
+    drive the terminal."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        end = "\n" if text.endswith("\n") else ""
+        return self.stream.write(printable(text[:len(text) - len(end)]) + end)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def _print_json(obj) -> None:
+    """JSON on stdout: valid JSON whose strings have every control character escaped."""
+    text = json.dumps(obj, ensure_ascii=False, indent=1, default=str)
+    stream = sys.stdout.stream if isinstance(sys.stdout, _OneLine) else sys.stdout
+    stream.write(json_printable(text) + "\n")
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so every ``finally`` cleans up."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
+
+
+# errno -> what the user must fix; these are the machine's state, not a bug (exit 2)
+_ENVIRONMENT = {
+    errno.EACCES: "tidak ada izin (permission denied)",
+    errno.EPERM: "tidak diizinkan (operation not permitted)",
+    errno.ENOSPC: "disk penuh (no space left on device)",
+    errno.EDQUOT: "kuota disk habis (disk quota exceeded)",
+    errno.EFBIG: "melebihi batas ukuran file (file too large)",
+    errno.EROFS: "sistem file hanya-baca (read-only file system)",
+    errno.ENOENT: "tidak ada (no such file or folder)",
+    errno.ENOTDIR: "bukan folder (not a directory)",
+    errno.EISDIR: "adalah folder (is a directory)",
+    errno.EEXIST: "sudah ada (file exists)",
+    errno.ENAMETOOLONG: "nama terlalu panjang (file name too long)",
+    errno.ELOOP: "link simbolik berputar (too many levels of symbolic links)",
+    errno.EMFILE: "terlalu banyak file terbuka (too many open files)",
+    errno.ENOMEM: "kehabisan memori (out of memory)",
+    errno.EIO: "galat masukan/keluaran disk (input/output error)",
+}
+
+
+def environment_message(exc: BaseException) -> str | None:
+    """One line for an error of the machine (disk full, permissions...), or None for a bug."""
+    if isinstance(exc, MemoryError):
+        return "kehabisan memori (out of memory)"
+    if isinstance(exc, OSError) and exc.errno in _ENVIRONMENT:
+        where = exc.filename if exc.filename is not None else ""
+        return (f"{Path(str(where)).name or where}: " if where else "") + _ENVIRONMENT[exc.errno]
+    return None
+
+
+def _quiet(unraisable) -> None:
+    """Errors in finalizers (after the one-line message was printed) stay quiet."""
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGXFSZ)}
+    streams = sys.stdout, sys.stderr
+    try:
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGHUP, _stop)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file size limit: EFBIG, not a kill
+    except ValueError:  # not the main thread (called as a library): leave signals alone
+        saved = {}
+    if not os.environ.get("LKJIP_DEBUG"):  # e.g. a half-written zip closed at exit: said once
+        sys.unraisablehook = _quiet
+    sys.stdout, sys.stderr = _OneLine(sys.stdout), _OneLine(sys.stderr)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout, sys.stderr = streams
+        for s, h in saved.items():
+            signal.signal(s, h)
+
+
+def _run(args) -> int:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("lkjip: peringatan: %(message)s"))
+    log = logging.getLogger("lkjip")
+    log.addHandler(handler)
     try:
         return COMMANDS[args.command](args)
     except LkjipError as exc:
@@ -174,14 +308,23 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("lkjip: interrupted", file=sys.stderr)
-        return 130
+        print("lkjip: dihentikan (SIGINT)", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Stopped as exc:
+        print(f"lkjip: dihentikan ({signal.Signals(exc.signum).name})", file=sys.stderr)
+        return 128 + exc.signum
     except Exception as exc:  # a bug, not bad input: one line unless debugging
         if os.environ.get("LKJIP_DEBUG"):
             raise
+        reason = environment_message(exc)
+        if reason:
+            print(f"lkjip: {reason}", file=sys.stderr)
+            return 2
         print(f"lkjip: internal error: {type(exc).__name__}: {exc} "
               f"(set LKJIP_DEBUG=1 for the traceback)", file=sys.stderr)
         return 1
+    finally:
+        log.removeHandler(handler)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from .excel.layout import find_layout
 from .excel.long import Mapping, load_mapping, read_long
 from .excel.matrix import SheetResult, Warning_, read_sheet
 from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook
+from .files import check_output
 from .numbers import money_json
 from .schema import frame
 
@@ -150,6 +151,13 @@ def assemble(results: list[SheetResult], files: list[str], skipped: list[str]) -
                     warnings, files, skipped)
 
 
+def is_our_table(path: Path) -> bool:
+    """A table file ingest writes: Parquet (``PAR1``) or the warnings' JSON list."""
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    return head == b"PAR1" if path.suffix == ".parquet" else head[:1] == b"["
+
+
 def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
     """Write the tables as Parquet, per year: into ``out`` when the data hold one year, into
     ``out/<year>/`` when they hold several; without ``out``, into ``data/processed/<year>/``.
@@ -178,6 +186,8 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
             (tmp / "warnings.json").write_text(json.dumps(
                 [w.as_dict() for w in data.warnings], ensure_ascii=False, indent=1),
                 encoding="utf-8")
+            for f in sorted(tmp.iterdir()):  # a link, FIFO or device there is refused
+                check_output(target / f.name, ours=is_our_table)
             for f in sorted(tmp.iterdir()):
                 os.replace(f, target / f.name)
                 written.append(target / f.name)

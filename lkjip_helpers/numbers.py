@@ -31,6 +31,10 @@ class NumberError(ValueError):
     """A text that is not an amount or a percentage. The message quotes the text."""
 
 
+class TooLarge(NumberError):
+    """A number beyond any real budget (the message says the limit)."""
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A parsed number; ``note`` says why the reading was a guess (None when it was not)."""
@@ -77,12 +81,25 @@ def _digits(body: str, original: str, max_decimals: int) -> Parsed:
     return Parsed(Decimal("".join(int_groups) + ("." + frac if frac else "")), note)
 
 
+MAX_AMOUNT = Decimal(10) ** 15  # Rp 1.000 triliun: no budget line is larger; sums stay exact
+
+
 def parse_amount(value: object) -> Parsed:
     """Read a rupiah amount from a cell value (number, text or empty).
 
     Returns the exact amount, rounded to sen only when a float cell carries binary noise;
-    ``note`` is set when the reading was a guess. Raises :class:`NumberError` otherwise.
-    """
+    ``note`` is set when the reading was a guess. Raises :class:`NumberError` otherwise, also for
+    an amount of :data:`MAX_AMOUNT` or more (a typo or a hostile cell, which would overflow the
+    exact money type)."""
+    parsed = _parse_amount(value)
+    if abs(parsed.value) >= MAX_AMOUNT:
+        raise TooLarge(f"{value!r} terlalu besar untuk jumlah rupiah (batas Rp 10^15)")
+    return parsed
+
+
+def _parse_amount(value: object) -> Parsed:
+    if isinstance(value, float) and abs(value) >= MAX_AMOUNT:
+        raise TooLarge(f"{value!r} terlalu besar untuk jumlah rupiah (batas Rp 10^15)")
     if value is None:
         return Parsed(ZERO)
     if type(value) is float and value.is_integer() and abs(value) < 2 ** 53:
@@ -117,7 +134,18 @@ def parse_amount(value: object) -> Parsed:
     return Parsed(-parsed.value if negative else parsed.value, parsed.note)
 
 
+MAX_PERCENT = Decimal(10) ** 7  # what the tables' percent type holds
+
+
 def parse_percent(value: object) -> tuple[Decimal, int] | None:
+    """See :func:`_parse_percent`; a percentage of 10^7 or more is refused (:class:`TooLarge`)."""
+    got = _parse_percent(value)
+    if got is not None and abs(got[0]) >= MAX_PERCENT:
+        raise TooLarge(f"{value!r} terlalu besar untuk persentase")
+    return got
+
+
+def _parse_percent(value: object) -> tuple[Decimal, int] | None:
     """Read a percentage: ``35,38%``, ``35.71%``, ``100%``, ``35,38`` (text: percent as written) or a
     fraction in a % cell.
 
@@ -129,6 +157,8 @@ def parse_percent(value: object) -> tuple[Decimal, int] | None:
         return None
     if isinstance(value, bool):
         raise NumberError(f"{value!r} is not a percentage")
+    if isinstance(value, float) and not abs(value) < float(MAX_PERCENT):
+        raise TooLarge(f"{value!r} terlalu besar untuk persentase")
     if isinstance(value, (int, float, Decimal)):
         d = value if isinstance(value, Decimal) else (
             Decimal(value) if isinstance(value, int) else _from_float(round(value, 10)))

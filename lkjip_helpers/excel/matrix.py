@@ -12,7 +12,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..errors import CellError, LayoutError
-from ..numbers import NumberError, parse_amount, parse_percent
+from ..numbers import NumberError, TooLarge, parse_amount, parse_percent
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, is_header_repeat, norm
 from .period import detect_period
@@ -87,6 +87,8 @@ class _Reader:
     def amount(self, value, r: int, c: int, part: int | None) -> Decimal:
         try:
             parsed = parse_amount(value)
+        except TooLarge as exc:
+            raise self.err(str(exc), r, c) from None
         except NumberError:
             raise self.err(f"{text_of(value)!r} is not a rupiah amount", r, c) from None
         if parsed.note:
@@ -97,6 +99,8 @@ class _Reader:
     def percent(self, value, r: int, c: int):
         try:
             return parse_percent(value)
+        except TooLarge as exc:
+            raise self.err(str(exc), r, c) from None
         except NumberError:
             raise self.err(f"{text_of(value)!r} is not a percentage", r, c) from None
 

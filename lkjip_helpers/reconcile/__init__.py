@@ -109,5 +109,8 @@ def write_findings_csv(findings: pd.DataFrame, path: Path) -> None:
 
     from ..files import atomic_write
 
+    import csv
+
     safe = findings.astype(object).map(neutralise)
-    atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False))
+    # every field quoted: a text holding "," or ";" stays one cell whatever the list separator
+    atomic_write(path, lambda tmp: safe.to_csv(tmp, index=False, quoting=csv.QUOTE_ALL))

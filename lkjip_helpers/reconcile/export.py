@@ -14,9 +14,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..excel.matrix import source_label
-from ..files import atomic_write
+from ..files import FINDINGS_TITLE, atomic_write
 from ..ingest import Ingested
-from ..safe import set_text
+from ..safe import set_text, xlsx_text
 from . import Reconciliation
 from .findings import tw
 
@@ -37,19 +37,23 @@ def _value(v):
     return v
 
 
-def _write_table(ws, header: list[str], rows: list[list], formats: dict[int, str] | None = None):
+def _write_table(ws, header: list[str], rows: list[list], formats: dict[int, str] | None = None
+                 ) -> int:
+    """The table from A1; returns how many texts had characters xlsx forbids replaced."""
+    replaced = 0
     for c, h in enumerate(header, start=1):
         set_text(ws.cell(row=1, column=c), h)
         ws.cell(row=1, column=c).font = HEAD
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
-            set_text(cell, _value(v))
+            replaced += set_text(cell, _value(v))
             if formats and c in formats and isinstance(cell.value, (int, float)):
                 cell.number_format = formats[c]
     ws.freeze_panes = "A2"
     if rows:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    return replaced
 
 
 def _widths(ws, widths: list[int]):
@@ -58,8 +62,12 @@ def _widths(ws, widths: list[int]):
 
 
 def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> Path:
-    """Write the workbook whole (to a temporary file, then renamed into place)."""
+    """Write the workbook whole (to a temporary file, then renamed into place). Texts holding
+    characters xlsx cannot store are written with those characters escaped, and a warning is
+    logged (logger ``lkjip``)."""
     wb = Workbook()
+    wb.properties.title = FINDINGS_TITLE  # marks it as ours: a rerun may replace it
+    replaced = 0
     ws = wb.active
     ws.title = "Temuan"
     f = rec.findings
@@ -68,7 +76,7 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     rows = [[r.severity, r.code, r.year, r.quarter, r.program, r.kegiatan, r.field, r.stated,
              r.computed, r.difference, r.unit, r.source_file, r.source_sheet, r.source_cell,
              r.message] for r in f.itertuples(index=False)]
-    _write_table(ws, header, rows, {8: RP_SEN, 9: RP_SEN, 10: RP_SEN})
+    replaced += _write_table(ws, header, rows, {8: RP_SEN, 9: RP_SEN, 10: RP_SEN})
     for r, sev in enumerate(f["severity"], start=2):
         ws.cell(row=r, column=1).fill = FILL[sev]
     _widths(ws, [9, 22, 7, 5, 30, 40, 10, 16, 16, 16, 6, 28, 10, 14, 90])
@@ -101,9 +109,9 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
                          t["realisasi"], None, t["source_file"], t["source_sheet"],
                          t["source_cell"]])
             cells.append(t)
-        _write_table(ws, ["Jenis", "Program ke-", "Program / Kegiatan", "Pagu", "Realisasi",
-                          "Capaian (%)", "File", "Sheet", "Sel"], rows,
-                     {4: RP, 5: RP, 6: PCT})
+        replaced += _write_table(ws, ["Jenis", "Program ke-", "Program / Kegiatan", "Pagu",
+                                      "Realisasi", "Capaian (%)", "File", "Sheet", "Sel"],
+                                 rows, {4: RP, 5: RP, 6: PCT})
         for r, src in enumerate(cells, start=2):
             if src.get("kind") == "program":
                 for c in range(1, 7):
@@ -120,8 +128,8 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
                     worst = min(found, key=lambda x: ("error", "warning", "info").index(x.severity))
                     cell = ws.cell(row=r, column=col)
                     cell.fill = FILL[worst.severity]
-                    cell.comment = Comment("\n".join(f"{x.code}: {x.message}" for x in found),
-                                           "lkjip", width=400, height=160)
+                    text = "\n".join(f"{x.code}: {x.message}" for x in found)
+                    cell.comment = Comment(xlsx_text(text)[0], "lkjip", width=400, height=160)
         _widths(ws, [10, 10, 60, 18, 18, 11, 30, 10, 16])
         for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
             row[0].alignment = Alignment(wrap_text=True, vertical="top")
@@ -131,9 +139,9 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     pc = rec.program_changes
     rows = [[r.year, tw(r.quarter), r.program, r.pagu_before, r.pagu_after, r.change,
              r.change_pct, r.share_of_change_pct] for r in pc.itertuples(index=False)]
-    _write_table(ws, ["Tahun", "TW", "Program", "Pagu sebelum", "Pagu sesudah", "Perubahan",
-                      "Perubahan (%)", "Porsi dari total perubahan (%)"], rows,
-                 {4: RP, 5: RP, 6: RP, 7: PCT, 8: PCT})
+    replaced += _write_table(ws, ["Tahun", "TW", "Program", "Pagu sebelum", "Pagu sesudah",
+                                  "Perubahan", "Perubahan (%)", "Porsi dari total perubahan (%)"],
+                             rows, {4: RP, 5: RP, 6: RP, 7: PCT, 8: PCT})
     _widths(ws, [7, 6, 55, 18, 18, 18, 14, 16])
 
     ws = wb.create_sheet("Pagu per kegiatan")
@@ -141,10 +149,16 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     rows = [[r.year, tw(r.quarter), r.program, r.kegiatan, r.pagu, r.pagu_change, r.realisasi,
              r.realisasi_increment, r.penyerapan, r.penyerapan_latest]
             for r in kg.itertuples(index=False)]
-    _write_table(ws, ["Tahun", "TW", "Program", "Kegiatan", "Pagu", "Perubahan pagu",
-                      "Realisasi (kumulatif)", "Realisasi dalam triwulan", "Penyerapan (%)",
-                      "Penyerapan thd pagu terakhir (%)"], rows,
-                 {5: RP, 6: RP, 7: RP, 8: RP, 9: PCT, 10: PCT})
+    replaced += _write_table(ws, ["Tahun", "TW", "Program", "Kegiatan", "Pagu", "Perubahan pagu",
+                                  "Realisasi (kumulatif)", "Realisasi dalam triwulan",
+                                  "Penyerapan (%)", "Penyerapan thd pagu terakhir (%)"],
+                             rows, {5: RP, 6: RP, 7: RP, 8: RP, 9: PCT, 10: PCT})
     _widths(ws, [7, 6, 40, 55, 18, 18, 18, 18, 12, 14])
 
+    if replaced:
+        import logging
+
+        logging.getLogger("lkjip").warning(
+            "%d teks di %s memuat karakter kendali yang tidak boleh ada di xlsx; ditulis sebagai "
+            "kode (mis. \\x1b)", replaced, Path(path).name)
     return atomic_write(path, wb.save)
