@@ -80,15 +80,18 @@ def refuse_reason(path: Path) -> str | None:
     return None
 
 
-def open_workbook(path: Path) -> list[SheetGrid]:
+def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
     """Every worksheet of an .xlsx file as a :class:`SheetGrid` (chart sheets are left out).
+    ``xls``: also open an old .xls (for the formats that come as .xls, e.g. the anggaran kas
+    template; the caller refuses it when it holds none of them).
 
     Raises :class:`WorkbookError` for anything that is not a readable .xlsx workbook.
     """
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     path = Path(path)
-    reason = refuse_reason(path)
+    old = xls and path.suffix.lower() == ".xls"
+    reason = None if old else refuse_reason(path)
     if reason:
         raise WorkbookError(reason, path)
     try:
@@ -99,10 +102,12 @@ def open_workbook(path: Path) -> list[SheetGrid]:
         raise WorkbookError("the file is empty (0 bytes), not a workbook", path)
     with open(path, "rb") as fh:
         magic = fh.read(8)
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+    if old and not magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise WorkbookError("not an .xls workbook; it may be corrupt or of another type", path)
+    if magic.startswith(b"\xd0\xcf\x11\xe0") and not old:
         raise WorkbookError("the workbook is password-protected (encrypted) or an old .xls saved "
                             "under an .xlsx name; remove the password and save as .xlsx", path)
-    if not magic.startswith(b"PK"):
+    if not old and not magic.startswith(b"PK"):
         raise WorkbookError("not an .xlsx workbook (the file is not a zip package); "
                             "it may be corrupt or of another type", path)
     try:

@@ -31,6 +31,9 @@ CODES = {
     "PK_BUDGET_MISMATCH": "Anggaran program di PK berbeda dari pagu triwulan",
     "AGGREGATION_INFERRED": "Tipe agregasi indikator tidak dinyatakan: ditebak dari nama/nilai",
     "CAPAIAN_RULE_MISMATCH": "Capaian triwulan tertulis mengikuti rumus tipe indikator lain",
+    "PLAN_MISMATCH": "Rencana kas (anggaran kas) tidak sama dengan pagu atau jumlahnya sendiri",
+    "BEHIND_PLAN": "Penyerapan di belakang rencana kas lebih dari toleransi",
+    "AHEAD_OF_PLAN": "Penyerapan mendahului rencana kas lebih dari toleransi",
 }
 
 register("findings", {

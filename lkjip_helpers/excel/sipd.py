@@ -1,0 +1,298 @@
+"""SIPD-RI flat exports, one row per account line, recognised by their headers (no mapping file):
+
+* ``data anggaran`` (RKA/DPA rincian): kode/nama urusan … sub kegiatan, sumber dana, rekening,
+  standar harga, ``pagu``;
+* ``realisasi``: the unit code, the levels' codes and names, ``realisasi`` (cumulative to the date in
+  the file name ``YYYY-MM-DD``, or to a ``bulan``/``periode``/``tanggal`` column);
+* ``anggaran kas`` (RAK): ``Nilai Rincian``, ``Total RAK``, ``bulan1`` … ``bulan12`` (monthly, not
+  cumulative), labelled "Murni" or "Pergeseran ke N".
+
+Headers are matched in any spelling: ``kode_sub_kegiatan``, ``Kode Sub Kegiatan``, ``KODE SUB
+KEGIATAN``. Lines are summed to the sub kegiatan (one record per SKPD and sub kegiatan); the SKPD is
+the unit code without its sub-unit segment, so rows of a sub unit count for their SKPD and several
+SKPD in one export are split. Amounts are exact (summed in sen); ``1.234.567,89`` text is read too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..errors import CellError, LayoutError
+from ..numbers import NumberError, parse_amount
+from .codes import normalise_code, split_unit_code
+from .workbook import SheetGrid, cell_name, text_of
+
+# canonical field -> header spellings, compared after lower-casing and dropping all but [a-z0-9]
+ALIASES = {
+    "tahun": ("tahun", "ta", "tahunanggaran"),
+    "kode_skpd": ("kodeskpd", "kodeorganisasi", "kodeopd", "kodeunit", "kodeunitorganisasi"),
+    "nama_skpd": ("namaskpd", "namaorganisasi", "namaopd", "namaunit", "namaunitorganisasi"),
+    "kode_sub_unit": ("kodesubunit", "kodesubskpd", "kodesuborganisasi", "kodesubunitorganisasi"),
+    "nama_sub_unit": ("namasubunit", "namasubskpd", "namasuborganisasi", "namasubunitorganisasi"),
+    "kode_program": ("kodeprogram",), "nama_program": ("namaprogram",),
+    "kode_kegiatan": ("kodekegiatan",), "nama_kegiatan": ("namakegiatan",),
+    "kode_sub_kegiatan": ("kodesubkegiatan",), "nama_sub_kegiatan": ("namasubkegiatan",),
+    "kode_sumber_dana": ("kodesumberdana",), "nama_sumber_dana": ("namasumberdana", "sumberdana"),
+    "kode_rekening": ("koderekening", "kodeakun"), "nama_rekening": ("namarekening", "namaakun"),
+    "kode_standar_harga": ("kodestandarharga",), "nama_standar_harga": ("namastandarharga",),
+    "pagu": ("pagu", "paguanggaran", "nilaipagu"),
+    "realisasi": ("realisasi", "nilairealisasi", "realisasisp2d", "realisasispj"),
+    "nilai_rincian": ("nilairincian",), "total_rak": ("totalrak",),
+    "versi": ("versi", "tahapan", "jenisrak", "keterangan"),
+    "periode": ("bulan", "periode", "tanggal", "tanggaldata"),
+    **{f"bulan{m}": (f"bulan{m}",) for m in range(1, 13)},
+}
+_LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
+MONTH_FIELDS = tuple(f"bulan{m}" for m in range(1, 13))
+KINDS = ("anggaran_kas", "realisasi", "data_anggaran")
+_VERSION = re.compile(r"murni|pergeseran[\s_-]*(?:ke)?[\s_-]*(\d+)|perubahan", re.I)
+_FILE_DATE = re.compile(r"(20\d\d)-(\d\d)-(\d\d)")
+_MONTHS_ID = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
+              "september", "oktober", "november", "desember")
+
+
+def _key(text) -> str:
+    return re.sub(r"[^a-z0-9]", "", text_of(text).lower())
+
+
+@dataclass
+class FlatHeader:
+    kind: str
+    row: int                         # 0-based header row
+    columns: dict[str, int]          # canonical field -> 0-based column
+
+
+def find_header(grid: SheetGrid, scan: int = 10) -> FlatHeader | None:
+    """The SIPD-RI header among the first ``scan`` rows, and which export it is (None if none)."""
+    for r in range(min(scan, len(grid.rows))):
+        cols: dict[str, int] = {}
+        for c, v in enumerate(grid.rows[r]):
+            name = _LOOKUP.get(_key(v)) if isinstance(v, str) else None
+            if name and name not in cols:
+                cols[name] = c
+        kind = classify(cols)
+        if kind:
+            return FlatHeader(kind, r, cols)
+    return None
+
+
+def classify(cols: dict[str, int]) -> str | None:
+    """Which export a set of header fields is: RAK, realisasi or data anggaran."""
+    if "kode_sub_kegiatan" not in cols:
+        return None
+    if all(m in cols for m in MONTH_FIELDS) and ("total_rak" in cols or "nilai_rincian" in cols):
+        return "anggaran_kas"
+    if "realisasi" in cols:
+        return "realisasi"
+    if "pagu" in cols and ({"kode_rekening", "kode_sumber_dana", "kode_standar_harga"} & set(cols)):
+        return "data_anggaran"
+    return None
+
+
+@dataclass
+class FlatResult:
+    """One export sheet summed to (SKPD, sub kegiatan): plain records; findings-to-be in
+    ``checks`` (what did not add up within a line)."""
+
+    kind: str
+    file: str
+    sheet: str
+    year: int | None
+    month: int | None = None         # realisasi: cumulative to the end of this month
+    version: str | None = None       # anggaran kas: "Murni", "Pergeseran ke 2", …
+    lines: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)
+    rows: int = 0
+
+
+def version_of(*texts: str) -> str | None:
+    """"Murni", "Pergeseran ke N" or "Perubahan", from the first text that names one."""
+    for t in texts:
+        m = _VERSION.search(t or "")
+        if m:
+            word = m.group(0).lower()
+            if word.startswith("pergeseran"):
+                return f"Pergeseran ke {int(m.group(1))}"
+            return "Murni" if word == "murni" else "Perubahan"
+    return None
+
+
+def version_rank(version: str | None) -> int:
+    """Order of versions within a year: Murni < Pergeseran ke 1 < … < Perubahan."""
+    if not version or version == "Murni":
+        return 0
+    if version == "Perubahan":
+        return 1000
+    return int(version.rsplit(" ", 1)[-1])
+
+
+def month_of(value, where: str) -> int | None:
+    """A month (1..12) from a date, ``YYYY-MM-DD`` text, a month number or its Indonesian name."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.month
+    text = text_of(value).strip().lower()
+    m = _FILE_DATE.search(text)
+    if m:
+        return int(m.group(2))
+    if text.isdigit() and 1 <= int(text) <= 12:
+        return int(text)
+    for i, name in enumerate(_MONTHS_ID, start=1):
+        if name in text:
+            return i
+    raise LayoutError(f"cannot tell the month from {text_of(value)!r}", None, None, where)
+
+
+def rupiah(sen: int) -> Decimal:
+    """Sen, as the readers sum them, to rupiah, exactly."""
+    return Decimal(sen).scaleb(-2)
+
+
+def _sen(value, grid: SheetGrid, r: int, c: int) -> int:
+    """An amount in sen (exact); refuses a cell that is not an amount, naming it."""
+    if type(value) is float and value.is_integer():
+        return int(value) * 100
+    if type(value) is int:
+        return value * 100
+    try:
+        return int(parse_amount(value).value * 100)
+    except NumberError as exc:
+        raise CellError(f"not an amount: {exc}", grid.file, grid.name, cell_name(r, c)) from None
+
+
+def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
+              month: int | None = None) -> FlatResult:
+    """Read one export sheet: lines summed to (SKPD, sub kegiatan), in sen until the end."""
+    cols = header.columns
+    get = cols.get
+    res = FlatResult(header.kind, grid.file.name, grid.name, year)
+    if header.kind != "realisasi":
+        res.version = version_of(grid.name, grid.file.name)
+    if header.kind == "realisasi" and month is None and "periode" not in cols:
+        month = month_of(grid.file.stem, None) if _FILE_DATE.search(grid.file.stem) else None
+        if month is None:
+            raise LayoutError("realisasi export without its period: name the file by its date "
+                              "(YYYY-MM-DD.xlsx), add a 'bulan' column, or give it in a manifest",
+                              grid.file, grid.name)
+    if year is None and "tahun" not in cols:
+        m = _FILE_DATE.search(grid.file.stem)
+        year = int(m.group(1)) if m else None
+    amount_cols = {"anggaran_kas": ("nilai_rincian", *MONTH_FIELDS),
+                   "realisasi": ("realisasi",), "data_anggaran": ("pagu",)}[header.kind]
+    amount_cols = tuple(a for a in amount_cols if a in cols)
+    total_col = get("total_rak")
+    acc: dict[tuple, dict] = {}
+    c_sub, c_skpd = cols["kode_sub_kegiatan"], get("kode_skpd")
+    c_unit = get("kode_sub_unit")
+    if c_skpd is None and c_unit is None:
+        raise LayoutError("no unit code column ('kode skpd' or 'kode sub unit'): the SKPD of a "
+                          "line cannot be told", grid.file, grid.name)
+    for r in range(header.row + 1, len(grid.rows)):
+        row = grid.rows[r]
+        code = row[c_sub] if c_sub < len(row) else None
+        if code is None:
+            if any(v is not None for v in row):
+                res.checks.append({"kind": "unread", "row": r, "cell": cell_name(r, c_sub)})
+            continue
+        res.rows += 1
+        unit = row[c_unit] if c_unit is not None else None
+        skpd = row[c_skpd] if c_skpd is not None else None
+        agency, sub_unit = split_unit_code(text_of(skpd or unit), grid, r,
+                                           c_skpd if skpd is not None else c_unit)
+        if skpd is not None and unit is not None:
+            sub_unit = split_unit_code(text_of(unit), grid, r, c_unit)[1]
+        codes = normalise_code(text_of(code), _cell_text(row, get("kode_kegiatan")), grid, r, c_sub)
+        y = year if year is not None else _year(row, get("tahun"), grid, r)
+        mo = month if header.kind != "realisasi" or month is not None else \
+            month_of(row[cols["periode"]], cell_name(r, cols["periode"]))
+        version = res.version
+        if "versi" in cols and row[cols["versi"]] is not None:
+            version = version_of(text_of(row[cols["versi"]])) or version
+        key = (agency, y, mo, version, codes[2])
+        rec = acc.get(key)
+        if rec is None:
+            rec = acc[key] = {
+                "agency_code": agency, "agency_name": _name(row, get("nama_skpd")),
+                "year": y, "month": mo, "version": version,
+                "program_code": codes[0], "kegiatan_code": codes[1], "sub_kegiatan_code": codes[2],
+                "program": _name(row, get("nama_program")), "kegiatan": _name(row,
+                                                                                get("nama_kegiatan")),
+                "sub_kegiatan": _name(row, get("nama_sub_kegiatan")),
+                "sub_units": set(), "sumber_dana": set(), "lines": 0,
+                "source_file": grid.file.name, "source_sheet": grid.name,
+                "source_cell": cell_name(r, c_sub),
+                **{a: 0 for a in amount_cols}, **({"total_rak": 0} if total_col is not None else {}),
+            }
+        else:  # a level's name changed mid-export: the last one written is kept
+            for f, c in (("sub_kegiatan", get("nama_sub_kegiatan")), ("kegiatan",
+                         get("nama_kegiatan")), ("program", get("nama_program")),
+                         ("agency_name", get("nama_skpd"))):
+                if c is not None and row[c] is not None:
+                    rec[f] = text_of(row[c])
+        rec["lines"] += 1
+        rec["sub_units"].add(sub_unit)
+        if "nama_sumber_dana" in cols and row[cols["nama_sumber_dana"]] is not None:
+            rec["sumber_dana"].add(text_of(row[cols["nama_sumber_dana"]]))
+        vals = {}
+        for a in amount_cols:
+            c = cols[a]
+            vals[a] = _sen(row[c], grid, r, c)
+            rec[a] += vals[a]
+        if header.kind == "anggaran_kas":
+            _check_rak_line(res, grid, r, row, cols, vals, total_col, rec)
+    res.lines = list(acc.values())
+    money = amount_cols + (("total_rak",) if total_col is not None else ())
+    for rec in res.lines:
+        rec["sub_units"] = len(rec["sub_units"])
+        rec["sumber_dana"] = ", ".join(sorted(rec["sumber_dana"]))
+        for a in money:
+            rec[a] = rupiah(rec[a])
+    for c in res.checks:
+        for a in ("stated", "computed"):
+            if a in c:
+                c[a] = rupiah(c[a])
+    res.year = year
+    res.month = month
+    return res
+
+
+def _check_rak_line(res: FlatResult, grid: SheetGrid, r: int, row: list, cols: dict,
+                    vals: dict, total_col: int | None, rec: dict) -> None:
+    """Within one RAK line: no negative month; Total RAK = Σ bulan; Σ bulan = Nilai Rincian."""
+    months = sum(vals[m] for m in MONTH_FIELDS)
+    where = {"row": r, "sub_kegiatan_code": rec["sub_kegiatan_code"], "agency_code":
+             rec["agency_code"], "year": rec["year"], "version": rec["version"]}
+    for i, m in enumerate(MONTH_FIELDS, start=1):
+        if vals[m] < 0:
+            res.checks.append({**where, "kind": "negative", "month": i, "stated": vals[m],
+                               "computed": 0, "cell": cell_name(r, cols[m])})
+    if total_col is not None:
+        total = _sen(row[total_col], grid, r, total_col)
+        rec["total_rak"] += total
+        if total != months:
+            res.checks.append({**where, "kind": "total_rak", "stated": total, "computed": months,
+                               "cell": cell_name(r, total_col)})
+    if "nilai_rincian" in vals and vals["nilai_rincian"] != months:
+        res.checks.append({**where, "kind": "nilai_rincian", "stated": months,
+                           "computed": vals["nilai_rincian"],
+                           "cell": cell_name(r, cols["nilai_rincian"])})
+
+
+def _cell_text(row: list, c: int | None) -> str | None:
+    return text_of(row[c]) if c is not None and row[c] is not None else None
+
+
+def _name(row: list, c: int | None) -> str | None:
+    return _cell_text(row, c)
+
+
+def _year(row: list, c: int | None, grid: SheetGrid, r: int) -> int | None:
+    if c is None or row[c] is None:
+        return None
+    text = text_of(row[c]).strip()
+    if not re.fullmatch(r"20\d\d", text):
+        raise CellError(f"not a year: {text!r}", grid.file, grid.name, cell_name(r, c))
+    return int(text)

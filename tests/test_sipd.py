@@ -1,0 +1,176 @@
+"""SIPD-RI flat exports (made from the header lists in docs/formats.md): recognised by their headers
+in both forms, lines summed to sub kegiatan and up the code hierarchy, several SKPD split, slips."""
+from decimal import Decimal as D
+
+import pytest
+from conftest import write_xlsx
+from made_exports import RAK_HEADER, data_anggaran, rak, realisasi
+
+from lkjip_helpers.errors import CellError, LayoutError
+from lkjip_helpers.excel.codes import hierarchy
+from lkjip_helpers.excel.sipd import find_header, read_flat, version_of
+from lkjip_helpers.excel.workbook import open_workbook
+from lkjip_helpers.plan import roll_up
+
+BUDGET = [("S1", "DAU", "5.1.02.01.01.0024", 1_000_000),
+          ("S1", "DAK", "5.1.02.01.01.0026", "2.500.000,50"),   # text, Indonesian style
+          ("S2", "DAU", "5.1.02.01.01.0024", 750_000),          # sub unit, variant code
+          ("S3", "DAU", "5.2.02.01.01.0001", "1.234.567,89"),
+          ("K1", "DAK", "5.2.03.01.01.0001", 9_000_000)]
+
+
+def _read(tmp_path, name, rows, sheet="Sheet1", **kw):
+    grid = open_workbook(write_xlsx(tmp_path / name, {sheet: rows}))[0]
+    header = find_header(grid)
+    assert header is not None
+    return header, read_flat(grid, header, **kw)
+
+
+@pytest.mark.parametrize("slug", [True, False])
+def test_data_anggaran_in_slug_and_title_form(tmp_path, slug):
+    header, res = _read(tmp_path, "anggaran.xlsx", data_anggaran(BUDGET, slug=slug))
+    assert header.kind == "data_anggaran"
+    by = {(r["agency_code"], r["sub_kegiatan_code"]): r for r in res.lines}
+    assert set(by) == {("1.06.0.00.0.00.01.0000", "1.06.02.2.01.0001"),
+                       ("1.06.0.00.0.00.01.0000", "1.06.02.2.01.0002"),
+                       ("1.06.0.00.0.00.01.0000", "1.06.03.2.01.0001"),
+                       ("1.02.0.00.0.00.01.0000", "1.02.02.2.01.0001")}
+    s1 = by[("1.06.0.00.0.00.01.0000", "1.06.02.2.01.0001")]
+    assert s1["pagu"] == D("3500000.50") and s1["lines"] == 2
+    assert s1["sumber_dana"] == "DAK Fisik, Dana Alokasi Umum"
+    assert s1["kegiatan_code"] == "1.06.02.2.01" and s1["program_code"] == "1.06.02"
+    assert by[("1.06.0.00.0.00.01.0000", "1.06.03.2.01.0001")]["pagu"] == D("1234567.89")
+    assert s1["source_cell"] == "N2"
+
+
+def test_upper_case_headers_are_the_same_export(tmp_path):
+    rows = data_anggaran(BUDGET)
+    rows[0] = [h.upper().replace("_", " ") for h in rows[0]]
+    header, res = _read(tmp_path, "a.xlsx", rows)
+    assert header.kind == "data_anggaran" and len(res.lines) == 4
+
+
+def test_lines_sum_up_the_hierarchy_and_skpd_are_split(tmp_path):
+    _, res = _read(tmp_path, "anggaran.xlsx", data_anggaran(BUDGET))
+    skpd = roll_up(res.lines, "skpd", ("pagu",)).set_index("agency_code")
+    # Dinas Sosial: 1.000.000 + 2.500.000,50 + 750.000 (its sub unit) + 1.234.567,89
+    assert skpd.loc["1.06.0.00.0.00.01.0000", "pagu"] == D("5484568.39")
+    assert skpd.loc["1.02.0.00.0.00.01.0000", "pagu"] == D("9000000")
+    program = roll_up(res.lines, "program", ("pagu",)).set_index("program_code")
+    assert program.loc["1.06.02", "pagu"] == D("4250000.50")
+    assert program.loc["1.06.02", "sub_kegiatan_count"] == 2
+    kegiatan = roll_up(res.lines, "kegiatan", ("pagu",)).set_index("kegiatan_code")
+    assert kegiatan.loc["1.06.02.2.01", "pagu"] == D("4250000.50")
+    assert kegiatan.loc["1.06.03.2.01", "pagu"] == D("1234567.89")
+
+
+def test_the_variant_code_is_the_same_sub_kegiatan():
+    assert hierarchy("1.06.02.02.01.0002") == ("1.06.02", "1.06.02.2.01", "1.06.02.2.01.0002")
+    assert hierarchy("1.06.02.2.01.0002") == ("1.06.02", "1.06.02.2.01", "1.06.02.2.01.0002")
+    assert hierarchy("X.XX.01.1.01.0001") == ("X.XX.01", "X.XX.01.1.01", "X.XX.01.1.01.0001")
+    assert hierarchy("1.06.02") is None
+
+
+def test_a_sub_unit_counts_for_its_skpd(tmp_path):
+    _, res = _read(tmp_path, "anggaran.xlsx", data_anggaran(BUDGET))
+    s2 = [r for r in res.lines if r["sub_kegiatan_code"] == "1.06.02.2.01.0002"][0]
+    assert s2["agency_code"] == "1.06.0.00.0.00.01.0000" and s2["sub_units"] == 1
+
+
+def test_realisasi_named_by_date_and_a_name_changed_mid_year(tmp_path):
+    march = realisasi([("S1", "5.1.02.01.01.0024", 400_000, "Penyediaan Permakanan"),
+                       ("S1", "5.1.02.01.01.0026", "100.000,25", None),
+                       ("K1", "5.2.03.01.01.0001", 0, None)])
+    june = realisasi([("S1", "5.1.02.01.01.0024", 900_000, "Penyediaan Permakanan Penyandang"),
+                      ("K1", "5.2.03.01.01.0001", 4_500_000, None)])
+    h3, r3 = _read(tmp_path, "2022-03-31.xlsx", march)
+    _, r6 = _read(tmp_path, "2022-06-30.xlsx", june)
+    assert h3.kind == "realisasi" and (r3.year, r3.month, r6.month) == (2022, 3, 6)
+    s1_3 = [r for r in r3.lines if r["sub_kegiatan_code"] == "1.06.02.2.01.0001"][0]
+    s1_6 = [r for r in r6.lines if r["sub_kegiatan_code"] == "1.06.02.2.01.0001"][0]
+    assert s1_3["realisasi"] == D("500000.25") and s1_6["realisasi"] == D("900000")
+    # one sub kegiatan by its code, whatever its name; the later name is kept where it is written
+    assert s1_6["sub_kegiatan"] == "Penyediaan Permakanan Penyandang"
+    assert s1_3["agency_code"] == s1_6["agency_code"] == "1.06.0.00.0.00.01.0000"
+
+
+def test_realisasi_with_the_period_in_a_column(tmp_path):
+    rows = realisasi([("S1", "5.1.02.01.01.0024", 400_000, None),
+                      ("S1", "5.1.02.01.01.0024", 700_000, None)])
+    rows[0].append("bulan")
+    rows[1].append(3)
+    rows[2].append("Juni")
+    _, res = _read(tmp_path, "realisasi.xlsx", rows, year=2022)
+    assert sorted((r["month"], r["realisasi"]) for r in res.lines) == [(3, D(400000)),
+                                                                       (6, D(700000))]
+
+
+def test_realisasi_without_a_period_is_refused(tmp_path):
+    grid = open_workbook(write_xlsx(tmp_path / "realisasi.xlsx",
+                                    {"S": realisasi([("S1", "5.1", 1, None)])}))[0]
+    with pytest.raises(LayoutError, match="without its period"):
+        read_flat(grid, find_header(grid))
+
+
+def test_rak_is_read_monthly_with_its_version(tmp_path):
+    months = [100_000] * 12
+    rows = rak([("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, months),
+                ("K1", "5.2.03.01.01.0001", "2.400.000,00", "2.400.000,00",
+                 [0] * 5 + ["2.400.000,00"] + [0] * 6)])
+    h, res = _read(tmp_path, "rak_pergeseran_ke_2.xlsx", rows)
+    assert h.kind == "anggaran_kas" and res.version == "Pergeseran ke 2"
+    k1 = [r for r in res.lines if r["agency_code"].startswith("1.02")][0]
+    assert k1["bulan6"] == D("2400000") and k1["bulan1"] == 0 and k1["nilai_rincian"] == D(2400000)
+    assert res.checks == []
+
+
+def test_rak_lines_that_do_not_add_up_are_measured(tmp_path):
+    rows = rak([("S1", "5.1.02.01.01.0024", 1_200_000, 1_100_000, [100_000] * 12),
+                ("S3", "5.2.02.01.01.0001", 500_000, 400_000, [500_000, -100_000] + [0] * 10)])
+    _, res = _read(tmp_path, "rak_murni.xlsx", rows)
+    got = sorted((c["kind"], c["cell"], c["stated"], c["computed"]) for c in res.checks)
+    assert got == [("negative", "V3", D(-100000), D(0)),
+                   ("nilai_rincian", "S3", D(400000), D(500000)),
+                   ("total_rak", "T2", D(1100000), D(1200000))]
+
+
+def test_rak_version_in_a_column(tmp_path):
+    rows = rak([("S1", "5.1", 12, 12, [1] * 12)])
+    rows[0].append("Tahapan")
+    rows[1].append("Pergeseran ke 1")
+    _, res = _read(tmp_path, "rak.xlsx", rows)
+    assert res.lines[0]["version"] == "Pergeseran ke 1"
+
+
+def test_a_bad_code_is_refused_naming_its_cell(tmp_path):
+    rows = data_anggaran(BUDGET)
+    rows[3][13] = "1.06.02.x"
+    grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": rows}))[0]
+    with pytest.raises(CellError) as e:
+        read_flat(grid, find_header(grid))
+    assert "a.xlsx, sheet 'S', cell N4" in str(e.value)
+
+
+def test_a_bad_amount_is_refused_naming_its_cell(tmp_path):
+    rows = data_anggaran(BUDGET)
+    rows[2][21] = "satu juta"
+    grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": rows}))[0]
+    with pytest.raises(CellError) as e:
+        read_flat(grid, find_header(grid))
+    assert "cell V3" in str(e.value)
+
+
+def test_other_sheets_are_not_taken_for_exports(tmp_path):
+    grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": [["Kode Sub Kegiatan", "Uraian"],
+                                                              ["1.06.02.2.01.0001", "x"]]}))[0]
+    assert find_header(grid) is None
+    half = [h for h in RAK_HEADER if h != "bulan7"]
+    grid = open_workbook(write_xlsx(tmp_path / "b.xlsx", {"S": [half]}))[0]
+    assert find_header(grid) is None
+
+
+def test_version_names():
+    assert version_of("RAK Murni 2022") == "Murni"
+    assert version_of("x", "rak pergeseran ke-3.xlsx") == "Pergeseran ke 3"
+    assert version_of("APBD Perubahan") == "Perubahan"
+    assert version_of("rak.xlsx") is None
