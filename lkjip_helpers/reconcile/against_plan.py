@@ -85,6 +85,18 @@ def records_from_template(groups: list[dict], agency_code: str, agency_name: str
 
 
 # ------------------------------------------------------------------ findings
+_MESSAGES = {
+    "negative": "Rencana kas {who} bulan {month} negatif: {stated}; rencana kas sebulan tidak "
+                "boleh negatif.",
+    "total_rak": "Total RAK {who} {stated} tidak sama dengan jumlah bulan1–bulan12 {computed}.",
+    "nilai_rincian": "Rencana kas {who} berjumlah {stated}, sedangkan Nilai Rincian (pagu versi "
+                     "{version}) {computed}: selisih {diff}.",
+    "triwulan": "Kolom Triwulan {tw} {who} tertulis {stated}, padahal jumlah tiga bulannya "
+                "{computed}.",
+    "total_anggaran": "Jumlah Target {who} {stated} tidak sama dengan Total Anggaran {computed}.",
+}
+
+
 def check_findings(checks: list[dict], file: str, sheet: str) -> list[Finding]:
     """PLAN_MISMATCH for what a reader measured within a plan's lines or rows."""
     out = []
@@ -95,24 +107,11 @@ def check_findings(checks: list[dict], file: str, sheet: str) -> list[Finding]:
         stated, computed = c["stated"], c["computed"]
         who = c.get("sub_kegiatan_code") or c.get("group") or ""
         who += f" ({c['rincian'].capitalize()})" if c.get("rincian") else ""
-        if kind == "negative":
-            text = (f"Rencana kas {who} bulan {MONTHS[c['month'] - 1]} negatif: {rp(stated)}; "
-                    f"rencana kas sebulan tidak boleh negatif.")
-        elif kind == "total_rak":
-            text = (f"Total RAK {who} {rp(stated)} tidak sama dengan jumlah bulan1–bulan12 "
-                    f"{rp(computed)}.")
-        elif kind == "nilai_rincian":
-            text = (f"Rencana kas {who} berjumlah {rp(stated)}, sedangkan Nilai Rincian (pagu versi "
-                    f"{c.get('version') or 'yang sama'}) {rp(computed)}: selisih "
-                    f"{rp(stated - computed)}.")
-        elif kind == "triwulan":
-            text = (f"Kolom Triwulan {_TW[c['quarter'] - 1]} {who} tertulis {rp(stated)}, padahal "
-                    f"jumlah tiga bulannya {rp(computed)}.")
-        elif kind == "total_anggaran":
-            text = (f"Jumlah Target {who} {rp(stated)} tidak sama dengan Total Anggaran "
-                    f"{rp(computed)}.")
-        else:
-            raise ValueError(kind)
+        text = _MESSAGES[kind].format(
+            who=who, stated=rp(stated), computed=rp(computed), diff=rp(stated - computed),
+            month=MONTHS[c["month"] - 1] if c.get("month") else "",
+            tw=_TW[c["quarter"] - 1] if c.get("quarter") else "",
+            version=c.get("version") or "yang sama")
         out.append(Finding("PLAN_MISMATCH", "error", text, year=c.get("year"),
                            quarter=c.get("quarter") or _quarter(c.get("month")),
                            kegiatan=c.get("sub_kegiatan_code"), field="plan", stated=stated,
