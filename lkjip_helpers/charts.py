@@ -202,6 +202,29 @@ def to_svg(fig) -> bytes:
     plt.close(fig)
     return buf.getvalue()
 
+def inline_svg(svg: bytes, key: str, alt: str) -> str:
+    """An SVG made by :func:`to_svg` for placing inside the page: no XML prologue, sized by the
+    page's CSS (its viewBox keeps the proportions), ids prefixed with ``key`` so that several
+    charts on one page never share one, and the alt text as its accessible name."""
+    import re
+
+    from .safe import escape
+
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg"):]
+    # matplotlib's own <style> (line joins) would apply to the whole page: report.css has it
+    text = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>|<style[^>]*>.*?</style>", "", text,
+                  flags=re.S)
+    head_end = text.index(">")
+    head = re.sub(r'\s(width|height|xmlns|xmlns:xlink|version)="[^"]*"', "", text[:head_end])
+    head += f' role="img" aria-label="{escape(alt)}"'
+    text = head + text[head_end:]
+    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{key}-{m.group(1)}"', text)
+    text = re.sub(r'(href|clip-path|mask|fill|stroke)(="|=\'|:\s*)url\(#([^)]+)\)',
+                  lambda m: f"{m.group(1)}{m.group(2)}url(#{key}-{m.group(3)})", text)
+    text = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{key}-{m.group(2)}"',
+                  text)
+    return re.sub(r">\s+<", "><", text)
 
 
 def selection_chart(data: pd.DataFrame, title: str):

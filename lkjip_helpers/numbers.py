@@ -237,3 +237,32 @@ def money_json(value: Decimal) -> int | float:
     if value == value.to_integral():
         return int(value)
     return float(value.quantize(SEN))
+
+
+_WRITTEN = re.compile(r"^(-?)(\d+)(?:([.,])(\d+))?\s*(%?)$")
+
+
+def format_as_written(value) -> str:
+    """A value copied from a sheet, shown in the Indonesian style at the precision it was written
+    with: ``49.48%`` → ``49,48%``, ``95 %`` → ``95%``, ``161.5%`` → ``161,5%``, 0.86 → ``0,86``.
+    Text that is not a plain number (``Madya``) stays as written; so does ``1.200`` without a %
+    sign (grouping or decimals cannot be told apart): nothing is guessed. Empty gives an en dash."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        d = Decimal(repr(round(value, 10))) if isinstance(value, float) else Decimal(value)
+        exp = d.normalize().as_tuple().exponent
+        decimals = max(0, -exp) if isinstance(exp, int) else 0
+        return format_percent(d, decimals)[:-1]
+    text = str(value).strip()
+    if text in ("", "-", "–"):
+        return "–"
+    m = _WRITTEN.match(text.replace("\u00a0", " "))
+    if not m:
+        return text
+    sign, whole, sep, frac, pct = m.groups()
+    if sep and len(frac) == 3 and not pct:
+        return text
+    d = Decimal(f"{sign}{whole}.{frac}" if sep else f"{sign}{whole}")
+    out = format_percent(d, len(frac) if sep else 0)
+    return out if pct else out[:-1]

@@ -14,10 +14,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import PACKAGE_DATA, project_root
+from .config import project_root
 from .errors import LkjipError
 
-TEMPLATES = PACKAGE_DATA.parent / "templates"
 NOTEBOOK = "laporan.ipynb"
 KERNEL = "python3"
 
@@ -77,27 +76,11 @@ def _failed_cell(output: Path, exc) -> str:
 
 
 def to_html(notebook: Path) -> str:
-    """The executed notebook as one HTML page: outputs only, our template (no external URLs)."""
-    import nbformat
-    from nbconvert import HTMLExporter
+    """The executed notebook as one HTML page: outputs only, our template and stylesheet (no
+    script, no external URL); see :mod:`lkjip_helpers.page`."""
+    from .page import render
 
-    exporter = HTMLExporter(template_name="lkjip", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.language_code = "id"
-    nb = nbformat.read(str(notebook), as_version=4)
-    html, _ = exporter.from_notebook_node(nb)
-    return strip_css_comments(html)
-
-
-def strip_css_comments(html: str) -> str:
-    """JupyterLab's CSS cites web pages in its comments; the report carries no URL at all."""
-    import re
-
-    return re.sub(r"(<style[^>]*>)(.*?)(</style>)",
-                  lambda m: m.group(1) + re.sub(r"/\*.*?\*/", "", m.group(2), flags=re.S)
-                  + m.group(3), html, flags=re.S | re.I)
+    return render(notebook)
 
 
 def to_pdf(html: str, path: Path) -> None:

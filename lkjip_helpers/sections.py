@@ -1,10 +1,10 @@
 """The report's sections as HTML blocks, one function per notebook cell. Every text that comes from a
-workbook is HTML-escaped here (pandas' Styler would not escape it); figures are embedded as base64
-PNG, so the report travels as one file and opens offline. Every figure is computed from the budget
+workbook is HTML-escaped (pandas' Styler would not escape it); figures are inline SVG, so the report
+travels as one file and opens offline. How things look to a reader (tables that stack on a phone,
+findings message first, folding) is in :mod:`lkjip_helpers.present`. Every figure is computed from the budget
 lines (the true sums); stated figures appear only where they differ, as findings."""
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts
-from .numbers import format_percent, format_rupiah
+from .numbers import format_as_written, format_percent, format_rupiah
 from .pipeline import Analysis, analyse
+from .present import PEFA_PI2, PEFA_SCORE, SEVERITY_LABEL, counts, findings_block, fold, kinds
+from .present import table as _table
 from .safe import escape
 
 ROMAN = ("I", "II", "III", "IV")
-SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Perlu diperiksa", "info": "Catatan"}
 
 
 class Block:
@@ -42,20 +43,9 @@ def _p(v, d=1) -> str:
 
 
 def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None = None,
-          css: str = "") -> str:
-    """An escaped HTML table; columns in ``numeric`` are right-aligned."""
-    head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
-    body = []
-    for row in df.itertuples(index=False):
-        cells = []
-        for c, v in zip(df.columns, row):
-            text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
-            cls = ' class="num"' if c in numeric else ""
-            cells.append(f"<td{cls}>{escape(text)}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f'<div class="tbl"><table class="{css}">{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+          css: str = "", head: str | None = None, total_last: bool = False) -> str:
+    """An escaped HTML table (see :func:`lkjip_helpers.present.table`)."""
+    return _table(df, numeric, caption, css, head, total_last)
 
 
 # the report's charts: key -> (how to draw it from the analysis, its alt text)
@@ -74,7 +64,7 @@ CHARTS = {
 
 
 def figure(an: Analysis, key: str) -> str:
-    """A chart embedded in the page (base64 SVG): the report stays one file. Drawn here, or taken
+    """A chart embedded in the page (inline SVG): the report stays one file. Drawn here, or taken
     from ``an.charts`` when they were drawn beforehand (see :func:`draw_charts`)."""
     make, alt = CHARTS[key]
     if key not in an.charts and an.charts_file:
@@ -83,8 +73,7 @@ def figure(an: Analysis, key: str) -> str:
         an.charts.update(wait_for_charts(Path(an.charts_file)))
         an.charts_file = ""
     svg = an.charts.get(key) or charts.to_svg(make(an))
-    data = base64.b64encode(svg).decode("ascii")
-    return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}"/></figure>'
+    return f'<figure>{charts.inline_svg(svg, key, alt)}</figure>'
 
 
 def draw_charts(an: Analysis) -> dict[str, bytes]:
@@ -131,33 +120,60 @@ def title(an: Analysis, agency: str = "") -> Block:
     name = agency or an.agency
     made = dt.datetime.now().strftime("%d-%m-%Y %H:%M")
     return Block(f'<header class="lk-title"><h1>Laporan Anggaran dan Kinerja</h1>'
-                 f'<p class="lk-sub">{escape(name)}</p>'
-                 f'<p class="lk-sub">Tahun {an.year}, sampai dengan Triwulan {ROMAN[an.quarter - 1]}'
-                 f' · dibuat {made}</p></header>')
+                 f'<p class="lk-sub agency">{escape(name)}</p>'
+                 f'<p class="lk-sub period">Tahun {an.year}, sampai dengan Triwulan '
+                 f'{ROMAN[an.quarter - 1]}</p><p class="src">dibuat {made}</p></header>')
+
+
+def on_track(kategori: str | None, bands: dict, quarter: int) -> tuple[str, str]:
+    """(css class, words) for a band: the two highest are on track, the middle one lags a
+    little, the rest lag."""
+    labels = [label for label, _ in bands["quarters"][quarter]] + [bands["lowest"]]
+    if kategori not in labels:
+        return "", "belum dapat dinilai"
+    i = labels.index(kategori)
+    return ("ok", "sesuai jalur") if i <= 1 else ("", "agak tertinggal") if i == 2 else \
+        ("bad", "tertinggal")
 
 
 def summary(an: Analysis) -> Block:
-    """Pagu, realisasi, penyerapan and its band for the quarter; findings by severity; indicators
-    by rating; what is missing."""
+    """The first screen: how much was spent of what (and which pagu), whether that is on track
+    for the quarter, what is wrong; then the figures as cards, what is missing, the band table."""
     t = _totals(an)
     bands = an.rec.bands
-    top_label, top = next(iter(bands["quarters"][an.quarter]))
-    counts = {s: int((an.findings["severity"] == s).sum()) for s in SEVERITY_LABEL}
+    tw = f"TW {ROMAN[an.quarter - 1]}"
+    cls, words = on_track(t["kategori"], bands, an.quarter)
+    bounds = ", ".join(f"{escape(label)} mulai {format_percent(lower, 0)}"
+                       for label, lower in bands["quarters"][an.quarter][:2])
+    c = counts(an.findings)
+    html = [f'<div class="status {cls}">',
+            f'<p class="lead">Sampai akhir {tw} {an.year} terserap <b>{_rp(t["realisasi"])}</b> '
+            f'dari pagu <b>{_rp(t["pagu"])}</b>: <b>{_p(t["penyerapan"])}</b>.</p>',
+            f'<p class="src">Pagu: jumlah pagu kegiatan menurut lembar {_period(an)} (versi pagu '
+            f"yang dinyatakan lembar itu).</p>",
+            f"<p><b>{escape(words.capitalize())}</b>: untuk akhir {tw} penyerapan ini tergolong "
+            f"<b>{escape(t['kategori'] or '–')}</b> ({bounds}).</p>"]
+    if c["error"]:
+        top = "; ".join(f"{n} {escape(label[:1].lower() + label[1:])}"
+                        for label, n in kinds(an.findings, "error")[:3])
+        html.append(f'<p><b>Yang perlu diperbaiki: {c["error"]} kesalahan</b> pada lembar kerja '
+                    f'({top}). <a href="#temuan">Lihat daftar temuan</a>.</p>')
+    else:
+        html.append("<p><b>Tidak ada kesalahan</b> pada lembar kerja.</p>")
+    html.append("</div>")
     cards = [
         ("Pagu", _rp(t["pagu"]), f"menurut lembar {_period(an)}"),
         ("Realisasi", _rp(t["realisasi"]), f"kumulatif s.d. {_period(an)}"),
-        ("Penyerapan", _p(t["penyerapan"]),
-         f"kategori <b>{escape(t['kategori'])}</b> untuk TW {ROMAN[an.quarter - 1]} "
-         f"({escape(top_label)} mulai {format_percent(top, 0)})"),
-        ("Temuan", f"{counts['error']} kesalahan",
-         f"{counts['warning']} perlu diperiksa · {counts['info']} catatan"),
+        ("Penyerapan", _p(t["penyerapan"]), f"kategori <b>{escape(t['kategori'])}</b>"),
+        ("Temuan", f"{c['error']} kesalahan",
+         f"{c['warning']} perlu diperiksa · {c['info']} catatan"),
     ]
     if an.kinerja is not None:
         ind = an.kinerja.indicators
         by = ind["kategori"].fillna("tidak dinilai").value_counts()
         cards.append(("Indikator", f"{len(ind)} IKU",
                       " · ".join(f"{n} {escape(k)}" for k, n in by.items())))
-    html = ['<div class="cards">']
+    html.append('<div class="cards">')
     for label, value, note in cards:
         html.append(f'<div class="card"><div class="lbl">{escape(label)}</div>'
                     f'<div class="val">{escape(value)}</div><div class="note">{note}</div></div>')
@@ -175,15 +191,15 @@ def budget_by_program(an: Analysis) -> Block:
     p = an.rec.programs
     g = p[(p["year"] == an.year) & (p["quarter"] == an.quarter)].sort_values("program_no")
     rows = pd.DataFrame({
-        "No": g["program_no"].astype(int),
-        "Program": g["program"],
+        "Program": [f"{int(n)}. {p}" for n, p in zip(g["program_no"], g["program"])],
+        "Penyerapan": [_p(v) for v in g["penyerapan"]],
         "Pagu": [_rp(v) for v in g["pagu"]],
         "Realisasi": [_rp(v) for v in g["realisasi"]],
-        "Penyerapan": [_p(v) for v in g["penyerapan"]],
         "Realisasi dalam triwulan": [_rp(v) for v in g["realisasi_increment"]],
     })
     return Block(figure(an, "program") +
-                 table(rows, ("Pagu", "Realisasi", "Penyerapan", "Realisasi dalam triwulan")))
+                 table(rows, ("Pagu", "Realisasi", "Penyerapan", "Realisasi dalam triwulan"),
+                       head="Program"))
 
 
 def absorption(an: Analysis) -> Block:
@@ -199,7 +215,7 @@ def absorption(an: Analysis) -> Block:
     })
     return Block(figure(an, "curve") +
                  table(rows, ("Pagu", "Realisasi kumulatif", "Realisasi dalam triwulan",
-                              "Penyerapan", "Thd pagu terakhir")))
+                              "Penyerapan", "Thd pagu terakhir"), head="Triwulan"))
 
 
 def refocusing(an: Analysis) -> Block:
@@ -216,9 +232,13 @@ def refocusing(an: Analysis) -> Block:
         q = int(totals.map(lambda x: abs(x)).astype(float).idxmax())
         g = pc[pc["quarter"] == q].sort_values("change", key=lambda s: s.map(float))
         pefa = rec.pefa[(rec.pefa["year"] == an.year) & (rec.pefa["quarter"] == q)]
-        html.append(f"<p>Perubahan terbesar di TW {ROMAN[q - 1]}: {_rp(totals[q])}"
-                    + (f"; variasi komposisi (PEFA PI-2) {_p(pefa.iloc[0]['variance_pct'])}, "
-                       f"skor {escape(pefa.iloc[0]['score'])}" if len(pefa) else "") + ".</p>")
+        html.append(f"<p>Perubahan terbesar di TW {ROMAN[q - 1]}: {_rp(totals[q])}.</p>")
+        if len(pefa):
+            score = str(pefa.iloc[0]["score"])
+            html.append(f"<p>Pergeseran susunan anggaran antar kegiatan (PEFA PI-2): "
+                        f"<b>{_p(pefa.iloc[0]['variance_pct'])}</b>, skor <b>{escape(score)}</b>"
+                        f" — {escape(PEFA_SCORE.get(score, ''))}.</p>"
+                        f'<p class="explain">{escape(PEFA_PI2)}</p>')
         rows = pd.DataFrame({
             "Program": g["program"], "Pagu sebelum": [_rp(x) for x in g["pagu_before"]],
             "Pagu sesudah": [_rp(x) for x in g["pagu_after"]],
@@ -226,7 +246,8 @@ def refocusing(an: Analysis) -> Block:
             "Perubahan (%)": [_p(x) for x in g["change_pct"]],
             "Porsi dari total": [_p(x) for x in g["share_of_change_pct"]]})
         html.append(table(rows, ("Pagu sebelum", "Pagu sesudah", "Perubahan", "Perubahan (%)",
-                                 "Porsi dari total"), caption=f"Perubahan pagu di TW {ROMAN[q - 1]}"))
+                                 "Porsi dari total"), caption=f"Perubahan pagu di TW {ROMAN[q - 1]}",
+                          head="Program"))
     else:
         html.append("<p>Pagu tidak berubah antar triwulan.</p>")
     return Block("".join(html))
@@ -239,13 +260,15 @@ def indicators(an: Analysis) -> Block:
     k = an.kinerja
     html = [figure(an, "indicators"), figure(an, "scatter")]
     rows = pd.DataFrame({
-        "IKU": k.indicators["no"], "Indikator": k.indicators["indikator"],
-        "Target": k.indicators["target"], "Realisasi": k.indicators["realisasi"],
+        "Indikator": [f"IKU {n}. {t}" for n, t in zip(k.indicators["no"],
+                                                      k.indicators["indikator"])],
+        "Target": [format_as_written(v) for v in k.indicators["target"]],
+        "Realisasi": [format_as_written(v) for v in k.indicators["realisasi"]],
         "Capaian": [_p(v) for v in k.indicators["capaian"]],
         "Kategori": [f"{a or '–'}" + (f" ({b})" if b else "") for a, b in
                      zip(k.indicators["kategori"], k.indicators["kategori_catatan"])],
         "Rumus": k.indicators["capaian_rumus"]})
-    html.append(table(rows, ("Capaian",)))
+    html.append(table(rows, ("Capaian",), head="Indikator"))
     if k.scale:
         html.append(f'<p class="src">Skala penilaian: {escape(k.scale.source)}</p>')
     if k.scale_issues:
@@ -255,38 +278,9 @@ def indicators(an: Analysis) -> Block:
 
 
 def findings(an: Analysis) -> Block:
-    """First what kinds of error there are and how many (one line each, in words), then every
-    finding with its cell: errors open, the rest folded."""
-    from .reconcile.findings import CODES
-
-    f = an.findings
-    if not len(f):
-        return Block("<p>Tidak ada temuan: angka-angka lembar sesuai satu sama lain.</p>")
-    order = {s: i for i, s in enumerate(SEVERITY_LABEL)}
-    groups = (f.groupby(["severity", "code"], sort=False).size().reset_index(name="n")
-              .sort_values(["severity", "n"], key=lambda c: c.map(order) if c.name == "severity"
-                           else -c))
-    overview = pd.DataFrame({
-        "Tingkat": [SEVERITY_LABEL[s] for s in groups["severity"]],
-        "Jenis": [CODES.get(c, c) for c in groups["code"]],
-        "Kode": groups["code"], "Jumlah": groups["n"]})
-    html = [table(overview, ("Jumlah",), css="overview")]
-    for sev, label in SEVERITY_LABEL.items():
-        g = f[f["severity"] == sev]
-        if not len(g):
-            continue
-        rows = pd.DataFrame({
-            "Kode": g["code"],
-            "Triwulan": [f"TW {ROMAN[int(q) - 1]}" if q is not None and not pd.isna(q) else "tahunan"
-                         for q in g["quarter"]],
-            "Sel": [f"{a} › {b} › {c}" for a, b, c in
-                    zip(g["source_file"].fillna(""), g["source_sheet"].fillna(""),
-                        g["source_cell"].fillna(""))],
-            "Keterangan": g["message"]})
-        opened = " open" if sev == "error" else ""
-        html.append(f'<details{opened}><summary class="{sev}">{escape(label)} ({len(g)})</summary>'
-                    f'{table(rows, css=f"findings {sev}")}</details>')
-    return Block("".join(html))
+    """First what kinds of finding there are and how many (in words), then every finding, message
+    first, with its file › sheet › cell: errors open, the rest folded."""
+    return Block(f'<div id="temuan">{findings_block(an.findings)}</div>')
 
 
 def chapter3(an: Analysis) -> Block:
@@ -298,26 +292,35 @@ def chapter3(an: Analysis) -> Block:
     from .tables import TITLES, indicator_tables, tabel_3_2
 
     tabs = indicator_tables(an.kinerja, an.year)
-    html = ['<p class="src">Tanda ≠: angka tertulis di dokumen berbeda dari hasil hitung.</p>']
+    html = []
     for key, df in tabs.items():
         letter = key.rsplit(".", 1)[1]
         html.append(table(df, tuple(c for c in df.columns if c != "Indikator"),
-                          caption=f"Tabel {key} {TITLES[letter]}"))
+                          caption=f"Tabel {key} {TITLES[letter]}", head="Indikator"))
     t32 = tabel_3_2(an.kinerja)
     html.append(table(t32, ("Pagu Anggaran", "Realisasi", "% (tertulis)", "% (dihitung)"),
-                      caption=f"Tabel 3.2 Realisasi Anggaran Tahun {an.year}"))
-    return Block("".join(html))
+                      caption=f"Tabel 3.2 Realisasi Anggaran Tahun {an.year}", head="Kegiatan",
+                      total_last=True))
+    n_ind = len(an.kinerja.indicators)
+    return Block('<p class="src">Tanda ≠: angka tertulis di dokumen berbeda dari hasil hitung. '
+                 "Angka yang disalin dari lembar ditulis dengan gaya Indonesia, dengan jumlah "
+                 "desimal seperti aslinya.</p>" +
+                 fold(f'Tabel 3.1.x.A–G dan Tabel 3.2 <span class="n">({len(tabs) + 1} tabel, '
+                      f"{n_ind} indikator, {len(t32) - 1} kegiatan)</span>", "".join(html)))
 
 
 def kegiatan(an: Analysis) -> Block:
     k = an.rec.kegiatan
     g = k[(k["year"] == an.year) & (k["quarter"] == an.quarter)]
     rows = pd.DataFrame({
-        "Program": g["program"], "Kegiatan": g["kegiatan"],
-        "Pagu": [_rp(v) for v in g["pagu"]], "Realisasi": [_rp(v) for v in g["realisasi"]],
+        "Kegiatan": g["kegiatan"], "Program": g["program"],
         "Penyerapan": [_p(v) for v in g["penyerapan"]],
+        "Pagu": [_rp(v) for v in g["pagu"]], "Realisasi": [_rp(v) for v in g["realisasi"]],
         "Dalam triwulan": [_rp(v) for v in g["realisasi_increment"]]})
-    return Block(table(rows, ("Pagu", "Realisasi", "Penyerapan", "Dalam triwulan")))
+    return Block(fold(f'Tampilkan anggaran per kegiatan <span class="n">({len(rows)} '
+                      "kegiatan)</span>",
+                      table(rows, ("Pagu", "Realisasi", "Penyerapan", "Dalam triwulan"),
+                            head="Kegiatan")))
 
 
 def sources(an: Analysis) -> Block:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from .indicators import parse_value
 from .kinerja import Kinerja, _agrees
-from .numbers import format_percent, format_rupiah
+from .numbers import format_as_written, format_percent, format_rupiah
 from .reconcile.matching import normalise
 
 TITLES = {
@@ -38,10 +38,9 @@ def _rp(v) -> str:
 
 
 def _shown(v) -> str:
-    """A value as typed in the workbook ('92%', 'Madya'); '–' when empty."""
-    if v is None or (isinstance(v, float) and pd.isna(v)) or str(v).strip() in ("", "-"):
-        return "–"
-    return str(v)
+    """A value copied from the workbook, in the Indonesian style at the precision it was typed
+    with ('49.48%' → '49,48%', 'Madya' as is); '–' when empty."""
+    return format_as_written(v)
 
 
 def _side(stated, computed: Decimal | None, money: bool = False) -> tuple[str, str]:
@@ -56,7 +55,7 @@ def _side(stated, computed: Decimal | None, money: bool = False) -> tuple[str, s
     if v.text is None:
         return "–", c
     ok = _agrees(stated, computed)
-    return v.text, c + (" ≠" if ok is False else "")
+    return format_as_written(v.text), c + (" ≠" if ok is False else "")
 
 
 def sasaran_groups(k: Kinerja) -> list[tuple[int, str, pd.DataFrame]]:

@@ -33,8 +33,12 @@ def test_html_is_offline_and_small(report):
     assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", html, re.I)
     assert not re.search(r"<script[^>]+src=", html, re.I)
     assert "http://" not in html and "https://" not in html
-    assert len(html.encode()) < 1.5 * 1024 * 1024
-    assert 'src="data:image/svg+xml;base64,' in html
+    assert len(html.encode()) < 1024 * 1024
+    # charts inline as SVG (no base64), one stylesheet of our own, no script at all
+    assert html.count("<svg") == 5 and "base64" not in html
+    assert "<script" not in html and html.count("<style") == 1
+    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    assert len(css) < 12_000 and ".jp-" not in css
     # no code cells: the notebook's source is not in the page
     assert "sections as s" not in html and "s.summary(an)" not in html
     assert '<html lang="id">' in html
@@ -200,3 +204,63 @@ def test_a_failing_worker_is_not_waited_for(tmp_path):
     assert time.monotonic() - t < 30
     assert "WorkbookError" in (tmp_path / "prepared.failed").read_text()
     prepare.finish(worker, path)
+
+
+def test_first_screen_toc_and_folds(report):
+    """The summary says spent / of what / on track / what is wrong before anything else; the
+    table of contents links to every section; long sections fold with their counts."""
+    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    main = html[html.index("<main"):]
+    lead = re.sub(r"<[^>]+>", "", main[:main.index('<div class="cards">')])
+    assert "terserap Rp 3.057.589.710 dari pagu Rp 6.671.923.749: 45,8%" in lead
+    assert "menurut lembar TW IV 2020" in lead
+    assert "Tertinggal: untuk akhir TW IV penyerapan ini tergolong Sangat Rendah" in lead
+    assert "14 kesalahan" in lead and "5 angka indikator tertulis berbeda" in lead
+    toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    assert len(targets) == 8 and all(f'id="{t}"' in html for t in targets)
+    assert main.index("<nav") < main.index('id="Anggaran-per-program"')
+    summaries = re.findall(r"<summary[^>]*>(.*?)</summary>", html)
+    text = [re.sub(r"<[^>]+>", "", s) for s in summaries]
+    assert "Kesalahan (14)" in text and "Perlu diperiksa (31)" in text
+    assert "Catatan (15)" in text
+    assert "Tampilkan anggaran per kegiatan (19 kegiatan)" in text
+    assert any(t.startswith("Tabel 3.1.x.A–G dan Tabel 3.2 (") for t in text)
+    assert re.search(r"<details open(=\"\")?><summary class=\"error\">", html)
+
+
+def test_findings_read_message_first(report):
+    """Each finding: its message, then its kind in words with the code as a small tag, then
+    where; a code never appears outside its tag."""
+    import json
+    import subprocess
+    import sys
+
+    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    from html import unescape
+
+    from lkjip_helpers.reconcile.findings import CODES
+    rows = re.findall(r'<tr class="(error|warning|info)"><td class="msg">(.*?)</td>'
+                      r'<td class="kind-cell"><span class="kind">(.*?)</span> '
+                      r'<code class="code">([A-Z_]+)</code></td><td class="where">(.*?)</td>', html)
+    assert len(rows) == 14 + 31 + 15
+    for _sev, _msg, label, code, where in rows:
+        assert unescape(label) == CODES[code]
+    out = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "reconcile", str(SAMPLE),
+                          "--json"], capture_output=True, text=True, check=True).stdout
+    messages = [f["message"] for f in json.loads(out)["findings"]]
+    assert sorted(unescape(m) for _s, m, *_ in rows) == sorted(messages)
+    first = [r for r in rows if r[3] == "SUBTOTAL_MISMATCH"][0]
+    assert first[4] == "TW IV · pengukuran_kinerja_2020_TW4.xlsx › TW IV › <b>L33</b>"
+    bare = re.sub(r'<code class="code">[A-Z_]+</code>', "", html)
+    assert not re.search(r"\b(CROSS_TABLE|PAGU_CHANGED|SUBTOTAL)_?[A-Z]*\b", bare)
+
+
+def test_values_copied_from_sheets_read_indonesian(report):
+    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    for typed in ("49.48%", "161.5%", "95 %", "26.76%"):
+        assert f">{typed}<" not in html
+    for shown in ("49,48%", "161,5%", "26,76%"):
+        assert f">{shown}<" in html
+    assert "PEFA PI-2 (kerangka penilaian" in html and "skor <b>D</b>" in html
+    assert html.count("PEFA PI-2 (kerangka") == 1

@@ -1,0 +1,64 @@
+"""The report as one HTML page: nbconvert renders the executed notebook's outputs and headings with
+our own small template (``templates/lkjip``: one stylesheet, no script, no external URL), then the
+table of contents is put in after the summary. The same page, with its print rules, is what
+WeasyPrint lays out on A4 (running header with the agency and period, "Halaman X dari Y", the table
+of contents with page numbers)."""
+from __future__ import annotations
+
+import html as _html
+import re
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+CSS_FILE = TEMPLATES / "lkjip" / "report.css"
+TOC_TITLE = "Daftar isi"
+
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_ANCHOR = re.compile(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>')
+
+
+def stylesheet() -> str:
+    """report.css without its comments (they are for us, not for the reader's download)."""
+    css = CSS_FILE.read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return re.sub(r"\n\s*\n+", "\n", css).strip()
+
+
+def render(notebook: Path) -> str:
+    """The executed notebook as the report's page (outputs only)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lkjip", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    nb = nbformat.read(str(notebook), as_version=4)
+    page, _ = exporter.from_notebook_node(
+        nb, resources={"lkjip": {"css": stylesheet(), "title": "Laporan Anggaran dan Kinerja"}})
+    return finish(page)
+
+
+def finish(page: str) -> str:
+    """Headings without their pilcrow links, the title naming agency and period, the table of
+    contents before the second section."""
+    page = _ANCHOR.sub("", page)
+    subs = re.findall(r'<p class="lk-sub [a-z]+">(.*?)</p>', page)
+    if subs:
+        page = re.sub(r"<title>(.*?)</title>",
+                      lambda m: f"<title>{m.group(1)} · {' · '.join(subs)}</title>", page, count=1)
+    heads = _H2.findall(page)
+    if len(heads) < 2:
+        return page
+    return page.replace(f'<h2 id="{heads[1][0]}">', toc(heads[1:]) + f'<h2 id="{heads[1][0]}">', 1)
+
+
+def toc(heads: list[tuple[str, str]]) -> str:
+    """``<nav>`` with a jump link to each section (in print, with its page number)."""
+    items = "".join(f'<li><a href="#{i}">{_strip_tags(t)}</a></li>' for i, t in heads)
+    return (f'<nav class="toc" aria-label="{TOC_TITLE}"><p class="kind">{TOC_TITLE}</p>'
+            f"<ol>{items}</ol></nav>")
+
+
+def _strip_tags(text: str) -> str:
+    return _html.escape(_html.unescape(re.sub(r"<[^>]+>", "", text)).strip(), quote=False)
