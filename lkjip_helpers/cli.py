@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf")
     p.add_argument("--agency", default="", help="agency name (default: the annual workbook's)")
 
+    from .batch.command import add_parser as add_batch_parser
+
+    add_batch_parser(sub)
+
     p = sub.add_parser("template", help="write a blank annual workbook kinerja_<year>.xlsx")
     p.add_argument("--year", type=_year, required=True)
     p.add_argument("--out", type=Path, help="file to write (default data/raw/<year>/kinerja_<year>.xlsx)")
@@ -198,8 +202,14 @@ def cmd_template(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    from .batch.command import run
+
+    return run(args)
+
+
 COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile, "report": cmd_report,
-            "template": cmd_template}
+            "template": cmd_template, "batch": cmd_batch}
 
 
 class _OneLine:

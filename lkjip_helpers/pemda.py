@@ -46,16 +46,16 @@ def pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | Non
     return (Decimal(numerator) / Decimal(denominator) * HUNDRED).quantize(CENT)
 
 
-def missing_months(s: MonthlySeries, month: int) -> list[int]:
-    """Months 1..month with no upload."""
-    return [m for m in range(1, month + 1) if m not in s.realisasi]
+def missing_months(s: MonthlySeries, month: int, step: int = 1) -> list[int]:
+    """Months up to ``month`` with no upload (``step`` 3: quarterly sources, months 3, 6, 9, 12)."""
+    return [m for m in range(step, month + 1, step) if m not in s.realisasi]
 
 
-def stale_months(s: MonthlySeries) -> list[int]:
-    """Months that repeat the previous month's realisasi and pagu exactly (nothing spent, or the
+def stale_months(s: MonthlySeries, step: int = 1) -> list[int]:
+    """Periods that repeat the previous period's realisasi and pagu exactly (nothing spent, or the
     previous sheet uploaded again); repeats of zero at the start of the year are not counted."""
     ms = s.months
-    return [b for a, b in zip(ms, ms[1:]) if b == a + 1 and s.realisasi[b] == s.realisasi[a]
+    return [b for a, b in zip(ms, ms[1:]) if b == a + step and s.realisasi[b] == s.realisasi[a]
             and s.realisasi[b] > 0 and s.pagu[b] == s.pagu[a]]
 
 
@@ -71,13 +71,14 @@ def pagu_shifts(s: MonthlySeries, month: int) -> dict:
             "pagu_changes": changes}
 
 
-def absorption_table(series: list[MonthlySeries], month: int, tolerance: dict | None = None
-                     ) -> pd.DataFrame:
+def absorption_table(series: list[MonthlySeries], month: int, tolerance: dict | None = None,
+                     step: int = 1) -> pd.DataFrame:
     """One row per SKPD as of ``month``: its latest upload up to it, pagu, realisasi, absorption
     (%), what it is judged against — its cash plan to date (``basis`` "rencana kas") or the band's
     midpoint ("rentang toleransi") — absorption against that (100 = on plan), the deviation
     (plan − absorption) / plan × 100 (positive: behind), whether it is behind (below its plan, or
-    below the band's lower bound), and the upload facts (missing, stale, pagu changes)."""
+    below the band's lower bound), and the upload facts (missing, stale, pagu changes); ``step``
+    3 for quarterly sources."""
     tolerance = tolerance or load_tolerance()
     lo, hi = tolerance["months"][month]
     rows = []
@@ -98,8 +99,8 @@ def absorption_table(series: list[MonthlySeries], month: int, tolerance: dict | 
             "against_plan": pct(absorption, target),
             "deviation": None if absorption is None or not target
             else ((target - absorption) / target * HUNDRED).quantize(CENT),
-            "behind": bool(behind), "missing_months": missing_months(s, month),
-            "stale_months": [k for k in stale_months(s) if k <= month],
+            "behind": bool(behind), "missing_months": missing_months(s, month, step),
+            "stale_months": [k for k in stale_months(s, step) if k <= month],
             **pagu_shifts(s, month)})
     return pd.DataFrame(rows)
 
@@ -196,7 +197,9 @@ def early_warning(table: pd.DataFrame, projections: list[Projection],
         if r.stale_months:
             reasons.append("bulan yang mengulang angka bulan sebelumnya: "
                            + ", ".join(map(str, r.stale_months)))
-        if not reasons:
+        if p.month >= p.target:
+            reasons.append("tahun anggaran berakhir di bawah ambang")
+        elif not reasons:
             reasons.append("laju penyerapan tidak cukup untuk mencapai ambang")
         out.append({"agency": p.agency, "absorption": p.absorption, "projection": p.value,
                     "high": p.high, "method": p.method, "threshold": threshold,

@@ -42,22 +42,29 @@ def start(path: Path, key: tuple, output_dir: Path | None):
     return proc
 
 
-def _run(path: Path, key: tuple, output_dir: Path | None) -> None:
+def prepare_here(path: Path, key: tuple, output_dir: Path | None):
+    """Make the analysis, the charts and the findings workbook in this process, leaving them where
+    the notebook looks; returns the analysis. A bad workbook raises its LkjipError here."""
     from .sections import draw_charts, load, save_findings_workbook
 
     f = files(path)
     year, quarter, raw, scale, bands, negatif_cap = key
+    an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap)
+    an.charts_file = str(f[".charts"])
+    if output_dir is not None:
+        an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
+    _dump((key, an), path)                       # the kernel's first cell waits for this
+    _dump(draw_charts(an), f[".charts"])         # the chart cells wait for this
+    if output_dir is not None:
+        save_findings_workbook(an, str(output_dir), force=True)
+    return an
+
+
+def _run(path: Path, key: tuple, output_dir: Path | None) -> None:
     try:
-        an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap)
-        an.charts_file = str(f[".charts"])
-        if output_dir is not None:
-            an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
-        _dump((key, an), path)                       # the kernel's first cell waits for this
-        _dump(draw_charts(an), f[".charts"])         # the chart cells wait for this
-        if output_dir is not None:
-            save_findings_workbook(an, str(output_dir), force=True)
+        prepare_here(path, key, output_dir)
     except BaseException as exc:  # the notebook redoes what is missing, and fails with the message
-        f[".failed"].write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        files(path)[".failed"].write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
 
 
 def _dump(obj, path: Path) -> None:

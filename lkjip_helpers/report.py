@@ -38,12 +38,14 @@ def notebook_path() -> Path:
     return project_root() / "notebooks" / NOTEBOOK
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> None:
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) -> None:
     """Run a notebook with papermill (kernel named explicitly); a failing cell raises ReportError
-    naming the cell."""
+    naming the cell. ``km``: a kernel manager whose kernel is already started (a batch worker
+    starts the next one ahead of need); papermill leaves it running, the caller shuts it down."""
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    engine = {"km": km} if km is not None else {}
     try:
         pm.execute_notebook(str(notebook), str(output), parameters=parameters,
                             kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
@@ -52,7 +54,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> None:
                             # cell: saving a growing notebook 40 times cost more than the analysis
                             request_save_on_cell_execute=False,
                             # the kernel runs on loopback only; keep its TCP notice out of logs
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"], **engine)
     except PapermillExecutionError as exc:
         cell = _failed_cell(output, exc)
         raise ReportError(f"cell {cell} of {notebook.name} failed: {exc.ename}: "

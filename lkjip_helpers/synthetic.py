@@ -79,3 +79,71 @@ def kabupaten(n: int = 50, years: tuple[int, ...] = (2023, 2024), seed: int = 1,
                     real.pop(rng.randint(2, 11))
             out.append(MonthlySeries(t["agency"], year, pagu, real, plan))
     return out
+
+
+ROMAN = ("I", "II", "III", "IV")
+HEADER = [["NO", "Sasaran strategis", "Indikator Kinerja", "Target", "Realisasi", "Capaian (%)",
+           "Program / Kegiatan", "Anggaran", None, None],
+          [None, None, None, None, None, None, None, "Pagu", "Realisasi", "Capaian (%)"]]
+SHARES = ((1, 3), (2, 3))          # each program is 1/3 and 2/3 of the pagu; each kegiatan half
+
+
+def _split(amount: Decimal, parts: int) -> list[Decimal]:
+    """Whole rupiah parts that add up exactly to ``amount`` (the last takes the remainder)."""
+    each = (amount / parts).to_integral_value(rounding="ROUND_FLOOR")
+    return [each] * (parts - 1) + [amount - each * (parts - 1)]
+
+
+def _capaian(real: Decimal, pagu: Decimal) -> str:
+    from .numbers import format_percent
+
+    return format_percent(real / pagu * 100) if pagu else "-"
+
+
+def quarter_rows(s: MonthlySeries, quarter: int, name: str) -> list[list]:
+    """The "Pengukuran Kinerja" sheet of one quarter, figures from the series at the quarter's
+    last month: two programs, two kegiatan each, numbers that add up."""
+    m = quarter * 3
+    pagu, real = s.pagu[m], s.realisasi[m]
+    rows = [[f"PENGUKURAN KINERJA {name.upper()}"],
+            [f"TRIWULAN {ROMAN[quarter - 1]} Tahun Anggaran {s.year}"], []] + \
+        [list(r) for r in HEADER]
+    p_parts = [(pagu * a / b).to_integral_value() for a, b in SHARES[:-1]]
+    p_parts.append(pagu - sum(p_parts))
+    r_parts = [(real * a / b).to_integral_value() for a, b in SHARES[:-1]]
+    r_parts.append(real - sum(r_parts))
+    for i, (p, r) in enumerate(zip(p_parts, r_parts), start=1):
+        rows.append([None] * 6 + [f"Program {i}", int(p), int(r), _capaian(r, p)])
+        for j, (kp, kr) in enumerate(zip(_split(p, 2), _split(r, 2)), start=1):
+            rows.append([None] * 6 + [f"Kegiatan {i}.{j}", int(kp), int(kr), _capaian(kr, kp)])
+    rows.append([None] * 6 + ["Total", int(pagu), int(real), _capaian(real, pagu)])
+    return rows
+
+
+def write_agency(s: MonthlySeries, folder, name: str | None = None,
+                 quarters: tuple[int, ...] = (1, 2, 3, 4)) -> list:
+    """One workbook per quarter (``pengukuran_kinerja_<year>_TW<q>.xlsx``) for a made SKPD, in the
+    quarterly matrix layout the sample year uses. Quarters whose month is missing are skipped."""
+    from pathlib import Path
+
+    from openpyxl import Workbook
+
+    from .safe import set_text
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for q in quarters:
+        if q * 3 not in s.realisasi:
+            continue
+        wb = Workbook()
+        ws = wb.active
+        ws.title = f"TW {ROMAN[q - 1]}"
+        for r, row in enumerate(quarter_rows(s, q, name or s.agency), start=1):
+            for c, v in enumerate(row, start=1):
+                if v is not None:
+                    set_text(ws.cell(row=r, column=c), v)
+        path = folder / f"pengukuran_kinerja_{s.year}_TW{q}.xlsx"
+        wb.save(path)
+        written.append(path)
+    return written

@@ -1,0 +1,84 @@
+"""The batch's outcomes: a table printed and written (``hasil.csv``), and ``index.html`` linking
+every report with relative links (the period's folder can be zipped and mailed as it is)."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from ..files import atomic_write
+from ..safe import escape, neutralise
+
+COLUMNS = ("SKPD", "nama", "status", "detik", "temuan", "alasan")
+
+
+def findings_text(findings: dict) -> str:
+    """``6 error, 16 warning, 15 info`` (empty when none were counted)."""
+    return ", ".join(f"{findings[s]} {s}" for s in ("error", "warning", "info") if s in findings)
+
+
+def rows(outcomes: list) -> list[tuple]:
+    return [(o.agency, o.name, o.status, f"{o.seconds:.1f}".replace(".", ","),
+             findings_text(o.findings), o.reason) for o in outcomes]
+
+
+def table_text(outcomes: list) -> str:
+    """The outcomes as an aligned text table (for the console)."""
+    body = [COLUMNS] + rows(outcomes)
+    widths = [min(max(len(str(r[i])) for r in body), 40) for i in range(len(COLUMNS))]
+    return "\n".join("  ".join(str(v)[:40].ljust(w) for v, w in zip(r, widths)).rstrip()
+                     for r in body)
+
+
+def write_csv(outcomes: list, path: Path) -> Path:
+    def write(tmp: Path):
+        with open(tmp, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(COLUMNS)
+            w.writerows([tuple(neutralise(v) for v in r) for r in rows(outcomes)])
+
+    return atomic_write(path, write)
+
+
+CSS = """body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;
+max-width:60rem;padding:1rem;line-height:1.45;color:#1a1a1a}h1{font-size:1.4rem}
+table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{padding:.35rem .5rem;
+border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.gagal{color:#a50026;font-weight:600}
+.ok{color:#1a6e2e}.wrap{overflow-x:auto}a{color:#0b5cad}td.n{text-align:right}
+@media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}"""
+
+
+def index_html(title: str, outcomes: list, pemda: object | None) -> str:
+    """The index page: the pemda report first, then every agency, with status and reason."""
+    head = (f'<!DOCTYPE html><html lang="id"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+            f"<h1>{escape(title)}</h1>")
+    ok = sum(1 for o in outcomes if o.ok)
+    parts = [head, f"<p>{ok} dari {len(outcomes)} laporan SKPD berhasil dibuat"
+             + (f"; {len(outcomes) - ok} gagal (alasannya di tabel)." if ok < len(outcomes)
+                else ".") + "</p>"]
+    if pemda is not None:
+        link = ('<a href="pemda/laporan.html">Laporan pemerintah daerah</a>' if pemda.ok
+                else f'<span class="gagal">Laporan pemerintah daerah gagal: '
+                     f"{escape(pemda.reason)}</span>")
+        parts.append(f"<p><strong>{link}</strong></p>")
+    parts.append('<div class="wrap"><table><thead><tr><th>SKPD</th><th>Status</th><th>Temuan</th>'
+                 "<th>Detik</th><th>Keterangan</th></tr></thead><tbody>")
+    for o in outcomes:
+        label = escape(o.name or o.agency)
+        name = (f'<a href="{escape(o.agency)}/laporan.html">{label}</a>'
+                if o.ok and "laporan.html" in o.files else label)
+        extra = "".join(f' · <a href="{escape(o.agency)}/{escape(f)}">{escape(f)}</a>'
+                        for f in o.files if f in ("laporan.pdf", "temuan.xlsx"))
+        parts.append(f"<tr><td>{name}{extra}<br><small>{escape(o.agency)}</small></td>"
+                     f'<td class="{"ok" if o.ok else "gagal"}">{escape(o.status)}</td>'
+                     f"<td>{escape(findings_text(o.findings))}</td>"
+                     f'<td class="n">{escape(f"{o.seconds:.1f}".replace(".", ","))}</td>'
+                     f"<td>{escape(o.reason)}</td></tr>")
+    parts.append("</tbody></table></div></body></html>")
+    return "".join(parts)
+
+
+def write_index(title: str, outcomes: list, pemda, path: Path) -> Path:
+    html = index_html(title, outcomes, pemda)
+    return atomic_write(path, lambda tmp: tmp.write_text(html, encoding="utf-8"))

@@ -1,0 +1,198 @@
+"""The batch's client: agencies found, a Dask cluster (a LocalCluster of processes, or an existing
+scheduler), every agency's report scheduled on the workers, progress shown, then the pemda report,
+the outcomes table and the index. Exit status 0 when every report was made, 4 when some failed.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import LkjipError
+from .worker import Outcome, Warm, render_agency, render_pemda
+
+ROMAN = ("I", "II", "III", "IV")
+
+
+@dataclass
+class BatchResult:
+    folder: Path                       # <out>/<year>/<period>/
+    outcomes: list[Outcome] = field(default_factory=list)
+    pemda: Outcome | None = None
+    seconds: float = 0.0
+
+    @property
+    def exit_status(self) -> int:
+        ok = all(o.ok for o in self.outcomes) and (self.pemda is None or self.pemda.ok)
+        return 0 if ok else 4
+
+
+def cluster_client(workers: int | None, scheduler: str | None, memory_limit: str, log):
+    """A Dask client: on ``scheduler`` when given, else on a new LocalCluster of ``workers``
+    processes (default: the machine's cores), one thread each, ``memory_limit`` each."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        client = Client(scheduler, timeout="20s")
+        log(f"cluster: {scheduler} ({len(client.scheduler_info()['workers'])} worker)")
+        return client, None
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                           memory_limit=memory_limit,
+                           dashboard_address=":0" if _dashboard() else None,
+                           silence_logs=logging.ERROR)
+    client = Client(cluster)
+    log(f"cluster lokal: {n} worker × 1 thread, batas memori {memory_limit} per worker")
+    return client, cluster
+
+
+def _dashboard() -> bool:
+    """Dask's dashboard needs bokeh (not a dependency: install it to get the page)."""
+    import importlib.util
+
+    return importlib.util.find_spec("bokeh") is not None
+
+
+def latest_quarter(raw: str, year: int) -> int | None:
+    """The latest quarter of ``year`` an agency's folder has a sheet for (None when it cannot be
+    read: its report will fail with the reason)."""
+    from ..ingest import ingest
+    from ..pipeline import latest_quarter as latest
+
+    try:
+        return latest(ingest([Path(raw)]), year)
+    except LkjipError:
+        return None
+
+
+class Progress:
+    """A bar on a terminal (agencies done / total, failures so far); plain lines otherwise."""
+
+    def __init__(self, total: int, stream=None):
+        self.stream = stream or sys.stderr
+        self.done = self.failed = 0
+        self.total = total
+        self.bar = None
+        if self.stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="SKPD", file=self.stream, desc="laporan")
+
+    def update(self, o: Outcome) -> None:
+        self.done += 1
+        self.failed += not o.ok
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"gagal {self.failed}")
+            self.bar.update(1)
+        else:
+            print(f"[{self.done}/{self.total}] {o.agency}: {o.status} ({o.seconds:.1f} s)"
+                  + (f" - {o.reason}" if o.reason else ""), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _failed(agency, exc) -> Outcome:
+    return Outcome(agency.code, agency.name, "gagal",
+                   reason=f"worker berhenti: {type(exc).__name__}: {str(exc)[:120]}")
+
+
+def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
+              out: Path | None = None, workers: int | None = None, scheduler: str | None = None,
+              formats: tuple[str, ...] = ("html", "pdf"), manifest: Path | None = None,
+              history: Path | None = None, memory_limit: str = "4GiB", log=None,
+              progress_stream=None) -> BatchResult:
+    """Render every agency's report and the pemda report; see the module docstring."""
+    from distributed import as_completed
+
+    from ..config import project_root
+    from . import agencies as found
+    from .outputs import table_text, write_csv, write_index
+    from .summary import gather, save
+
+    log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    t0 = time.perf_counter()
+    root = project_root()
+    out = Path(out) if out else root / "reports"
+    work = Path(tempfile.mkdtemp(prefix=".lkjip-batch-", dir=out if out.exists() else None))
+    client = cluster = None
+    try:
+        agencies = (found.from_manifest(manifest, paths, work) if manifest
+                    else found.from_folders(paths))
+        hist = _history(history) if history else []
+        client, cluster = cluster_client(workers, scheduler, memory_limit, log)
+        if _dashboard():
+            log(f"dasbor Dask: {client.dashboard_link}")
+        client.register_plugin(Warm(cwd=str(root)), name="lkjip-warm")
+        if str(quarter).lower() == "auto":
+            qs = client.gather(client.map(latest_quarter, [a.raw for a in agencies],
+                                          year=year, pure=False))
+            quarter = max((q for q in qs if q), default=None)
+            if quarter is None:
+                raise LkjipError(f"no agency has a quarterly sheet for {year}")
+            log(f"triwulan terakhir yang ada datanya: TW {ROMAN[quarter - 1]}")
+        quarter = int(quarter)
+        folder = out / str(year) / f"TW{quarter}"
+        folder.mkdir(parents=True, exist_ok=True)
+        result = BatchResult(folder)
+        futures = {client.submit(render_agency, a, year, quarter, str(folder), formats,
+                                 pure=False, key=f"laporan-{a.code}-{time.time_ns()}"): a
+                   for a in agencies}
+        bar = Progress(len(futures), progress_stream)
+        by_code = {}
+        for fut in as_completed(futures):
+            try:
+                o = fut.result()
+            except Exception as exc:  # the worker died too often, or the cluster went away
+                o = _failed(futures[fut], exc)
+            by_code[o.agency] = o
+            bar.update(o)
+        bar.close()
+        result.outcomes = [by_code[a.code] for a in agencies]
+        inp = save(gather(year, quarter * 3, "Q", result.outcomes, hist),
+                   folder / ".pemda-input.pkl")
+        try:
+            result.pemda = client.submit(render_pemda, str(inp), str(folder), formats,
+                                         pure=False).result()
+        except Exception as exc:
+            result.pemda = Outcome("pemda", "Pemerintah daerah", "gagal",
+                                   reason=f"worker berhenti: {type(exc).__name__}")
+        finally:
+            inp.unlink(missing_ok=True)
+        result.seconds = round(time.perf_counter() - t0, 1)
+        everything = result.outcomes + [result.pemda]
+        write_csv(everything, folder / "hasil.csv")
+        write_index(f"Laporan {year} Triwulan {ROMAN[quarter - 1]}", result.outcomes,
+                    result.pemda, folder / "index.html")
+        print(table_text(everything))
+        return result
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _history(path: Path) -> list:
+    """Reference series of earlier years from a CSV (``agency, year, month, pagu, realisasi``)."""
+    import pandas as pd
+
+    from ..errors import ConfigError
+    from ..numbers import parse_amount
+    from ..projection import series_from_frame
+
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for c in ("pagu", "realisasi"):
+            df[c] = [parse_amount(v).value if v else None for v in df[c]]
+        return series_from_frame(df)
+    except (OSError, KeyError, ValueError) as exc:
+        raise ConfigError(f"cannot read the history ({type(exc).__name__}: {exc}); it needs "
+                          "agency, year, month, pagu, realisasi", path) from None

@@ -1,0 +1,251 @@
+"""What a batch worker runs: one agency's report, and the pemda report.
+
+A worker is warm: :class:`Warm` (a Dask worker plugin) imports pandas, matplotlib, papermill,
+nbconvert and the package once when the worker starts, and keeps one Jupyter kernel started ahead
+of need (:class:`Kernels`): while a report's notebook runs in one kernel, the next kernel boots and
+imports the report's modules. papermill still executes every cell of every notebook, in a kernel of
+its own. The analysis is made in the worker process itself (warm) and handed to the notebook through
+the report's prepared-analysis files (``prepare.prepare_here``), so the kernel renders without
+redoing it. Every outcome is returned, never raised: one agency that fails never stops the others.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from distributed.diagnostics.plugin import WorkerPlugin
+
+WARM_MODULES = ("pandas", "matplotlib", "papermill", "nbconvert", "nbformat",
+                "lkjip_helpers.sections", "lkjip_helpers.pipeline", "lkjip_helpers.pemda_sections")
+# what a kernel imports while it boots ahead of need (silently: no execution count, no output)
+KERNEL_WARM_CODE = "import pandas, matplotlib, lkjip_helpers.sections, lkjip_helpers.pemda_sections"
+PLUGIN = "lkjip-warm"
+
+
+@dataclass(frozen=True)
+class AgencyInput:
+    code: str          # a folder name: the report goes to <out>/<year>/<period>/<code>/
+    name: str
+    raw: str           # the folder of the agency's workbooks
+
+
+@dataclass
+class Outcome:
+    agency: str
+    name: str
+    status: str                                   # "berhasil" or "gagal"
+    seconds: float = 0.0
+    findings: dict = field(default_factory=dict)  # severity -> count
+    reason: str = ""
+    files: list = field(default_factory=list)     # names inside the agency's folder
+    summary: dict | None = None                   # what the pemda report needs (AgencySummary)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "berhasil"
+
+
+class Kernels:
+    """One kernel started ahead of need. :meth:`take` hands out the waiting kernel (or starts one)
+    and at once starts the next, which boots while the caller's notebook runs."""
+
+    def __init__(self, cwd: str, kernel_name: str = "python3", ahead: bool = True):
+        self.cwd, self.kernel_name, self.ahead = cwd, kernel_name, ahead
+        self.next = None
+
+    def _start(self):
+        """A kernel process launched (not waited for): it imports the report's modules while it
+        boots (``exec_lines``, silently), so the notebook's first cell finds them loaded."""
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR",
+                                                   f"--IPKernelApp.exec_lines={KERNEL_WARM_CODE}"],
+                                  cwd=self.cwd)
+        return km
+
+    def take(self):
+        km, self.next = self.next, None
+        if km is None or not _alive(km):
+            if km is not None:
+                self.release(km)
+            km = self._start()
+        if self.ahead:
+            self.next = self._start()
+        return km
+
+    @staticmethod
+    def release(km) -> None:
+        from jupyter_core.utils import run_sync
+
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # pragma: no cover - already gone
+            pass
+
+    def close(self) -> None:
+        if self.next is not None:
+            self.release(self.next)
+            self.next = None
+
+
+def _alive(km) -> bool:
+    from jupyter_core.utils import run_sync
+
+    try:
+        return bool(run_sync(km.is_alive)())
+    except Exception:  # pragma: no cover
+        return False
+
+
+class Warm(WorkerPlugin):
+    """Dask worker plugin: imports paid once per worker, a kernel kept ready."""
+
+    name = PLUGIN
+
+    def __init__(self, cwd: str | None = None, ahead: bool = True):
+        self.cwd, self.ahead = cwd, ahead
+        self.kernels: Kernels | None = None
+
+    def setup(self, worker=None):
+        import importlib
+
+        for m in WARM_MODULES:
+            importlib.import_module(m)
+        from ..config import project_root
+
+        self.kernels = Kernels(self.cwd or str(project_root()), ahead=self.ahead)
+
+    def teardown(self, worker=None):
+        if self.kernels is not None:
+            self.kernels.close()
+
+
+def _warm() -> Warm:
+    """The worker's plugin when running on a Dask worker, else a new one (tests, one process)."""
+    try:
+        from distributed import get_worker
+
+        plugin = get_worker().plugins.get(PLUGIN)
+        if plugin is not None:
+            return plugin
+    except (ImportError, ValueError):
+        pass
+    w = Warm(ahead=False)
+    w.setup()
+    return w
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out: Outcome,
+            warm: Warm) -> None:
+    """papermill (in the kernel started ahead), nbconvert, WeasyPrint, then the temporary folder
+    takes the place of ``folder`` in one rename. A failing cell raises ReportError; its executed
+    notebook is kept as ``<folder>/<name>.gagal.ipynb``."""
+    from .. import report
+
+    executed = tmp / notebook.name
+    km = warm.kernels.take()
+    try:
+        report.execute(notebook, executed, params, Path(warm.kernels.cwd), km=km)
+    except report.ReportError:
+        if executed.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(executed, folder / f"{executed.stem}.gagal.ipynb")
+        raise
+    finally:
+        warm.kernels.release(km)
+    html = report.to_html(executed)
+    (tmp / "laporan.html").write_text(html, encoding="utf-8")
+    if "pdf" in formats:
+        try:
+            report.to_pdf(html, tmp / "laporan.pdf")
+        except (ImportError, OSError) as exc:
+            out.reason = f"PDF tidak dibuat ({type(exc).__name__}: {_one_line(exc)[:80]})"
+    if "html" not in formats:
+        (tmp / "laporan.html").unlink()
+    report._replace_folder(tmp, folder)
+    out.files = sorted(p.name for p in folder.iterdir() if p.is_file())
+    out.status = "berhasil"
+
+
+def _guarded(out: Outcome, work, cleanup) -> Outcome:
+    """Run ``work()``; any failure becomes the outcome's one-line reason, never an exception."""
+    from ..errors import LkjipError
+
+    t0 = time.perf_counter()
+    try:
+        work()
+    except LkjipError as exc:                     # bad input: file, sheet and cell in one line
+        out.status, out.reason = "gagal", _one_line(exc)
+    except Exception as exc:                      # a bug: still one line, the batch goes on
+        out.status = "gagal"
+        out.reason = f"galat internal: {type(exc).__name__}: {_one_line(exc)}"
+    finally:
+        cleanup()
+        out.seconds = round(time.perf_counter() - t0, 2)
+    return out
+
+
+def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
+                  formats: tuple[str, ...] = ("html",)) -> Outcome:
+    """The agency's report into ``<period_dir>/<code>/`` and its summary for the pemda report.
+    The analysis is made here, in the warm worker, and handed to the notebook. Never raises."""
+    from .. import prepare, report
+    from .summary import summarise
+
+    period_dir = Path(period_dir)
+    period_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{agency.code}-", dir=period_dir))
+    prepared = period_dir / f"{tmp.name}.prepared"
+    out = Outcome(agency.code, agency.name, "gagal")
+
+    def work():
+        an = prepare.prepare_here(prepared, prepare.key(year, quarter, agency.raw), tmp)
+        out.name = agency.name or an.agency or agency.code
+        out.findings = {s: int((an.findings["severity"] == s).sum())
+                        for s in ("error", "warning", "info")}
+        out.summary = summarise(an, agency.code, out.name)
+        params = {"year": int(year), "quarter": int(quarter), "raw_dir": agency.raw,
+                  "processed_dir": "", "agency": out.name, "output_dir": str(tmp),
+                  "prepared": str(prepared)}
+        _render(report.notebook_path(), params, tmp, period_dir / agency.code, formats, out,
+                _warm())
+
+    def cleanup():
+        for p in prepare.files(prepared).values():
+            p.unlink(missing_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    return _guarded(out, work, cleanup)
+
+
+def render_pemda(pemda_input: str, period_dir: str, formats: tuple[str, ...] = ("html",)
+                 ) -> Outcome:
+    """The pemda report (``notebooks/pemda.ipynb``) into ``<period_dir>/pemda/``. Never raises."""
+    from .. import report
+
+    period_dir = Path(period_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=".pemda-", dir=period_dir))
+    out = Outcome("pemda", "Pemerintah daerah", "gagal")
+    params = {"pemda_input": str(pemda_input), "reports_dir": ".."}
+    notebook = report.notebook_path().with_name("pemda.ipynb")
+    return _guarded(out, lambda: _render(notebook, params, tmp, period_dir / "pemda", formats,
+                                         out, _warm()),
+                    lambda: shutil.rmtree(tmp, ignore_errors=True))
+
+
+def worker_memory() -> int:
+    """This worker process's resident memory in bytes (for the benchmark)."""
+    import psutil
+
+    return psutil.Process(os.getpid()).memory_info().rss

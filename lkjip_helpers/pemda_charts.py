@@ -1,0 +1,74 @@
+"""The pemda report's figures, in the house style of :mod:`lkjip_helpers.charts`: a heatmap of
+SKPD × month (absorption against plan: behind in vermillion, ahead in blue — never the other way
+round), and small-multiple S-curves with the plan or the tolerance band and the year-end projection.
+Each takes plain tables and returns a matplotlib Figure."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .charts import BLUE, GREY, ORANGE, STYLE, VERMILLION, _pct, _wrap, plt
+
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def heatmap(grid: pd.DataFrame, title: str):
+    """``grid``: one row per SKPD (its name as index), one column per month, absorption against
+    plan in % (100 = on plan; NaN: not uploaded)."""
+    from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
+
+    cmap = LinearSegmentedColormap.from_list("lkjip", [VERMILLION, "#F7F7F7", BLUE])
+    values = grid.astype(float).to_numpy()
+    n, k = values.shape
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(min(0.9 * k, 9) + 3.2, 0.42 * n + 1.6))
+        ax.imshow(values, cmap=cmap, norm=TwoSlopeNorm(100, 0, 200), aspect="auto")
+        for i in range(n):
+            for j in range(k):
+                v = values[i, j]
+                ax.text(j, i, "–" if math.isnan(v) else f"{v:.0f}", ha="center", va="center",
+                        fontsize=11, color="black")
+        ax.set_xticks(range(k), [MONTH_ABBR[int(m) - 1] for m in grid.columns])
+        ax.set_yticks(range(n), [_wrap(str(a), 30) for a in grid.index], fontsize=11)
+        ax.tick_params(length=0)
+        for s in ax.spines.values():
+            s.set_visible(False)
+        ax.set_title(_wrap(title, 40))
+        fig.tight_layout()
+    return fig
+
+
+def s_curves(curves: list[dict], month: int, columns: int = 2):
+    """One small panel per SKPD, same axes: cumulative absorption by month (dots joined), the plan
+    (dashed) or the tolerance band (shaded), and the year-end projection with its interval.
+    ``curves``: {"name", "months", "absorption", "plan_months", "plan", "band", "projection":
+    (value, low, high) or None}."""
+    rows = max(1, math.ceil(len(curves) / columns))
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.3 * rows),
+                                 sharex=True, sharey=True, squeeze=False)
+        for ax in axes.flat[len(curves):]:
+            ax.set_visible(False)
+        for ax, c in zip(axes.flat, curves):
+            if c.get("band"):
+                ms, lo, hi = c["band"]
+                ax.fill_between(ms, lo, hi, color=GREY, alpha=0.25, linewidth=0)
+            if c.get("plan"):
+                ax.plot(c["plan_months"], c["plan"], "--", color=GREY, linewidth=1.5)
+            ax.plot(c["months"], c["absorption"], "-o", color=BLUE, markersize=3.5,
+                    linewidth=2)
+            p = c.get("projection")
+            if p and p[0] is not None:
+                ax.errorbar([12], [p[0]], yerr=[[p[0] - p[1]], [p[2] - p[0]]], fmt="o",
+                            color=ORANGE, markersize=5, capsize=3, linewidth=1.5)
+            ax.axvline(month, color=GREY, linewidth=0.8, linestyle=":")
+            last = c["absorption"][-1] if c["absorption"] else None
+            ax.set_title(_wrap(c["name"], 26) + ("" if last is None else f"\n{_pct(last)}"),
+                         fontsize=10, fontweight="normal")
+            ax.set_xlim(0.5, 12.5)
+            ax.set_ylim(0, 105)
+            ax.set_xticks([3, 6, 9, 12], ["Mar", "Jun", "Sep", "Des"], fontsize=9)
+            ax.tick_params(axis="y", labelsize=9)
+        fig.tight_layout()
+    return fig

@@ -1,0 +1,164 @@
+"""lkjip batch: agencies found, outcomes written, and real runs on a Dask LocalCluster (2 workers):
+a made kabupaten of 5 SKPD (one with a refused file, one with a duplicate quarter) giving every
+report, the index, the outcomes table and exit 4; a worker killed mid-batch, the batch completing."""
+import csv
+import os
+import shutil
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from lkjip_helpers.batch import agencies
+from lkjip_helpers.batch.outputs import index_html, table_text, write_csv
+from lkjip_helpers.batch.worker import Outcome
+from lkjip_helpers.cli import main
+from lkjip_helpers.errors import LkjipError
+from lkjip_helpers.synthetic import kabupaten, write_agency
+
+
+def made(folder: Path, n: int, year: int = 2024) -> list[str]:
+    """``n`` made SKPD, one folder each (quarterly workbooks), named by their code."""
+    codes = []
+    for s in kabupaten(n, (year,), seed=5, quirks=False):
+        code = s.agency.split()[0] + "_" + s.agency.split()[1]
+        write_agency(s, folder / code, name=s.agency)
+        codes.append(code)
+    return codes
+
+
+def test_agencies_from_folders_and_subfolders(tmp_path):
+    made(tmp_path / "kab", 2)
+    (tmp_path / "kab" / "kosong").mkdir()                      # no workbook: not an agency
+    found = agencies.from_folders([tmp_path / "kab"])
+    assert [a.code for a in found] == ["01_Dinas", "02_Badan"]
+    one = agencies.from_folders([tmp_path / "kab" / "02_Badan"])
+    assert [(a.code, Path(a.raw).name) for a in one] == [("02_Badan", "02_Badan")]
+    with pytest.raises(LkjipError, match="share the report folder '02_Badan'"):
+        agencies.from_folders([tmp_path / "kab", tmp_path / "kab" / "02_Badan"])
+
+
+def test_agencies_from_a_manifest(tmp_path):
+    made(tmp_path / "kab", 1)
+    src = tmp_path / "kab" / "01_Dinas"
+    (tmp_path / "manifest.csv").write_text(
+        "file,kode_skpd,nama_skpd,tahun,bulan\n"
+        "pengukuran_kinerja_2024_TW1.xlsx,1.02.0.00.0.00.01.0000,Dinas Kesehatan,2024,3\n"
+        "pengukuran_kinerja_2024_TW2.xlsx,1.02.0.00.0.00.01.0000,Dinas Kesehatan,2024,6\n"
+        "pengukuran_kinerja_2024_TW3.xlsx,4.01/X,Sekretariat Daerah,2024,9\n", encoding="utf-8")
+    work = tmp_path / "work"
+    found = agencies.from_manifest(tmp_path / "manifest.csv", [src], work)
+    assert [(a.code, a.name) for a in found] == [("1.02.0.00.0.00.01.0000", "Dinas Kesehatan"),
+                                                 ("4.01_X", "Sekretariat Daerah")]
+    linked = sorted(p.name for p in Path(found[0].raw).iterdir())
+    assert linked == ["pengukuran_kinerja_2024_TW1.xlsx", "pengukuran_kinerja_2024_TW2.xlsx"]
+    assert all(p.is_symlink() for p in Path(found[0].raw).iterdir())
+    (tmp_path / "bad.csv").write_text("file,kode_skpd,nama_skpd\nnothere.xlsx,1,A\n")
+    with pytest.raises(LkjipError, match="line 2: 'nothere.xlsx' is in none of the RAW folders"):
+        agencies.from_manifest(tmp_path / "bad.csv", [src], tmp_path / "w2")
+
+
+def test_outcomes_table_and_index(tmp_path):
+    outs = [Outcome("A", "Dinas <A>", "berhasil", 3.3, {"error": 1, "warning": 0, "info": 2},
+                    files=["laporan.html", "laporan.pdf"]),
+            Outcome("B", "=HYPERLINK(1)", "gagal", 0.5, reason="x.xlsx, sheet 'S', cell B2: bad")]
+    text = table_text(outs)
+    assert text.splitlines() == [
+        "SKPD  nama           status    detik  temuan                      alasan",
+        "A     Dinas <A>      berhasil  3,3    1 error, 0 warning, 2 info",
+        "B     =HYPERLINK(1)  gagal     0,5                                x.xlsx, sheet 'S', cell B2: bad"]
+    write_csv(outs, tmp_path / "hasil.csv")
+    rows = list(csv.reader(open(tmp_path / "hasil.csv", encoding="utf-8")))
+    assert rows[0] == ["SKPD", "nama", "status", "detik", "temuan", "alasan"]
+    assert rows[2][1] == "'=HYPERLINK(1)"                       # never a formula
+    assert rows[1][4] == "1 error, 0 warning, 2 info"
+    html = index_html("Laporan 2024", outs, None)
+    assert '<a href="A/laporan.html">Dinas &lt;A&gt;</a>' in html
+    assert '<a href="A/laporan.pdf">laporan.pdf</a>' in html
+    assert 'href="B/' not in html and "cell B2: bad" in html
+    assert "http" not in html and "<script" not in html
+
+
+def test_cli_refuses_what_it_cannot_do(tmp_path, capsys):
+    made(tmp_path / "kab", 1)
+    assert main(["batch", str(tmp_path / "kab"), "--year", "2024", "--month", "11"]) == 2
+    assert "--month needs monthly sources" in capsys.readouterr().err
+    assert main(["batch", str(tmp_path / "kab"), "--year", "2024", "--quarter", "5"]) == 2
+    assert main(["batch", str(tmp_path / "kab"), "--year", "2024", "--quarter", "4",
+                 "--format", "docx"]) == 2
+    assert main(["batch", str(tmp_path / "nothing"), "--year", "2024", "--quarter", "4"]) == 2
+    assert "not a folder" in capsys.readouterr().err
+
+
+def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
+    kab = tmp_path / "kab"
+    codes = made(kab, 5)
+    refused, duplicate = codes[1], codes[3]
+    (kab / refused / "pengukuran_kinerja_2024_TW3.xlsx").write_bytes(b"not a workbook")
+    shutil.copyfile(kab / duplicate / "pengukuran_kinerja_2024_TW2.xlsx",
+                    kab / duplicate / "salinan_TW2.xlsx")
+    out = tmp_path / "reports"
+    status = main(["batch", str(kab), "--year", "2024", "--quarter", "auto", "--out", str(out),
+                   "--workers", "2", "--format", "html"])
+    captured = capsys.readouterr()
+    assert status == 4
+    folder = out / "2024" / "TW4"
+    ok = [c for c in codes if c not in (refused, duplicate)]
+    for c in ok:
+        assert (folder / c / "laporan.html").exists() and (folder / c / "temuan.xlsx").exists()
+    assert not (folder / refused).exists() and not (folder / duplicate).exists()
+    rows = {r["SKPD"]: r for r in csv.DictReader(open(folder / "hasil.csv", encoding="utf-8"))}
+    assert {c: rows[c]["status"] for c in codes} == {c: "berhasil" if c in ok else "gagal"
+                                                     for c in codes}
+    assert "pengukuran_kinerja_2024_TW3.xlsx" in rows[refused]["alasan"]
+    assert "is also in" in rows[duplicate]["alasan"]
+    assert rows["pemda"]["status"] == "berhasil"
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert '<a href="pemda/laporan.html">' in index
+    assert all(f'href="{c}/laporan.html"' in index for c in ok)
+    assert str(tmp_path) not in index                               # relative links only
+    pemda_html = (folder / "pemda" / "laporan.html").read_text(encoding="utf-8")
+    assert all(f'href="../{c}/laporan.html"' in pemda_html for c in ok)
+    assert "tidak dapat dinilai" in pemda_html and "<script" not in pemda_html
+    assert "2 gagal" in pemda_html or "(2 gagal)" in pemda_html
+    table = captured.out
+    assert "SKPD" in table and "alasan" in table and table.count("gagal") >= 2
+    assert "[5/5]" in captured.err                                  # plain lines: not a terminal
+    assert not list(folder.glob(".*"))                               # nothing left behind
+
+
+def test_a_worker_killed_mid_batch(tmp_path):
+    import psutil
+    from distributed import Client, LocalCluster
+
+    from lkjip_helpers.batch.run import run_batch
+
+    made(tmp_path / "kab", 4)
+    out = tmp_path / "reports"
+    killed = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        def kill_one():
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline and not killed:
+                busy = [w for w, keys in client.processing().items()
+                        if any(str(k).startswith("laporan-") for k in keys)]
+                if busy and list((out / "2024" / "TW4").glob("*/laporan.html")):
+                    pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
+                    proc = psutil.Process(pid)
+                    for p in [proc] + proc.children(recursive=True):   # the worker and its kernels
+                        p.send_signal(signal.SIGKILL)
+                    killed.append(pid)
+                time.sleep(0.05)
+
+        t = threading.Thread(target=kill_one, daemon=True)
+        t.start()
+        result = run_batch([tmp_path / "kab"], 2024, 4, out, scheduler=cluster.scheduler_address,
+                           formats=("html",), log=lambda m: None)
+        t.join(5)
+    assert killed, "no worker was busy to be killed"
+    assert result.exit_status == 0
+    assert [o.status for o in result.outcomes] == ["berhasil"] * 4
+    assert all((out / "2024" / "TW4" / o.agency / "laporan.html").exists() for o in result.outcomes)

@@ -1,0 +1,61 @@
+"""notebooks/pemda.ipynb executed with papermill on a made kabupaten (monthly series, earlier year
+as references), with assertions on what the page says."""
+from decimal import Decimal as D
+
+import nbformat
+import papermill as pm
+from conftest import ROOT
+
+from lkjip_helpers.batch.summary import gather, save
+from lkjip_helpers.batch.worker import Outcome
+from lkjip_helpers.synthetic import kabupaten
+
+
+def pemda_input(tmp_path, month=9):
+    made = kabupaten(8, (2023, 2024), seed=2)
+    now = [s for s in made if s.year == 2024]
+    # as of September: the months after it are not known yet
+    now = [type(s)(s.agency, s.year, {m: v for m, v in s.pagu.items() if m <= month},
+                   {m: v for m, v in s.realisasi.items() if m <= month},
+                   {m: v for m, v in s.plan.items()}) for s in now]
+    outcomes = []
+    for s in now[:-1]:
+        o = Outcome(s.agency.replace(" ", "_"), s.agency, "berhasil", 1.0,
+                    {"error": 0, "warning": 1, "info": 2}, files=["laporan.html"])
+        o.summary = {"series": type(s)(o.agency, s.year, s.pagu, s.realisasi, s.plan),
+                     "codes": {}, "pagu_versions": 1, "missing": []}
+        outcomes.append(o)
+    bad = now[-1].agency.replace(" ", "_")
+    outcomes.append(Outcome(bad, now[-1].agency, "gagal", 0.2,
+                            reason="x.xlsx, sheet 'TW III', cell C9: not an amount"))
+    history = [type(s)(s.agency.replace(" ", "_"), s.year, s.pagu, s.realisasi, s.plan)
+               for s in made if s.year == 2023]
+    return save(gather(2024, month, "M", outcomes, history), tmp_path / "input.pkl"), outcomes
+
+
+def test_pemda_notebook(tmp_path):
+    path, outcomes = pemda_input(tmp_path)
+    out = tmp_path / "pemda.ipynb"
+    pm.execute_notebook(str(ROOT / "notebooks" / "pemda.ipynb"), str(out),
+                        parameters={"pemda_input": str(path), "reports_dir": ".."},
+                        kernel_name="python3", cwd=str(ROOT), progress_bar=False,
+                        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    nb = nbformat.read(str(out), as_version=4)
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb.cells
+                   if c.cell_type == "code" for o in c.outputs)
+    assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code"
+                   for o in c.outputs)
+    ok = [o for o in outcomes if o.ok]
+    pagu = sum(o.summary["series"].pagu[9] for o in ok)
+    real = sum(o.summary["series"].realisasi[9] for o in ok)
+    weighted = (real / pagu * 100).quantize(D("0.01"))
+    expected = f"{weighted:.2f}".replace(".", ",") + "%"
+    assert f"<th>Penyerapan pemda</th><td>{expected}</td>" in html
+    assert "<strong>bukan</strong> rata-rata persentase SKPD" in html
+    assert all(f'href="../{o.agency}/laporan.html"' in html for o in ok)
+    assert 'href="../08_Badan_08/' not in html                      # the failed one: no link
+    assert "tidak dapat dinilai" in html and "cell C9: not an amount" in html
+    assert "pola SKPD lain / tahun sebelumnya" in html or "rencana anggaran kas" in html
+    assert html.count("data:image/svg+xml;base64,") == 2            # heatmap and S-curves
+    assert "sampai dengan September" in html
+    assert "<script" not in html and "http" not in html
