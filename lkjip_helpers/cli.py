@@ -42,6 +42,10 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=_year, help="the year, when the sheets do not say it")
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4],
                    help="the quarter (triwulan), when the sheets do not say it")
+    p.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12",
+                   help="the month, for a monthly source whose sheets do not say it")
+    p.add_argument("--agency", help="the agency (SKPD) of sheets that do not name one, e.g. "
+                   "'1.02.0.00.0.00.01.0000 Dinas Kesehatan'")
     p.add_argument("--mapping", type=Path,
                    help="YAML mapping for a long table (one row per line per quarter)")
 
@@ -99,19 +103,23 @@ def cmd_ingest(args) -> int:
 
     if args.out is not None:
         check_output(args.out, args.paths, folder=True)
-    data = ingest(args.paths, args.year, args.quarter, args.mapping)
+    data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency)
     written = write_tables(data, args.out, project_root())
     summary = data.summary()
     if args.json:
         _print_json(summary)
         return 0
     from .numbers import format_rupiah
+    from .period import period_of
 
     print(f"{len(data.files)} workbook(s) read" +
           (f"; set aside: {', '.join(data.skipped)}" if data.skipped else ""))
     for p in summary["periods"]:
-        print(f"{p['year']} TW {['I', 'II', 'III', 'IV'][p['quarter'] - 1]:<3}  "
-              f"{p['programs']} program, {p['kegiatan']} kegiatan  "
+        period = period_of(p["year"], p["month"], p["quarter"])
+        who = f"{p['agency_code']} {p['agency_name']}".strip()
+        print(f"{who + '  ' if who else ''}{p['year']} {period.label:<9}  "
+              f"{p['programs']} program, {p['kegiatan']} kegiatan"
+              f"{', %d sub kegiatan' % p['sub_kegiatan'] if p['sub_kegiatan'] else ''}  "
               f"pagu {format_rupiah(p['pagu']):>20}  realisasi {format_rupiah(p['realisasi']):>20}")
     for w in summary["warnings"]:
         print(f"peringatan: {w}")
@@ -131,7 +139,7 @@ def cmd_reconcile(args) -> int:
         from .files import check_output, is_findings_workbook
 
         check_output(args.xlsx, args.paths, args.force, ours=is_findings_workbook)
-    data = ingest(args.paths, args.year, args.quarter, args.mapping)
+    data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
         an = analyse(args.paths, years[0], data=data, bands=args.bands)

@@ -10,22 +10,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import LayoutError, WorkbookError
-from .excel.layout import find_layout
-from .excel.long import Mapping, load_mapping, read_long
-from .excel.matrix import SheetResult, Warning_, read_sheet
+from .errors import LayoutError, LkjipError, WorkbookError
+from .excel.agency import split_code
+from .excel.long import Mapping, load_mapping, long_header_error
+from .excel.readers import ReadContext, Registry, default_registry
+from .excel.result import SheetResult, Warning_
 from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook
 from .files import check_output
-from .numbers import money_json
+from .period import Agency, Period, period_columns, period_of
 from .schema import frame
 
 TABLES = ("budget_lines", "stated_totals", "indicators", "row_roles")
-ANNUAL_SHEETS = {"pk", "indikator", "anggaran", "anggaran_pk"}
 
 
 @dataclass
 class Ingested:
-    """The tidy tables of one or more workbooks."""
+    """The tidy tables of one or more workbooks (any number of agencies and periods)."""
 
     budget_lines: pd.DataFrame
     stated_totals: pd.DataFrame
@@ -35,21 +35,28 @@ class Ingested:
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     annuals: list = field(default_factory=list)  # annual.Annual, read while ingesting
+    refused: list = field(default_factory=list)  # Refusal: files that could not be read
 
     @property
-    def periods(self) -> list[tuple[int, int]]:
+    def periods(self) -> list[Period]:
+        """The periods with budget lines, in order (all agencies together)."""
         bl = self.budget_lines
-        return sorted({(int(y), int(q)) for y, q in zip(bl["year"], bl["quarter"])})
+        return sorted({period_of(y, m, q) for y, m, q in
+                       zip(bl["year"], bl["month"].astype(object), bl["quarter"])})
+
+    @property
+    def agencies(self) -> list[Agency]:
+        pairs = self.budget_lines[["agency_code", "agency_name"]].drop_duplicates()
+        return [Agency(c, n) for c, n in pairs.itertuples(index=False)]
 
     def summary(self) -> dict:
-        """Per period: programs, kegiatan and sums over the budget lines (not the Total row)."""
-        out = []
-        for (year, quarter), g in self.budget_lines.groupby(["year", "quarter"], sort=True):
-            programs = g[["source_file", "source_sheet", "program_no"]].drop_duplicates()
-            out.append({"year": int(year), "quarter": int(quarter), "programs": len(programs),
-                        "kegiatan": len(g), "pagu": money_json(g["pagu"].sum()),
-                        "realisasi": money_json(g["realisasi"].sum())})
-        return {"periods": out, "warnings": [str(w) for w in self.warnings]}
+        """Per agency and period: programs, kegiatan, sub kegiatan, and pagu and realisasi summed
+        over the spending lines (not over stated totals, not over revenue)."""
+        from .summary import period_summary
+
+        return {"periods": period_summary(self.budget_lines),
+                "warnings": [str(w) for w in self.warnings],
+                "refused": [str(r) for r in self.refused]}
 
 
 def workbook_paths(paths: list[Path]) -> list[Path]:
@@ -74,77 +81,179 @@ def is_annual_workbook(sheet_names: list[str]) -> bool:
     return {s.strip().lower() for s in sheet_names} >= {"pk", "indikator"}
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A file that could not be read, with the one-line reason (a ``FILE_REFUSED`` finding when
+    the run goes on without it)."""
+
+    file: str
+    sheet: str | None
+    cell: str | None
+    message: str
+    agency: Agency | None = None
+    period: Period | None = None
+
+    def __str__(self) -> str:
+        where = ", ".join(x for x in (self.file, f"sheet {self.sheet!r}" if self.sheet else "",
+                                       f"cell {self.cell}" if self.cell else "") if x)
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class FileRead:
+    """What one file gave: its results, or why it was set aside or refused."""
+
+    name: str
+    results: list[SheetResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    annual: object = None
+    refusal: Refusal | None = None
+    error: LkjipError | None = None
+
+
+def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None) -> FileRead:
+    """Read one workbook through the reader dispatch; period and agency from ``ctx`` where given
+    (they override the sheet's). Bad input becomes ``FileRead.error`` (raised or turned into a
+    refusal by the caller), never a traceback."""
+    out = FileRead(path.name)
+    try:
+        grids = open_workbook(path)
+        if ctx.mapping is None and is_annual_workbook([g.name for g in grids]):
+            from .annual import read_annual
+
+            out.annual = read_annual(path)  # the same error standard as the quarters
+            out.skipped.append(f"{path.name} (annual workbook)")
+            return out
+        out.results = _read_grids(grids, ctx, registry or default_registry(), out.skipped, path)
+        for res in out.results:
+            _apply_context(res, ctx)
+    except LkjipError as exc:
+        out.error = exc
+        out.results = []
+    return out
+
+
+def _read_grids(grids, ctx: ReadContext, registry: Registry, skipped: list[str], path: Path
+                ) -> list[SheetResult]:
+    if ctx.mapping is not None:
+        mapping = ctx.mapping
+        wanted = [g for g in grids if g.name == mapping.sheet] if mapping.sheet else grids[:1]
+        if not wanted:
+            raise LayoutError(f"no sheet named {mapping.sheet!r} (the mapping asks for it)",
+                              mapping.path)
+        found = registry.read(wanted[0], ctx)
+        if found is None:
+            raise long_header_error(wanted[0], mapping)
+        return found
+    results: list[SheetResult] = []
+    for grid in grids:
+        if not grid.visible:  # an old copy kept out of sight must not count twice
+            skipped.append(f"{path.name} sheet {grid.name!r} (hidden)")
+            continue
+        found = registry.read(grid, ctx)
+        if found:
+            results.extend(found)
+    if not results:
+        first = grids[0].name if grids else None
+        raise LayoutError("no table found: no header row with 'Program/Kegiatan' and 'Pagu', "
+                          "nor 'KODE REKENING | URAIAN | ANGGARAN | REALISASI'", path, first)
+    return results
+
+
+def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
+    if ctx.agency is not None and (ctx.agency.code or ctx.agency.name):
+        res.agency = ctx.agency
+    if ctx.month is not None:
+        res.set_period(Period.monthly(ctx.year or res.year, ctx.month))
+    elif ctx.year is not None or ctx.quarter is not None:
+        res.year = ctx.year or res.year
+        if ctx.quarter is not None:
+            res.quarter, res.month = ctx.quarter, None
+    if res.year is None or res.quarter is None:
+        raise LayoutError("the period cannot be told from the sheet; give --year with "
+                          "--month or --quarter, or a --manifest", res.file, res.sheet)
+
+
 def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
-           mapping: Mapping | Path | str | None = None) -> Ingested:
-    """Read workbooks into tidy tables. Raises the package's errors for bad input."""
+           mapping: Mapping | Path | str | None = None, month: int | None = None,
+           agency: Agency | str | None = None, registry: Registry | None = None) -> Ingested:
+    """Read workbooks into tidy tables. Raises the package's errors for bad input.
+
+    ``agency`` (an :class:`Agency` or a name) is the agency of every sheet that does not name one.
+    A folder may hold many agencies and periods: each sheet is kept under its own agency."""
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(Path(mapping))
-    results: list[SheetResult] = []
-    files, skipped, annuals = [], [], []
-    for path in workbook_paths([Path(p) for p in paths]):
-        grids = open_workbook(path)
-        if mapping is not None:
-            found = read_long(grids, mapping)
-        else:
-            if is_annual_workbook([g.name for g in grids]):
-                from .annual import read_annual
+    if isinstance(agency, str):
+        agency = split_code(agency)
+    ctx = ReadContext(year=year, quarter=quarter, month=month, agency=agency, mapping=mapping)
+    registry = registry or default_registry()
+    reads = [read_file(path, ctx, registry) for path in workbook_paths([Path(p) for p in paths])]
+    return collect(reads, check_periods=mapping is None)
 
-                annuals.append(read_annual(path))  # the same error standard as the quarters
-                skipped.append(f"{path.name} (annual workbook)")
-                continue
-            found = []
-            for grid in grids:
-                if not grid.visible:  # an old copy kept out of sight must not count twice
-                    skipped.append(f"{path.name} sheet {grid.name!r} (hidden)")
-                    continue
-                layout = find_layout(grid)
-                if layout is not None:
-                    found.append(read_sheet(grid, year, quarter, layout))
-            if not found:
-                first = grids[0].name if grids else None
-                raise LayoutError("no Pengukuran Kinerja table: no header row with "
-                                  "'Program/Kegiatan' and 'Pagu'", path, first)
-        if year is not None or quarter is not None:
-            for res in found:
-                res.year, res.quarter = year or res.year, quarter or res.quarter
-        results.extend(found)
-        files.append(path.name)
-    if mapping is None:
+
+def collect(reads: list[FileRead], check_periods: bool = True, lenient: bool = False) -> Ingested:
+    """The tidy tables of the files read. A refused file raises its error, unless ``lenient``
+    (a run over many agencies): it is then kept in ``Ingested.refused`` and the others go on."""
+    results, files, skipped, annuals, refused = [], [], [], [], []
+    for fr in reads:
+        if fr.error is not None:
+            if not lenient:
+                raise fr.error
+            refused.append(fr.refusal or Refusal(fr.name, fr.error.sheet, fr.error.cell,
+                                                  fr.error.message))
+            continue
+        if fr.refusal is not None:
+            refused.append(fr.refusal)
+            continue
+        skipped.extend(fr.skipped)
+        if fr.annual is not None:
+            annuals.append(fr.annual)
+            continue
+        results.extend(fr.results)
+        files.append(fr.name)
+    if check_periods:
         _check_one_sheet_per_period(results)
     out = assemble(results, files, skipped)
     out.annuals = annuals
+    out.refused = refused
     return out
 
 
 def _check_one_sheet_per_period(results: list[SheetResult]) -> None:
-    """Two sheets for the same quarter (a revised copy beside the original) would count every
-    kegiatan twice: refuse, naming both, rather than guess which one holds."""
-    seen: dict[tuple[int, int], SheetResult] = {}
+    """Two sheets for the same agency and period (a revised copy beside the original) would count
+    every line twice: refuse, naming both, rather than guess which one holds."""
+    seen: dict[tuple, SheetResult] = {}
     for res in results:
-        key = (res.year, res.quarter)
+        key = (res.agency.key, res.period)
         if key in seen:
             first = seen[key]
+            p = res.period
+            named = f"TW {p.quarter} {p.year}" if p.kind == "Q" else p.long_label
             raise LayoutError(
-                f"TW {res.quarter} {res.year} is also in {first.file}, sheet {first.sheet!r}: keep "
-                f"one workbook per quarter in the folder (or give the files one by one)",
-                res.file, res.sheet)
+                f"{named} is also in {first.file}, sheet {first.sheet!r}: keep one workbook per "
+                f"{'quarter' if p.kind == 'Q' else 'month'} in the folder (or give the files one "
+                f"by one)", res.file, res.sheet)
         seen[key] = res
+
+
+LINE_DEFAULTS = {"kode": None, "sub_kegiatan": None, "level": "kegiatan", "akun": None,
+                 "jenis": "belanja"}
 
 
 def assemble(results: list[SheetResult], files: list[str], skipped: list[str]) -> Ingested:
     lines, stated, indicators, roles, warnings = [], [], [], [], []
     for res in results:
-        src = {"year": res.year, "quarter": res.quarter, "source_file": res.file,
-               "source_sheet": res.sheet}
+        keys = {**res.agency.columns(), **period_columns(res.period)}
+        src = {**keys, "source_file": res.file, "source_sheet": res.sheet}
         for rec in res.lines:
-            lines.append({**src, "kode": None, **{k: v for k, v in rec.items() if k != "part"},
+            lines.append({**src, **LINE_DEFAULTS, **{k: v for k, v in rec.items() if k != "part"},
                           "source_part": rec.get("part")})
         for rec in res.stated:
-            stated.append({**src, **{k: v for k, v in rec.items() if k != "part"},
+            stated.append({**src, "kode": None, **{k: v for k, v in rec.items() if k != "part"},
                            "source_part": rec.get("part")})
         indicators.extend({**src, **rec} for rec in res.indicators)
-        roles.extend({"source_file": res.file, "source_sheet": res.sheet, **rec}
-                     for rec in res.roles)
+        roles.extend({**res.agency.columns(), "source_file": res.file, "source_sheet": res.sheet,
+                      **rec} for rec in res.roles)
         warnings.extend(res.warnings)
     return Ingested(frame(lines, "budget_lines"), frame(stated, "stated_totals"),
                     frame(indicators, "indicators"), frame(roles, "row_roles"),
@@ -165,7 +274,7 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
     Each folder appears whole or not at all: tables are written to a temporary folder beside it,
     which then replaces the files one rename at a time only after all were written."""
     written = []
-    years = sorted({y for y, _ in data.periods}) or [None]
+    years = sorted({p.year for p in data.periods}) or [None]
     for year in years:
         if out is None:
             target = root / "data" / "processed" / str(year)
@@ -194,3 +303,39 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return written
+
+
+def split_agencies(data: Ingested) -> list[tuple[Agency, Ingested]]:
+    """The data of each agency on its own (agencies in order of their key)."""
+    def key_of(df):
+        return [Agency(c, n).key for c, n in zip(df["agency_code"], df["agency_name"])]
+
+    bl = data.budget_lines
+    keys = key_of(bl)
+    agencies: dict[str, Agency] = {}
+    for k, c, n in zip(keys, bl["agency_code"], bl["agency_name"]):
+        agencies.setdefault(k, Agency(c, n))
+    if len(agencies) <= 1:
+        return [(a, data) for a in agencies.values()]
+    out = []
+    for k in sorted(agencies):
+        def keep(df, k=k):
+            return df[[x == k for x in key_of(df)]].reset_index(drop=True)
+
+        lines = keep(bl)
+        files = set(lines["source_file"])
+        out.append((agencies[k], Ingested(
+            lines, keep(data.stated_totals), keep(data.indicators), keep(data.row_roles),
+            [w for w in data.warnings if w.file in files], sorted(files), data.skipped,
+            data.annuals)))
+    return out
+
+
+def with_agency(df: pd.DataFrame, agency: Agency) -> pd.DataFrame:
+    """A derived table with the agency's code and name as its first columns."""
+    if "agency_code" in df.columns:
+        return df
+    out = df.copy()
+    out.insert(0, "agency_name", pd.array([agency.name] * len(df), dtype="string"))
+    out.insert(0, "agency_code", pd.array([agency.code] * len(df), dtype="string"))
+    return out

@@ -22,8 +22,15 @@ TEXT = pd.StringDtype()
 # column -> (dtype, nullable, check); checks: ("isin", values), ("range", lo, hi), ("ge", lo)
 _SOURCE = {"source_file": (TEXT, False, None), "source_sheet": (TEXT, False, None),
            "source_cell": (TEXT, True, None)}
-_PERIOD = {"year": ("int64", False, ("range", 1990, 2100)),
+# every table's keys: the agency ("" when no source names it) and the period (month empty for a
+# quarterly source; quarter derived from the month for a monthly one, see lkjip_helpers.period)
+AGENCY = {"agency_code": (TEXT, False, None), "agency_name": (TEXT, False, None)}
+_PERIOD = {**AGENCY, "year": ("int64", False, ("range", 1990, 2100)),
+           "month": ("Int64", True, ("range", 1, 12)),
            "quarter": ("int64", False, ("isin", [1, 2, 3, 4]))}
+KEYS = tuple(_PERIOD)
+LEVELS = ["kegiatan", "sub_kegiatan", "akun"]
+JENIS = ["belanja", "pendapatan", "pembiayaan"]
 _CELLS = {"pagu_cell": (TEXT, True, None), "realisasi_cell": (TEXT, True, None),
           "capaian_cell": (TEXT, True, None)}
 
@@ -32,7 +39,10 @@ SPECS: dict[str, dict] = {
         **_PERIOD,
         "program_no": ("int64", False, ("ge", 1)),
         "program": (TEXT, False, None), "kegiatan": (TEXT, False, None),
+        "sub_kegiatan": (TEXT, True, None),
         "kode": (TEXT, True, None),
+        "level": (TEXT, False, ("isin", LEVELS)), "akun": (TEXT, True, None),
+        "jenis": (TEXT, False, ("isin", JENIS)),
         "pagu": (MONEY, False, None), "realisasi": (MONEY, False, None),
         "capaian": (PERCENT, True, None), "capaian_decimals": ("Int64", True, None),
         "line": ("int64", False, None),
@@ -40,8 +50,9 @@ SPECS: dict[str, dict] = {
     },
     "stated_totals": {
         **_PERIOD,
-        "kind": (TEXT, False, ("isin", ["program", "total", "footer"])),
+        "kind": (TEXT, False, ("isin", ["program", "kegiatan", "akun", "total", "footer"])),
         "program_no": ("Int64", True, None), "label": (TEXT, False, None),
+        "kode": (TEXT, True, None),
         "pagu": (MONEY, True, None), "realisasi": (MONEY, True, None),
         "amount": (MONEY, True, None),
         "capaian": (PERCENT, True, None), "capaian_decimals": ("Int64", True, None),
@@ -56,6 +67,7 @@ SPECS: dict[str, dict] = {
         **_SOURCE,
     },
     "row_roles": {
+        **AGENCY,
         "source_file": (TEXT, False, None), "source_sheet": (TEXT, False, None),
         "row": ("int64", False, None),
         "role": (TEXT, False, ("isin", ["title", "header", "line", "indicator", "total",

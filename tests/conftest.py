@@ -64,3 +64,8 @@ CLEAN = [
 @pytest.fixture
 def clean_rows():
     return [list(r) for r in CLEAN]
+
+
+def quarters(data):
+    """``[(year, quarter)]`` of the periods of ingested quarterly data."""
+    return [(p.year, p.quarter) for p in data.periods]

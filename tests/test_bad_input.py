@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CLEAN, FIXTURES, HEADER, SAMPLE, quarter_sheet, write_xlsx
+from conftest import quarters, CLEAN, FIXTURES, HEADER, SAMPLE, quarter_sheet, write_xlsx
 
 from lkjip_helpers.cli import main
 
@@ -136,5 +136,5 @@ def test_hidden_sheets_are_left_out(tmp_path):
     wb["TW I lama"].sheet_state = "hidden"
     wb.save(path)
     data = ingest([path])
-    assert data.periods == [(2020, 1)] and len(data.budget_lines) == 4
+    assert quarters(data) == [(2020, 1)] and len(data.budget_lines) == 4
     assert data.skipped == ["k.xlsx sheet 'TW I lama' (hidden)"]

@@ -3,7 +3,7 @@ from decimal import Decimal as D
 
 import pandas as pd
 import pytest
-from conftest import CLEAN, FIXTURES, HEADER, SAMPLE, SEED, budget_rows, quarter_sheet, write_xlsx
+from conftest import quarters, CLEAN, FIXTURES, HEADER, SAMPLE, SEED, budget_rows, quarter_sheet, write_xlsx
 
 from lkjip_helpers.cli import main
 from lkjip_helpers.ingest import ingest
@@ -92,7 +92,7 @@ def test_table_anywhere_blank_rows_repeated_header_and_rp_cells(tmp_path):
     rows += [shift + [None] * 6 + ["JUMLAH", 1300, 400, None]]
     path = write_xlsx(tmp_path / "laporan.xlsx", {"Data": rows})
     data = ingest([path])
-    assert data.periods == [(2021, 3)]
+    assert quarters(data) == [(2021, 3)]
     assert list(data.budget_lines["kegiatan"]) == ["Kegiatan A1", "Kegiatan A2", "Kegiatan B1",
                                                    "Kegiatan B2"]
     assert data.budget_lines["pagu"].sum() == 1300
@@ -115,14 +115,14 @@ def test_one_workbook_with_a_sheet_per_quarter_named_by_sheet(tmp_path):
     sheets = {f"TW{q}": quarter_sheet(CLEAN, title="Pengukuran Kinerja 2022") for q in (1, 2)}
     sheets["Catatan"] = [["catatan bebas"]]
     data = ingest([write_xlsx(tmp_path / "kinerja.xlsx", sheets)])
-    assert data.periods == [(2022, 1), (2022, 2)]
+    assert quarters(data) == [(2022, 1), (2022, 2)]
 
 
 def test_quarter_from_file_name_and_overrides(tmp_path):
     path = write_xlsx(tmp_path / "realisasi_Triwulan 3_2019.xlsx",
                       {"Sheet1": quarter_sheet(CLEAN, title="Pengukuran Kinerja")})
-    assert ingest([path]).periods == [(2019, 3)]
-    assert ingest([path], year=2023, quarter=4).periods == [(2023, 4)]
+    assert quarters(ingest([path])) == [(2019, 3)]
+    assert quarters(ingest([path], year=2023, quarter=4)) == [(2023, 4)]
 
 
 def test_stacked_cells_split_into_kegiatan(tmp_path):
@@ -158,8 +158,10 @@ def test_long_table_through_a_mapping():
 def test_cli_json_summary(capsys, tmp_path):
     assert main(["ingest", str(SAMPLE), "--out", str(tmp_path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["periods"][3] == {"year": 2020, "quarter": 4, "programs": 8, "kegiatan": 19,
-                                 "pagu": 6671923749, "realisasi": 3057589710}
+    assert out["periods"][3] == {
+        "agency_code": "", "agency_name": "DINAS SOSIAL, PEMBERDAYAAN PEREMPUAN DAN PERLINDUNGAN ANAK",
+        "year": 2020, "month": None, "quarter": 4, "programs": 8, "kegiatan": 19, "sub_kegiatan": 0,
+        "pagu": 6671923749, "realisasi": 3057589710}
     assert isinstance(out["periods"][0]["pagu"], int)
     assert len(out["warnings"]) == 2
     lines = pd.read_parquet(tmp_path / "budget_lines.parquet")

@@ -25,7 +25,7 @@ import yaml
 from ..errors import CellError, ConfigError, LayoutError
 from ..numbers import NumberError, parse_amount, parse_percent
 from .layout import norm
-from .matrix import SheetResult, Warning_
+from .result import SheetResult, Warning_
 from .period import ROMAN, quarter_in, year_in
 from .workbook import SheetGrid, cell_name, text_of
 
@@ -75,6 +75,27 @@ def _quarter(value) -> int | None:
     return ROMAN.get(text) or (int(text) if text in ("1", "2", "3", "4") else quarter_in(text))
 
 
+def find_long_header(grid: SheetGrid, mapping: Mapping) -> tuple[int, dict] | None:
+    """The header row (0-based) holding every mapped column, and each field's column; None when
+    the sheet is not the mapped one or has no such row in its first 50."""
+    if mapping.sheet is not None and grid.name != mapping.sheet:
+        return None
+    wanted = {k: norm(v).lower() for k, v in mapping.columns.items()}
+    for r, row in enumerate(grid.rows[:50]):
+        found = {norm(v).lower(): c for c, v in enumerate(row) if v is not None}
+        if all(w in found for w in wanted.values()):
+            return r, {k: found[w] for k, w in wanted.items()}
+    return None
+
+
+def long_header_error(grid: SheetGrid, mapping: Mapping) -> LayoutError:
+    first = grid.rows[0] if grid.rows else []
+    have = ", ".join(repr(text_of(v)) for v in first if v is not None) or "nothing"
+    missing = [v for v in mapping.columns.values()]
+    return LayoutError(f"no header row with the mapped columns {missing}; row 1 has {have}",
+                       grid.file, grid.name, "A1")
+
+
 def read_long(grids: list[SheetGrid], mapping: Mapping) -> list[SheetResult]:
     """Budget lines from a long table, one :class:`SheetResult` per (year, quarter)."""
     if mapping.sheet is not None:
@@ -82,20 +103,16 @@ def read_long(grids: list[SheetGrid], mapping: Mapping) -> list[SheetResult]:
         if not grids:
             raise LayoutError(f"no sheet named {mapping.sheet!r} (the mapping asks for it)",
                               mapping.path)
-    grid = grids[0]
-    wanted = {k: norm(v).lower() for k, v in mapping.columns.items()}
-    header, cols = None, {}
-    for r, row in enumerate(grid.rows[:50]):
-        found = {norm(v).lower(): c for c, v in enumerate(row) if v is not None}
-        if all(w in found for w in wanted.values()):
-            header, cols = r, {k: found[w] for k, w in wanted.items()}
-            break
-    if header is None:
-        first = grid.rows[0] if grid.rows else []
-        have = ", ".join(repr(text_of(v)) for v in first if v is not None) or "nothing"
-        missing = [v for v in mapping.columns.values()]
-        raise LayoutError(f"no header row with the mapped columns {missing}; row 1 has {have}",
-                          grid.file, grid.name, "A1")
+    found = find_long_header(grids[0], mapping)
+    if found is None:
+        raise long_header_error(grids[0], mapping)
+    return read_long_sheet(grids[0], mapping, found)
+
+
+def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
+                    ) -> list[SheetResult]:
+    """The budget lines of one sheet whose header :func:`find_long_header` found."""
+    header, cols = found
     results: dict[tuple[int, int], SheetResult] = {}
     programs: dict[str, int] = {}
     for r in range(header + 1, len(grid.rows)):

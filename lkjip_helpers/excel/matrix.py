@@ -6,7 +6,6 @@ Every non-empty row of a sheet is given a role: ``title``, ``header``, ``line`` 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
@@ -15,7 +14,10 @@ from ..errors import CellError, LayoutError
 from ..numbers import NumberError, TooLarge, parse_amount, parse_percent
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, is_header_repeat, norm
+from ..period import Agency, quarter_of_month
+from .agency import agency_in
 from .period import detect_period
+from .result import SheetResult, Warning_
 from .workbook import SheetGrid, cell_name, column_letter, text_of
 
 _TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s+(total|keseluruhan|anggaran|seluruhnya))?\s*:?$",
@@ -23,37 +25,6 @@ _TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s+(total|keseluruhan|anggaran|
 _FOOTER = re.compile(r"^(?P<label>[^:]*?[A-Za-z][^:]*?)\s*:\s*(?P<amount>(?:Rp\.?\s*)?\(?-?\s*"
                      r"[\d.,\s]*\d[\d.,]*\)?\s*(?:,-|\.-|-)?)\s*$", re.I)
 _RP_ONLY = re.compile(r"^(rp\.?|idr)$", re.I)
-
-
-@dataclass
-class Warning_:
-    file: str
-    sheet: str
-    cell: str
-    code: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "code": self.code,
-                "message": self.message}
-
-    def __str__(self) -> str:
-        return f"{self.file}, sheet {self.sheet!r}, cell {self.cell}: {self.message}"
-
-
-@dataclass
-class SheetResult:
-    """What one sheet holds, as plain records (the ingest module builds the frames)."""
-
-    file: str
-    sheet: str
-    year: int | None
-    quarter: int | None
-    lines: list[dict] = field(default_factory=list)
-    stated: list[dict] = field(default_factory=list)
-    indicators: list[dict] = field(default_factory=list)
-    roles: list[dict] = field(default_factory=list)
-    warnings: list[Warning_] = field(default_factory=list)
 
 
 class _Reader:
@@ -214,22 +185,24 @@ class _Reader:
 
 
 def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = None,
-               layout: Layout | None = None) -> SheetResult | None:
-    """Read one sheet of the matrix layout; None when it holds no such table."""
+               layout: Layout | None = None, month: int | None = None) -> SheetResult | None:
+    """Read one sheet of the matrix layout; None when it holds no such table.
+    ``month`` (a monthly source) sets the quarter the month falls in."""
     layout = layout or find_layout(grid)
     if layout is None:
         return None
     rd = _Reader(grid, layout)
-    title_texts = [" ".join(text_of(v) for v in row if v is not None)
-                   for row in grid.rows[:layout.header_rows[0]]]
+    title_rows = grid.rows[:layout.header_rows[0]]
+    title_texts = [" ".join(text_of(v) for v in row if v is not None) for row in title_rows]
     y, q, _ = detect_period(title_texts, grid.name, grid.file.name)
-    year, quarter = year or y, quarter or q
+    year, quarter = year or y, (quarter_of_month(month) if month else quarter or q)
     if year is None or quarter is None:
         missing = " and ".join(x for x, v in (("year", year), ("quarter", quarter)) if v is None)
         raise LayoutError(f"the {missing} cannot be told from the title rows, the sheet name or "
                           f"the file name; give --year/--quarter", grid.file, grid.name,
                           cell_name(layout.header_rows[0], layout.col("name")))
-    res = SheetResult(grid.file.name, grid.name, year, quarter)
+    res = SheetResult(grid.file.name, grid.name, year, quarter, month=month,
+                      agency=agency_in(title_rows) or Agency())
 
     def role(r: int, kind: str, note: str = ""):
         res.roles.append({"row": r + 1, "role": kind, "note": note})

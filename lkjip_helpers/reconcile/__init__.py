@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..ingest import Ingested
+from ..ingest import Ingested, split_agencies, with_agency
+from ..period import Agency
 from .across import (across_findings, aggregate, band, kegiatan_table, load_bands,
                      pagu_versions, pefa_pi2, program_changes)
 from .checks import sheet_checks
@@ -51,12 +52,25 @@ class Reconciliation:
 
 
 def reconcile(data: Ingested, bands: dict | None = None) -> Reconciliation:
-    """All checks and tables for ingested data (one or more years and quarters)."""
+    """All checks and tables for ingested data (any agencies, years and periods).
+
+    Each agency is reconciled on its own (nothing is ever summed or matched across agencies);
+    every finding and derived table carries the agency's code and name."""
     bands = bands or load_bands()
+    parts = [_reconcile_agency(sub, agency, bands) for agency, sub in split_agencies(data)]
+    if not parts:
+        parts = [_reconcile_agency(data, Agency(), bands)]
+    items = [f for p in parts for f in p[0]] + [refused_finding(r) for r in data.refused]
+    tables = [pd.concat([p[1][k] for p in parts], ignore_index=True) for k in range(7)]
+    return Reconciliation(findings_frame(items), *tables, bands)
+
+
+def _reconcile_agency(data: Ingested, agency: Agency, bands: dict) -> tuple[list, list]:
     items: list[Finding] = []
     lines = data.budget_lines
     by_sheet: dict[tuple, tuple[list, list]] = {}
-    key = lambda r: (r["source_file"], r["source_sheet"], r["year"], r["quarter"])  # noqa: E731
+    key = lambda r: (r["source_file"], r["source_sheet"], r["year"], r["month"] or 0,  # noqa
+                     r["quarter"])
     for r in records(lines):
         by_sheet.setdefault(key(r), ([], []))[0].append(r)
     for r in records(data.stated_totals):
@@ -64,15 +78,22 @@ def reconcile(data: Ingested, bands: dict | None = None) -> Reconciliation:
     for k in sorted(by_sheet):
         sheet_lines, sheet_stated = by_sheet[k]
         if sheet_lines:
-            items.extend(sheet_checks(sheet_lines, sheet_stated, int(k[2]), int(k[3])))
+            found = sheet_checks(sheet_lines, sheet_stated, int(k[2]), int(k[4]))
+            for f in found:
+                f.month = k[3] or None
+            items.extend(found)
     items.extend(_ingest_warnings(data))
     keyed = follow_kegiatan(lines)
     items.extend(across_findings(keyed))
     keg = kegiatan_table(keyed)
     programs = aggregate(keg, ["program_key"], bands)
     totals = aggregate(keg, [], bands)
-    return Reconciliation(findings_frame(items), keyed, keg, programs, totals,
-                          pagu_versions(keg), program_changes(programs), pefa_pi2(keg), bands)
+    for f in items:
+        if f.agency_code is None and f.agency_name is None:
+            f.agency_code, f.agency_name = agency.code, agency.name
+    tables = [keyed, keg, programs, totals, pagu_versions(keg), program_changes(programs),
+              pefa_pi2(keg)]
+    return items, [with_agency(t, agency) for t in tables]
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -90,17 +111,30 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 def _ingest_warnings(data: Ingested) -> list[Finding]:
     """Ingest's warnings (guessed numbers, missing values, unread rows) as findings."""
-    periods = {(f, s): (y, q) for f, s, y, q in data.budget_lines[
-        ["source_file", "source_sheet", "year", "quarter"]].drop_duplicates().itertuples(index=False)}
+    periods = {(f, s): (y, None if pd.isna(m) else int(m), q) for f, s, y, m, q in
+               data.budget_lines[["source_file", "source_sheet", "year", "month", "quarter"]]
+               .drop_duplicates().itertuples(index=False)}
     out = []
     for w in data.warnings:
-        year, quarter = periods.get((w.file, w.sheet), (None, None))
+        year, month, quarter = periods.get((w.file, w.sheet), (None, None, None))
         severity = "warning" if w.code in ("AMBIGUOUS_NUMBER", "MISSING_VALUE", "UNREAD_ROW",
                                            "AMBIGUOUS_HIERARCHY", "NO_PROGRAMS") else "info"
         message = {"AMBIGUOUS_NUMBER": "Angka dibaca dengan menebak: "}.get(w.code, "") + w.message
-        out.append(Finding(w.code, severity, message, year=year, quarter=quarter, unit="",
+        out.append(Finding(w.code, severity, message, year=year, quarter=quarter, month=month,
+                           unit="",
                            source_file=w.file, source_sheet=w.sheet, source_cell=w.cell))
     return out
+
+
+def refused_finding(r) -> Finding:
+    """A file that could not be read, in a run that went on without it."""
+    agency = r.agency or Agency()
+    period = r.period
+    return Finding("FILE_REFUSED", "error", f"Berkas tidak dibaca: {r.message}", unit="",
+                   year=period.year if period else None, month=period.month if period else None,
+                   quarter=period.quarter if period else None, agency_code=agency.code or None,
+                   agency_name=agency.name or None, source_file=r.file, source_sheet=r.sheet,
+                   source_cell=r.cell)
 
 
 def write_findings_csv(findings: pd.DataFrame, path: Path) -> None:

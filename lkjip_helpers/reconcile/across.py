@@ -11,7 +11,8 @@ import yaml
 from ..config import load_yaml
 from ..errors import ConfigError
 from .checks import _cell
-from .findings import Finding, pct, rp, tw
+from ..period import Period, period_columns, period_of
+from .findings import Finding, pct, rp
 
 
 # ------------------------------------------------------------------ absorption bands
@@ -55,20 +56,25 @@ def _pct(num, den) -> float | None:
     return float(Decimal(num) * 100 / Decimal(den))
 
 
-def _prev_quarters(qs: list[int]) -> dict[int, int]:
+def _prev_quarters(qs: list) -> dict:
+    """Each period's previous period (periods of one year, in order)."""
     return {q: qs[i - 1] for i, q in enumerate(qs) if i > 0}
 
 
+def row_period(r: dict) -> Period:
+    return period_of(r["year"], r.get("month"), r["quarter"])
+
+
 # ------------------------------------------------------------------ findings across quarters
-def _by_period(lines: pd.DataFrame) -> dict[int, dict[int, dict[int, dict]]]:
-    """``{year: {quarter: {kegiatan_key: record}}}``, quarters in order."""
+def _by_period(lines: pd.DataFrame) -> dict[int, dict[Period, dict[int, dict]]]:
+    """``{year: {period: {kegiatan_key: record}}}``, periods in order (quarters or months)."""
     from . import records
 
-    out: dict[int, dict[int, dict[int, dict]]] = {}
+    out: dict[int, dict[Period, dict[int, dict]]] = {}
     for r in records(lines):
-        out.setdefault(int(r["year"]), {}).setdefault(int(r["quarter"]), {})[
+        out.setdefault(int(r["year"]), {}).setdefault(row_period(r), {})[
             int(r["kegiatan_key"])] = r
-    return {y: dict(sorted(qs.items())) for y, qs in sorted(out.items())}
+    return {y: {p: qs[p] for p in sorted(qs)} for y, qs in sorted(out.items())}
 
 
 def across_findings(lines: pd.DataFrame) -> list[Finding]:
@@ -88,14 +94,14 @@ def across_findings(lines: pd.DataFrame) -> list[Finding]:
                 out.append(_unmatched(cur[key], year, q, p, "baru"))
             for key in cur.keys() & prev.keys():
                 a, b = prev[key], cur[key]
-                base = {"year": year, "quarter": q, "program_no": int(b["program_no"]),
+                base = {**period_columns(q), "program_no": int(b["program_no"]),
                         "program": b["program"], "kegiatan": b["kegiatan"],
                         "source_file": b["source_file"], "source_sheet": b["source_sheet"]}
                 if b["realisasi"] < a["realisasi"]:
                     out.append(Finding(
                         "REALISASI_DECREASED", "error",
                         f"Realisasi kumulatif '{b['kegiatan']}' turun dari {rp(a['realisasi'])} "
-                        f"({tw(p)}) menjadi {rp(b['realisasi'])} ({tw(q)}); realisasi kumulatif "
+                        f"({p.label}) menjadi {rp(b['realisasi'])} ({q.label}); realisasi kumulatif "
                         f"tidak boleh turun.", field="realisasi", stated=b["realisasi"],
                         computed=a["realisasi"], **base,
                         source_cell=_cell(b["realisasi_cell"], b["source_part"])))
@@ -108,28 +114,28 @@ def across_findings(lines: pd.DataFrame) -> list[Finding]:
                         eq = earlier[-1][0]
                         out.append(Finding(
                             "PAGU_REVERTED", "warning",
-                            f"Pagu '{b['kegiatan']}' di {tw(q)} kembali ke {rp(b['pagu'])}, versi "
-                            f"{tw(eq)}, padahal {tw(p)} sudah menggantinya menjadi {rp(a['pagu'])}. "
+                            f"Pagu '{b['kegiatan']}' di {q.label} kembali ke {rp(b['pagu'])}, versi "
+                            f"{eq.label}, padahal {p.label} sudah menggantinya menjadi {rp(a['pagu'])}. "
                             f"Periksa versi pagu mana yang berlaku.", field="pagu",
                             stated=b["pagu"], computed=a["pagu"], **base, source_cell=cell))
                     else:
                         sign = "naik" if change > 0 else "turun"
                         out.append(Finding(
                             "PAGU_CHANGED", "info",
-                            f"Pagu '{b['kegiatan']}' {sign} dari {rp(a['pagu'])} ({tw(p)}) menjadi "
-                            f"{rp(b['pagu'])} ({tw(q)}): {rp(change)} ({pct(change_pct)}).",
+                            f"Pagu '{b['kegiatan']}' {sign} dari {rp(a['pagu'])} ({p.label}) menjadi "
+                            f"{rp(b['pagu'])} ({q.label}): {rp(change)} ({pct(change_pct)}).",
                             field="pagu", stated=b["pagu"], computed=a["pagu"], **base,
                             source_cell=cell))
     return out
 
 
-def _unmatched(r, year: int, q: int, other: int, how: str) -> Finding:
-    text = (f"Kegiatan '{r['kegiatan']}' ({tw(q)}) tidak ditemukan di {tw(other)}"
+def _unmatched(r, year: int, q: Period, other: Period, how: str) -> Finding:
+    text = (f"Kegiatan '{r['kegiatan']}' ({q.label}) tidak ditemukan di {other.label}"
             if how == "hilang" else
-            f"Kegiatan '{r['kegiatan']}' muncul di {tw(q)} tanpa padanan di {tw(other)}")
+            f"Kegiatan '{r['kegiatan']}' muncul di {q.label} tanpa padanan di {other.label}")
     return Finding("UNMATCHED_KEGIATAN", "warning",
                    text + "; periksa nama atau apakah kegiatan ini dihapus/ditambah.",
-                   year=year, quarter=q, program_no=int(r["program_no"]), program=r["program"],
+                   **period_columns(q), program_no=int(r["program_no"]), program=r["program"],
                    kegiatan=r["kegiatan"], field="kegiatan", unit="",
                    source_file=r["source_file"], source_sheet=r["source_sheet"],
                    source_cell=_cell(r["source_cell"], r["source_part"]))
@@ -150,10 +156,10 @@ def kegiatan_table(lines: pd.DataFrame) -> pd.DataFrame:
                 prev = prev_q.get(key)
                 pagu_prev = prev["pagu"] if prev is not None else None
                 real_prev = prev["realisasi"] if prev is not None else (
-                    Decimal(0) if q == qs[0] and q == 1 else None)
+                    Decimal(0) if q == qs[0] and q.n == 1 else None)
                 latest_pagu = latest[key]["pagu"] if key in latest else None
                 rows.append({
-                    "year": year, "quarter": q, "kegiatan_key": key,
+                    **period_columns(q), "kegiatan_key": key,
                     "program_key": int(r["program_key"]), "program_no": int(r["program_no"]),
                     "program": r["program"], "kegiatan": r["kegiatan"],
                     "pagu": r["pagu"], "realisasi": r["realisasi"],
@@ -190,14 +196,15 @@ def aggregate(kegiatan: pd.DataFrame, by: list[str], bands: dict) -> pd.DataFram
     from . import records
 
     money = ["pagu", "realisasi", "pagu_prev", "pagu_change", "realisasi_increment", "pagu_latest"]
-    keys = ["year", "quarter"] + by
+    keys = ["year", "month", "quarter"] + by
     groups: dict[tuple, list[dict]] = {}
-    for r in records(kegiatan):
-        groups.setdefault(tuple(int(r[k]) for k in keys), []).append(r)
+    for r in records(kegiatan):  # month -1: a quarterly source (sorts before any month)
+        groups.setdefault(tuple(-1 if r[k] is None else int(r[k]) for k in keys), []).append(r)
     rows = []
     for k in sorted(groups):
         g = groups[k]
         rec = dict(zip(keys, k))
+        rec["month"] = None if rec["month"] == -1 else rec["month"]
         if by:
             rec["program"] = g[-1]["program"]
             rec["program_no"] = int(g[-1]["program_no"])
@@ -210,7 +217,9 @@ def aggregate(kegiatan: pd.DataFrame, by: list[str], bands: dict) -> pd.DataFram
         rec["penyerapan"] = _pct(rec["realisasi"], rec["pagu"])
         rec["penyerapan_latest"] = _pct(rec["realisasi"], rec["pagu_latest"]) \
             if rec["pagu_latest"] is not None else None
-        rec["kategori"] = band(rec["penyerapan"], rec["quarter"], bands)
+        # the bands are per quarter: a month is judged only when it closes one
+        closes = rec["month"] is None or rec["month"] % 3 == 0
+        rec["kategori"] = band(rec["penyerapan"], rec["quarter"], bands) if closes else None
         rows.append(rec)
     return _money(pd.DataFrame(rows), money)
 
@@ -220,26 +229,37 @@ def pagu_versions(kegiatan: pd.DataFrame) -> pd.DataFrame:
     and its total. A quarter that states an earlier version again is listed under it."""
     rows = []
     for year, ydf in kegiatan.groupby("year", sort=True):
-        versions: list[tuple[tuple, list[int], Decimal]] = []
-        for q, qdf in ydf.groupby("quarter", sort=True):
+        versions: list[tuple[tuple, list[Period], Decimal]] = []
+        for q, qdf in period_groups(ydf):
             vec = tuple(sorted(zip(qdf["kegiatan_key"], qdf["pagu"])))
             for v in versions:
                 if v[0] == vec:
-                    v[1].append(int(q))
+                    v[1].append(q)
                     break
             else:
-                versions.append((vec, [int(q)], qdf["pagu"].sum()))
+                versions.append((vec, [q], qdf["pagu"].sum()))
         for n, (_, qs, total) in enumerate(versions, start=1):
-            rows.append({"year": int(year), "version": n, "quarters": ", ".join(tw(q) for q in qs),
-                         "first_quarter": qs[0], "pagu": total})
+            rows.append({"year": int(year), "version": n,
+                         "quarters": ", ".join(q.label for q in qs),
+                         "first_quarter": qs[0].quarter, "first_month": qs[0].month,
+                         "pagu": total})
     return _money(pd.DataFrame(rows), ["pagu"])
+
+
+def period_groups(df: pd.DataFrame) -> list[tuple[Period, pd.DataFrame]]:
+    """``(period, rows)`` of a frame with year, month and quarter columns, periods in order."""
+    if not len(df):
+        return []
+    out = [(period_of(y, None if pd.isna(m) else m, q), g) for (y, m, q), g in
+           df.groupby(["year", "month", "quarter"], sort=False, dropna=False)]
+    return sorted(out, key=lambda pg: pg[0].sort_key())
 
 
 def program_changes(programs: pd.DataFrame) -> pd.DataFrame:
     """For each quarter whose total pagu changed: each program's change and its share of the
     total change (the refocusing laid out program by program)."""
     rows = []
-    for (year, quarter), g in programs.groupby(["year", "quarter"], sort=True):
+    for period, g in period_groups(programs):
         changes = [c for c in g["pagu_change"] if c is not None and not pd.isna(c)]
         if not changes:
             continue
@@ -249,13 +269,14 @@ def program_changes(programs: pd.DataFrame) -> pd.DataFrame:
         for _, r in g.iterrows():
             if r["pagu_change"] is None or pd.isna(r["pagu_change"]):
                 continue
-            rows.append({"year": int(year), "quarter": int(quarter),
+            rows.append({**period_columns(period),
                          "program_key": int(r["program_key"]), "program": r["program"],
                          "pagu_before": r["pagu_prev"], "pagu_after": r["pagu"],
                          "change": r["pagu_change"], "change_pct": r["pagu_change_pct"],
                          "share_of_change_pct": (_pct(r["pagu_change"], total) or 0.0) + 0.0
                          if total else None})
-    cols = ["year", "quarter", "program_key", "program", "pagu_before", "pagu_after", "change",
+    cols = ["year", "month", "quarter", "program_key", "program", "pagu_before", "pagu_after",
+            "change",
             "change_pct", "share_of_change_pct"]
     return _money(pd.DataFrame(rows, columns=cols), ["pagu_before", "pagu_after", "change"])
 
@@ -265,9 +286,9 @@ def pefa_pi2(kegiatan: pd.DataFrame) -> pd.DataFrame:
     Σ|Aᵢ − Bᵢ·ΣA/ΣB| / ΣA × 100 over kegiatan present in both; score A < 5, B < 10, C < 15, D."""
     from . import records
 
-    pagu: dict[int, dict[int, dict[int, Decimal]]] = {}
-    for r in records(kegiatan[["year", "quarter", "kegiatan_key", "pagu"]]):
-        pagu.setdefault(int(r["year"]), {}).setdefault(int(r["quarter"]), {})[
+    pagu: dict[int, dict[Period, dict[int, Decimal]]] = {}
+    for r in records(kegiatan[["year", "month", "quarter", "kegiatan_key", "pagu"]]):
+        pagu.setdefault(int(r["year"]), {}).setdefault(row_period(r), {})[
             int(r["kegiatan_key"])] = Decimal(r["pagu"])
     rows = []
     for year in sorted(pagu):
@@ -284,7 +305,8 @@ def pefa_pi2(kegiatan: pd.DataFrame) -> pd.DataFrame:
             var = sum((abs(ai - bi * sa / sb) for ai, bi in zip(a, b)), Decimal(0)) / sa * 100
             v = float(var)
             score = "A" if v < 5 else "B" if v < 10 else "C" if v < 15 else "D"
-            rows.append({"year": year, "quarter": q, "against_quarter": qs[0],
+            rows.append({**period_columns(q), "against_quarter": qs[0].quarter,
+                         "against_month": qs[0].month,
                          "variance_pct": v, "score": score, "kegiatan": len(keys)})
-    return pd.DataFrame(rows, columns=["year", "quarter", "against_quarter", "variance_pct",
-                                       "score", "kegiatan"])
+    return pd.DataFrame(rows, columns=["year", "month", "quarter", "against_quarter",
+                                       "against_month", "variance_pct", "score", "kegiatan"])

@@ -34,12 +34,14 @@ CODES = {
     "PLAN_MISMATCH": "Rencana kas (anggaran kas) tidak sama dengan pagu atau jumlahnya sendiri",
     "BEHIND_PLAN": "Penyerapan di belakang rencana kas lebih dari toleransi",
     "AHEAD_OF_PLAN": "Penyerapan mendahului rencana kas lebih dari toleransi",
+    "FILE_REFUSED": "Berkas tidak dapat dibaca (dilewati, instansi lain tetap diproses)",
 }
 
 register("findings", {
     "code": (TEXT, False, ("isin", list(CODES))),
     "severity": (TEXT, False, ("isin", list(SEVERITIES))),
-    **{c: ("Int64", True, None) for c in ("year", "quarter", "program_no")},
+    "agency_code": (TEXT, True, None), "agency_name": (TEXT, True, None),
+    **{c: ("Int64", True, None) for c in ("year", "month", "quarter", "program_no")},
     **{c: (TEXT, True, None) for c in ("program", "kegiatan", "field")},
     "unit": (TEXT, False, ("isin", ["Rp", "%", ""])),
     **{c: (NUMBER, True, None) for c in ("stated", "computed", "difference")},
@@ -66,6 +68,9 @@ class Finding:
     source_file: str | None = None
     source_sheet: str | None = None
     source_cell: str | None = None
+    month: int | None = None
+    agency_code: str | None = None
+    agency_name: str | None = None
 
     def __post_init__(self):
         if self.difference is None and self.stated is not None and self.computed is not None:
@@ -75,7 +80,8 @@ class Finding:
 def findings_frame(items: list[Finding]) -> pd.DataFrame:
     """The findings as a validated frame, most severe first, then by period and cell."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    items = sorted(items, key=lambda f: (order[f.severity], f.year or 0, f.quarter or 0,
+    items = sorted(items, key=lambda f: (order[f.severity], f.agency_code or "", f.year or 0,
+                                         f.quarter or 0, f.month or 0,
                                          f.source_file or "", _cell_key(f.source_cell), f.code))
     return frame([dict(vars(f)) for f in items], "findings")
 
@@ -91,7 +97,7 @@ def findings_json(findings: pd.DataFrame) -> list[dict]:
                 row[k] = None
             elif isinstance(v, Decimal):
                 row[k] = int(v) if v == v.to_integral() else float(v)
-            elif k in ("year", "quarter", "program_no"):
+            elif k in ("year", "month", "quarter", "program_no"):
                 row[k] = int(v)
             else:
                 row[k] = v

@@ -12,6 +12,8 @@ import unicodedata
 
 import pandas as pd
 
+from ..period import period_of
+
 MIN_SCORE = 88.0
 PROGRAM_BONUS = 5.0
 
@@ -84,6 +86,7 @@ def follow_kegiatan(lines: pd.DataFrame) -> pd.DataFrame:
     n = len(lines)
     years = [int(y) for y in lines["year"]]
     quarters = [int(q) for q in lines["quarter"]]
+    months = [None if pd.isna(m) else int(m) for m in lines["month"]]
     programs = list(lines["program"])
     kegiatan = list(lines["kegiatan"])
     program_no = [int(p) for p in lines["program_no"]]
@@ -92,10 +95,11 @@ def follow_kegiatan(lines: pd.DataFrame) -> pd.DataFrame:
     score: list[float | None] = [None] * n
     groups: dict[tuple[int, int], list[int]] = {}
     for i in range(n):
-        groups.setdefault((years[i], quarters[i]), []).append(i)
+        order = period_of(years[i], months[i], quarters[i]).sort_key()
+        groups.setdefault((years[i], order), []).append(i)
     next_k, next_p = 1, 1
     prev_idx, prev_year = None, None
-    for (year, _quarter), idx in sorted(groups.items()):
+    for (year, _period), idx in sorted(groups.items()):
         if year != prev_year:
             prev_idx = None
         pairs = {}

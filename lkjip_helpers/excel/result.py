@@ -1,0 +1,57 @@
+"""What every reader returns: one :class:`SheetResult` per (sheet, agency, period), as plain records
+(the ingest module builds the frames), and the reader's :class:`Warning_` notes with their cells."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..period import Agency, Period
+
+
+@dataclass
+class Warning_:
+    file: str
+    sheet: str
+    cell: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "code": self.code,
+                "message": self.message}
+
+    def __str__(self) -> str:
+        return f"{self.file}, sheet {self.sheet!r}, cell {self.cell}: {self.message}"
+
+
+@dataclass
+class SheetResult:
+    """What one sheet holds for one agency and one period.
+
+    ``lines``: the budget lines (leaves: kegiatan, sub kegiatan or akun rows), each a dict with the
+    keys of the ``budget_lines`` table (agency and period are added from this object);
+    ``stated``: stated totals (program/kegiatan/akun subtotal rows, Total rows, footers);
+    ``indicators``, ``roles`` (every non-empty row's role) and ``warnings``.
+    ``month`` is None for a quarterly source; ``quarter`` is then the period itself.
+    """
+
+    file: str
+    sheet: str
+    year: int | None
+    quarter: int | None
+    lines: list[dict] = field(default_factory=list)
+    stated: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    roles: list[dict] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+    month: int | None = None
+    agency: Agency = field(default_factory=Agency)
+    reader: str = ""
+
+    @property
+    def period(self) -> Period:
+        if self.month is not None:
+            return Period.monthly(self.year, self.month)
+        return Period.quarterly(self.year, self.quarter)
+
+    def set_period(self, period: Period) -> None:
+        self.year, self.month, self.quarter = period.year, period.month, period.quarter
