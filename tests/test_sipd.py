@@ -174,3 +174,20 @@ def test_version_names():
     assert version_of("x", "rak pergeseran ke-3.xlsx") == "Pergeseran ke 3"
     assert version_of("APBD Perubahan") == "Perubahan"
     assert version_of("rak.xlsx") is None
+
+
+def test_amount_text_forms_and_limits(tmp_path):
+    from lkjip_helpers.excel.sipd import _sen
+    grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": [["x"]]}))[0]
+    notes = []
+    assert _sen("1.234.567,89", grid, 0, 0, notes) == 123456789
+    assert _sen("1.234.567,8", grid, 0, 0, notes) == 123456780
+    assert _sen("250", grid, 0, 0, notes) == 25000
+    assert _sen("Rp 1,009,235,000", grid, 0, 0, notes) == 100923500000
+    assert _sen(1234.5, grid, 0, 0, notes) == 123450 and notes == []
+    assert _sen("6.671.923,749", grid, 0, 0, notes) == 667192374900   # a guess, noted
+    assert notes == [("A1", "'6.671.923,749': tiga angka setelah koma dibaca sebagai ribuan")]
+    with pytest.raises(CellError, match="cell A1"):
+        _sen("1.000.000.000.000.000", grid, 0, 0, notes)               # Rp 10^15: refused
+    with pytest.raises(CellError):
+        _sen(1e16, grid, 0, 0, notes)

@@ -104,6 +104,7 @@ class FlatResult:
     version: str | None = None       # anggaran kas: "Murni", "Pergeseran ke 2", …
     lines: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)   # (cell, why a reading guessed)
     rows: int = 0
 
 
@@ -151,16 +152,32 @@ def rupiah(sen: int) -> Decimal:
     return Decimal(sen).scaleb(-2)
 
 
-def _sen(value, grid: SheetGrid, r: int, c: int) -> int:
-    """An amount in sen (exact); refuses a cell that is not an amount, naming it."""
-    if type(value) is float and value.is_integer():
+_ID_AMOUNT = re.compile(r"(\d{1,3}(?:\.\d{3})*)(?:,(\d\d?))?")
+_MAX = 10 ** 15   # numbers.MAX_AMOUNT: parse_amount refuses an amount that large
+
+
+def _sen(value, grid: SheetGrid, r: int, c: int, notes: list) -> int:
+    """An amount in sen (exact); refuses a cell that is not an amount, naming it; a reading that
+    was a guess is noted ``(cell, note)``. Whole numbers and plain ``1.234.567,89`` text are read
+    here directly (the bulk of an export); everything else by :func:`parse_amount`."""
+    if type(value) is float and value.is_integer() and -_MAX < value < _MAX:
         return int(value) * 100
-    if type(value) is int:
+    if type(value) is int and -_MAX < value < _MAX:
         return value * 100
+    if type(value) is str:
+        m = _ID_AMOUNT.fullmatch(value)
+        if m:
+            whole = int(m.group(1).replace(".", ""))
+            if whole < _MAX:
+                frac = m.group(2)
+                return whole * 100 + (int(frac.ljust(2, "0")) if frac else 0)
     try:
-        return int(parse_amount(value).value * 100)
+        parsed = parse_amount(value)
     except NumberError as exc:
         raise CellError(f"not an amount: {exc}", grid.file, grid.name, cell_name(r, c)) from None
+    if parsed.note:
+        notes.append((cell_name(r, c), parsed.note))
+    return int(parsed.value * 100)
 
 
 def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
@@ -186,7 +203,9 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     total_col = get("total_rak")
     acc: dict[tuple, dict] = {}
     c_sub, c_skpd = cols["kode_sub_kegiatan"], get("kode_skpd")
-    c_unit = get("kode_sub_unit")
+    c_unit, c_keg = get("kode_sub_unit"), get("kode_kegiatan")
+    units: dict[tuple, tuple[str, str]] = {}       # the same few codes repeat on every row
+    code_cache: dict[tuple, tuple[str, str, str]] = {}
     if c_skpd is None and c_unit is None:
         raise LayoutError("no unit code column ('kode skpd' or 'kode sub unit'): the SKPD of a "
                           "line cannot be told", grid.file, grid.name)
@@ -200,11 +219,19 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
         res.rows += 1
         unit = row[c_unit] if c_unit is not None else None
         skpd = row[c_skpd] if c_skpd is not None else None
-        agency, sub_unit = split_unit_code(text_of(skpd or unit), grid, r,
-                                           c_skpd if skpd is not None else c_unit)
-        if skpd is not None and unit is not None:
-            sub_unit = split_unit_code(text_of(unit), grid, r, c_unit)[1]
-        codes = normalise_code(text_of(code), _cell_text(row, get("kode_kegiatan")), grid, r, c_sub)
+        got = units.get((skpd, unit))
+        if got is None:
+            agency, sub_unit = split_unit_code(text_of(skpd or unit), grid, r,
+                                               c_skpd if skpd is not None else c_unit)
+            if skpd is not None and unit is not None:
+                sub_unit = split_unit_code(text_of(unit), grid, r, c_unit)[1]
+            got = units[(skpd, unit)] = (agency, sub_unit)
+        agency, sub_unit = got
+        keg = row[c_keg] if c_keg is not None else None
+        codes = code_cache.get((code, keg))
+        if codes is None:
+            codes = code_cache[(code, keg)] = normalise_code(
+                text_of(code), _cell_text(row, c_keg), grid, r, c_sub)
         y = year if year is not None else _year(row, get("tahun"), grid, r)
         mo = month if header.kind != "realisasi" or month is not None else \
             month_of(row[cols["periode"]], cell_name(r, cols["periode"]))
@@ -239,7 +266,7 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
         vals = {}
         for a in amount_cols:
             c = cols[a]
-            vals[a] = _sen(row[c], grid, r, c)
+            vals[a] = _sen(row[c], grid, r, c, res.notes)
             rec[a] += vals[a]
         if header.kind == "anggaran_kas":
             _check_rak_line(res, grid, r, row, cols, vals, total_col, rec)
@@ -270,7 +297,7 @@ def _check_rak_line(res: FlatResult, grid: SheetGrid, r: int, row: list, cols: d
             res.checks.append({**where, "kind": "negative", "month": i, "stated": vals[m],
                                "computed": 0, "cell": cell_name(r, cols[m])})
     if total_col is not None:
-        total = _sen(row[total_col], grid, r, total_col)
+        total = _sen(row[total_col], grid, r, total_col, res.notes)
         rec["total_rak"] += total
         if total != months:
             res.checks.append({**where, "kind": "total_rak", "stated": total, "computed": months,

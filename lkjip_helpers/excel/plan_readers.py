@@ -1,0 +1,195 @@
+"""The SIPD-RI exports and the anggaran kas template behind the reader dispatch, and the step that
+brings them together (:func:`combine`).
+
+A realisasi export holds no pagu, and the data anggaran and the RAK hold no realisasi: the exports
+of one SKPD and year are read one by one (each a :class:`SheetResult`), then :func:`combine` gives
+every realisasi line the pagu of its sub kegiatan (the data anggaran's latest version, else the RAK's
+Nilai Rincian), adds the sub kegiatan that spent nothing yet, and turns the plans into the
+``cash_plan`` records (one row per sub kegiatan and month, monthly amounts). The budget and plan
+sheets themselves then leave the list: they hold no period's realisasi.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..period import Agency, quarter_of_month
+from .result import SheetResult, Warning_
+from .workbook import SheetGrid
+
+ZERO = Decimal(0)
+PLAN_READERS = ("sipd_anggaran", "sipd_rak", "kas_template")
+
+
+class SipdReader:
+    """The SIPD-RI flat exports (data anggaran, realisasi, anggaran kas), by their headers."""
+
+    name = "sipd"
+
+    def match(self, grid: SheetGrid, ctx):
+        if ctx.mapping is not None:
+            return None
+        from .sipd import find_header
+
+        return find_header(grid)
+
+    def read(self, grid: SheetGrid, ctx, header) -> list[SheetResult]:
+        from .sipd import read_flat
+
+        flat = read_flat(grid, header, year=ctx.year, month=ctx.month)
+        if flat.kind == "realisasi":
+            return _realisasi_results(flat)
+        reader = {"data_anggaran": "sipd_anggaran", "anggaran_kas": "sipd_rak"}[flat.kind]
+        out = []
+        for (code, year), lines in _by(flat.lines, "agency_code", "year").items():
+            res = SheetResult(flat.file, flat.sheet, year, 4, agency=Agency(code, _name(lines)),
+                              reader=reader)
+            res.plan = lines
+            res.plan_checks = [c for c in flat.checks if c.get("agency_code") == code
+                               and c.get("kind") != "unread"]
+            out.append(res)
+        return out
+
+
+class KasTemplateReader:
+    """The anggaran kas + realisasi template (Target / Realisasi per month, Triwulan columns)."""
+
+    name = "kas_template"
+
+    def match(self, grid: SheetGrid, ctx):
+        if ctx.mapping is not None:
+            return None
+        from .kas import find_kas_header
+
+        return find_kas_header(grid)
+
+    def read(self, grid: SheetGrid, ctx, header) -> list[SheetResult]:
+        from .kas import read_kas
+
+        kas = read_kas(grid, header)
+        month = ctx.month or kas.month
+        agency = Agency("", kas.agency_name or "")
+        res = SheetResult(kas.file, kas.sheet, kas.year, quarter_of_month(month) if month else None,
+                          month=month, agency=agency, reader=self.name)
+        belanja = [g for g in kas.groups if g["group"] == "BELANJA"]
+        res.roles = [{"row": s["row"], "role": "signature" if s["role"] == "signature" else
+                      "reported", "note": s["text"][:200]} for s in kas.set_aside]
+        res.plan_checks = kas.checks
+        for g in belanja:
+            pagu = g["total"] if g["total"] is not None else sum(g["target"] or [], ZERO)
+            real = sum((g["realisasi"] or [])[:month or 0], ZERO)
+            res.lines.append({"program_no": 1, "program": "BELANJA", "kegiatan": "BELANJA",
+                              "level": "akun", "jenis": "belanja", "pagu": pagu,
+                              "realisasi": real, "capaian": None, "capaian_decimals": None,
+                              "line": 1, "source_cell": g["source_cell"],
+                              "pagu_cell": g["cells"].get("total"),
+                              "realisasi_cell": (g["cells"].get("realisasi") or {}).get(month)})
+            res.plan = [{"sub_kegiatan_code": None, "version": None, "pagu": pagu,
+                         **{f"bulan{m}": (g["target"] or [ZERO] * 12)[m - 1]
+                            for m in range(1, 13)},
+                         "source_file": kas.file, "source_sheet": kas.sheet,
+                         "source_cell": g["source_cell"]}]
+        return [res]
+
+
+def _by(lines: list[dict], *keys) -> dict[tuple, list[dict]]:
+    out: dict[tuple, list[dict]] = {}
+    for r in lines:
+        out.setdefault(tuple(r[k] for k in keys), []).append(r)
+    return out
+
+
+def _name(lines: list[dict]) -> str:
+    return next((r["agency_name"] for r in reversed(lines) if r.get("agency_name")), "")
+
+
+def _realisasi_results(flat) -> list[SheetResult]:
+    out = []
+    for (code, year, month), lines in _by(flat.lines, "agency_code", "year", "month").items():
+        res = SheetResult(flat.file, flat.sheet, year, quarter_of_month(month) if month else None,
+                          month=month, agency=Agency(code, _name(lines)),
+                          reader="sipd_realisasi")
+        res.plan = lines          # kept for combine(): the pagu comes from the budget exports
+        out.append(res)
+    return out
+
+
+# ------------------------------------------------------------------ bringing the exports together
+def combine(results: list[SheetResult]) -> tuple[list[SheetResult], list[dict], list[tuple]]:
+    """(the results with budget lines, the cash plan records, the plan checks as
+    ``(file, sheet, checks)``). Results of other readers pass unchanged."""
+    from .sipd import version_rank
+
+    budget: dict[tuple, dict[str, dict]] = {}     # (agency, year) -> sub code -> line (latest)
+    plans: dict[tuple, list[tuple[int, SheetResult]]] = {}
+    checks, kept = [], []
+    for res in results:
+        if res.reader == "sipd_anggaran":
+            for r in res.plan:
+                slot = budget.setdefault((res.agency.code, r["year"]), {})
+                old = slot.get(r["sub_kegiatan_code"])
+                if old is None or version_rank(r["version"]) >= version_rank(old["version"]):
+                    slot[r["sub_kegiatan_code"]] = r
+        elif res.reader in ("sipd_rak", "kas_template"):
+            rank = max((version_rank(r.get("version")) for r in res.plan), default=0)
+            plans.setdefault((res.agency.key, res.year), []).append((rank, res))
+        if res.plan_checks:
+            checks.append((res.file, res.sheet, res.plan_checks))
+        if res.reader not in PLAN_READERS or res.reader == "kas_template":
+            kept.append(res)
+    latest = {k: [res for rank, res in v if rank == max(r for r, _ in v)] for k, v in plans.items()}
+    cash_plan = [row for k in sorted(latest) for res in latest[k] for row in _plan_rows(res)]
+    for res in kept:
+        if res.reader == "sipd_realisasi":
+            rak = {r["sub_kegiatan_code"]: r for p in latest.get((res.agency.key, res.year), [])
+                   for r in p.plan}
+            _fill_pagu(res, budget.get((res.agency.code, res.year), {}), rak)
+    return kept, cash_plan, checks
+
+
+def _plan_rows(res: SheetResult) -> list[dict]:
+    out = []
+    for r in res.plan:
+        pagu = r.get("nilai_rincian", r.get("pagu"))
+        for m in range(1, 13):
+            out.append({**res.agency.columns(), "year": res.year, "month": m,
+                        "quarter": quarter_of_month(m), "version": r.get("version"),
+                        **{k: r.get(k) for k in ("program_code", "program", "kegiatan_code",
+                                                 "kegiatan", "sub_kegiatan_code", "sub_kegiatan")},
+                        "pagu": pagu, "plan": r[f"bulan{m}"], "source_file": r["source_file"],
+                        "source_sheet": r["source_sheet"], "source_cell": r["source_cell"]})
+    return out
+
+
+def _fill_pagu(res: SheetResult, budget: dict[str, dict], rak: dict[str, dict]) -> None:
+    """Budget lines of a realisasi result: every sub kegiatan of the budget (or the plan), with the
+    realisasi of the export (0 when it has no row), and the export's lines without a pagu."""
+    spent = {r["sub_kegiatan_code"]: r for r in res.plan}
+    source = budget or {k: {**r, "pagu": r.get("nilai_rincian", ZERO)} for k, r in rak.items()}
+    codes = sorted(set(source) | set(spent))
+    programs = {c: i for i, c in enumerate(sorted({_code(source, spent, c)["program_code"]
+                                                   for c in codes}), start=1)}
+    res.lines = []
+    for n, code in enumerate(codes, start=1):
+        r = _code(source, spent, code)
+        s, b = spent.get(code), source.get(code)
+        if b is None:
+            res.warnings.append(Warning_(res.file, res.sheet, s["source_cell"], "MISSING_VALUE",
+                                         f"sub kegiatan {code} tidak ada di data anggaran maupun "
+                                         f"anggaran kas: pagunya tidak diketahui, dihitung 0"))
+        res.lines.append({
+            "program_no": programs[r["program_code"]],
+            "program": r.get("program") or r["program_code"],
+            "kegiatan": r.get("kegiatan") or r["kegiatan_code"],
+            "sub_kegiatan": r.get("sub_kegiatan") or code, "kode": code, "level": "sub_kegiatan",
+            "jenis": "belanja", "pagu": b["pagu"] if b is not None else ZERO,
+            "realisasi": s["realisasi"] if s is not None else ZERO,
+            "capaian": None, "capaian_decimals": None, "line": n,
+            "source_cell": (s or b)["source_cell"],
+            "pagu_cell": None, "realisasi_cell": s["source_cell"] if s is not None else None})
+    res.plan = []
+
+
+def _code(source: dict, spent: dict, code: str) -> dict:
+    """The record naming a sub kegiatan: the realisasi's (its names are the latest), else the
+    budget's."""
+    return spent.get(code) or source[code]
