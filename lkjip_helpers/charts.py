@@ -83,7 +83,7 @@ def absorption_curve(totals: pd.DataFrame, year: int):
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7, 4.6))
         ax.plot([0, 1, 2, 3, 4], [0, 25, 50, 75, 100], color=GREY, ls="--", lw=2,
-                label="Rencana garis lurus")
+                label=STRAIGHT_LINE)
         q = [0] + [int(x) for x in g["quarter"]]
         own = [0.0] + [_f(v) for v in g["penyerapan"]]
         latest = [0.0] + [_f(v) for v in g["penyerapan_latest"]]
@@ -98,6 +98,43 @@ def absorption_curve(totals: pd.DataFrame, year: int):
         ax.set_ylim(0, max(110, max(own + latest) * 1.1))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
         ax.set_title(f"Penyerapan anggaran kumulatif {year}")
+        ax.legend(loc="upper left", frameon=False)
+        ax.grid(axis="y", alpha=0.3)
+        fig.tight_layout()
+    return fig
+
+
+STRAIGHT_LINE = "Garis lurus (tidak ada rencana kas)"
+PLAN_LINE = "Rencana kas (anggaran kas)"
+MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def absorption_against_plan(curve: pd.DataFrame, actual: pd.DataFrame, title: str):
+    """Cumulative penyerapan month by month against the cash plan (``curve``: month, rak_pct for
+    1..12) instead of a straight line; each realisasi point (``actual``: month, capaian_pct,
+    deviasi_rfk) coloured by its deviation from the plan — the larger, the worse
+    (:func:`lkjip_helpers.plan.deviation_colour`). Never capped at 100%."""
+    from .plan import deviation_colour
+
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7, 4.6))
+        c = curve.sort_values("month")
+        xs = [0] + [int(m) for m in c["month"]]
+        plan = [0.0] + [_f(v) for v in c["rak_pct"]]
+        ax.plot(xs, plan, color=GREY, ls="--", lw=2, label=PLAN_LINE)
+        a = actual.sort_values("month")
+        mx = [0] + [int(m) for m in a["month"]]
+        real = [0.0] + [_f(v) for v in a["capaian_pct"]]
+        ax.plot(mx, real, color=BLUE, lw=3, label="Realisasi kumulatif")
+        for m, v, d in zip(a["month"], a["capaian_pct"], a["deviasi_rfk"]):
+            colour = deviation_colour(None if pd.isna(d) else float(d)) or BLUE
+            ax.scatter([int(m)], [_f(v)], s=80, color=colour, zorder=3, edgecolor="white")
+            ax.annotate(_pct(_f(v)), (int(m), _f(v)), textcoords="offset points", xytext=(0, 9),
+                        ha="center", fontsize=11, color=BLUE)
+        ax.set_xticks(range(13), [""] + list(MONTH_ABBR))
+        ax.set_ylim(0, max(110, max(plan + real) * 1.1))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
+        ax.set_title(title)
         ax.legend(loc="upper left", frameon=False)
         ax.grid(axis="y", alpha=0.3)
         fig.tight_layout()

@@ -173,6 +173,21 @@ def baseline(records: list[dict], level: str = "skpd") -> pd.DataFrame:
                                         "deviasi_ikpa_bulan"))
 
 
+def plan_curve(records: list[dict], level: str = "skpd") -> pd.DataFrame:
+    """Per unit of ``level``: the plan's cumulative share of the pagu (RAK %) for every month 1..12,
+    whether or not realisasi was reported — the curve the absorption chart draws."""
+    rows = []
+    for k, unit in sorted(_group(records, level).items(), key=lambda kv: tuple(map(str, kv[0]))):
+        series = [_sub_series(m) for m in unit["subs"].values()]
+        pagu = sum((s[0] for s in series), ZERO)
+        cum = _cum([sum((s[1][m] for s in series), ZERO) for m in range(12)])
+        for m in range(1, 13):
+            rows.append({"year": k[0], **dict(zip(KEYS[level], k[1:])), "level": level,
+                         "name": unit["name"], "month": m, "plan_cum": cum[m - 1],
+                         "rak_pct": share_pct(cum[m - 1], pagu)})
+    return _floats(pd.DataFrame(rows), ("rak_pct",))
+
+
 def _weighted_month_deviation(series, reported: list[int]) -> dict[int, Decimal]:
     """Month -> Σ (pagu_i / pagu) × month_deviation_i; a span of unreported months counts for
     each of its months with the deviation of the span's sums."""

@@ -150,3 +150,33 @@ def test_records_from_exports_take_the_latest_version_and_fill_unreported_as_non
 def test_every_level_has_its_rule_beside_each_figure(level):
     t = baseline(TOY, level)
     assert t["rule_rfk"].notna().all() and t["rule_capaian"].notna().all()
+
+
+def test_the_chart_draws_the_plan_and_colours_deviation_worse():
+    from lkjip_helpers import charts
+    from lkjip_helpers.plan import plan_curve
+
+    curve = plan_curve(TOY, "skpd")
+    assert list(curve["rak_pct"])[:6] == [6.25, 12.5, 18.75, 25, 31.25, 62.5]
+    fig = charts.absorption_against_plan(curve, baseline(TOY, "skpd"), "Penyerapan 2022")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [charts.PLAN_LINE, "Realisasi kumulatif"]
+    assert charts.STRAIGHT_LINE not in labels
+    plan_line = ax.get_lines()[0]
+    assert list(plan_line.get_ydata())[:4] == [0.0, 6.25, 12.5, 18.75]
+    # March (deviation 50) and June (30) are both far off the plan: vermillion, not green
+    colours = [tuple(c.get_facecolor()[0][:3]) for c in ax.collections]
+    from matplotlib.colors import to_rgb
+    assert colours == [to_rgb("#D55E00"), to_rgb("#D55E00")]
+
+
+def test_without_a_plan_the_straight_line_is_the_labelled_fallback():
+    import pandas as pd
+
+    from lkjip_helpers import charts
+    totals = pd.DataFrame({"year": [2020, 2020], "quarter": [1, 2], "penyerapan": [10.0, 30.0],
+                           "penyerapan_latest": [10.0, 30.0]})
+    fig = charts.absorption_curve(totals, 2020)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels[0] == charts.STRAIGHT_LINE == "Garis lurus (tidak ada rencana kas)"
