@@ -15,12 +15,12 @@ from .excel.agency import split_code
 from .excel.long import Mapping, load_mapping, long_header_error
 from .excel.readers import ReadContext, Registry, default_registry
 from .excel.result import SheetResult, Warning_
-from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook
+from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook, refuse_reason
 from .files import check_output
 from .period import Agency, Period, period_columns, period_of
 from .schema import frame
 
-TABLES = ("budget_lines", "stated_totals", "indicators", "row_roles")
+TABLES = ("budget_lines", "stated_totals", "indicators", "row_roles", "cash_plan")
 
 
 @dataclass
@@ -36,6 +36,12 @@ class Ingested:
     skipped: list[str] = field(default_factory=list)
     annuals: list = field(default_factory=list)  # annual.Annual, read while ingesting
     refused: list = field(default_factory=list)  # Refusal: files that could not be read
+    cash_plan: pd.DataFrame | None = None        # anggaran kas per sub kegiatan and month
+    plan_checks: list = field(default_factory=list)  # (file, sheet, checks) of the plans read
+
+    def __post_init__(self):
+        if self.cash_plan is None:
+            self.cash_plan = frame([], "cash_plan")
 
     @property
     def periods(self) -> list[Period]:
@@ -117,7 +123,7 @@ def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None) ->
     refusal by the caller), never a traceback."""
     out = FileRead(path.name)
     try:
-        grids = open_workbook(path)
+        grids = open_workbook(path, xls=ctx.mapping is None)  # .xls: the anggaran kas template
         if ctx.mapping is None and is_annual_workbook([g.name for g in grids]):
             from .annual import read_annual
 
@@ -155,6 +161,8 @@ def _read_grids(grids, ctx: ReadContext, registry: Registry, skipped: list[str],
             results.extend(found)
     if not results:
         first = grids[0].name if grids else None
+        if path.suffix.lower() == ".xls":
+            raise WorkbookError(refuse_reason(path), path)
         raise LayoutError("no table found: no header row with 'Program/Kegiatan' and 'Pagu', "
                           "nor 'KODE REKENING | URAIAN | ANGGARAN | REALISASI'", path, first)
     return results
@@ -211,11 +219,16 @@ def collect(reads: list[FileRead], check_periods: bool = True, lenient: bool = F
             continue
         results.extend(fr.results)
         files.append(fr.name)
+    from .excel.plan_readers import combine
+
+    results, plan_rows, plan_checks = combine(results)
     if check_periods:
         _check_one_sheet_per_period(results)
     out = assemble(results, files, skipped)
     out.annuals = annuals
     out.refused = refused
+    out.cash_plan = frame(plan_rows, "cash_plan")
+    out.plan_checks = plan_checks
     return out
 
 

@@ -36,8 +36,17 @@ def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
     files = set(keep(data.budget_lines)["source_file"])
     roles = data.row_roles[data.row_roles["source_file"].isin(files)].reset_index(drop=True)
     warnings = [w for w in data.warnings if w.file in files]
+    plan = data.cash_plan[data.cash_plan["year"] == year].reset_index(drop=True)  # the year's
     return Ingested(keep(data.budget_lines), keep(data.stated_totals), keep(data.indicators),
-                    roles, warnings, sorted(files), data.skipped, data.annuals)
+                    roles, warnings, sorted(files), data.skipped, data.annuals,
+                    cash_plan=plan, plan_checks=[c for c in data.plan_checks
+                                                 if c[0] in files or _plan_year(c) == year])
+
+
+def _plan_year(check: tuple) -> int | None:
+    """The year a plan's checks are about (a plan file holds no budget lines of its own)."""
+    years = {c.get("year") for c in check[3]}
+    return years.pop() if len(years) == 1 else None
 
 
 def latest_quarter(data: Ingested, year: int) -> int | None:

@@ -35,6 +35,14 @@ _CELLS = {"pagu_cell": (TEXT, True, None), "realisasi_cell": (TEXT, True, None),
           "capaian_cell": (TEXT, True, None)}
 
 SPECS: dict[str, dict] = {
+    # the cash plan (anggaran kas): one row per sub kegiatan (or the template's BELANJA) and month,
+    # the month's own amount (not cumulative), the pagu of the plan's version
+    "cash_plan": {
+        **_PERIOD, "version": (TEXT, True, None),
+        **{c: (TEXT, True, None) for c in ("program_code", "program", "kegiatan_code", "kegiatan",
+                                           "sub_kegiatan_code", "sub_kegiatan")},
+        "pagu": (MONEY, True, None), "plan": (MONEY, False, None), **_SOURCE,
+    },
     "budget_lines": {
         **_PERIOD,
         "program_no": ("int64", False, ("ge", 1)),

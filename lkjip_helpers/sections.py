@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts
+from . import charts, plan_report
 from .numbers import format_as_written, format_percent, format_rupiah
 from .pipeline import Analysis, analyse
 from .present import PEFA_PI2, PEFA_SCORE, SEVERITY_LABEL, counts, findings_block, fold, kinds
@@ -52,8 +52,10 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
 CHARTS = {
     "program": (lambda an: charts.pagu_realisasi_per_program(an.rec.programs, an.year, an.quarter),
                 "Pagu dan realisasi per program"),
-    "curve": (lambda an: charts.absorption_curve(an.rec.totals, an.year),
-              "Penyerapan kumulatif dibanding rencana garis lurus"),
+    "curve": (lambda an: plan_report.figure(an.rec, an.year)
+              if plan_report.has_plan(an.rec, an.year)
+              else charts.absorption_curve(an.rec.totals, an.year),
+              "Penyerapan kumulatif dibanding rencana kas (atau garis lurus bila tidak ada)"),
     "refocusing": (lambda an: charts.refocusing(an.rec.programs, an.year),
                    "Pagu per program tiap triwulan"),
     "indicators": (lambda an: charts.indicator_capaian(an.kinerja.indicators),
@@ -215,7 +217,8 @@ def absorption(an: Analysis) -> Block:
     })
     return Block(figure(an, "curve") +
                  table(rows, ("Pagu", "Realisasi kumulatif", "Realisasi dalam triwulan",
-                              "Penyerapan", "Thd pagu terakhir"), head="Triwulan"))
+                              "Penyerapan", "Thd pagu terakhir"), head="Triwulan") +
+                 plan_report.block(an.rec, an.year))
 
 
 def refocusing(an: Analysis) -> Block:

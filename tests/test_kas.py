@@ -8,8 +8,7 @@ from conftest import FIXTURES, write_xlsx
 from lkjip_helpers.errors import CellError, WorkbookError
 from lkjip_helpers.excel.kas import find_kas_header, read_kas
 from lkjip_helpers.excel.workbook import open_workbook
-from lkjip_helpers.plan import baseline
-from lkjip_helpers.reconcile.against_plan import check_findings, records_from_template
+from lkjip_helpers.reconcile.against_plan import check_findings
 
 KAS = FIXTURES / "anggaran-kas"
 MONTHS = ["Januari", "Februari", "Maret", "Triwulan I", "April", "Mei", "Juni", "Triwulan II",
@@ -85,15 +84,19 @@ def test_total_anggaran_against_the_targets(tmp_path):
 
 
 def test_the_template_drives_the_plan(tmp_path):
+    from lkjip_helpers.ingest import ingest
+    from lkjip_helpers.reconcile import reconcile
+
     target = [10, 10, 10, 20, 20, 20, 10, 10, 10, 10, 10, 60]       # 200 in the year
     real = [0, 5, 5, 10, 10, 0] + [0] * 6
-    res = _read(write_xlsx(tmp_path / "kas.xlsx", {"JAN-JUN": _template(target, real)}))
-    recs = records_from_template(res.groups, "54", res.agency_name, res.year, res.month)
-    t = baseline(recs, "skpd").set_index("month")
-    assert list(t.index) == [1, 2, 3, 4, 5, 6]
+    path = write_xlsx(tmp_path / "kas.xlsx", {"JAN-JUN": _template(target, real)})
+    rec = reconcile(ingest([path]))
+    t = rec.plan.set_index("month")
+    assert list(t.index) == [6] and t.loc[6, "agency_name"] == "Dinas Sosial"
     # June: plan 90 of 200 = 45%; realisasi 30 = 15%; deviation (45 − 15)/45 × 100
     assert (t.loc[6, "rak_pct"], t.loc[6, "capaian_pct"]) == (45, 15)
     assert t.loc[6, "deviasi_rfk"] == pytest.approx(66.6666666667)
+    assert list(rec.findings[rec.findings["code"] == "BEHIND_PLAN"]["month"]) == [6]
 
 
 def test_a_negative_target_month_and_a_bad_amount(tmp_path):

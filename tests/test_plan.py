@@ -7,8 +7,7 @@ import pytest
 from lkjip_helpers import plan
 from lkjip_helpers.plan import (RULES, Settings, baseline, deviation_class, deviation_colour,
                                 ikpa, ikpa_score, month_deviation, rfk_deviation, share_pct)
-from lkjip_helpers.reconcile.against_plan import (check_findings, deviation_findings,
-                                                  pagu_findings, records_from_exports)
+from lkjip_helpers.reconcile.against_plan import check_findings, deviation_findings
 
 SKPD = {"agency_code": "1.06.0.00.0.00.01.0000", "agency_name": "Dinas Sosial", "year": 2022,
         "program_code": "1.06.02", "program": "Rehabilitasi", "kegiatan_code": "1.06.02.2.01",
@@ -118,32 +117,6 @@ def test_plan_checks_become_plan_mismatch_findings():
     assert [(x.code, x.severity, x.source_cell, x.quarter) for x in f] == \
         [("PLAN_MISMATCH", "error", "V3", 1), ("PLAN_MISMATCH", "error", "H8", 1)]
     assert "Februari negatif" in f[0].message and f[1].difference == 3
-
-
-def test_plan_total_against_the_pagu_of_the_same_version():
-    line = {"agency_code": "A", "year": 2022, "sub_kegiatan_code": "1.06.02.2.01.0001",
-            "source_file": "rak.xlsx", "source_sheet": "S", "source_cell": "O2",
-            **{f"bulan{m}": D(100) for m in range(1, 13)}}
-    budget = [{"agency_code": "A", "year": 2022, "sub_kegiatan_code": "1.06.02.2.01.0001",
-               "version": "Murni", "pagu": D(1000)}, {"agency_code": "A", "year": 2022,
-               "sub_kegiatan_code": "1.06.02.2.01.0001", "version": "Murni", "pagu": D(300)}]
-    f = pagu_findings([{**line, "version": "Murni"}], budget)
-    assert [(x.code, x.stated, x.computed) for x in f] == [("PLAN_MISMATCH", D(1200), D(1300))]
-    assert pagu_findings([{**line, "version": "Pergeseran ke 1"}], budget) == []
-
-
-def test_records_from_exports_take_the_latest_version_and_fill_unreported_as_none():
-    base = {"agency_code": "A", "agency_name": "Dinas", "year": 2022, "program_code": "1.06.02",
-            "program": "P", "kegiatan_code": "1.06.02.2.01", "kegiatan": "K",
-            "sub_kegiatan_code": "1.06.02.2.01.0001", "sub_kegiatan": "S"}
-    murni = {**base, "version": "Murni", "nilai_rincian": D(1200),
-             **{f"bulan{m}": D(100) for m in range(1, 13)}}
-    geser = {**murni, "version": "Pergeseran ke 1", "nilai_rincian": D(600),
-             **{f"bulan{m}": D(50) for m in range(1, 13)}}
-    real = [{**base, "month": 3, "realisasi": D(90)}]
-    recs = records_from_exports([murni, geser], real)
-    assert len(recs) == 12 and {r["pagu"] for r in recs} == {D(600)}
-    assert [r["realisasi"] for r in recs][:4] == [None, None, D(90), None]
 
 
 @pytest.mark.parametrize("level", plan.LEVELS)

@@ -133,17 +133,39 @@ def combine(results: list[SheetResult]) -> tuple[list[SheetResult], list[dict], 
             rank = max((version_rank(r.get("version")) for r in res.plan), default=0)
             plans.setdefault((res.agency.key, res.year), []).append((rank, res))
         if res.plan_checks:
-            checks.append((res.file, res.sheet, res.plan_checks))
+            checks.append((res.file, res.sheet, res.agency, res.plan_checks))
         if res.reader not in PLAN_READERS or res.reader == "kas_template":
             kept.append(res)
     latest = {k: [res for rank, res in v if rank == max(r for r, _ in v)] for k, v in plans.items()}
     cash_plan = [row for k in sorted(latest) for res in latest[k] for row in _plan_rows(res)]
+    for k in sorted(latest):
+        for res in latest[k]:
+            found = _against_budget(res, budget.get((res.agency.code, res.year), {}))
+            if found:
+                checks.append((res.file, res.sheet, res.agency, found))
     for res in kept:
         if res.reader == "sipd_realisasi":
             rak = {r["sub_kegiatan_code"]: r for p in latest.get((res.agency.key, res.year), [])
                    for r in p.plan}
             _fill_pagu(res, budget.get((res.agency.code, res.year), {}), rak)
     return kept, cash_plan, checks
+
+
+def _against_budget(res: SheetResult, budget: dict[str, dict]) -> list[dict]:
+    """A plan's sub kegiatan whose Σ bulan differs from the data anggaran's pagu of the same
+    version (compared only where both name the same version, or neither names one)."""
+    out = []
+    for r in res.plan:
+        b = budget.get(r.get("sub_kegiatan_code"))
+        if b is None or b.get("version") != r.get("version"):
+            continue
+        total = sum((r[f"bulan{m}"] for m in range(1, 13)), ZERO)
+        if total != b["pagu"]:
+            out.append({"kind": "pagu", "stated": total, "computed": b["pagu"],
+                        "cell": r["source_cell"], "sub_kegiatan_code": r["sub_kegiatan_code"],
+                        "agency_code": res.agency.code, "year": res.year,
+                        "version": r.get("version"), "budget_file": b["source_file"]})
+    return out
 
 
 def _plan_rows(res: SheetResult) -> list[dict]:

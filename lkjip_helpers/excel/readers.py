@@ -41,6 +41,8 @@ from .workbook import SheetGrid
 BUILTIN = (
     "lkjip_helpers.excel.readers:MatrixReader",
     "lkjip_helpers.excel.readers:LongReader",
+    "lkjip_helpers.excel.plan_readers:SipdReader",
+    "lkjip_helpers.excel.plan_readers:KasTemplateReader",
 )
 
 

@@ -46,6 +46,9 @@ class SheetResult:
     month: int | None = None
     agency: Agency = field(default_factory=Agency)
     reader: str = ""
+    # a cash plan or a budget export (excel.plan_readers): its records, and what did not add up
+    plan: list[dict] = field(default_factory=list)
+    plan_checks: list[dict] = field(default_factory=list)
 
     @property
     def period(self) -> Period:

@@ -11,7 +11,8 @@ from ..errors import WorkbookError
 READABLE = {".xlsx", ".xlsm"}
 SPREADSHEET_SUFFIXES = READABLE | {".xls", ".xlsb", ".ods", ".csv"}
 _REFUSED = {
-    ".xls": "the old .xls format is not read; open it in Excel or LibreOffice and save it as .xlsx",
+    ".xls": "the old .xls format is read only for the anggaran kas template; open it in Excel or "
+            "LibreOffice and save it as .xlsx",
     ".xlsb": "the binary .xlsb format is not read; save it as .xlsx",
     ".ods": "OpenDocument spreadsheets are not read; save it as .xlsx",
     ".csv": "CSV files are not read (amounts lose their cells); save the sheet as .xlsx",

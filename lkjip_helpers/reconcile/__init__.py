@@ -14,6 +14,8 @@ import pandas as pd
 
 from ..ingest import Ingested, split_agencies, with_agency
 from ..period import Agency
+from ..plan import Settings
+from .against_plan import plan_tables
 from .across import (across_findings, aggregate, band, kegiatan_table, load_bands,
                      pagu_versions, pefa_pi2, program_changes)
 from .checks import sheet_checks
@@ -34,6 +36,10 @@ class Reconciliation:
     program_changes: pd.DataFrame    # each program's share of each change in total pagu
     pefa: pd.DataFrame               # PI-2 composition variance against the first pagu
     bands: dict = field(default_factory=dict)
+    # against the cash plan (empty without one): per unit and month, the SKPD's curve, IKPA-style
+    plan: pd.DataFrame = field(default_factory=pd.DataFrame)
+    plan_curve: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ikpa: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def summary(self) -> dict:
         f = self.findings
@@ -51,7 +57,7 @@ class Reconciliation:
                 "periods": periods, "bands": self.bands.get("name")}
 
 
-def reconcile(data: Ingested, bands: dict | None = None) -> Reconciliation:
+def reconcile(data: Ingested, bands: dict | None = None, plan_settings=None) -> Reconciliation:
     """All checks and tables for ingested data (any agencies, years and periods).
 
     Each agency is reconciled on its own (nothing is ever summed or matched across agencies);
@@ -62,7 +68,10 @@ def reconcile(data: Ingested, bands: dict | None = None) -> Reconciliation:
         parts = [_reconcile_agency(data, Agency(), bands)]
     items = [f for p in parts for f in p[0]] + [refused_finding(r) for r in data.refused]
     tables = [pd.concat([p[1][k] for p in parts], ignore_index=True) for k in range(7)]
-    return Reconciliation(findings_frame(items), *tables, bands)
+    plan = plan_tables(data.cash_plan, data.budget_lines, data.plan_checks,
+                       plan_settings or Settings())
+    return Reconciliation(findings_frame(items + plan.findings), *tables, bands, plan.baseline,
+                          plan.curve, plan.ikpa)
 
 
 def _reconcile_agency(data: Ingested, agency: Agency, bands: dict) -> tuple[list, list]:

@@ -11,6 +11,7 @@ and sub kegiatan and month (records for :mod:`lkjip_helpers.plan`), and the find
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -26,62 +27,63 @@ def _quarter(month: int | None) -> int | None:
 
 
 # ------------------------------------------------------------------ plan records
-def latest_plan(rak: list[dict]) -> list[dict]:
-    """Per SKPD and year, the RAK lines of its latest version (Murni < Pergeseran ke N)."""
-    from ..excel.sipd import version_rank
+def records_from_tables(cash_plan: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
+    """Plan records (one per SKPD, sub kegiatan and month 1..12) from the ``cash_plan`` table and
+    the budget lines' cumulative realisasi (matched on agency, year, month and the sub kegiatan
+    code; the template's single BELANJA line has no code on either side). A month some realisasi
+    was reported for spent 0 on a sub kegiatan without a line; months nobody reported stay None."""
+    from . import records
 
-    best: dict[tuple, int] = {}
-    for r in rak:
-        k = (r["agency_code"], r["year"])
-        best[k] = max(best.get(k, -1), version_rank(r["version"]))
-    return [r for r in rak if version_rank(r["version"]) == best[(r["agency_code"], r["year"])]]
-
-
-def records_from_exports(rak: list[dict], realisasi: list[dict]) -> list[dict]:
-    """Plan records (one per SKPD, sub kegiatan and month 1..12) from RAK and realisasi lines
-    summed to the sub kegiatan. Realisasi is cumulative to its month; a sub kegiatan missing from
-    a month's realisasi export spent nothing by then; months no export covers stay None."""
-    plan = latest_plan(rak)
     reported: dict[tuple, set[int]] = {}
-    spent: dict[tuple, int] = {}
-    for r in realisasi:
-        reported.setdefault((r["agency_code"], r["year"]), set()).add(int(r["month"]))
-        k = (r["agency_code"], r["year"], r["sub_kegiatan_code"], int(r["month"]))
-        spent[k] = spent.get(k, ZERO) + r["realisasi"]
+    spent: dict[tuple, Decimal] = {}
+    if len(lines):
+        cols = lines[["agency_code", "year", "month", "kode", "level", "jenis", "realisasi"]]
+        for r in records(cols[cols["month"].notna() & (cols["jenis"] == "belanja")]):
+            a, y, m = r["agency_code"], int(r["year"]), int(r["month"])
+            reported.setdefault((a, y), set()).add(m)
+            k = (a, y, m, r["kode"] if r["level"] == "sub_kegiatan" else None)
+            spent[k] = spent.get(k, ZERO) + r["realisasi"]
     out = []
-    for p in plan:
-        months = reported.get((p["agency_code"], p["year"]), set())
-        base = {k: p[k] for k in ("agency_code", "agency_name", "year", "program_code", "program",
-                                  "kegiatan_code", "kegiatan", "sub_kegiatan_code",
-                                  "sub_kegiatan")}
-        pagu = p.get("nilai_rincian", p.get("total_rak"))
-        for m in range(1, 13):
-            real = spent.get((p["agency_code"], p["year"], p["sub_kegiatan_code"], m), ZERO) \
-                if m in months else None
-            out.append({**base, "month": m, "pagu": pagu, "plan": p[f"bulan{m}"],
-                        "realisasi": real})
+    for p in records(cash_plan):
+        a, y, m = p["agency_code"], int(p["year"]), int(p["month"])
+        code = p["sub_kegiatan_code"]
+        real = spent.get((a, y, m, code), ZERO) if m in reported.get((a, y), ()) else None
+        out.append({**{k: p[k] for k in ("agency_code", "agency_name", "program_code", "program",
+                                         "kegiatan_code", "kegiatan", "sub_kegiatan_code",
+                                         "sub_kegiatan")},
+                    "year": y, "month": m, "pagu": p["pagu"], "plan": p["plan"],
+                    "realisasi": real})
     return out
 
 
-def records_from_template(groups: list[dict], agency_code: str, agency_name: str, year: int,
-                          last_month: int | None) -> list[dict]:
-    """Plan records of the anggaran kas template's BELANJA group: one unit (the SKPD), pagu = Σ
-    Target (or the stated Total Anggaran), realisasi summed up to ``last_month``."""
-    out = []
-    for g in groups:
-        if g["group"] != "BELANJA" or g["target"] is None:
-            continue
-        pagu = g["total"] if g["total"] is not None else sum(g["target"])
-        real = g["realisasi"] or [ZERO] * 12
-        acc = ZERO
-        for m in range(1, 13):
-            acc += real[m - 1]
-            out.append({"agency_code": agency_code, "agency_name": agency_name, "year": year,
-                        "program_code": None, "program": None, "kegiatan_code": None,
-                        "kegiatan": None, "sub_kegiatan_code": None, "sub_kegiatan": None,
-                        "month": m, "pagu": pagu, "plan": g["target"][m - 1],
-                        "realisasi": acc if last_month and m <= last_month else None})
-    return out
+@dataclass
+class PlanTables:
+    """Absorption against the cash plan: ``baseline`` (per unit of every level and reported month),
+    ``curve`` (the SKPD's RAK % for every month), ``ikpa`` (per unit of every level), findings."""
+
+    baseline: pd.DataFrame
+    curve: pd.DataFrame
+    ikpa: pd.DataFrame
+    findings: list
+
+
+def plan_tables(cash_plan: pd.DataFrame, lines: pd.DataFrame, checks: list,
+                settings: Settings = Settings()) -> PlanTables:
+    """Everything about the plan for ingested data; empty tables when there is no plan."""
+    from ..plan import LEVELS, baseline, ikpa, plan_curve
+
+    items = [f for file, sheet, agency, found in checks
+             for f in check_findings(found, file, sheet, agency)]
+    recs = records_from_tables(cash_plan, lines) if len(cash_plan) else []
+    if not recs:
+        return PlanTables(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), items)
+    sipd = [r for r in recs if r["sub_kegiatan_code"] is not None]
+    levels = LEVELS if sipd else ("skpd",)     # the template knows the SKPD only
+    base = {lv: baseline(recs if lv == "skpd" else sipd, lv) for lv in levels}
+    items += deviation_findings(base.get(settings.level, base["skpd"]), settings)
+    return PlanTables(pd.concat(list(base.values()), ignore_index=True), plan_curve(recs, "skpd"),
+                      pd.concat([ikpa(recs if lv == "skpd" else sipd, lv, settings)
+                                 for lv in levels], ignore_index=True), items)
 
 
 # ------------------------------------------------------------------ findings
@@ -94,11 +96,14 @@ _MESSAGES = {
     "triwulan": "Kolom Triwulan {tw} {who} tertulis {stated}, padahal jumlah tiga bulannya "
                 "{computed}.",
     "total_anggaran": "Jumlah Target {who} {stated} tidak sama dengan Total Anggaran {computed}.",
+    "pagu": "Rencana kas sub kegiatan {who} berjumlah {stated}, sedangkan pagunya di data anggaran "
+            "versi {version} ({budget_file}) {computed}: selisih {diff}.",
 }
 
 
-def check_findings(checks: list[dict], file: str, sheet: str) -> list[Finding]:
-    """PLAN_MISMATCH for what a reader measured within a plan's lines or rows."""
+def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> list[Finding]:
+    """PLAN_MISMATCH for what a reader measured within a plan's lines or rows (and a plan against
+    the data anggaran's pagu of the same version)."""
     out = []
     for c in checks:
         kind = c["kind"]
@@ -111,38 +116,14 @@ def check_findings(checks: list[dict], file: str, sheet: str) -> list[Finding]:
             who=who, stated=rp(stated), computed=rp(computed), diff=rp(stated - computed),
             month=MONTHS[c["month"] - 1] if c.get("month") else "",
             tw=_TW[c["quarter"] - 1] if c.get("quarter") else "",
-            version=c.get("version") or "yang sama")
+            version=c.get("version") or "yang sama", budget_file=c.get("budget_file", ""))
         out.append(Finding("PLAN_MISMATCH", "error", text, year=c.get("year"),
                            quarter=c.get("quarter") or _quarter(c.get("month")),
                            kegiatan=c.get("sub_kegiatan_code"), field="plan", stated=stated,
                            computed=computed, source_file=file, source_sheet=sheet,
-                           source_cell=c["cell"]))
-    return out
-
-
-def pagu_findings(rak: list[dict], budget: list[dict]) -> list[Finding]:
-    """PLAN_MISMATCH where a sub kegiatan's plan total differs from the data anggaran's pagu of
-    the same version (compared only when both name the same version, or neither names one)."""
-    pagu: dict[tuple, dict] = {}
-    for b in budget:
-        k = (b["agency_code"], b["year"], b["version"], b["sub_kegiatan_code"])
-        rec = pagu.setdefault(k, {**b, "pagu": ZERO})
-        rec["pagu"] += b["pagu"]
-    out = []
-    for r in rak:
-        b = pagu.get((r["agency_code"], r["year"], r["version"], r["sub_kegiatan_code"]))
-        if b is None:
-            continue
-        total = sum((r[f"bulan{m}"] for m in range(1, 13)), ZERO)
-        if total != b["pagu"]:
-            out.append(Finding(
-                "PLAN_MISMATCH", "error",
-                f"Rencana kas sub kegiatan {r['sub_kegiatan_code']} ({r['agency_code']}) berjumlah "
-                f"{rp(total)}, sedangkan pagunya di data anggaran versi "
-                f"{r['version'] or 'yang sama'} {rp(b['pagu'])}.",
-                year=r["year"], kegiatan=r["sub_kegiatan_code"], field="plan",
-                stated=total, computed=b["pagu"], source_file=r["source_file"],
-                source_sheet=r["source_sheet"], source_cell=r["source_cell"]))
+                           source_cell=c["cell"], month=c.get("month"),
+                           agency_code=c.get("agency_code") or (agency.code if agency else None)
+                           or None, agency_name=agency.name if agency else None))
     return out
 
 
@@ -178,8 +159,8 @@ def deviation_findings(table: pd.DataFrame, settings: Settings = Settings()) -> 
                 stated=Decimal(str(round(r.capaian_pct, 4))),
                 computed=Decimal(str(round(r.rak_pct, 4))),
                 kegiatan=getattr(r, "sub_kegiatan_code", None)
-                if settings.level == "sub_kegiatan" else None,
-                source_file=None, source_sheet=None))
+                if settings.level == "sub_kegiatan" else None, month=m,
+                agency_code=r.agency_code or None, agency_name=r.agency_name or None))
     return out
 
 

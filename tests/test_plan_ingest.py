@@ -1,0 +1,160 @@
+"""The SIPD-RI exports and the anggaran kas template through the one dispatch: ingest gives tidy
+tables with agency and period, reconcile judges absorption against the plan."""
+import shutil
+from decimal import Decimal as D
+
+import pytest
+from conftest import FIXTURES, write_xlsx
+from made_exports import data_anggaran, rak, realisasi
+
+from lkjip_helpers.errors import WorkbookError
+from lkjip_helpers.ingest import ingest, write_tables
+from lkjip_helpers.plan import Settings
+from lkjip_helpers.reconcile import reconcile
+from lkjip_helpers.schema import read_parquet
+
+SOSIAL, KESEHATAN = "1.06.0.00.0.00.01.0000", "1.02.0.00.0.00.01.0000"
+BUDGET = [("S1", "DAU", "5.1.02.01.01.0024", 1_200_000),
+          ("S2", "DAK", "5.1.02.01.01.0024", 600_000),        # sub unit, variant code
+          ("K1", "DAK", "5.2.03.01.01.0001", "2.400.000,00")]
+PLAN = [("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [100_000] * 12),
+        ("S2", "5.1.02.01.01.0024", 600_000, 600_000, [0] * 5 + [600_000] + [0] * 6),
+        ("K1", "5.2.03.01.01.0001", 2_400_000, 2_400_000, [200_000] * 12)]
+
+
+def _folder(tmp_path, plan=PLAN, budget=BUDGET):
+    d = tmp_path / "sipd"
+    d.mkdir()
+    write_xlsx(d / "data_anggaran_murni.xlsx", {"Sheet1": data_anggaran(budget)})
+    write_xlsx(d / "rak_murni.xlsx", {"Sheet1": rak(plan)})
+    write_xlsx(d / "2022-03-31.xlsx", {"Sheet1": realisasi([
+        ("S1", "5.1.02.01.01.0024", 150_000, None), ("K1", "5.2.03.01.01.0001", "600.000", None)])})
+    write_xlsx(d / "2022-06-30.xlsx", {"Sheet1": realisasi([
+        ("S1", "5.1.02.01.01.0024", 600_000, "Penyediaan Permakanan Lansia"),
+        ("S2", "5.1.02.01.01.0024", 150_000, None),
+        ("K1", "5.2.03.01.01.0001", "1.200.000", None)])})
+    return d
+
+
+def test_exports_become_tidy_tables_with_agency_and_period(tmp_path):
+    data = ingest([_folder(tmp_path)])
+    bl = data.budget_lines
+    assert set(bl["agency_code"]) == {SOSIAL, KESEHATAN}
+    assert sorted(set(zip(bl["year"], bl["month"], bl["quarter"]))) == [(2022, 3, 1), (2022, 6, 2)]
+    march = bl[(bl["month"] == 3) & (bl["agency_code"] == SOSIAL)].set_index("kode")
+    # the sub kegiatan that spent nothing by March is there, with its pagu from the data anggaran
+    assert march.loc["1.06.02.2.01.0002", "pagu"] == D(600000)
+    assert march.loc["1.06.02.2.01.0002", "realisasi"] == 0
+    assert march.loc["1.06.02.2.01.0001", ["pagu", "realisasi"]].tolist() == [D(1200000),
+                                                                           D(150000)]
+    assert set(bl["level"]) == {"sub_kegiatan"} and set(bl["jenis"]) == {"belanja"}
+    june = bl[(bl["month"] == 6) & (bl["agency_code"] == SOSIAL)].set_index("kode")
+    assert june.loc["1.06.02.2.01.0001", "sub_kegiatan"] == "Penyediaan Permakanan Lansia"
+    cp = data.cash_plan
+    assert len(cp) == 3 * 12 and set(cp["version"]) == {"Murni"}
+    assert cp[(cp["sub_kegiatan_code"] == "1.06.02.2.01.0002") & (cp["month"] == 6)]["plan"] \
+        .tolist() == [D(600000)]
+
+
+def test_reconcile_judges_absorption_against_the_plan(tmp_path):
+    rec = reconcile(ingest([_folder(tmp_path)]))
+    skpd = rec.plan[(rec.plan["level"] == "skpd") & (rec.plan["agency_code"] == SOSIAL)] \
+        .set_index("month")
+    # June: plan 600.000 + 600.000 of 1.800.000 = 66,67%; realisasi 750.000 = 41,67%
+    assert skpd.loc[6, "plan_cum"] == D(1200000) and skpd.loc[6, "realisasi_cum"] == D(750000)
+    assert skpd.loc[6, "rak_pct"] == pytest.approx(200 / 3)
+    assert skpd.loc[6, "capaian_pct"] == pytest.approx(125 / 3)
+    assert skpd.loc[6, "deviasi_rfk"] == pytest.approx(37.5)     # (66,67 − 41,67) / 66,67
+    assert set(rec.plan["level"]) == {"skpd", "program", "kegiatan", "sub_kegiatan"}
+    f = rec.findings
+    behind = f[f["code"] == "BEHIND_PLAN"]
+    assert list(behind["agency_code"]) == [SOSIAL] and "Juni" in behind.iloc[0]["message"]
+    # Dinas Kesehatan is on its plan (25% and 50%): no finding
+    assert (f[f["agency_code"] == KESEHATAN]["code"].isin(["BEHIND_PLAN", "AHEAD_OF_PLAN"])
+            ).sum() == 0
+    k = rec.plan_curve[rec.plan_curve["agency_code"] == KESEHATAN]
+    assert list(k["rak_pct"])[:3] == pytest.approx([100 / 12, 200 / 12, 25])
+    ikpa = rec.ikpa[(rec.ikpa["level"] == "skpd")].set_index("agency_code")
+    assert ikpa.loc[KESEHATAN, "deviasi_ikpa"] == 0 and ikpa.loc[KESEHATAN, "nilai_ikpa"] == 100
+
+
+def test_the_tolerance_is_a_setting(tmp_path):
+    rec = reconcile(ingest([_folder(tmp_path)]), plan_settings=Settings(tolerance=D(30)))
+    assert not rec.findings["code"].isin(["BEHIND_PLAN"]).any()
+
+
+def test_a_plan_against_the_pagu_of_the_same_version(tmp_path):
+    plan = [PLAN[0], ("S2", "5.1.02.01.01.0024", 500_000, 500_000,
+                      [0] * 5 + [500_000] + [0] * 6), PLAN[2]]
+    rec = reconcile(ingest([_folder(tmp_path, plan=plan)]))
+    pm = rec.findings[rec.findings["code"] == "PLAN_MISMATCH"]
+    assert len(pm) == 1
+    r = pm.iloc[0]
+    assert (r["stated"], r["computed"], r["source_file"], r["source_cell"]) == \
+        (D(500000), D(600000), "rak_murni.xlsx", "O3")
+    assert "data_anggaran_murni.xlsx" in r["message"] and r["severity"] == "error"
+
+
+def test_a_later_version_of_the_plan_replaces_the_murni(tmp_path):
+    d = _folder(tmp_path)
+    write_xlsx(d / "rak_pergeseran_ke_1.xlsx", {"Sheet1": rak(
+        [("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [0] * 6 + [200_000] * 6)])})
+    data = ingest([d])
+    cp = data.cash_plan
+    assert set(cp[cp["agency_code"] == SOSIAL]["version"]) == {"Pergeseran ke 1"}
+    assert set(cp[cp["agency_code"] == KESEHATAN]["version"]) == {"Murni"}
+
+
+def test_the_cash_plan_is_written_with_the_other_tables(tmp_path):
+    data = ingest([_folder(tmp_path)])
+    written = write_tables(data, tmp_path / "out", tmp_path)
+    assert tmp_path / "out" / "cash_plan.parquet" in written
+    back = read_parquet(tmp_path / "out" / "cash_plan.parquet", "cash_plan")
+    assert back["plan"].tolist() == data.cash_plan["plan"].tolist()
+
+
+def test_the_xls_template_through_ingest(tmp_path):
+    d = tmp_path / "kas"
+    d.mkdir()
+    shutil.copy(FIXTURES / "anggaran-kas" / "anggaran_kas_54_20241002-132014.xls", d)
+    data = ingest([d], agency="Dinas Contoh")
+    bl = data.budget_lines
+    assert len(bl) == 1 and bl.iloc[0]["program"] == "BELANJA"
+    assert (bl.iloc[0]["year"], bl.iloc[0]["month"], bl.iloc[0]["agency_name"]) == \
+        (2022, 2, "Dinas Contoh")
+    # pagu = Σ Target (no Total Anggaran written); realisasi Jan + Feb = 38.000.000
+    assert bl.iloc[0]["pagu"] == D(40897000 * 11 + 40897453) and bl.iloc[0]["realisasi"] == \
+        D(38000000)
+    rec = reconcile(data)
+    t = rec.plan.set_index("month")
+    assert list(t.index) == [2] and t.loc[2, "plan_cum"] == D(81794000)
+    assert rec.findings[rec.findings["code"] == "PLAN_MISMATCH"].empty
+
+
+def test_an_xls_that_is_not_the_template_is_refused(tmp_path):
+    with pytest.raises(WorkbookError, match="save it as .xlsx"):
+        ingest([FIXTURES / "peer-corpus" / "base.xls"])
+
+
+def test_the_sample_year_has_no_plan():
+    from conftest import SAMPLE
+    rec = reconcile(ingest([SAMPLE]))
+    assert rec.plan.empty and rec.plan_curve.empty
+    assert not rec.findings["code"].isin(["PLAN_MISMATCH", "BEHIND_PLAN", "AHEAD_OF_PLAN"]).any()
+
+
+def test_the_report_part_against_the_plan_and_its_fallback(tmp_path):
+    from conftest import SAMPLE
+
+    from lkjip_helpers import plan_report
+    rec = reconcile(ingest([_folder(tmp_path)]))
+    html = plan_report.block(rec, 2022)
+    assert "Juni" in html and "Deviasi RFK" in html and "sesuai rencana" in html  # Kesehatan
+    assert "deviasi RFK = (RAK % − capaian %) / RAK % × 100" in html
+    assert plan_report.NO_PLAN not in html
+    fig = plan_report.figure(rec, 2022)
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][0] == \
+        "Rencana kas (anggaran kas)"
+    sample = reconcile(ingest([SAMPLE]))
+    fallback = plan_report.block(sample, 2020)
+    assert fallback.count("<p") == 1 and plan_report.NO_PLAN in fallback
