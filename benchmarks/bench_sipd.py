@@ -25,7 +25,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
+from bench_ingest import best_of  # noqa: E402
 from made_exports import DATA_ANGGARAN_SLUG, RAK_HEADER, REALISASI_HEADER  # noqa: E402
 
 
@@ -76,15 +78,6 @@ def make_exports(work: Path, n_skpd: int, n_lines: int, year: int = 2022) -> lis
     for name, wb in books.items():
         wb.save(paths[name])
     return sorted(paths.values())
-
-
-def best_of(fn, rounds: int) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def peak_mib(fn) -> float:
