@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .projection import CENT, HUNDRED, MonthlySeries, Projection
+from .plan import rfk_deviation, share_pct
+from .projection import CENT, MonthlySeries, Projection
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -43,7 +44,11 @@ def pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | Non
     """numerator / denominator × 100 to 0,01 (None when the denominator is missing or zero)."""
     if numerator is None or not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator) * HUNDRED).quantize(CENT)
+    return share_pct(numerator, denominator).quantize(CENT)
+
+
+def _cent(v: Decimal | None) -> Decimal | None:
+    return None if v is None else v.quantize(CENT)
 
 
 def missing_months(s: MonthlySeries, month: int, step: int = 1) -> list[int]:
@@ -76,7 +81,7 @@ def absorption_table(series: list[MonthlySeries], month: int, tolerance: dict | 
     """One row per SKPD as of ``month``: its latest upload up to it, pagu, realisasi, absorption
     (%), what it is judged against — its cash plan to date (``basis`` "rencana kas") or the band's
     midpoint ("rentang toleransi") — absorption against that (100 = on plan), the deviation
-    (plan − absorption) / plan × 100 (positive: behind), whether it is behind (below its plan, or
+    (plan − absorption) / plan × 100 (``plan.rfk_deviation``; positive: behind), whether it is behind (below its plan, or
     below the band's lower bound), and the upload facts (missing, stale, pagu changes); ``step``
     3 for quarterly sources."""
     tolerance = tolerance or load_tolerance()
@@ -97,8 +102,7 @@ def absorption_table(series: list[MonthlySeries], month: int, tolerance: dict | 
             "agency": s.agency, "year": s.year, "month": m, "pagu": pagu, "realisasi": real,
             "absorption": absorption, "basis": basis, "target": target,
             "against_plan": pct(absorption, target),
-            "deviation": None if absorption is None or not target
-            else ((target - absorption) / target * HUNDRED).quantize(CENT),
+            "deviation": _cent(rfk_deviation(target, absorption)),
             "behind": bool(behind), "missing_months": missing_months(s, month, step),
             "stale_months": [k for k in stale_months(s, step) if k <= month],
             **pagu_shifts(s, month)})

@@ -44,7 +44,7 @@ def cluster_client(workers: int | None, scheduler: str | None, memory_limit: str
     n = workers or os.cpu_count() or 1
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                            memory_limit=memory_limit,
-                           dashboard_address=":0" if _dashboard() else None,
+                           dashboard_address=":0",   # any free port: never a clash
                            silence_logs=logging.ERROR)
     client = Client(cluster)
     log(f"cluster lokal: {n} worker × 1 thread, batas memori {memory_limit} per worker")
@@ -81,7 +81,10 @@ class Progress:
         if self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="SKPD", file=self.stream, desc="laporan")
+            # the bar's own carriage returns go to the terminal itself (the CLI's stderr
+            # shows control characters as escapes); its text is only counts
+            raw = getattr(self.stream, "stream", self.stream)
+            self.bar = tqdm(total=total, unit="SKPD", file=raw, desc="laporan")
 
     def update(self, o: Outcome) -> None:
         self.done += 1
@@ -90,7 +93,8 @@ class Progress:
             self.bar.set_postfix_str(f"gagal {self.failed}")
             self.bar.update(1)
         else:
-            print(f"[{self.done}/{self.total}] {o.agency}: {o.status} ({o.seconds:.1f} s)"
+            secs = f"{o.seconds:.1f}".replace(".", ",")
+            print(f"[{self.done}/{self.total}] {o.agency}: {o.status} ({secs} detik)"
                   + (f" - {o.reason}" if o.reason else ""), file=self.stream, flush=True)
 
     def close(self) -> None:
@@ -170,7 +174,8 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
         write_csv(everything, folder / "hasil.csv")
         write_index(f"Laporan {year} Triwulan {ROMAN[quarter - 1]}", result.outcomes,
                     result.pemda, folder / "index.html")
-        print(table_text(everything))
+        for line in table_text(everything).splitlines():   # one line per print: the CLI's
+            print(line)                                       # stdout escapes line breaks
         return result
     finally:
         if client is not None:

@@ -1,0 +1,161 @@
+"""`lkjip batch` at scale, against the baseline timed in the same run: `lkjip report` one agency
+after another, a new process each (today's way: every report pays its own start-up).
+
+1. made kabupaten (lkjip_helpers.synthetic: 50 SKPD × 12 months, written as the quarterly workbooks
+   the agency report reads): HTML agency reports per minute on 1 worker, 2 workers and all cores
+   (one figure when all cores = 2), wall time from the first submission (the cluster and the warm
+   workers already started — start-up is stated apart) and memory per worker (the worker process
+   and its kernels);
+2. made province (1.500 SKPD): ingest + reconcile of every SKPD on the workers (writing the made
+   workbooks is not timed), and reports for a sample, extrapolated to all 1.500 — labelled so.
+
+Run: ``python benchmarks/bench_batch.py [--agencies 50] [--province 1500] [--sample 20]
+[--baseline 3]`` (a few minutes on 2 shared cores; keep runs few).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lkjip_helpers.batch.agencies import from_folders  # noqa: E402
+from lkjip_helpers.batch.worker import Warm, render_agency  # noqa: E402
+from lkjip_helpers.synthetic import kabupaten, write_agency  # noqa: E402
+
+
+def made_folders(root: Path, n: int, seed: int = 11) -> list:
+    for s in kabupaten(n, (2024,), seed=seed, quirks=False):
+        write_agency(s, root / s.agency.replace(" ", "_"), name=s.agency)
+    return from_folders([root])
+
+
+def memory(pid: int | None = None) -> tuple[int, int]:
+    """RSS of this process, and of it with its children (the kernels), in bytes."""
+    import psutil
+
+    p = psutil.Process(pid or os.getpid())
+    own = p.memory_info().rss
+    return own, own + sum(c.memory_info().rss for c in p.children(recursive=True))
+
+
+def batch_rate(agencies: list, workers: int, out: Path) -> dict:
+    """Reports per minute on a LocalCluster of ``workers``, from the first submission."""
+    from distributed import Client, LocalCluster, as_completed
+
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0", memory_limit="4GiB") as cluster, \
+            Client(cluster) as client:
+        client.register_plugin(Warm(cwd=str(ROOT)), name="lkjip-warm")
+        start = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        futs = [client.submit(render_agency, a, 2024, 4, str(out), ("html",), pure=False)
+                for a in agencies]
+        outcomes = [f.result() for f in as_completed(futs)]
+        wall = time.perf_counter() - t1
+        mem = client.run(memory)
+    ok = sum(o.ok for o in outcomes)
+    return {"workers": workers, "reports": ok, "failed": len(outcomes) - ok, "wall": wall,
+            "per_minute": ok / wall * 60, "start": start,
+            "rss": max(m[0] for m in mem.values()), "rss_kernels": max(m[1] for m in mem.values())}
+
+
+def baseline_rate(agencies: list, out: Path) -> dict:
+    """`lkjip report` for each agency, one after another, a new process each."""
+    lkjip = str(Path(sys.executable).with_name("lkjip"))
+    t = time.perf_counter()
+    for i, a in enumerate(agencies):
+        subprocess.run([lkjip, "report", "--year", "2024", "--quarter", "4", "--raw", a.raw,
+                        "--format", "html", "--out", str(out / str(i))], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    return {"reports": len(agencies), "wall": wall, "per_minute": len(agencies) / wall * 60}
+
+
+def analyse_made(agency_no: int, root: str) -> tuple[float, float]:
+    """Write one made province SKPD's workbooks (not timed), then ingest + reconcile it (timed)."""
+    from lkjip_helpers.pipeline import analyse
+
+    s = _one(agency_no)
+    folder = Path(root) / f"skpd_{agency_no:04d}"
+    t = time.perf_counter()
+    write_agency(s, folder)
+    made = time.perf_counter() - t
+    t = time.perf_counter()
+    analyse([folder])
+    return made, time.perf_counter() - t
+
+
+def _one(i: int):
+    """The i-th made SKPD without generating the i before it (a kabupaten of one, seeded by i)."""
+    return kabupaten(1, (2024,), seed=1000 + i, quirks=False)[0]
+
+
+def province(n: int, workers: int, root: Path) -> dict:
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0", memory_limit="4GiB") as cluster, \
+            Client(cluster) as client:
+        client.run(lambda: __import__("lkjip_helpers.pipeline"))
+        t = time.perf_counter()
+        res = client.gather(client.map(analyse_made, range(n), root=str(root), pure=False))
+        wall = time.perf_counter() - t
+    return {"skpd": n, "wall": wall, "write": sum(r[0] for r in res),
+            "analyse": sum(r[1] for r in res)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--agencies", type=int, default=50)
+    ap.add_argument("--province", type=int, default=1500)
+    ap.add_argument("--sample", type=int, default=20)
+    ap.add_argument("--baseline", type=int, default=3)
+    args = ap.parse_args(argv)
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as d:
+        d = Path(d)
+        agencies = made_folders(d / "kab", args.agencies)
+        base = baseline_rate(agencies[:args.baseline], d / "base")
+        print(f"baseline: lkjip report one after another, new process each: {base['reports']} "
+              f"reports in {base['wall']:.1f} s = {base['per_minute']:.1f} a minute")
+        rates = {}
+        for w in sorted({1, 2, cores}):
+            r = batch_rate(agencies, w, d / f"out{w}")
+            rates[w] = r
+            print(f"batch, {w} worker(s): {r['reports']} HTML reports ({r['failed']} failed) in "
+                  f"{r['wall']:.1f} s = {r['per_minute']:.1f} a minute "
+                  f"({r['per_minute'] / base['per_minute']:.1f}× the baseline); cluster and warm "
+                  f"workers started in {r['start']:.1f} s; memory per worker "
+                  f"{r['rss'] / 2**20:.0f} MiB, {r['rss_kernels'] / 2**20:.0f} MiB with its "
+                  "kernels")
+        if 1 in rates and 2 in rates:
+            print(f"2 workers / 1 worker: {rates[2]['per_minute'] / rates[1]['per_minute']:.2f}×")
+        if args.province:
+            p = province(args.province, cores, d / "prov")
+            print(f"made province: ingest + reconcile of {p['skpd']} SKPD (4 quarterly workbooks "
+                  f"each) on {cores} workers: {p['analyse']:.1f} s of work, "
+                  f"{p['analyse'] / p['skpd'] * 1000:.0f} ms an SKPD, "
+                  f"{p['analyse'] / cores:.1f} s of wall time on {cores} workers (the whole run "
+                  f"{p['wall']:.1f} s, which includes writing the made workbooks: "
+                  f"{p['write']:.1f} s of work)")
+            sample = made_folders(d / "prov-sample", args.sample, seed=12)
+            r = batch_rate(sample, cores, d / "prov-out")
+            minutes = p["skpd"] / r["per_minute"]
+            print(f"made province reports: a sample of {r['reports']} rendered at "
+                  f"{r['per_minute']:.1f} a minute on {cores} workers; EXTRAPOLATED to "
+                  f"{p['skpd']} SKPD: {minutes:.0f} minutes a quarter, {minutes * 4 / 60:.1f} "
+                  f"hours for 4 quarters (baseline extrapolated: "
+                  f"{p['skpd'] / base['per_minute'] / 60:.1f} hours a quarter)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
