@@ -11,20 +11,18 @@ import pandas as pd
 
 from . import pemda
 from .numbers import format_percent, format_rupiah
+from .period import Period
 from .projection import METHOD_LABELS, Projection, project, reference_pool
 from .safe import escape
 from .sections import Block, table
 
 DUPLICATE = " is also in "      # ingest's message for a second sheet of the same period
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-          "Oktober", "November", "Desember")
 
 
-def period_label(month: int, cadence: str) -> str:
-    """``Triwulan IV`` for quarterly sources (month 12), ``November`` for monthly ones."""
-    if cadence == "Q":
-        return "Triwulan " + ("I", "II", "III", "IV")[(month - 1) // 3]
-    return MONTHS[month - 1]
+def period_label(year: int, month: int, cadence: str) -> str:
+    """``TW IV 2024`` for quarterly sources (month 12), ``November 2024`` for monthly ones."""
+    return (Period.quarterly(year, month // 3) if cadence == "Q"
+            else Period.monthly(year, month)).long_label
 
 
 @dataclass
@@ -111,8 +109,8 @@ def title(v: PemdaView) -> Block:
     inp = v.inp
     name = inp.name or "Pemerintah Daerah"
     return Block(f'<header class="lk-title"><h1>Laporan Realisasi Anggaran Seluruh SKPD</h1>'
-                 f'<p class="lk-sub">{escape(name)}</p><p class="lk-sub">Tahun {inp.year}, '
-                 f"sampai dengan {escape(period_label(inp.month, inp.cadence))}</p></header>")
+                 f'<p class="lk-sub">{escape(name)}</p><p class="lk-sub">Sampai dengan '
+                 f"{escape(period_label(inp.year, inp.month, inp.cadence))}</p></header>")
 
 
 def summary(v: PemdaView) -> Block:

@@ -57,5 +57,5 @@ def test_pemda_notebook(tmp_path):
     assert "tidak dapat dinilai" in html and "cell C9: not an amount" in html
     assert "pola SKPD lain / tahun sebelumnya" in html or "rencana anggaran kas" in html
     assert html.count("data:image/svg+xml;base64,") == 2            # heatmap and S-curves
-    assert "sampai dengan September" in html
+    assert "Sampai dengan September 2024" in html
     assert "<script" not in html and "http" not in html

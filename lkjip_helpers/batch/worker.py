@@ -211,7 +211,8 @@ def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
 
     def work():
         an = prepare.prepare_here(prepared, prepare.key(year, quarter, agency.raw), tmp)
-        out.name = agency.name or an.agency or agency.code
+        named = [a.name for a in an.data.agencies if a.name]
+        out.name = agency.name or an.agency or (named[0] if len(named) == 1 else agency.code)
         out.findings = {s: int((an.findings["severity"] == s).sum())
                         for s in ("error", "warning", "info")}
         out.summary = summarise(an, agency.code, out.name)
