@@ -87,7 +87,7 @@ def evaluate_quarters(pk_table: pd.DataFrame, results: dict[int, dict], qi: pd.D
                 "source_sheet": r["source_sheet"], "source_cell": r["source_cell"]})
             findings.extend(_rule_findings(no, pk, agg, how, values, s.quarter, r, year, agrees))
         last = max(values) if values else None
-        if last is not None:
+        if last == 4:  # the annual table is the year-end figure: compared with TW IV only
             findings.extend(_year_findings(no, pk, agg, values, last, qrows[last],
                                            results.get(no, {}), year))
     return Quarterly(types, pd.DataFrame(rows, columns=COLUMNS), findings)

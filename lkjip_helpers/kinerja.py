@@ -211,18 +211,21 @@ def _budget_findings(budget: pd.DataFrame, src, tw4: dict[int, dict]) -> list[Fi
                     out.append(Finding(
                         "CROSS_TABLE_MISMATCH", severity,
                         f"{fld.capitalize()} '{r['kegiatan']}': Tabel 3.2 menulis {rp(r[fld])}, "
-                        f"lembar TW IV {rp(q[fld])} ({q['source_file']} {q[f'{fld}_cell']}); {why}.",
+                        f"lembar {tw(int(q['quarter']))} {rp(q[fld])} ({q['source_file']}, sheet "
+                        f"{q['source_sheet']!r}, sel {q[f'{fld}_cell']}); {why}.",
                         field=fld, stated=r[fld], computed=q[fld],
                         source_cell=r.get(f"_{fld}_cell"), **base))
     return out
 
 
 def _tw4_matches(budget: pd.DataFrame, quarters) -> dict[int, dict]:
-    """Annual budget rows matched (by name and program) to the last quarter's budget lines."""
+    """Annual budget rows matched (by name and program) to the TW IV sheet's budget lines (the
+    year-end figures are compared with the year-end sheet only, never with an earlier quarter)."""
     if quarters is None or not len(quarters):
         return {}
-    last_q = int(quarters["quarter"].max())
-    q = quarters[quarters["quarter"] == last_q]
+    q = quarters[quarters["quarter"] == 4]
+    if not len(q):
+        return {}
     qrec = q.to_dict("records")
     pairs = match_names([(r["program"], r["kegiatan"]) for r in qrec],
                         list(zip(budget["program"], budget["kegiatan"])))

@@ -194,6 +194,17 @@ def percent_matches(stated: Decimal, decimals: int, numerator: Decimal, denomina
     return stated in (exact.quantize(q, ROUND_HALF_UP), exact.quantize(q, ROUND_DOWN))
 
 
+def is_missing(value) -> bool:
+    """None, NaN or pandas' NA: a value that is not there (a missing amount is never zero)."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 # ---------------------------------------------------------------- formatting (Babel, id_ID)
 
 def format_rupiah(value: Decimal | int | float | None, prefix: str = "Rp ") -> str:
@@ -201,7 +212,7 @@ def format_rupiah(value: Decimal | int | float | None, prefix: str = "Rp ") -> s
 
     The same text as Babel's ``id_ID`` pattern ``#,##0`` / ``#,##0.00`` (a test checks that);
     written directly because findings format tens of thousands of amounts."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "–"
     d = Decimal(str(value)) if not isinstance(value, Decimal) else value
     d = d.quantize(SEN) if d != d.to_integral() else d.to_integral()
@@ -212,7 +223,7 @@ def format_percent(value: Decimal | float | None, decimals: int = 2) -> str:
     """``12,34%``; None gives an en dash."""
     from babel.numbers import format_decimal
 
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "–"
     from decimal import ROUND_HALF_UP
 

@@ -27,6 +27,39 @@ class Analysis:
     findings_workbook: str = ""  # written beforehand, by lkjip report's worker
     charts_file: str = ""        # where that worker leaves the charts it draws
 
+    @property
+    def year_end(self) -> bool:
+        return is_year_end(self.quarter)
+
+
+def is_year_end(quarter: int) -> bool:
+    """Year-end tables (Tabel 3.2, PK, IKU results) are compared and rated only at TW IV."""
+    return int(quarter) == 4
+
+
+def _period_findings(items: list, quarter: int) -> list:
+    """The annual workbook's findings a report of ``quarter`` shows: at TW IV all of them; before,
+    only those about a quarterly sheet (they carry its quarter) and about the PK's own columns
+    signed at the start of the year: year-end tables (Tabel 3.2, IKU results, PK budgets against
+    the year's pagu) are compared only in the year-end report."""
+    if is_year_end(quarter):
+        return list(items)
+    return [f for f in items if f.quarter is not None or f.code == "AGGREGATION_INFERRED"]
+
+
+def _check_quarter(data: Ingested, year: int, quarter: int, paths) -> None:
+    """The report of a quarter needs that quarter's sheet: refuse one line otherwise."""
+    from .errors import LkjipError
+    from .reconcile.findings import tw
+
+    present = sorted({int(q) for y, q in zip(data.budget_lines["year"], data.budget_lines["quarter"])
+                      if int(y) == year})
+    if quarter not in present:
+        where = paths[0] if paths else None
+        raise LkjipError(f"tidak ada lembar {tw(quarter)} {year} (yang ada: "
+                         f"{', '.join(tw(q) for q in present)}); pilih --quarter yang ada datanya",
+                         where)
+
 
 def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
     """The data of one year up to and including a quarter."""
@@ -71,9 +104,8 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
         raise LkjipError(f"no budget lines for {year} (found: {', '.join(map(str, years))})")
     last = latest_quarter(data, year)
     quarter = quarter or last
+    _check_quarter(data, year, quarter, paths)
     sub = restrict(data, year, quarter)
-    if not len(sub.budget_lines):
-        raise LkjipError(f"no budget lines for {year} up to TW {quarter}")
     rec = reconcile(sub, load_bands(bands) if bands else None)
     present = sorted({int(q) for q in sub.budget_lines["quarter"]})
     missing = [f"TW {('I', 'II', 'III', 'IV')[q - 1]}" for q in range(1, quarter + 1)
@@ -90,7 +122,7 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     else:
         missing_text.append(f"workbook tahunan kinerja_{year}.xlsx tidak ada: tabel Bab III "
                             "(capaian indikator, Tabel 3.2) tidak dibuat")
-    items = list(kin.findings) if kin else []
+    items = _period_findings(kin.findings, quarter) if kin else []
     annual_f = findings_frame(items) if items else None
     findings = rec.findings if annual_f is None else _sorted(pd.concat([rec.findings, annual_f],
                                                                       ignore_index=True))

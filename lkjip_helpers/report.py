@@ -4,7 +4,9 @@ WeasyPrint into an A4 PDF; the findings workbook goes beside them.
 
 Outputs appear whole or not at all: everything is made in a temporary folder beside
 ``reports/<year>/TW<q>/``, which then replaces the old folder in one rename. A failing cell leaves the
-previous report as it was and keeps the executed notebook as ``laporan.gagal.ipynb`` for debugging.
+previous report as it was and keeps the executed notebook beside it, in ``reports/<year>/TW<q>.gagal/``,
+for debugging (never inside the report people receive). Bad input found in a cell (the package's own
+errors: a corrupt workbook, a quarter without a sheet) is one line and exit status 2, as for ingest.
 """
 from __future__ import annotations
 
@@ -56,10 +58,34 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
                             # the kernel runs on loopback only; keep its TCP notice out of logs
                             extra_arguments=["--IPKernelApp.log_level=ERROR"], **engine)
     except PapermillExecutionError as exc:
+        if _is_input_error(exc.ename):  # bad input found in a cell: one line, exit 2, as ingest
+            raise LkjipError(str(exc.evalue).splitlines()[0] if exc.evalue else exc.ename) \
+                from None
         cell = _failed_cell(output, exc)
         raise ReportError(f"cell {cell} of {notebook.name} failed: {exc.ename}: "
                           f"{str(exc.evalue).splitlines()[0] if exc.evalue else ''}".rstrip(": "))\
             from None
+
+
+def _is_input_error(ename: str) -> bool:
+    """Does an exception raised in the kernel name one of the package's input errors?"""
+    from . import errors
+
+    cls = getattr(errors, ename or "", None)
+    return isinstance(cls, type) and issubclass(cls, LkjipError)
+
+
+def failed_folder(folder: Path) -> Path:
+    """Where a failed run's notebook goes: beside the report folder (``TW4.gagal/``), never
+    inside the report that people receive."""
+    return folder.with_name(f"{folder.name}.gagal")
+
+
+def _keep_failed(executed: Path, folder: Path) -> None:
+    target = failed_folder(folder)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=folder.parent))
+    shutil.copyfile(executed, tmp / NOTEBOOK)
+    _replace_folder(tmp, target)
 
 
 def _failed_cell(output: Path, exc) -> str:
@@ -121,8 +147,7 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             execute(notebook_path(), executed, params, root)
         except ReportError:
             if executed.exists():
-                folder.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(executed, folder / "laporan.gagal.ipynb")
+                _keep_failed(executed, folder)
             raise
         finally:
             prepare.finish(worker, prepared)
@@ -145,6 +170,7 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             (tmp / "laporan.html").unlink(missing_ok=True)
         _replace_folder(tmp, folder)
         tmp = None
+        shutil.rmtree(failed_folder(folder), ignore_errors=True)  # an older failure is stale
         report.files = sorted(p for p in folder.iterdir() if p.is_file())
         return report
     finally:

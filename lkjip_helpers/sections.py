@@ -35,11 +35,11 @@ class Block:
 
 
 def _rp(v) -> str:
-    return "–" if v is None or (isinstance(v, float) and pd.isna(v)) else format_rupiah(v)
+    return format_rupiah(v)  # "–" when missing
 
 
 def _p(v, d=1) -> str:
-    return "–" if v is None or pd.isna(v) else format_percent(v, d)
+    return format_percent(v, d)  # "–" when missing
 
 
 def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None = None,
@@ -80,7 +80,8 @@ def figure(an: Analysis, key: str) -> str:
 
 def draw_charts(an: Analysis) -> dict[str, bytes]:
     """Every chart the report shows, as SVG."""
-    keys = [k for k in CHARTS if an.kinerja is not None or k not in ("indicators", "scatter")]
+    rated = an.kinerja is not None and an.year_end  # ratings are year-end figures
+    keys = [k for k in CHARTS if rated or k not in ("indicators", "scatter")]
     return {k: charts.to_svg(CHARTS[k][0](an)) for k in keys}
 
 
@@ -170,11 +171,14 @@ def summary(an: Analysis) -> Block:
         ("Temuan", f"{c['error']} kesalahan",
          f"{c['warning']} perlu diperiksa · {c['info']} catatan"),
     ]
-    if an.kinerja is not None:
+    if an.kinerja is not None and an.year_end:
         ind = an.kinerja.indicators
         by = ind["kategori"].fillna("tidak dinilai").value_counts()
         cards.append(("Indikator", f"{len(ind)} IKU",
                       " · ".join(f"{n} {escape(k)}" for k, n in by.items())))
+    elif an.kinerja is not None:
+        cards.append(("Indikator", f"{len(an.kinerja.indicators)} IKU",
+                      "target tahun ini; capaian dinilai pada laporan TW IV"))
     html.append('<div class="cards">')
     for label, value, note in cards:
         html.append(f'<div class="card"><div class="lbl">{escape(label)}</div>'
@@ -261,6 +265,8 @@ def indicators(an: Analysis) -> Block:
         return Block('<p class="warn">Capaian indikator belum dapat dihitung: workbook tahunan '
                      f"kinerja_{an.year}.xlsx tidak ada.</p>")
     k = an.kinerja
+    if not an.year_end:
+        return _targets(an)
     html = [figure(an, "indicators"), figure(an, "scatter")]
     rows = pd.DataFrame({
         "Indikator": [f"IKU {n}. {t}" for n, t in zip(k.indicators["no"],
@@ -280,6 +286,17 @@ def indicators(an: Analysis) -> Block:
     return Block("".join(html))
 
 
+def _targets(an: Analysis) -> Block:
+    """An early quarter's report shows the year's targets, never year-end ratings."""
+    k = an.kinerja.indicators
+    rows = pd.DataFrame({"IKU": k["no"], "Indikator": k["indikator"], "Target": k["target"],
+                         "Target akhir Renstra": k["target_renstra"],
+                         "Polaritas": k["polaritas"]})
+    return Block(f"<p>Target indikator tahun {an.year} (Perjanjian Kinerja). Capaian tahunan "
+                 f"dinilai pada laporan TW IV; laporan {_period(an)} tidak menilainya.</p>"
+                 + table(rows))
+
+
 def findings(an: Analysis) -> Block:
     """First what kinds of finding there are and how many (in words), then every finding, message
     first, with its file › sheet › cell: errors open, the rest folded."""
@@ -290,7 +307,7 @@ def chapter3(an: Analysis) -> Block:
     if an.kinerja is None:
         return Block('<p class="warn">Tabel Bab III membutuhkan workbook tahunan '
                      f"kinerja_{an.year}.xlsx.</p>")
-    if an.quarter != 4:
+    if not an.year_end:
         return Block("<p>Tabel Bab III (capaian kinerja tahunan) disajikan pada laporan TW IV.</p>")
     from .tables import TITLES, indicator_tables, tabel_3_2
 

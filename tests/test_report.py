@@ -108,26 +108,71 @@ def test_workbook_text_is_escaped(tmp_path):
     assert "kinerja_2020.xlsx tidak ada" in html
 
 
-def test_a_failing_cell_names_the_cell_and_leaves_no_report(tmp_path, capsys):
+def test_a_corrupt_workbook_is_one_line_and_exit_2(tmp_path, capsys):
     raw = tmp_path / "raw"
     raw.mkdir()
     write_xlsx(raw / "TW1.xlsx", {"TW I": quarter_sheet(CLEAN, "TRIWULAN I 2020")})
     out = tmp_path / "out"
     good = make_report(2020, 1, raw, out, ("html",))
     before = (good.folder / "laporan.html").read_bytes()
-    (raw / "TW1.xlsx").write_bytes(b"PK\x03\x04 broken")  # the next run fails in its first cell
-    with pytest.raises(ReportError) as err:
-        make_report(2020, 1, raw, out, ("html",))
-    assert re.match(r"cell \[3\] `s\.title\(an, agency\)` of laporan\.ipynb failed: WorkbookError: "
-                    r"TW1\.xlsx: cannot be read", str(err.value))
-    assert (good.folder / "laporan.html").read_bytes() == before  # the old report is untouched
-    assert (good.folder / "laporan.gagal.ipynb").exists()
-    assert not [p for p in good.folder.parent.iterdir() if p.name.startswith(".")]
+    (raw / "TW1.xlsx").write_bytes(b"PK\x03\x04 broken")  # the next run finds bad input
     status = main(["report", "--year", "2020", "--quarter", "1", "--raw", str(raw),
                    "--out", str(out), "--format", "html"])
-    assert status == 4
+    assert status == 2
     err_line = capsys.readouterr().err.strip().splitlines()
-    assert len(err_line) == 1 and err_line[0].startswith("lkjip: cell [3]")
+    assert len(err_line) == 1 and err_line[0].startswith("lkjip: TW1.xlsx: cannot be read")
+    assert (good.folder / "laporan.html").read_bytes() == before  # the old report is untouched
+    assert sorted(p.name for p in out.joinpath("2020").iterdir()) == ["TW1"]  # nothing to open
+
+
+def test_a_quarter_beyond_the_data_is_one_line_and_exit_2(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "TW1.xlsx", {"TW I": quarter_sheet(CLEAN, "TRIWULAN I 2020")})
+    write_xlsx(raw / "TW2.xlsx", {"TW II": quarter_sheet(CLEAN, "TRIWULAN II 2020")})
+    status = main(["report", "--year", "2020", "--quarter", "3", "--raw", str(raw),
+                   "--out", str(tmp_path / "out"), "--format", "html"])
+    assert status == 2
+    err_line = capsys.readouterr().err.strip().splitlines()
+    assert err_line == ["lkjip: raw: tidak ada lembar TW III 2020 (yang ada: TW I, TW II); "
+                        "pilih --quarter yang ada datanya"]
+    assert not (tmp_path / "out" / "2020" / "TW3").exists()
+    assert not (tmp_path / "out" / "2020" / "TW3.gagal").exists()
+
+
+def test_a_bug_in_a_cell_is_exit_4_and_the_notebook_goes_beside_the_report(tmp_path, capsys,
+                                                                          monkeypatch):
+    import nbformat
+
+    import lkjip_helpers.report as rep
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "TW1.xlsx", {"TW I": quarter_sheet(CLEAN, "TRIWULAN I 2020")})
+    out = tmp_path / "out"
+    good = make_report(2020, 1, raw, out, ("html",))
+    before = (good.folder / "laporan.html").read_bytes()
+    nb = nbformat.read(str(rep.notebook_path()), as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("1 / 0  # a bug"))
+    buggy = tmp_path / "laporan.ipynb"
+    nbformat.write(nb, str(buggy))
+    monkeypatch.setattr(rep, "notebook_path", lambda: buggy)
+    with pytest.raises(ReportError) as err:
+        make_report(2020, 1, raw, out, ("html",))
+    assert re.match(r"cell \[\d+\] `1 / 0  # a bug` of laporan\.ipynb failed: ZeroDivisionError",
+                    str(err.value))
+    assert (good.folder / "laporan.html").read_bytes() == before  # the old report is untouched
+    assert sorted(p.name for p in good.folder.iterdir()) == ["laporan.html", "laporan.ipynb",
+                                                              "temuan.xlsx"]
+    failed = out / "2020" / "TW1.gagal"
+    assert [p.name for p in failed.iterdir()] == ["laporan.ipynb"]
+    assert not [p for p in good.folder.parent.iterdir() if p.name.startswith(".")]
+    assert main(["report", "--year", "2020", "--quarter", "1", "--raw", str(raw),
+                 "--out", str(out), "--format", "html"]) == 4
+    err_line = capsys.readouterr().err.strip().splitlines()
+    assert len(err_line) == 1 and err_line[0].startswith("lkjip: cell [")
+    monkeypatch.undo()
+    make_report(2020, 1, raw, out, ("html",))  # a good run clears the stale failure
+    assert not failed.exists()
 
 
 def test_rerun_replaces_outputs_whole(tmp_path):

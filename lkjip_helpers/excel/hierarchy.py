@@ -35,13 +35,24 @@ def infer_hierarchy(pagu: list[Decimal], realisasi: list[Decimal]) -> Split:
         return Split([], [], 0, 1)
     pagu = [int(p * 100) for p in pagu]  # whole sen: exact, and integer sums are fast
     realisasi = [int(r * 100) for r in realisasi]
+    split = _search(pagu, realisasi, lone=False)
+    if split is None or split.matched_pagu < len(split.programs):
+        # a block does not add up: a program without kegiatan (a lone row) may be why. Taken only
+        # when it makes more blocks add up, so it never competes with an ordinary split.
+        with_lone = _search(pagu, realisasi, lone=True)
+        if split is None or with_lone.matched_pagu > split.matched_pagu:
+            return with_lone
+    return split
+
+
+def _search(pagu: list[int], realisasi: list[int], lone: bool) -> Split | None:
+    """The best split (None when there is none: a single row without ``lone``)."""
+    n = len(pagu)
     pre_p = [0]
     pre_r = [0]
     for p, r in zip(pagu, realisasi):
         pre_p.append(pre_p[-1] + p)
         pre_r.append(pre_r[-1] + r)
-    # best[i]: best score for rows i..n-1 split into blocks: (pagu matches, realisasi matches,
-    # -blocks); count[i]: number of splits reaching the best pagu score; nxt[i]: end of first block
     # best[i]: best score for rows i..n-1 split into blocks: (pagu matches, realisasi matches,
     # -blocks); count[i]: number of splits reaching the best pagu score; nxt[i]: end of first block.
     # A block i..j-1 (program row i) scores a match when its kegiatan add up; the candidates for
@@ -68,26 +79,34 @@ def infer_hierarchy(pagu: list[Decimal], realisasi: list[Decimal]) -> Split:
                 suf_pagu, suf_count = best[j_new][0], count[j_new]
             elif best[j_new][0] == suf_pagu:
                 suf_count += count[j_new]
-        if suf_j > n:
+        single = lone and _single_allowed(i, n, nxt, pre_p, pre_r, pagu, realisasi)
+        if suf_j > n and not single:
             continue
         matches_p = ends_p.get(pre_p[i + 1] + pagu[i], [])
         matches_r = ends_r.get(pre_r[i + 1] + realisasi[i], [])
         cand_best = NEG
-        for j in {suf_j, *matches_p, *matches_r}:
+        cands = {j for j in (suf_j, *matches_p, *matches_r) if j <= n}
+        if single:
+            cands.add(i + 1)
+        for j in cands:
             rest = best[j]
-            mp = int(pre_p[j] - pre_p[i + 1] == pagu[i])
-            mr = int(pre_r[j] - pre_r[i + 1] == realisasi[i])
+            lone = j == i + 1  # a program without kegiatan never scores a match itself
+            mp = int(not lone and pre_p[j] - pre_p[i + 1] == pagu[i])
+            mr = int(not lone and pre_r[j] - pre_r[i + 1] == realisasi[i])
             score = (rest[0] + mp, rest[1] + mr, rest[2] - 1)
             if score > cand_best or (score == cand_best and j > nxt[i]):
                 cand_best, nxt[i] = score, j
-        best_pagu = max(suf_pagu, max((best[j][0] + 1 for j in matches_p), default=-1))
+        single_pagu = best[i + 1][0] if single else -1
+        best_pagu = max(suf_pagu, single_pagu,
+                        max((best[j][0] + 1 for j in matches_p), default=-1))
         total = suf_count if suf_pagu == best_pagu else 0
         total += sum(count[j] for j in matches_p if best[j][0] + 1 == best_pagu)
+        total += count[i + 1] if single and single_pagu == best_pagu else 0
         best[i], count[i] = cand_best, total
+    if best[0] == NEG:
+        return None
     programs, parent = [], [0] * n
     i = 0
-    if best[0] == NEG:  # a single row: a program without kegiatan
-        return Split([0], [0], 0, 1)
     while i < n:
         j = nxt[i]
         programs.append(i)
@@ -95,3 +114,15 @@ def infer_hierarchy(pagu: list[Decimal], realisasi: list[Decimal]) -> Split:
             parent[k] = i
         i = j
     return Split(programs, parent, best[0][0], count[0])
+
+
+def _single_allowed(i, n, nxt, pre_p, pre_r, pagu, realisasi) -> bool:
+    """May row i be a program without kegiatan (a block of one row)? Only as the last row, or
+    when the block after it adds up in pagu and realisasi both: a lone row never scores a match
+    itself, so it is chosen only where it lets its neighbours add up."""
+    k = i + 1
+    if k == n:
+        return True
+    j = nxt[k]
+    return j - k >= 2 and pre_p[j] - pre_p[k + 1] == pagu[k] and \
+        pre_r[j] - pre_r[k + 1] == realisasi[k]

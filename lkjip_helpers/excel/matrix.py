@@ -118,6 +118,8 @@ class _Reader:
         cp = self.percent(cap, r, cap_col) if cap_col is not None else None
         if pagu is None:
             self.warn("MISSING_VALUE", "pagu kosong, dibaca 0", r, pc)
+        if real is None:
+            self.warn("MISSING_VALUE", "realisasi kosong, dibaca 0 (belum ada belanja?)", r, rc)
         if part is None and type(name) is str and "\n" in name:
             name = " ".join(name.split())
         return {
@@ -306,6 +308,10 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
                     f"{split.alternatives} cara yang sama-sama cocok; realisasi yang menentukan",
                     first["row"], rd.layout.col("name"))
     number = {p: k + 1 for k, p in enumerate(programs)}
+    children = {p: 0 for p in programs}
+    for i, p in enumerate(parent):
+        if p is not None and p != i:
+            children[p] += 1
     for i, item in enumerate(items):
         base = {k: item[k] for k in ("pagu", "realisasi", "capaian", "capaian_decimals",
                                      "source_cell", "pagu_cell", "realisasi_cell", "capaian_cell")}
@@ -313,6 +319,13 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
             res.stated.append({"kind": "program", "label": item["name"], "program_no": number[i],
                                "amount": None, "amount_cell": None, **base,
                                "part": item["part"]})
+            if children[i] == 0:  # a program without kegiatan: its own row carries the money
+                rd.warn("NO_KEGIATAN", f"program '{item['name']}' tidak mempunyai baris kegiatan; "
+                        "pagu dan realisasinya dibaca dari baris program", item["row"],
+                        rd.layout.col("name"))
+                res.lines.append({"program_no": number[i], "program": item["name"],
+                                  "kegiatan": item["name"], "line": len(res.lines) + 1,
+                                  "part": item["part"], **base})
             continue
         p = parent[i]
         res.lines.append({"program_no": number.get(p, 1), "program": items[p]["name"]

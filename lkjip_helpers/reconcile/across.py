@@ -97,6 +97,14 @@ def across_findings(lines: pd.DataFrame) -> list[Finding]:
                 base = {**period_columns(q), "program_no": int(b["program_no"]),
                         "program": b["program"], "kegiatan": b["kegiatan"],
                         "source_file": b["source_file"], "source_sheet": b["source_sheet"]}
+                if int(a["program_key"]) != int(b["program_key"]):
+                    out.append(Finding(
+                        "KEGIATAN_MOVED", "info",
+                        f"Kegiatan '{b['kegiatan']}' pindah dari program '{a['program']}' "
+                        f"({tw(p)}) ke program '{b['program']}' ({tw(q)}); angka kedua program "
+                        f"antar triwulan tidak sebanding tanpa memperhitungkannya.",
+                        field="program", unit="", **base,
+                        source_cell=_cell(b["source_cell"], b["source_part"])))
                 if b["realisasi"] < a["realisasi"]:
                     out.append(Finding(
                         "REALISASI_DECREASED", "error",

@@ -26,6 +26,8 @@ CODES = {
     "UNREAD_ROW": "Baris yang tidak terbaca",
     "AMBIGUOUS_HIERARCHY": "Pembagian program/kegiatan tidak tunggal",
     "NO_PROGRAMS": "Tidak ada baris program",
+    "NO_KEGIATAN": "Program tanpa baris kegiatan",
+    "KEGIATAN_MOVED": "Kegiatan pindah program antar triwulan",
     "CAPAIAN_MISMATCH": "Angka indikator tertulis berbeda dari hasil hitung",
     "CROSS_TABLE_MISMATCH": "Angka kegiatan berbeda antar tabel",
     "PK_BUDGET_MISMATCH": "Anggaran program di PK berbeda dari pagu triwulan",
