@@ -34,7 +34,9 @@ class Analysis:
 
 def is_year_end(quarter: int) -> bool:
     """Year-end tables (Tabel 3.2, PK, IKU results) are compared and rated only at TW IV."""
-    return int(quarter) == 4
+    from .period import Period
+
+    return Period.quarterly(2000, quarter).is_year_end()
 
 
 def _period_findings(items: list, quarter: int) -> list:
@@ -50,7 +52,7 @@ def _period_findings(items: list, quarter: int) -> list:
 def _check_quarter(data: Ingested, year: int, quarter: int, paths) -> None:
     """The report of a quarter needs that quarter's sheet: refuse one line otherwise."""
     from .errors import LkjipError
-    from .reconcile.findings import tw
+    from .period import tw
 
     present = sorted({int(q) for y, q in zip(data.budget_lines["year"], data.budget_lines["quarter"])
                       if int(y) == year})

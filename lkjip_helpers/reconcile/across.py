@@ -101,7 +101,7 @@ def across_findings(lines: pd.DataFrame) -> list[Finding]:
                     out.append(Finding(
                         "KEGIATAN_MOVED", "info",
                         f"Kegiatan '{b['kegiatan']}' pindah dari program '{a['program']}' "
-                        f"({tw(p)}) ke program '{b['program']}' ({tw(q)}); angka kedua program "
+                        f"({p.label}) ke program '{b['program']}' ({q.label}); angka kedua program "
                         f"antar triwulan tidak sebanding tanpa memperhitungkannya.",
                         field="program", unit="", **base,
                         source_cell=_cell(b["source_cell"], b["source_part"])))
