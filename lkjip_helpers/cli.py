@@ -89,6 +89,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_batch_parser(sub)
 
+    p = sub.add_parser("renja", help="write the Renja evaluation form (Permendagri 86/2017) "
+                       "of a quarter as evaluasi_renja.xlsx")
+    p.add_argument("--year", type=_year, required=True)
+    p.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
+    p.add_argument("--raw", type=Path, help="folder of the year's workbooks "
+                   "(default data/raw/<year>)")
+    p.add_argument("--out", type=Path, help="file to write "
+                   "(default reports/<year>/evaluasi_renja_TW<quarter>.xlsx)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing file that lkjip renja did not write")
+
     p = sub.add_parser("template", help="write a blank annual workbook kinerja_<year>.xlsx")
     p.add_argument("--year", type=_year, required=True)
     p.add_argument("--out", type=Path, help="file to write (default data/raw/<year>/kinerja_<year>.xlsx)")
@@ -216,8 +227,27 @@ def cmd_batch(args) -> int:
     return run(args)
 
 
+def cmd_renja(args) -> int:
+    from .files import check_output
+    from .pipeline import analyse
+    from .renja_section import form_of
+    from .renja_xlsx import created_by_us, write
+
+    raw = args.raw or project_root() / "data" / "raw" / str(args.year)
+    out = args.out or project_root() / "reports" / str(args.year) / \
+        f"evaluasi_renja_TW{args.quarter}.xlsx"
+    check_output(out, [raw], args.force, ours=created_by_us)
+    an = analyse([raw], args.year, args.quarter)
+    form = form_of(an)
+    write([form], out, force=args.force)
+    for note in form.notes + an.missing:
+        print(f"catatan: {note}", file=sys.stderr)
+    print(f"ditulis: {out} ({len(form.rows)} baris formulir)")
+    return 0
+
+
 COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile, "report": cmd_report,
-            "template": cmd_template, "batch": cmd_batch}
+            "template": cmd_template, "batch": cmd_batch, "renja": cmd_renja}
 
 
 class _OneLine:

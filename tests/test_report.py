@@ -23,7 +23,8 @@ def report(tmp_path_factory):
 
 def test_files_are_placed_whole(report):
     names = sorted(p.name for p in report.files)
-    assert names == ["laporan.html", "laporan.ipynb", "laporan.pdf", "temuan.xlsx"]
+    assert names == ["evaluasi_renja.xlsx", "laporan.html", "laporan.ipynb", "laporan.pdf",
+                     "temuan.xlsx"]
     assert report.folder.name == "TW4" and report.folder.parent.name == "2020"
     assert not [p for p in report.folder.parent.iterdir() if p.name.startswith(".")]
 

@@ -1,0 +1,101 @@
+"""The report's Renja section (every quarter): the indicators across the quarters by their
+aggregation type, with the rule beside each result, and the Permendagri 86/2017 evaluation form in
+short, with ``evaluasi_renja.xlsx`` (the whole form) written beside the report. Plain, escaped
+HTML through :func:`lkjip_helpers.sections.table`."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from .numbers import format_percent, format_rupiah
+from .pipeline import Analysis
+from .renja import ABSENT, RenjaForm, build
+from .safe import escape
+from .sections import ROMAN, Block, table
+
+FILE = "evaluasi_renja.xlsx"
+
+
+def form_of(an: Analysis) -> RenjaForm:
+    """The form as of the analysis's quarter."""
+    annual = [a for a in an.data.annuals if f"_{an.year}" in a.file] or an.data.annuals[:1]
+    scale = an.kinerja.scale if an.kinerja is not None else None
+    return build(an.rec, annual[0] if annual else None, an.kinerja, an.year, an.quarter,
+                 an.agency, scale)
+
+
+def k_text(v, satuan: str = "") -> str:
+    """A K value the Indonesian way (``70,31``; a level as written; the absent word kept)."""
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        body = f"{v.normalize():f}".replace(".", ",")
+        return body + ("%" if satuan.strip() == "%" else "")
+    return str(v)
+
+
+def _pct(v) -> str:
+    return format_percent(v, 2) if isinstance(v, Decimal) else ("" if v is None else str(v))
+
+
+def _rp(v) -> str:
+    return format_rupiah(v) if isinstance(v, Decimal) else ("" if v is None else str(v))
+
+
+def quarterly_indicators(an: Analysis) -> str:
+    """Each PK indicator per quarter: value, capaian in the quarter, year to date by type, rule."""
+    if an.kinerja is None or an.kinerja.quarterly is None or not len(an.kinerja.quarterly):
+        return ""
+    q = an.kinerja.quarterly
+    q = q[q["quarter"] <= an.quarter]
+    rows = pd.DataFrame({
+        "IKU": q["no"], "Indikator": q["indikator"],
+        "Tipe": [f"{t} ({s})" for t, s in zip(q["tipe_agregasi"], q["tipe_sumber"])],
+        "Triwulan": [f"TW {ROMAN[int(x) - 1]}" for x in q["quarter"]],
+        "Target": q["target"], "Nilai triwulan": q["nilai_triwulan"].fillna("–"),
+        "Capaian triwulan": [_pct(v) or "–" for v in q["capaian_triwulan"]],
+        "Realisasi s.d. triwulan": q["realisasi_sd"].fillna("–"),
+        "Capaian s.d. triwulan": [_pct(v) or "–" for v in q["capaian_sd"]],
+        "Rumus": [r + (f" ({n})" if isinstance(n, str) and n else "")
+                  for r, n in zip(q["rumus"], q["catatan"])]})
+    return table(rows, ("Capaian triwulan", "Capaian s.d. triwulan"),
+                 caption="Indikator kinerja per triwulan, menurut tipe agregasinya")
+
+
+def form_table(form: RenjaForm) -> str:
+    rows = pd.DataFrame({
+        "No": [r["no"] for r in form.rows],
+        "Program / Kegiatan": [r["nama"] for r in form.rows],
+        "Indikator": [r["indikator"] for r in form.rows],
+        "Target Renja K (7)": [k_text(r["k7"], r["satuan"]) for r in form.rows],
+        "Realisasi K (12)": [k_text(r["k12"], r["satuan"]) for r in form.rows],
+        "Capaian K (13)": [_pct(r["k13"]) for r in form.rows],
+        "Kategori K": [r["rating_k"] for r in form.rows],
+        "Pagu (7)": [_rp(r["rp7"]) for r in form.rows],
+        "Realisasi Rp (12)": [_rp(r["rp12"]) for r in form.rows],
+        "Capaian Rp (13)": [_pct(r["rp13"]) for r in form.rows],
+        "Kategori Rp": [r["rating_rp"] for r in form.rows],
+        "Capaian Renstra K (15)": [_pct(r["k15"]) for r in form.rows],
+    })
+    return table(rows, ("Target Renja K (7)", "Realisasi K (12)", "Capaian K (13)", "Pagu (7)",
+                        "Realisasi Rp (12)", "Capaian Rp (13)", "Capaian Renstra K (15)"),
+                 caption=f"Evaluasi hasil Renja s.d. TW {ROMAN[form.quarter - 1]} {form.year} "
+                         "(Permendagri 86/2017), ringkas")
+
+
+def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
+    """The section; with ``output_dir``, ``evaluasi_renja.xlsx`` is written there too."""
+    form = form_of(an)
+    html = [quarterly_indicators(an), form_table(form),
+            f'<p class="src">{escape(ABSENT)}: masukan tidak ada di lembar triwulan maupun sheet '
+            f"Renja workbook tahunan (bukan nol). Kategori: {escape(form.scale.source)}</p>"]
+    html += [f'<p class="warn">{escape(n)}</p>' for n in form.notes]
+    if output_dir:
+        from .renja_xlsx import write
+
+        path = write([form], Path(output_dir) / FILE)
+        html.append(f'<p class="src">Formulir lengkap (kolom 1–17, K dan Rp, rumus pemeriksa): '
+                    f"{escape(path.name)} (di folder yang sama dengan laporan ini).</p>")
+    return Block("".join(html))

@@ -1,0 +1,212 @@
+"""The Renja evaluation form (Permendagri 86/2017): its columns on the sample year, K from a filled
+Renja sheet (tren positif, zero cases), the xlsx layout (headers, merged cells, numbering row, hidden
+check formulas, text never a formula), `lkjip renja` and its refusal to overwrite."""
+import shutil
+from decimal import Decimal as D
+
+import pytest
+from conftest import SAMPLE, SEED
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from lkjip_helpers.cli import main
+from lkjip_helpers.pipeline import analyse
+from lkjip_helpers.renja import ABSENT, NO_SHEET
+from lkjip_helpers.renja_section import form_of, renja_section
+from lkjip_helpers.renja_xlsx import FIRST, NUMBER_ROW, check_formula, columns, write
+
+
+@pytest.fixture(scope="module")
+def tw4():
+    return form_of(analyse([SAMPLE], 2020, 4))
+
+
+def _row(form, name, indikator=None):
+    return next(r for r in form.rows if r["nama"] == name and
+                (indikator is None or r["indikator"].startswith(indikator)))
+
+
+def test_sample_rp_columns_come_from_the_budget_lines(tw4):
+    programs = [r for r in tw4.rows if r["level"] == "program" and r["first"]]
+    kegiatan = [r for r in tw4.rows if r["level"] == "kegiatan" and r["first"]]
+    assert len(programs) == 8 and len(kegiatan) == 19
+    # numbered as the annual workbook (Program Ke / PK) numbers them
+    assert [r["nama"] for r in programs][:2] == ["Peningkatan Kinerja Lembaga dan Aparatur "
+                                                 "Pemerintah", "Pelayanan Rehabilitasi "
+                                                 "Perlindungan dan Jaminan Sosial"]
+    seed = {r["kegiatan_id"]: r for r in SEED["quarters"]["TW4"]["rows"] if r["kegiatan_id"]}
+    tw3 = {r["kegiatan_id"]: r for r in SEED["quarters"]["TW3"]["rows"] if r["kegiatan_id"]}
+    k = _row(tw4, "Perlindungan dan Jaminan Sosial")
+    sid = next(i for i, r in seed.items() if r["name"] == "Perlindungan dan Jaminan Sosial")
+    assert k["rp7"] == seed[sid]["pagu"] == D(1906946000)
+    assert k["rp12"] == seed[sid]["realisasi"]
+    assert k["rp_tw4"] == seed[sid]["realisasi"] - tw3[sid]["realisasi"]
+    assert k["rp_tw1"] + k["rp_tw2"] + k["rp_tw3"] + k["rp_tw4"] == k["rp12"]
+    assert k["rp13"] == k["rp12"] * 100 / k["rp7"]
+    # no Renstra money in the seed: said so, never 0
+    assert (k["rp5"], k["rp6"], k["rp14"], k["rp15"]) == (ABSENT,) * 4
+    total = sum(r["rp12"] for r in programs)
+    assert total == sum(r["realisasi"] for r in seed.values())
+
+
+def test_sample_k_columns_by_type(tw4):
+    pmks = [r for r in tw4.rows if r["indikator"].startswith("Persentase Penyandang")]
+    assert [r["nama"] for r in pmks] == ["Pelayanan Rehabilitasi Perlindungan dan Jaminan Sosial",
+                                         "Pemberdayaan Sosial dan Penanganan Fakir Miskin",
+                                         "Pembinaan Lingkungan Sosial"]  # PK: programs 2, 3, 4
+    r = pmks[0]
+    assert r["tipe"] == "nilai akhir"
+    assert (r["k5"], r["k6"], r["k7"]) == (D(75), D(95), D(86))    # Renstra, 2019, PK target
+    assert [r[f"k_tw{q}"] for q in (1, 2, 3, 4)] == [D("70.31")] * 4
+    assert r["k12"] == D("70.31")                 # the latest value, not 281,24
+    assert r["k13"] == D("70.31") * 100 / 86 and r["rating_k"] == "Tinggi"   # 81,76%
+    assert r["k14"] == D("70.31")                 # nilai akhir: the level reached, not 6 + 12
+    assert r["k15"] == D("70.31") * 100 / 75      # 93,75%
+    assert "nilai triwulan terakhir" in r["rule_k"]
+    # program 6 supports two PK indicators: two rows, the money on the first only
+    p6 = [x for x in tw4.rows if x["level"] == "program" and x["no"] in ("6", "")]
+    assert [x["indikator"] for x in p6][:2] == ["Persentase Penurunan Kasus Kekerasan terhadap "
+                                                "Perempuan dan Anak", "Kategori Kota Layak Anak"]
+    assert p6[1]["rp7"] is None and p6[1]["k7"] == "Madya" and p6[1]["k_tw4"] == ABSENT
+    # a kegiatan the PK names as supporting an indicator carries it; others say K is absent
+    assert _row(tw4, "Pengarusutamaan Hak dan tumbuh kembang Anak")["indikator"] == \
+        "Kategori Kota Layak Anak"
+    assert _row(tw4, "Penanganan Fakir Miskin")["indikator"] == ABSENT
+
+
+def test_sample_at_tw2_leaves_later_quarters_blank():
+    f = form_of(analyse([SAMPLE], 2020, 2))
+    r = _row(f, "Perlindungan dan Jaminan Sosial")
+    assert (r["rp_tw3"], r["rp_tw4"], r["k_tw3"]) == (None, None, None)
+    assert r["rp12"] == r["rp_tw1"] + r["rp_tw2"]
+
+
+def test_missing_quarter_sheet_is_said(tmp_path):
+    for q in (1, 3):
+        shutil.copy(SAMPLE / f"pengukuran_kinerja_2020_TW{q}.xlsx", tmp_path)
+    f = form_of(analyse([tmp_path], 2020, 3))
+    r = _row(f, "Perlindungan dan Jaminan Sosial")
+    assert r["rp_tw2"] == NO_SHEET and r["k_tw2"] == ABSENT and "TW II" in f.notes[0]
+    assert r["rp_tw1"] + r["rp_tw3"] == r["rp12"]    # TW III's increment covers TW II
+
+
+def _with_renja(tmp_path, renja_rows):
+    from importlib import util
+
+    from lkjip_helpers.annual import write_template
+    spec = util.spec_from_file_location("msd", SAMPLE.parents[2] / "scripts" / "make_sample_data.py")
+    mod = util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows, summary = mod.annual_rows(SEED)
+    rows["Renja"] = renja_rows
+    for q in (1, 2, 3, 4):
+        shutil.copy(SAMPLE / f"pengukuran_kinerja_2020_TW{q}.xlsx", tmp_path)
+    write_template(tmp_path / "kinerja_2020.xlsx", 2020, rows, summary)
+    return form_of(analyse([tmp_path], 2020, 4))
+
+
+def test_renja_sheet_gives_k_of_kegiatan_tren_positif_and_zero(tmp_path):
+    f = _with_renja(tmp_path, [
+        {"tingkat": "kegiatan", "program_no": 3, "nama": "Penanganan Fakir Miskin",
+         "indikator": "Jumlah keluarga miskin yang dibantu", "satuan": "KK",
+         "tipe_agregasi": "tren positif", "renstra_k": 1000, "renstra_rp": 700000000,
+         "lalu_k": 150, "lalu_rp": 120000000, "renja_k": 200,
+         "k_tw1": 40, "k_tw2": 60, "k_tw3": 50, "k_tw4": 70, "unit": "Bidang Sosial"},
+        {"tingkat": "kegiatan", "program_no": 3, "nama": "Identifikasi dan Penguatan Kapasitas",
+         "indikator": "Jumlah pengaduan berulang", "satuan": "kasus", "tipe_agregasi": "tren negatif",
+         "renstra_k": 0, "lalu_k": 3, "renja_k": 0, "k_tw1": 0, "k_tw2": 0, "k_tw3": 2, "k_tw4": 0},
+    ])
+    r = _row(f, "Penanganan Fakir Miskin")
+    assert r["k12"] == 220 and r["k13"] == 110            # 40 + 60 + 50 + 70 against 200
+    assert r["k14"] == 370 and r["k15"] == 37             # 150 + 220 against 1000
+    assert r["rp14"] == 120000000 + r["rp12"] and r["rp15"] == r["rp14"] * 100 / 700000000
+    assert r["unit"] == "Bidang Sosial" and "sheet Renja" in r["keterangan"]
+    z = _row(f, "Identifikasi dan Penguatan Kapasitas")
+    assert z["k12"] == 0 and z["k13"] == 100              # target 0, realisasi 0: 100%
+    assert z["k14"] == 0 and z["k15"] == 100
+    assert z["rp5"] == ABSENT                             # Renstra Rp not given: absent, not 0
+
+
+def test_xlsx_layout(tw4, tmp_path):
+    path = write([tw4], tmp_path / "evaluasi_renja.xlsx")
+    ws = load_workbook(path).active
+    cols = columns()
+    L = lambda key: get_column_letter(cols[key])  # noqa: E731
+    assert ws["A1"].value == "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH"
+    assert ws["A3"].value == "Periode pelaksanaan: Triwulan IV Tahun 2020"
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert {"A6:A8", f"{L('k5')}6:{L('rp5')}7", f"{L('k_tw1')}6:{L('rp_tw4')}6",
+            f"{L('k_tw1')}7:{L('rp_tw1')}7", f"{L('k12')}{NUMBER_ROW}:{L('rp12')}{NUMBER_ROW}"} \
+        <= merged
+    assert ws[f"{L('k_tw1')}6"].value == "Realisasi Kinerja pada Triwulan"
+    assert [ws[f"{L(k)}7"].value for k in ("k_tw1", "k_tw2", "k_tw3", "k_tw4")] == \
+        ["I", "II", "III", "IV"]
+    assert ws[f"{L('k5')}8"].value == "K" and ws[f"{L('rp5')}8"].value == "Rp"
+    numbers = [ws.cell(row=NUMBER_ROW, column=c).value for c in range(1, cols["tindak_lanjut"] + 1)]
+    assert [n for n in numbers if n] == [str(i) for i in range(1, 18)]
+    assert ws[f"{L('pendorong')}6"].value == "Faktor pendorong"
+    assert ws[f"{L('pendorong')}{FIRST}"].value is None           # left for the analyst
+    # the hidden check columns hold the formulas; the visible cells the values
+    assert ws.column_dimensions[L("cek_rp12")].hidden
+    first = FIRST
+    assert ws[f"{L('cek_rp12')}{first}"].value == \
+        f"=SUM({L('rp_tw1')}{first},{L('rp_tw2')}{first},{L('rp_tw3')}{first},{L('rp_tw4')}{first})"
+    assert ws[f"{L('cek_rp13')}{first}"].value == f"={L('rp12')}{first}/{L('rp7')}{first}*100"
+    assert ws[f"{L('rp12')}{first}"].value == 996824501
+    assert ws[f"{L('rp5')}{first}"].value == ABSENT
+    pmks = first + next(i for i, r in enumerate(tw4.rows)
+                        if r["indikator"].startswith("Persentase Penyandang"))
+    assert ws[f"{L('cek_k12')}{pmks}"].value == f"={L('k_tw4')}{pmks}"       # latest, not a sum
+    assert ws[f"{L('cek_k14')}{pmks}"].value == f"={L('k12')}{pmks}"
+    assert load_workbook(path).properties.creator == "lkjip evaluasi renja"
+
+
+def test_check_formulas_by_type():
+    cols = columns()
+    row = {"tipe": "tren negatif", "k5": D(20), "k6": D(30), "k7": D(20), "k_tw1": D(24),
+           "k_tw2": D(22), "k_tw3": None, "k_tw4": None, "k12": D(22), "k13": D(90), "k14": D(22),
+           "k15": D(90)}
+    f13 = check_formula("k13", row, 12, cols)
+    assert f13.startswith("=(2*") and f13.endswith("*100")
+    row_pos = dict(row, tipe="tren positif", k12=D(46), k14=D(76))
+    assert check_formula("k14", row_pos, 12, cols).count("+") == 1
+    assert check_formula("k13", dict(row, k7=D(0)), 12, cols) is None   # no #DIV/0! check
+
+
+def test_text_from_workbooks_never_becomes_a_formula(tw4, tmp_path):
+    import dataclasses
+    rows = [dict(r) for r in tw4.rows]
+    rows[1]["nama"] = "=HYPERLINK(\"http://x\")"
+    path = write([dataclasses.replace(tw4, rows=rows)], tmp_path / "e.xlsx")
+    ws = load_workbook(path).active
+    cell = ws.cell(row=FIRST + 1, column=columns()["nama"])
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_cli_renja_writes_and_never_overwrites_a_foreign_file(tmp_path, capsys):
+    out = tmp_path / "e.xlsx"
+    assert main(["renja", "--year", "2020", "--quarter", "3", "--raw", str(SAMPLE),
+                 "--out", str(out)]) == 0
+    assert "ditulis" in capsys.readouterr().out and out.exists()
+    assert load_workbook(out).active["A3"].value.endswith("Triwulan III Tahun 2020")
+    # its own file is replaced; someone else's is not, unless --force
+    assert main(["renja", "--year", "2020", "--quarter", "4", "--raw", str(SAMPLE),
+                 "--out", str(out)]) == 0
+    other = tmp_path / "other.xlsx"
+    shutil.copy(SAMPLE / "kinerja_2020.xlsx", other)
+    before = other.read_bytes()
+    capsys.readouterr()
+    assert main(["renja", "--year", "2020", "--quarter", "4", "--raw", str(SAMPLE),
+                 "--out", str(other)]) == 2
+    assert "tidak ditimpa" in capsys.readouterr().err and other.read_bytes() == before
+    assert main(["renja", "--year", "2020", "--quarter", "4", "--raw", str(SAMPLE),
+                 "--out", str(other), "--force"]) == 0
+
+
+def test_report_section_html_is_escaped_and_writes_the_form(tmp_path):
+    an = analyse([SAMPLE], 2020, 1)
+    html = renja_section(an, str(tmp_path)).html
+    assert (tmp_path / "evaluasi_renja.xlsx").exists()
+    assert "Evaluasi hasil Renja s.d. TW I 2020" in html and "81,76%" in html
+    assert "nilai akhir (ditebak)" in html and "evaluasi_renja.xlsx" in html
+    assert "<script" not in html and "http" not in html
