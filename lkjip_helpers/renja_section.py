@@ -11,6 +11,7 @@ import pandas as pd
 
 from .numbers import format_percent, format_rupiah
 from .pipeline import Analysis
+from .present import fold
 from .renja import ABSENT, RenjaForm, build
 from .safe import escape
 from .sections import ROMAN, Block, table
@@ -61,7 +62,8 @@ def quarterly_indicators(an: Analysis) -> str:
         "Rumus": [r + (f" ({n})" if isinstance(n, str) and n else "")
                   for r, n in zip(q["rumus"], q["catatan"])]})
     return table(rows, ("Capaian triwulan", "Capaian s.d. triwulan"),
-                 caption="Indikator kinerja per triwulan, menurut tipe agregasinya")
+                 caption="Indikator kinerja per triwulan, menurut tipe agregasinya",
+                 head="Indikator")
 
 
 def form_table(form: RenjaForm) -> str:
@@ -79,10 +81,14 @@ def form_table(form: RenjaForm) -> str:
         "Kategori Rp": [r["rating_rp"] for r in form.rows],
         "Capaian Renstra K (15)": [_pct(r["k15"]) for r in form.rows],
     })
-    return table(rows, ("Target Renja K (7)", "Realisasi K (12)", "Capaian K (13)", "Pagu (7)",
+    body = table(rows, ("Target Renja K (7)", "Realisasi K (12)", "Capaian K (13)", "Pagu (7)",
                         "Realisasi Rp (12)", "Capaian Rp (13)", "Capaian Renstra K (15)"),
                  caption=f"Evaluasi hasil Renja s.d. TW {ROMAN[form.quarter - 1]} {form.year} "
-                         "(Permendagri 86/2017), ringkas")
+                         "(Permendagri 86/2017), ringkas", head="Program / Kegiatan")
+    n_prog = sum(1 for r in form.rows if r["level"] == "program" and r["first"])
+    n_keg = sum(1 for r in form.rows if r["level"] != "program" and r["first"])
+    return fold(f'Tampilkan formulir evaluasi Renja <span class="n">({n_prog} program, {n_keg} '
+                "kegiatan)</span>", body)
 
 
 def renja_section(an: Analysis, output_dir: str | None = None) -> Block:

@@ -285,7 +285,7 @@ def test_first_screen_toc_and_folds(report):
     assert f"{k} {CODES[code][0].lower()}{CODES[code][1:]}" in lead
     toc = re.search(r'<nav class="toc".*?</nav>', html, re.S).group(0)
     targets = re.findall(r'href="#([^"]+)"', toc)
-    assert len(targets) == 8 and all(f'id="{t}"' in html for t in targets)
+    assert len(targets) == 9 and all(f'id="{t}"' in html for t in targets)
     assert main.index("<nav") < main.index('id="Anggaran-per-program"')
     summaries = re.findall(r"<summary[^>]*>(.*?)</summary>", html)
     text = [re.sub(r"<[^>]+>", "", s) for s in summaries]
