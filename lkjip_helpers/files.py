@@ -89,14 +89,19 @@ def kind_of(mode: int) -> str:
 
 
 def is_findings_workbook(path: Path) -> bool:
-    """A findings workbook lkjip wrote and nobody saved since (its title says so; Excel would
-    record who saved it last)."""
+    """A findings workbook lkjip wrote and nobody saved since."""
+    return made_by_lkjip(path, FINDINGS_TITLE)
+
+
+def made_by_lkjip(path: Path, title: str) -> bool:
+    """A workbook lkjip wrote with this title property and nobody saved since (Excel would record
+    who saved it last)."""
     try:
         with zipfile.ZipFile(path) as z:
             core = z.read("docProps/core.xml").decode("utf-8", "replace")
     except (OSError, zipfile.BadZipFile, KeyError):
         return False
-    return f"<dc:title>{FINDINGS_TITLE}</dc:title>" in core and "lastModifiedBy>" not in core
+    return f"<dc:title>{title}</dc:title>" in core and "lastModifiedBy>" not in core
 
 
 def atomic_write(path: Path | str, write: Callable[[Path], None]) -> Path:

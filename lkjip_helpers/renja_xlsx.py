@@ -69,17 +69,11 @@ def columns() -> dict[str, int]:
 
 
 def created_by_us(path: Path) -> bool:
-    """Whether an existing file is one this module wrote and nobody saved since (its creator
-    says so, and no ``lastModifiedBy``: an analyst who filled in the faktor columns and saved it
-    in Excel keeps the file)."""
-    import zipfile
+    """Whether an existing file is one this module wrote and nobody saved since (an analyst who
+    filled in the faktor columns and saved it in Excel keeps the file)."""
+    from .files import made_by_lkjip
 
-    try:
-        with zipfile.ZipFile(path) as z:
-            core = z.read("docProps/core.xml").decode("utf-8", "replace")
-    except (OSError, zipfile.BadZipFile, KeyError):
-        return False
-    return f"<dc:creator>{MARKER}</dc:creator>" in core and "lastModifiedBy>" not in core
+    return made_by_lkjip(path, MARKER)
 
 
 def write(forms: list[RenjaForm], path: Path | str, force: bool = False) -> Path:
@@ -96,8 +90,8 @@ def write(forms: list[RenjaForm], path: Path | str, force: bool = False) -> Path
     for i, form in enumerate(forms):
         name = "Evaluasi Renja" if len(forms) == 1 else f"Evaluasi Renja {i + 1}"
         _sheet(wb.create_sheet(name), form)
-    wb.properties.creator = MARKER
-    wb.properties.title = TITLE.title()
+    wb.properties.creator = "lkjip"
+    wb.properties.title = MARKER  # marks it as ours: a rerun may replace it
     return atomic_write(path, wb.save)
 
 

@@ -158,7 +158,7 @@ def test_xlsx_layout(tw4, tmp_path):
                         if r["indikator"].startswith("Persentase Penyandang"))
     assert ws[f"{L('cek_k12')}{pmks}"].value == f"={L('k_tw4')}{pmks}"       # latest, not a sum
     assert ws[f"{L('cek_k14')}{pmks}"].value == f"={L('k12')}{pmks}"
-    assert load_workbook(path).properties.creator == "lkjip evaluasi renja"
+    assert load_workbook(path).properties.title == "lkjip evaluasi renja"
 
 
 def test_check_formulas_by_type():
@@ -201,6 +201,23 @@ def test_cli_renja_writes_and_never_overwrites_a_foreign_file(tmp_path, capsys):
     assert "tidak ditimpa" in capsys.readouterr().err and other.read_bytes() == before
     assert main(["renja", "--year", "2020", "--quarter", "4", "--raw", str(SAMPLE),
                  "--out", str(other), "--force"]) == 0
+    # a form the analyst saved in Excel (who saved it is recorded) is theirs now
+    import zipfile
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(saved, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = data.replace(b"</cp:coreProperties>",
+                                    b"<cp:lastModifiedBy>analis</cp:lastModifiedBy>"
+                                    b"</cp:coreProperties>")
+            dst.writestr(item, data)
+    assert main(["renja", "--year", "2020", "--quarter", "4", "--raw", str(SAMPLE),
+                 "--out", str(saved)]) == 2
+    # never into the raw folder
+    assert main(["renja", "--year", "2020", "--quarter", "4", "--raw", str(SAMPLE),
+                 "--out", str(SAMPLE / "evaluasi.xlsx")]) == 2
+    assert not (SAMPLE / "evaluasi.xlsx").exists()
 
 
 def test_report_section_html_is_escaped_and_writes_the_form(tmp_path):
