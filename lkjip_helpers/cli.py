@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["error", "warning"],
                    help="exit 3 when a finding of this severity (or worse) occurs")
     p.add_argument("--bands", type=Path, help="YAML table of per-quarter absorption bands")
+    p.add_argument("--plan-tolerance", type=_points, metavar="POINTS",
+                   help="points of pagu by which realisasi may trail or lead the cash plan before "
+                        "BEHIND_PLAN / AHEAD_OF_PLAN (default 10)")
 
     p = sub.add_parser("report", help="render the report of a quarter (HTML, PDF, findings)")
     p.add_argument("--year", type=_year, required=True)
@@ -139,6 +142,25 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def _points(text: str):
+    """A tolerance in percentage points: a number from 0 to 100 (``7,5`` or ``7.5``)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"{text!r} bukan angka poin persen") from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} di luar 0-100 poin")
+    return value
+
+
+def _plan_settings(tolerance):
+    from .plan import Settings
+
+    return Settings(tolerance=tolerance) if tolerance is not None else None
+
+
 def cmd_reconcile(args) -> int:
     import dataclasses
 
@@ -153,10 +175,12 @@ def cmd_reconcile(args) -> int:
     data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
-        an = analyse(args.paths, years[0], data=data, bands=args.bands)
+        an = analyse(args.paths, years[0], data=data, bands=args.bands,
+                     plan_tolerance=args.plan_tolerance)
         rec = dataclasses.replace(an.rec, findings=an.findings)
     else:
-        rec = reconcile(data, load_bands(args.bands) if args.bands else None)
+        rec = reconcile(data, load_bands(args.bands) if args.bands else None,
+                        _plan_settings(args.plan_tolerance))
     findings = rec.findings
     if args.xlsx:
         from .reconcile.export import write_findings_workbook

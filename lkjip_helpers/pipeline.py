@@ -91,7 +91,7 @@ def latest_quarter(data: Ingested, year: int) -> int | None:
 
 def analyse(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
             mapping=None, bands: Path | None = None, scale: str | None = None,
-            data: Ingested | None = None, negatif_cap=None) -> Analysis:
+            data: Ingested | None = None, negatif_cap=None, plan_tolerance=None) -> Analysis:
     """Everything for a year up to a quarter (``quarter`` None: the latest with data).
     ``negatif_cap`` (a setting, in %) caps the capaian of lower-is-better indicators."""
     from .errors import LkjipError
@@ -108,7 +108,10 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     quarter = quarter or last
     _check_quarter(data, year, quarter, paths)
     sub = restrict(data, year, quarter)
-    rec = reconcile(sub, load_bands(bands) if bands else None)
+    from .plan import Settings
+
+    rec = reconcile(sub, load_bands(bands) if bands else None,
+                    Settings(tolerance=plan_tolerance) if plan_tolerance is not None else None)
     present = sorted({int(q) for q in sub.budget_lines["quarter"]})
     missing = [f"TW {('I', 'II', 'III', 'IV')[q - 1]}" for q in range(1, quarter + 1)
                if q not in present]

@@ -158,3 +158,19 @@ def test_the_report_part_against_the_plan_and_its_fallback(tmp_path):
     sample = reconcile(ingest([SAMPLE]))
     fallback = plan_report.block(sample, 2020)
     assert fallback.count("<p") == 1 and plan_report.NO_PLAN in fallback
+
+
+def test_the_command_line_takes_the_tolerance(tmp_path, capsys):
+    import json
+
+    from lkjip_helpers.cli import main
+    d = _folder(tmp_path)
+    assert main(["reconcile", str(d), "--json"]) == 0
+    codes = [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert codes.count("BEHIND_PLAN") == 1
+    assert main(["reconcile", str(d), "--json", "--plan-tolerance", "30"]) == 0
+    codes = [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert "BEHIND_PLAN" not in codes
+    with pytest.raises(SystemExit) as e:
+        main(["reconcile", str(d), "--plan-tolerance", "banyak"])
+    assert e.value.code == 2 and "'banyak' bukan angka poin persen" in capsys.readouterr().err
