@@ -37,8 +37,14 @@ def _year(text: str) -> int:
 
 
 def _input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                   help="a workbook (.xlsx) or a folder of them")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="a workbook (.xlsx) or a folder of them (optional with --manifest)")
+    p.add_argument("--manifest", type=Path,
+                   help="CSV or xlsx naming each file's agency and period (file, kode_skpd, "
+                   "nama_skpd, tahun, bulan|triwulan, tanggal_data, tanggal_upload, ...)")
+    p.add_argument("--strict", action="store_true",
+                   help="any file that cannot be read stops the run (exit 2), even over many "
+                   "agencies")
     p.add_argument("--year", type=_year, help="the year, when the sheets do not say it")
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4],
                    help="the quarter (triwulan), when the sheets do not say it")
@@ -117,7 +123,8 @@ def cmd_ingest(args) -> int:
 
     if args.out is not None:
         check_output(args.out, args.paths, folder=True)
-    data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency)
+    data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency,
+                  manifest=args.manifest, strict=args.strict)
     written = write_tables(data, args.out, project_root())
     summary = data.summary()
     if args.json:
@@ -137,6 +144,11 @@ def cmd_ingest(args) -> int:
               f"pagu {format_rupiah(p['pagu']):>20}  realisasi {format_rupiah(p['realisasi']):>20}")
     for w in summary["warnings"]:
         print(f"peringatan: {w}")
+    for r in summary["refused"]:
+        print(f"tidak dibaca: {r}")
+    for d in data.duplicates:
+        print(f"periode ganda: {d.agency.label} {d.period.long_label}: dipakai {d.used} "
+              f"({d.why}); tidak dipakai {'; '.join(d.others)}")
     folders = sorted({str(w.parent) for w in written})
     print(f"tables written to {', '.join(folders)}")
     return 0
@@ -172,7 +184,8 @@ def cmd_reconcile(args) -> int:
         from .files import check_output, is_findings_workbook
 
         check_output(args.xlsx, args.paths, args.force, ours=is_findings_workbook)
-    data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency)
+    data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency,
+                  manifest=args.manifest, strict=args.strict)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
         an = analyse(args.paths, years[0], data=data, bands=args.bands,

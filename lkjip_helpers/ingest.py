@@ -1,6 +1,7 @@
 """From workbooks to tidy tables: budget lines, stated totals, indicator rows, row roles, warnings."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from .excel.readers import ReadContext, Registry, default_registry
 from .excel.result import SheetResult, Warning_
 from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook, refuse_reason
 from .files import check_output
+from .gather import FileRead, Refusal, gather, one_per_period
 from .period import Agency, Period, period_columns, period_of
 from .schema import frame
 
@@ -35,7 +37,8 @@ class Ingested:
     files: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     annuals: list = field(default_factory=list)  # annual.Annual, read while ingesting
-    refused: list = field(default_factory=list)  # Refusal: files that could not be read
+    refused: list = field(default_factory=list)  # gather.Refusal: files that could not be read
+    duplicates: list = field(default_factory=list)  # gather.Duplicate: two files of one period
     cash_plan: pd.DataFrame | None = None        # anggaran kas per sub kegiatan and month
     plan_checks: list = field(default_factory=list)  # (file, sheet, checks) of the plans read
 
@@ -87,41 +90,12 @@ def is_annual_workbook(sheet_names: list[str]) -> bool:
     return {s.strip().lower() for s in sheet_names} >= {"pk", "indikator"}
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """A file that could not be read, with the one-line reason (a ``FILE_REFUSED`` finding when
-    the run goes on without it)."""
-
-    file: str
-    sheet: str | None
-    cell: str | None
-    message: str
-    agency: Agency | None = None
-    period: Period | None = None
-
-    def __str__(self) -> str:
-        where = ", ".join(x for x in (self.file, f"sheet {self.sheet!r}" if self.sheet else "",
-                                       f"cell {self.cell}" if self.cell else "") if x)
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class FileRead:
-    """What one file gave: its results, or why it was set aside or refused."""
-
-    name: str
-    results: list[SheetResult] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    annual: object = None
-    refusal: Refusal | None = None
-    error: LkjipError | None = None
-
-
-def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None) -> FileRead:
+def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None,
+              entry=None) -> FileRead:
     """Read one workbook through the reader dispatch; period and agency from ``ctx`` where given
     (they override the sheet's). Bad input becomes ``FileRead.error`` (raised or turned into a
     refusal by the caller), never a traceback."""
-    out = FileRead(path.name)
+    out = FileRead(path.name, entry=entry)
     try:
         grids = open_workbook(path, xls=ctx.mapping is None)  # .xls: the anggaran kas template
         if ctx.mapping is None and is_annual_workbook([g.name for g in grids]):
@@ -184,69 +158,76 @@ def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
 
 def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
            mapping: Mapping | Path | str | None = None, month: int | None = None,
-           agency: Agency | str | None = None, registry: Registry | None = None) -> Ingested:
+           agency: Agency | str | None = None, registry: Registry | None = None,
+           manifest: Path | str | None = None, strict: bool = False) -> Ingested:
     """Read workbooks into tidy tables. Raises the package's errors for bad input.
 
     ``agency`` (an :class:`Agency` or a name) is the agency of every sheet that does not name one.
-    A folder may hold many agencies and periods: each sheet is kept under its own agency."""
+    A folder may hold many agencies and periods: each sheet is kept under its own agency.
+    ``manifest`` (CSV or xlsx, see :mod:`lkjip_helpers.manifest`) names the agency and period of
+    the files it lists; in a run with a manifest or over several agencies a file that cannot be
+    read is a refusal and the others go on, unless ``strict``."""
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(Path(mapping))
     if isinstance(agency, str):
         agency = split_code(agency)
     ctx = ReadContext(year=year, quarter=quarter, month=month, agency=agency, mapping=mapping)
     registry = registry or default_registry()
-    reads = [read_file(path, ctx, registry) for path in workbook_paths([Path(p) for p in paths])]
-    return collect(reads, check_periods=mapping is None)
+    paths = [Path(p) for p in paths]
+    if manifest is None:
+        reads = [read_file(path, ctx, registry) for path in workbook_paths(paths)]
+        return collect(reads, strict=strict, check_periods=mapping is None)
+    from .manifest import load_manifest
+
+    man = load_manifest(manifest, paths)
+    reads = [read_file(path, ctx_for(ctx, man.entries.get(path.name)), registry,
+                       man.entries.get(path.name))
+             for path in manifest_paths(man, paths)]
+    reads += [FileRead(b.file, refusal=Refusal(b.file, None, None, b.message, b.agency, b.period))
+              for b in man.bad]
+    return collect(reads, many=True, strict=strict, check_periods=mapping is None)
 
 
-def collect(reads: list[FileRead], check_periods: bool = True, lenient: bool = False) -> Ingested:
-    """The tidy tables of the files read. A refused file raises its error, unless ``lenient``
-    (a run over many agencies): it is then kept in ``Ingested.refused`` and the others go on."""
-    results, files, skipped, annuals, refused = [], [], [], [], []
-    for fr in reads:
-        if fr.error is not None:
-            if not lenient:
-                raise fr.error
-            refused.append(fr.refusal or Refusal(fr.name, fr.error.sheet, fr.error.cell,
-                                                  fr.error.message))
-            continue
-        if fr.refusal is not None:
-            refused.append(fr.refusal)
-            continue
-        skipped.extend(fr.skipped)
-        if fr.annual is not None:
-            annuals.append(fr.annual)
-            continue
-        results.extend(fr.results)
-        files.append(fr.name)
+def manifest_paths(man, paths: list[Path]) -> list[Path]:
+    """The files to read in a run with a manifest: its good rows (beside it or in ``paths``),
+    and any other workbook in ``paths`` (read by what its sheet says). A file whose only rows
+    are bad is not read: its rows are reported instead."""
+    bad_only = {b.file for b in man.bad} - set(man.entries)
+    found = {p.name: p for p in (workbook_paths(paths) if paths else [])
+             if p.resolve() != man.path.resolve()}
+    for name in man.entries:
+        if name not in found:
+            for folder in [man.path.parent] + [p if p.is_dir() else p.parent for p in paths]:
+                if (folder / name).is_file():
+                    found[name] = folder / name
+                    break
+    return [found[n] for n in sorted(found) if n not in bad_only]
+
+
+def ctx_for(ctx: ReadContext, entry) -> ReadContext:
+    """The context of one file: its manifest row's agency and period, when it has one."""
+    if entry is None:
+        return ctx
+    p = entry.period
+    return dataclasses.replace(ctx, year=p.year, month=p.month,
+                               quarter=p.quarter if p.kind == "Q" else None, agency=entry.agency)
+
+
+def collect(reads: list[FileRead], many: bool | None = None, strict: bool = False,
+            check_periods: bool = True) -> Ingested:
+    """The tidy tables of the files read (see :mod:`lkjip_helpers.gather` for refusals and
+    duplicate periods)."""
     from .excel.plan_readers import combine
 
-    results, plan_rows, plan_checks = combine(results)
+    g = gather(reads, many, strict)
+    results, plan_rows, plan_checks = combine(g.results)
     if check_periods:
-        _check_one_sheet_per_period(results)
-    out = assemble(results, files, skipped)
-    out.annuals = annuals
-    out.refused = refused
+        results = one_per_period(results, reads, g.lenient, g.duplicates)
+    out = assemble(results, g.files, g.skipped)
+    out.annuals, out.refused, out.duplicates = g.annuals, g.refused, g.duplicates
     out.cash_plan = frame(plan_rows, "cash_plan")
     out.plan_checks = plan_checks
     return out
-
-
-def _check_one_sheet_per_period(results: list[SheetResult]) -> None:
-    """Two sheets for the same agency and period (a revised copy beside the original) would count
-    every line twice: refuse, naming both, rather than guess which one holds."""
-    seen: dict[tuple, SheetResult] = {}
-    for res in results:
-        key = (res.agency.key, res.period)
-        if key in seen:
-            first = seen[key]
-            p = res.period
-            named = f"TW {p.quarter} {p.year}" if p.kind == "Q" else p.long_label
-            raise LayoutError(
-                f"{named} is also in {first.file}, sheet {first.sheet!r}: keep one workbook per "
-                f"{'quarter' if p.kind == 'Q' else 'month'} in the folder (or give the files one "
-                f"by one)", res.file, res.sheet)
-        seen[key] = res
 
 
 LINE_DEFAULTS = {"kode": None, "sub_kegiatan": None, "level": "kegiatan", "akun": None,

@@ -74,6 +74,8 @@ def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
     plan = data.cash_plan[data.cash_plan["year"] == year].reset_index(drop=True)  # the year's
     return Ingested(keep(data.budget_lines), keep(data.stated_totals), keep(data.indicators),
                     roles, warnings, sorted(files), data.skipped, data.annuals,
+                    [r for r in data.refused if r.period is None or r.period.year == year],
+                    [d for d in data.duplicates if d.period.year == year],
                     cash_plan=plan, plan_checks=[c for c in data.plan_checks
                                                  if c[0] in files or _plan_year(c) == year])
 

@@ -43,6 +43,7 @@ BUILTIN = (
     "lkjip_helpers.excel.readers:LongReader",
     "lkjip_helpers.excel.plan_readers:SipdReader",
     "lkjip_helpers.excel.plan_readers:KasTemplateReader",
+    "lkjip_helpers.excel.lra:LraReader",
 )
 
 

@@ -18,7 +18,10 @@ from ..plan import Settings
 from .against_plan import plan_tables
 from .across import (across_findings, aggregate, band, kegiatan_table, load_bands,
                      pagu_versions, pefa_pi2, program_changes)
+from ..summary import spending
 from .checks import sheet_checks
+from .levels import level_checks
+from .series import duplicate_finding, missing_periods, stale_repeats
 from .findings import CODES, SEVERITIES, Finding, findings_frame
 from .matching import follow_kegiatan
 
@@ -48,11 +51,13 @@ class Reconciliation:
         periods = []
         for _, t in self.totals.iterrows():
             from ..numbers import money_json
-            periods.append({"year": int(t["year"]), "quarter": int(t["quarter"]),
+            month = None if pd.isna(t["month"]) else int(t["month"])
+            periods.append({"agency_code": t["agency_code"], "agency_name": t["agency_name"],
+                            "year": int(t["year"]), "month": month, "quarter": int(t["quarter"]),
                             "pagu": money_json(t["pagu"]), "realisasi": money_json(t["realisasi"]),
                             "penyerapan_pct": round(t["penyerapan"], 2)
-                            if t["penyerapan"] is not None else None,
-                            "kategori": t["kategori"]})
+                            if not pd.isna(t["penyerapan"]) else None,
+                            "kategori": None if pd.isna(t["kategori"]) else t["kategori"]})
         return {"findings_by_severity": by_sev, "findings_by_code": by_code,
                 "periods": periods, "bands": self.bands.get("name")}
 
@@ -67,6 +72,8 @@ def reconcile(data: Ingested, bands: dict | None = None, plan_settings=None) -> 
     if not parts:
         parts = [_reconcile_agency(data, Agency(), bands)]
     items = [f for p in parts for f in p[0]] + [refused_finding(r) for r in data.refused]
+    items += [duplicate_finding(d) for d in data.duplicates]
+    items += missing_periods(spending(data.budget_lines))
     tables = [pd.concat([p[1][k] for p in parts], ignore_index=True) for k in range(7)]
     plan = plan_tables(data.cash_plan, data.budget_lines, data.plan_checks,
                        plan_settings or Settings())
@@ -88,12 +95,15 @@ def _reconcile_agency(data: Ingested, agency: Agency, bands: dict) -> tuple[list
         sheet_lines, sheet_stated = by_sheet[k]
         if sheet_lines:
             found = sheet_checks(sheet_lines, sheet_stated, int(k[2]), int(k[4]))
+            found += level_checks(sheet_lines, sheet_stated, {"year": int(k[2]),
+                                                              "quarter": int(k[4])})
             for f in found:
                 f.month = k[3] or None
             items.extend(found)
     items.extend(_ingest_warnings(data))
-    keyed = follow_kegiatan(lines)
+    keyed = follow_kegiatan(spending(lines))  # revenue is kept apart from spending
     items.extend(across_findings(keyed))
+    items.extend(stale_repeats(spending(lines)))
     keg = kegiatan_table(keyed)
     programs = aggregate(keg, ["program_key"], bands)
     totals = aggregate(keg, [], bands)

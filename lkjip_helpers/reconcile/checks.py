@@ -24,8 +24,9 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
     """All checks on one sheet's lines and stated totals (records, as ``to_dict("records")``)."""
     out: list[Finding] = []
     period = {"year": year, "quarter": quarter}
-    true_pagu = sum((r["pagu"] for r in lines), Decimal(0))
-    true_real = sum((r["realisasi"] for r in lines), Decimal(0))
+    spend = [r for r in lines if r.get("jenis", "belanja") == "belanja"]
+    true_pagu = sum((r["pagu"] for r in spend), Decimal(0))
+    true_real = sum((r["realisasi"] for r in spend), Decimal(0))
     programs = [s for s in stated if s["kind"] == "program"]
     sums: dict[int, dict[str, Decimal]] = {}
     for r in lines:
@@ -134,7 +135,7 @@ def _percent_and_limits(r, kind: str, year: int, quarter: int) -> list[Finding]:
                 f"{rp(r['realisasi'])} / {rp(r['pagu'])} = {pct(exact, max(decimals, 2))}.",
                 field="capaian", unit="%", stated=Decimal(cap), computed=exact, **base,
                 source_cell=_cell(r["capaian_cell"], part)))
-    if kind == "kegiatan" and r["realisasi"] > r["pagu"]:
+    if kind == "kegiatan" and r.get("jenis", "belanja") == "belanja" and r["realisasi"] > r["pagu"]:
         out.append(Finding(
             "REALISASI_EXCEEDS_PAGU", "error",
             f"Realisasi kegiatan '{name}' {rp(r['realisasi'])} melebihi pagunya {rp(r['pagu'])} "

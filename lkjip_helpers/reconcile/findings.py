@@ -36,6 +36,10 @@ CODES = {
     "PLAN_MISMATCH": "Rencana kas (anggaran kas) tidak sama dengan pagu atau jumlahnya sendiri",
     "BEHIND_PLAN": "Penyerapan di belakang rencana kas lebih dari toleransi",
     "AHEAD_OF_PLAN": "Penyerapan mendahului rencana kas lebih dari toleransi",
+    "LEVEL_SUM_MISMATCH": "Kode induk tidak sama dengan jumlah rinciannya",
+    "DUPLICATE_PERIOD": "Dua berkas untuk satu instansi dan periode",
+    "STALE_REPEAT": "Angka sebulan sama persis dengan bulan sebelumnya",
+    "MISSING_PERIOD": "Periode yang tidak dilaporkan",
     "FILE_REFUSED": "Berkas tidak dapat dibaca (dilewati, instansi lain tetap diproses)",
 }
 

@@ -13,6 +13,7 @@ import unicodedata
 import pandas as pd
 
 from ..period import period_of
+from .levels import normal_code
 
 MIN_SCORE = 88.0
 PROGRAM_BONUS = 5.0
@@ -26,8 +27,10 @@ def normalise(name: str) -> str:
 
 
 def match_names(prev: list[tuple[str, str]], cur: list[tuple[str, str]],
-                min_score: float = MIN_SCORE) -> dict[int, tuple[int, float]]:
+                min_score: float = MIN_SCORE, prev_codes: list | None = None,
+                cur_codes: list | None = None) -> dict[int, tuple[int, float]]:
     """Pair items of ``cur`` with items of ``prev``; items are ``(program, kegiatan)``.
+    Where both carry a code (``prev_codes``/``cur_codes``), equal codes pair first.
 
     Returns ``{index in cur: (index in prev, name similarity 0..100)}`` for the pairs found.
     """
@@ -42,6 +45,17 @@ def match_names(prev: list[tuple[str, str]], cur: list[tuple[str, str]],
     cp = [normalise(p) for p, _ in cur]
     out: dict[int, tuple[int, float]] = {}
     used_p: set[int] = set()
+    # 0. the same code (sub kegiatan, kegiatan or akun), whatever the names say
+    if prev_codes and cur_codes:
+        by_code: dict[str, int] = {}
+        for j, c in enumerate(prev_codes):
+            if c:
+                by_code.setdefault(c, j)
+        for i, c in enumerate(cur_codes):
+            j = by_code.get(c) if c else None
+            if j is not None and j not in used_p:
+                out[i] = (j, 100.0)
+                used_p.add(j)
     # 1. identical names, same program first, then in order (cheap, and always right)
     by_name: dict[str, list[int]] = {}
     for j, n in enumerate(pn):
@@ -88,7 +102,9 @@ def follow_kegiatan(lines: pd.DataFrame) -> pd.DataFrame:
     quarters = [int(q) for q in lines["quarter"]]
     months = [None if pd.isna(m) else int(m) for m in lines["month"]]
     programs = list(lines["program"])
-    kegiatan = list(lines["kegiatan"])
+    kegiatan = [k if pd.isna(sk) else f"{k} / {sk}" for k, sk in
+                zip(lines["kegiatan"], lines["sub_kegiatan"])]
+    codes = [None if pd.isna(c) else normal_code(c) for c in lines["kode"]]
     program_no = [int(p) for p in lines["program_no"]]
     k_key: list[int | None] = [None] * n
     p_key: list[int | None] = [None] * n
@@ -105,7 +121,9 @@ def follow_kegiatan(lines: pd.DataFrame) -> pd.DataFrame:
         pairs = {}
         if prev_idx is not None:
             pairs = match_names([(programs[j], kegiatan[j]) for j in prev_idx],
-                                [(programs[i], kegiatan[i]) for i in idx])
+                                [(programs[i], kegiatan[i]) for i in idx],
+                                prev_codes=[codes[j] for j in prev_idx],
+                                cur_codes=[codes[i] for i in idx])
         votes: dict[int, dict[int, int]] = {}
         for a, (b, _) in pairs.items():
             pk = p_key[prev_idx[b]]

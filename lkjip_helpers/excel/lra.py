@@ -1,0 +1,267 @@
+"""The monthly Laporan Realisasi Anggaran (LRA) of an SKPD, recognised by its header
+``KODE REKENING | URAIAN | ANGGARAN | REALISASI`` (no mapping file). ANGGARAN is the pagu.
+
+As the real uploads are (``tests/fixtures/lra-kabupaten/``): title rows ("PEMERINTAH KABUPATEN …",
+"LAPORAN REALISASI ANGGARAN …", a "periode …. s.d …. 2022" line often left blank), "Urusan
+Pemerintahan / Unit Organisasi / Sub Unit Organisasi : …" (often placeholders), the header over two
+merged rows, then rows at akun levels 4, 4.1–4.3, 5, 5.1–5.4 (or deeper). Merged cells are untidy:
+the ANGGARAN header spans two columns and the REALISASI values sit in a merged range that starts under
+the ANGGARAN header. Each header's span runs from its column to the next header; in a row, the
+amounts right of URAIAN are read in order (ANGGARAN, then REALISASI); a lone amount is placed by the
+header columns its merged range covers. A row with a code below another code is its child: the
+leaves are the budget lines, the parents stated totals (``kind="akun"``) checked by reconcile
+(``LEVEL_SUM_MISMATCH``). Realisasi is cumulative to the month.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import CellError, LayoutError
+from ..numbers import NumberError, parse_amount
+from ..period import MONTHS, Agency
+from .agency import agency_in
+from .akun import jenis_of, normalise_akun, place
+from .layout import norm
+from .period import year_in
+from .result import SheetResult, Warning_
+from .workbook import SheetGrid, cell_name, text_of
+
+_HEAD = {"kode": re.compile(r"^kode\s*(rekening|akun|rek\.?)$", re.I),
+         "uraian": re.compile(r"^uraian$", re.I),
+         "anggaran": re.compile(r"^(anggaran|pagu)(\s+setelah\s+perubahan|\s+perubahan)?$", re.I),
+         "realisasi": re.compile(r"^realisasi$", re.I)}
+_OTHER = re.compile(r"^(persentase|prosentase|%|realisasi\s+tahun\s+lalu|lebih\s*/\s*kurang|"
+                    r"selisih|sisa|keterangan)", re.I)
+_PERIODE = re.compile(r"periode|s\.?\s*d\.?|sampai", re.I)
+_MONTH_WORD = re.compile(r"(" + "|".join(m.lower() for m in MONTHS) + r"|agust)", re.I)
+_SIGNATURE = re.compile(r"kepala|nip\b|nip\.|bendahara|pejabat|mengetahui|,\s*\d{1,2}\s+\w+\s+20\d\d",
+                        re.I)
+MAX_HEADER_SEARCH = 60
+
+
+@dataclass(frozen=True)
+class LraHeader:
+    row: int                       # 0-based header row
+    spans: dict[str, tuple[int, int]]  # role -> [start, end) columns
+    others: tuple[tuple[int, int], ...]  # spans of other headers (persentase, …), left unread
+    body: int                      # first row after the header block
+
+
+def find_lra_header(grid: SheetGrid) -> LraHeader | None:
+    """The LRA header row and each column's span, or None when the sheet is not an LRA."""
+    for r in range(min(len(grid.rows), MAX_HEADER_SEARCH)):
+        row = grid.rows[r]
+        labels = [(c, norm(v)) for c, v in enumerate(row) if isinstance(v, str)]
+        roles = {}
+        for c, text in labels:
+            for role, pat in _HEAD.items():
+                if role not in roles and pat.match(text):
+                    roles[role] = c
+        if len(roles) < 4:
+            continue
+        if not roles["kode"] < roles["uraian"] < roles["anggaran"] < roles["realisasi"]:
+            continue
+        starts = sorted(c for c, _ in labels)
+        width = grid.width
+        spans, others = {}, []
+        for c, text in labels:
+            end = next((s for s in starts if s > c), width)
+            role = next((k for k, v in roles.items() if v == c), None)
+            if role:
+                spans[role] = (c, end)
+            elif _OTHER.match(text):
+                others.append((c, end))
+        body = r + 1
+        while body < len(grid.rows) and _header_continuation(grid.rows[body]):
+            body += 1
+        return LraHeader(r, spans, tuple(others), body)
+    return None
+
+
+def _header_continuation(row: list) -> bool:
+    """A second header row (merged, empty) or a numbering row ``1 2 3 …`` under the header."""
+    vals = [v for v in row if v is not None]
+    if not vals:
+        return True
+    try:
+        nums = [int(float(text_of(v))) for v in vals]
+    except ValueError:
+        return False
+    return len(nums) >= 3 and nums == list(range(nums[0], nums[0] + len(nums)))
+
+
+def _merged_end(grid: SheetGrid) -> dict[tuple[int, int], int]:
+    """(row, first column) of a merged range -> its last column."""
+    return {(r0, c0): c1 for (r0, c0), (_, c1) in grid.merged}
+
+
+def period_line(rows: list[list]) -> tuple[int | None, int | None]:
+    """(year, month) from the title rows: "periode 1 Januari s.d 30 November 2022" -> (2022, 11);
+    a blank "periode …. s.d …. 2022" gives the year only."""
+    year = month = None
+    for row in rows:
+        text = " ".join(text_of(v) for v in row if v is not None)
+        if not text:
+            continue
+        year = year or year_in(text)
+        if _PERIODE.search(text):
+            after = re.split(r"s\.?\s*d\.?|sampai", text, flags=re.I)[-1]
+            words = _MONTH_WORD.findall(after)
+            if words:
+                w = words[-1].lower()
+                month = next(i + 1 for i, m in enumerate(MONTHS) if m.lower().startswith(w[:3]))
+    return year, month
+
+
+class LraReader:
+    """Registered in :mod:`lkjip_helpers.excel.readers`."""
+
+    name = "lra"
+
+    def match(self, grid, ctx):
+        if ctx.mapping is not None:
+            return None
+        return find_lra_header(grid)
+
+    def read(self, grid, ctx, header):
+        return [read_lra(grid, header)]
+
+
+def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
+    title = grid.rows[:header.row]
+    year, month = period_line(title)
+    res = SheetResult(grid.file.name, grid.name, year, None, month=month,
+                      agency=agency_in(title) or Agency(), reader="lra")
+    if month is not None:
+        from ..period import quarter_of_month
+
+        res.quarter = quarter_of_month(month)
+    for r, row in enumerate(title):
+        if any(v is not None for v in row):
+            res.roles.append({"row": r + 1, "role": "title", "note": ""})
+    for r in range(header.row, header.body):
+        if any(v is not None for v in grid.rows[r]):
+            res.roles.append({"row": r + 1, "role": "header", "note": ""})
+    merged = _merged_end(grid)
+    rows: list[dict] = []
+    ended = False
+    for r in range(header.body, len(grid.rows)):
+        row = grid.rows[r]
+        if not any(v is not None for v in row):
+            continue
+        rec = None if ended else _row(grid, header, merged, r, res.warnings)
+        if rec is None:
+            texts = " ".join(text_of(v) for v in row if v is not None)
+            if rows and (ended or _SIGNATURE.search(texts) or not _has_amount(row, header)):
+                ended = True
+                res.roles.append({"row": r + 1, "role": "signature", "note": ""})
+                continue
+            c = next(c for c, v in enumerate(row) if v is not None)
+            res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(r, c), "UNREAD_ROW",
+                                         f"baris {r + 1} tanpa kode rekening: {texts[:60]!r}"))
+            res.roles.append({"row": r + 1, "role": "reported", "note": ""})
+            continue
+        rows.append(rec)
+        res.roles.append({"row": r + 1, "role": "line", "note": ""})
+    if not rows:
+        raise LayoutError("the LRA has a header but no row with a kode rekening", grid.file,
+                          grid.name, cell_name(header.body, header.spans["kode"][0]))
+    _place(res, rows, grid)
+    return res
+
+
+def _has_amount(row: list, header: LraHeader) -> bool:
+    lo = header.spans["anggaran"][0]
+    return any(isinstance(v, (int, float)) for v in row[lo:])
+
+
+def _first(row: list, span: tuple[int, int]) -> tuple[int, object] | None:
+    for c in range(span[0], min(span[1], len(row))):
+        if row[c] is not None:
+            return c, row[c]
+    return None
+
+
+def _row(grid, header: LraHeader, merged, r: int, warnings: list) -> dict | None:
+    row = grid.rows[r]
+    kode = _first(row, header.spans["kode"])
+    code = normalise_akun(kode[1]) if kode else None
+    if code is None:
+        return None
+    name = _first(row, header.spans["uraian"])
+    lo, hi = header.spans["anggaran"][0], header.spans["realisasi"][1]
+    skip = {c for s, e in header.others for c in range(s, e)}
+    cells = [(c, v) for c, v in enumerate(row[lo:hi], start=lo) if v is not None and c not in skip]
+    where = lambda c: cell_name(r, c)  # noqa: E731
+    if len(cells) > 2:
+        raise CellError(f"{len(cells)} amounts where ANGGARAN and REALISASI are: "
+                        f"{', '.join(where(c) for c, _ in cells)}", grid.file, grid.name,
+                        where(cells[2][0]))
+    ang_col, real_col = header.spans["anggaran"][0], header.spans["realisasi"][0]
+    if len(cells) == 2:
+        (ac, av), (rc, rv) = cells
+    elif len(cells) == 1:
+        c, v = cells[0]
+        end = merged.get((r, c), c)
+        if c >= real_col or (end >= real_col and c != ang_col):
+            (ac, av), (rc, rv) = (ang_col, None), (c, v)
+        else:
+            (ac, av), (rc, rv) = (c, v), (real_col, None)
+    else:
+        (ac, av), (rc, rv) = (ang_col, None), (real_col, None)
+    if rv is None:  # an empty REALISASI is named where its value would sit (a merged range's start)
+        rc = next((c0 for (r0, c0), c1 in merged.items() if r0 == r and c0 <= real_col <= c1
+                   and c0 != ac), rc)
+    out = {"kode": code, "name": text_of(name[1]).strip() if name else "",
+           "row": r, "source_cell": where(kode[0]), "pagu_cell": where(ac),
+           "realisasi_cell": where(rc)}
+    for key, c, v, label in (("pagu", ac, av, "anggaran"), ("realisasi", rc, rv, "realisasi")):
+        if v is None:
+            warnings.append(Warning_(grid.file.name, grid.name, where(c), "MISSING_VALUE",
+                                     f"{label} akun {code} kosong, dibaca 0"))
+        try:
+            parsed = parse_amount(v)
+        except NumberError:
+            raise CellError(f"{text_of(v)!r} is not a rupiah amount", grid.file, grid.name,
+                            where(c)) from None
+        if parsed.note:
+            warnings.append(Warning_(grid.file.name, grid.name, where(c), "AMBIGUOUS_NUMBER",
+                                     parsed.note))
+        out[key] = parsed.value
+    return out
+
+
+def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
+    """Leaves become budget lines, parents stated totals; a code twice is refused."""
+    seen: dict[str, dict] = {}
+    for rec in rows:
+        if rec["kode"] in seen:
+            raise CellError(f"kode rekening {rec['kode']} also in {seen[rec['kode']]['source_cell']}",
+                            grid.file, grid.name, rec["source_cell"])
+        seen[rec["kode"]] = rec
+    parent = place([r["kode"] for r in rows])
+    has_child = {p for p in parent.values() if p is not None}
+    top_no: dict[str, int] = {}
+    for rec in rows:
+        code = rec["kode"]
+        top = code.split(".")[0]
+        group = parent[code] or code
+        program_no = top_no.setdefault(top, len(top_no) + 1)
+        base = {"pagu": rec["pagu"], "realisasi": rec["realisasi"], "capaian": None,
+                "capaian_decimals": None, "source_cell": rec["source_cell"],
+                "pagu_cell": rec["pagu_cell"], "realisasi_cell": rec["realisasi_cell"],
+                "capaian_cell": None, "part": None}
+        if code in has_child:
+            res.stated.append({"kind": "akun", "label": rec["name"], "kode": code,
+                               "program_no": program_no, "amount": None, "amount_cell": None,
+                               **base})
+            continue
+        res.lines.append({"program_no": program_no, "program": seen[group]["name"],
+                          "kegiatan": rec["name"], "kode": code, "level": "akun", "akun": code,
+                          "jenis": jenis_of(code), "line": len(res.lines) + 1, **base})
+
+
+def money(value) -> Decimal:
+    return Decimal(value)

@@ -1,0 +1,106 @@
+"""The monthly LRA reader, akun levels and LEVEL_SUM_MISMATCH, revenue kept apart."""
+from decimal import Decimal as D
+
+import pytest
+from lra_sheets import LINES, lra_workbook
+
+from lkjip_helpers.errors import CellError, LayoutError
+from lkjip_helpers.ingest import ingest
+from lkjip_helpers.period import Agency, Period
+from lkjip_helpers.reconcile import reconcile
+
+
+def test_lra_read_without_a_mapping(tmp_path):
+    path = lra_workbook(tmp_path / "lra.xlsx", unit="1.02.0.00.0.00.01.0000 Dinas Kesehatan")
+    data = ingest([path], month=3)
+    bl = data.budget_lines
+    # leaves are the lines; 4 and 5 are stated parents
+    assert list(bl["akun"]) == ["4.1", "5.1", "5.2"]
+    assert list(bl["jenis"]) == ["pendapatan", "belanja", "belanja"]
+    assert list(bl["pagu"]) == [D(0), D(1000), D(500)]
+    assert list(bl["realisasi"]) == [D(0), D(500), D(100)]
+    # ANGGARAN sits under its header (Q), REALISASI in R, merged R:S under the ANGGARAN span
+    assert list(bl["pagu_cell"]) == ["Q19", "Q21", "Q22"]
+    assert list(bl["realisasi_cell"]) == ["R19", "R21", "R22"]
+    assert data.periods == [Period.monthly(2022, 3)]  # year from the blank periode line
+    assert data.agencies == [Agency("1.02.0.00.0.00.01.0000", "Dinas Kesehatan")]
+    st = data.stated_totals
+    assert list(zip(st["kind"], st["kode"], st["pagu"])) == [("akun", "4", D(0)),
+                                                            ("akun", "5", D(1500))]
+    roles = dict(zip(data.row_roles["row"], data.row_roles["role"]))
+    assert roles[3] == "title" and roles[14] == "header" and roles[18] == "line"
+    assert roles[25] == roles[28] == "signature"
+    p = data.summary()["periods"][0]
+    # pagu and realisasi over spending only; no programs or kegiatan in an LRA
+    assert (p["pagu"], p["realisasi"], p["programs"], p["kegiatan"]) == (1500, 600, 0, 0)
+    assert (p["month"], p["quarter"]) == (3, 1)
+    assert set(reconcile(data).findings["code"]) <= {"MISSING_PERIOD"}
+
+
+def test_periode_line_gives_the_month(tmp_path):
+    path = lra_workbook(tmp_path / "lra.xlsx", periode="periode 1 Januari s.d 31 Mei 2023")
+    assert ingest([path]).periods == [Period.monthly(2023, 5)]
+
+
+def test_without_a_period_the_lra_is_refused_in_one_line(tmp_path):
+    path = lra_workbook(tmp_path / "lra.xlsx", periode="periode …. s.d ….")
+    with pytest.raises(LayoutError, match="--manifest"):
+        ingest([path])
+
+
+def test_level_sum_mismatch_names_both_cells(tmp_path):
+    lines = LINES[:2] + [("5", "BELANJA DAERAH", 1600, 600), ("5.1", "BELANJA OPERASI", 1000, 500),
+                         ("5.1.02", "BELANJA BARANG DAN JASA", 1000, 450),
+                         ("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 1000, 450),
+                         ("5.2", "BELANJA MODAL", 500, 100)]
+    data = ingest([lra_workbook(tmp_path / "lra.xlsx", lines)], month=6)
+    assert list(data.budget_lines["akun"]) == ["4.1", "5.1.02.01.01.0024", "5.2"]
+    f = reconcile(data).findings
+    lvl = f[f["code"] == "LEVEL_SUM_MISMATCH"].set_index(["source_cell"])
+    # 5 states 1600 but 5.1 + 5.2 = 1500; 5.1 states realisasi 500 but 5.1.02 holds 450
+    assert lvl.loc["Q20", "stated"] == D(1600) and lvl.loc["Q20", "computed"] == D(1500)
+    assert "Q21, Q24" in lvl.loc["Q20", "message"]
+    assert lvl.loc["R21", "difference"] == D(50)
+    assert len(lvl) == 2 and set(lvl["severity"]) == {"error"}
+    assert set(lvl["month"]) == {6}
+
+
+def test_revenue_is_kept_apart_from_spending(tmp_path):
+    lines = [("4", "PENDAPATAN DAERAH", 100, 150), ("4.1", "PAD", 100, 150),
+             ("5", "BELANJA DAERAH", 1000, 400), ("5.1", "BELANJA OPERASI", 1000, 400)]
+    data = ingest([lra_workbook(tmp_path / "lra.xlsx", lines)], month=9)
+    rec = reconcile(data)
+    # revenue above target is no REALISASI_EXCEEDS_PAGU, and not in absorption
+    assert "REALISASI_EXCEEDS_PAGU" not in set(rec.findings["code"])
+    t = rec.totals.iloc[0]
+    assert (t["pagu"], t["realisasi"], round(t["penyerapan"], 2)) == (D(1000), D(400), 40.0)
+
+
+def test_lone_amounts_are_placed_by_their_header(tmp_path):
+    lines = [("5", "BELANJA DAERAH", 1000, None), ("5.1", "BELANJA OPERASI", 1000, None),
+             ("5.2", "BELANJA MODAL", None, 70)]
+    data = ingest([lra_workbook(tmp_path / "lra.xlsx", lines)], month=1)
+    bl = data.budget_lines.set_index("akun")
+    assert bl.loc["5.1", "pagu"] == D(1000) and bl.loc["5.1", "realisasi"] == D(0)
+    assert bl.loc["5.2", "pagu"] == D(0) and bl.loc["5.2", "realisasi"] == D(70)
+    codes = [w.code for w in data.warnings]
+    assert codes.count("MISSING_VALUE") == 3  # every empty amount is told, with its cell
+    assert {w.cell for w in data.warnings} == {"R18", "R19", "Q20"}
+
+
+def test_three_amounts_in_a_row_are_refused(tmp_path):
+    from openpyxl import load_workbook
+    path = lra_workbook(tmp_path / "lra.xlsx")
+    wb = load_workbook(path)
+    wb.active.unmerge_cells("R21:S21")
+    wb.active["S21"] = 5
+    wb.save(path)
+    with pytest.raises(CellError, match="3 amounts") as exc:
+        ingest([path], month=2)
+    assert exc.value.cell == "S21"
+
+
+def test_the_quarterly_matrix_still_goes_to_its_reader():
+    from conftest import SAMPLE
+    data = ingest([SAMPLE])
+    assert set(data.budget_lines["level"]) == {"kegiatan"} and len(data.budget_lines) == 76
