@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan-tolerance", type=_points, metavar="POINTS",
                    help="points of pagu by which realisasi may trail or lead the cash plan before "
                         "BEHIND_PLAN / AHEAD_OF_PLAN (default 10)")
+    p.add_argument("--processed", type=Path, help="the folder `lkjip ingest` wrote (e.g. "
+                   "data/processed/2022): read it instead of the raw files while they are the "
+                   "ones it was made from")
 
     p = sub.add_parser("report", help="render the report of a quarter (HTML, PDF, findings)")
     p.add_argument("--year", type=_year, required=True)
@@ -184,8 +187,19 @@ def cmd_reconcile(args) -> int:
         from .files import check_output, is_findings_workbook
 
         check_output(args.xlsx, args.paths, args.force, ours=is_findings_workbook)
-    data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month, args.agency,
-                  manifest=args.manifest, strict=args.strict)
+    data = None
+    if args.processed is not None:  # what ingest wrote, while the raw files are the same
+        from .ingest import raw_inputs
+        from .processed import is_fresh, read_processed
+
+        if is_fresh(args.processed, raw_inputs(args.paths, args.manifest, args.mapping)):
+            data = read_processed(args.processed)
+        else:
+            print(f"catatan: tabel di {args.processed} tidak dibuat dari berkas mentah ini (atau "
+                  f"berkas sudah berubah); berkas mentah dibaca ulang", file=sys.stderr)
+    if data is None:
+        data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month,
+                      args.agency, manifest=args.manifest, strict=args.strict)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
         an = analyse(args.paths, years[0], data=data, bands=args.bands,

@@ -20,6 +20,8 @@ from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook, refuse_reason
 from .files import check_output
 from .gather import FileRead, Refusal, gather, one_per_period
 from .period import Agency, Period, period_columns, period_of
+from .processed import STAMP, agency_folder, stamp
+from .readmany import read_many
 from .schema import frame
 
 TABLES = ("budget_lines", "stated_totals", "indicators", "row_roles", "cash_plan")
@@ -39,6 +41,7 @@ class Ingested:
     annuals: list = field(default_factory=list)  # annual.Annual, read while ingesting
     refused: list = field(default_factory=list)  # gather.Refusal: files that could not be read
     duplicates: list = field(default_factory=list)  # gather.Duplicate: two files of one period
+    inputs: list = field(default_factory=list)     # the raw files (and manifest) read
     cash_plan: pd.DataFrame | None = None        # anggaran kas per sub kegiatan and month
     plan_checks: list = field(default_factory=list)  # (file, sheet, checks) of the plans read
 
@@ -159,14 +162,16 @@ def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
 def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
            mapping: Mapping | Path | str | None = None, month: int | None = None,
            agency: Agency | str | None = None, registry: Registry | None = None,
-           manifest: Path | str | None = None, strict: bool = False) -> Ingested:
+           manifest: Path | str | None = None, strict: bool = False,
+           workers: int | None = None) -> Ingested:
     """Read workbooks into tidy tables. Raises the package's errors for bad input.
 
     ``agency`` (an :class:`Agency` or a name) is the agency of every sheet that does not name one.
     A folder may hold many agencies and periods: each sheet is kept under its own agency.
     ``manifest`` (CSV or xlsx, see :mod:`lkjip_helpers.manifest`) names the agency and period of
     the files it lists; in a run with a manifest or over several agencies a file that cannot be
-    read is a refusal and the others go on, unless ``strict``."""
+    read is a refusal and the others go on, unless ``strict``. Many files are read over the
+    machine's cores (``workers`` processes; None: as many as cores, 1: this process only)."""
     if mapping is not None and not isinstance(mapping, Mapping):
         mapping = load_mapping(Path(mapping))
     if isinstance(agency, str):
@@ -175,17 +180,37 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
     registry = registry or default_registry()
     paths = [Path(p) for p in paths]
     if manifest is None:
-        reads = [read_file(path, ctx, registry) for path in workbook_paths(paths)]
-        return collect(reads, strict=strict, check_periods=mapping is None)
+        files = workbook_paths(paths)
+        reads = read_many([(path, ctx, registry, None) for path in files], workers)
+        out = collect(reads, strict=strict, check_periods=mapping is None)
+        out.inputs = files + ([mapping.path] if mapping is not None and mapping.path else [])
+        return out
     from .manifest import load_manifest
 
     man = load_manifest(manifest, paths)
-    reads = [read_file(path, ctx_for(ctx, man.entries.get(path.name)), registry,
-                       man.entries.get(path.name))
-             for path in manifest_paths(man, paths)]
+    files = manifest_paths(man, paths)
+    reads = read_many([(path, ctx_for(ctx, man.entries.get(path.name)), registry,
+                        man.entries.get(path.name)) for path in files], workers)
     reads += [FileRead(b.file, refusal=Refusal(b.file, None, None, b.message, b.agency, b.period))
               for b in man.bad]
-    return collect(reads, many=True, strict=strict, check_periods=mapping is None)
+    out = collect(reads, many=True, strict=strict, check_periods=mapping is None)
+    out.inputs = files + [man.path]
+    return out
+
+
+def raw_inputs(paths: list[Path | str], manifest: Path | str | None = None,
+               mapping: Path | str | None = None) -> list[Path]:
+    """The raw files a run over ``paths`` (and a manifest, a mapping) reads: what a processed
+    folder's stamp is compared with."""
+    paths = [Path(p) for p in paths]
+    if manifest is None:
+        files = workbook_paths(paths)
+    else:
+        from .manifest import load_manifest
+
+        files = manifest_paths(load_manifest(manifest, paths), paths) + [Path(manifest)]
+    return files + ([Path(mapping)] if mapping is not None and not isinstance(mapping, Mapping)
+                    else [])
 
 
 def manifest_paths(man, paths: list[Path]) -> list[Path]:
@@ -258,7 +283,9 @@ def is_our_table(path: Path) -> bool:
     """A table file ingest writes: Parquet (``PAR1``) or the warnings' JSON list."""
     with open(path, "rb") as fh:
         head = fh.read(4)
-    return head == b"PAR1" if path.suffix == ".parquet" else head[:1] == b"["
+    if path.suffix == ".parquet":
+        return head == b"PAR1"
+    return head[:1] == (b"{" if path.name == STAMP else b"[")
 
 
 def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
@@ -277,20 +304,17 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
         target.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".ingest-", dir=target))
         try:
-            for name in TABLES:
-                df = getattr(data, name)
-                if year is not None and "year" in df.columns:
-                    df = df[df["year"] == year]
-                elif year is not None and name == "row_roles":
-                    files = set(data.budget_lines.loc[data.budget_lines["year"] == year,
-                                                      "source_file"])
-                    df = df[df["source_file"].isin(files)]
-                df.reset_index(drop=True).to_parquet(tmp / f"{name}.parquet", index=False)
-            (tmp / "warnings.json").write_text(json.dumps(
-                [w.as_dict() for w in data.warnings], ensure_ascii=False, indent=1),
-                encoding="utf-8")
+            parts = split_agencies(data) if len(data.agencies) > 1 else [(None, data)]
+            for agency, part in parts:
+                sub = tmp / agency_folder(agency.code, agency.name) if agency else tmp
+                sub.mkdir(exist_ok=True)
+                _write_year(part, year, sub)
+            (tmp / STAMP).write_text(json.dumps(stamp(data.inputs), indent=1), encoding="utf-8")
             for f in sorted(tmp.iterdir()):  # a link, FIFO or device there is refused
-                check_output(target / f.name, ours=is_our_table)
+                if f.is_file():
+                    check_output(target / f.name, ours=is_our_table)
+            for old in target.glob("agency=*"):  # the previous partitions go with the old tables
+                shutil.rmtree(old, ignore_errors=True)
             for f in sorted(tmp.iterdir()):
                 os.replace(f, target / f.name)
                 written.append(target / f.name)
@@ -299,29 +323,55 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
     return written
 
 
+def _write_year(data: Ingested, year: int | None, folder: Path) -> None:
+    files = set(data.budget_lines.loc[data.budget_lines["year"] == year, "source_file"]) \
+        if year is not None else set(data.files)
+    for name in TABLES:
+        df = getattr(data, name)
+        if year is not None and "year" in df.columns:
+            df = df[df["year"] == year]
+        elif year is not None and name == "row_roles":
+            df = df[df["source_file"].isin(files)]
+        df.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False)
+    (folder / "warnings.json").write_text(json.dumps(
+        [w.as_dict() for w in data.warnings if w.file in files], ensure_ascii=False, indent=1),
+        encoding="utf-8")
+
+
+def agency_keys(df: pd.DataFrame) -> list[str]:
+    """Each row's agency key (:attr:`Agency.key`: the code, else the folded name)."""
+    codes = [str(c).strip() for c in df["agency_code"].astype(object)]
+    names = df["agency_name"].astype(object)
+    return [c if c else " ".join(str(n).casefold().split()) for c, n in zip(codes, names)]
+
+
 def split_agencies(data: Ingested) -> list[tuple[Agency, Ingested]]:
     """The data of each agency on its own (agencies in order of their key)."""
-    def key_of(df):
-        return [Agency(c, n).key for c, n in zip(df["agency_code"], df["agency_name"])]
-
     bl = data.budget_lines
-    keys = key_of(bl)
+    keys = agency_keys(bl)
     agencies: dict[str, Agency] = {}
     for k, c, n in zip(keys, bl["agency_code"], bl["agency_name"]):
         agencies.setdefault(k, Agency(c, n))
     if len(agencies) <= 1:
         return [(a, data) for a in agencies.values()]
+    rows = {}
+    for name in ("budget_lines", "stated_totals", "indicators", "row_roles"):
+        df = getattr(data, name)
+        rows[name] = {}
+        for i, k in enumerate(keys if name == "budget_lines" else agency_keys(df)):
+            rows[name].setdefault(k, []).append(i)
+    plan = data.cash_plan
     out = []
     for k in sorted(agencies):
-        def keep(df, k=k):
-            return df[[x == k for x in key_of(df)]].reset_index(drop=True)
-
-        lines = keep(bl)
-        files = set(lines["source_file"])
+        part = {name: getattr(data, name).iloc[rows[name].get(k, [])].reset_index(drop=True)
+                for name in rows}
+        files = set(part["budget_lines"]["source_file"])
+        code = agencies[k].code
         out.append((agencies[k], Ingested(
-            lines, keep(data.stated_totals), keep(data.indicators), keep(data.row_roles),
-            [w for w in data.warnings if w.file in files], sorted(files), data.skipped,
-            data.annuals)))
+            **part, warnings=[w for w in data.warnings if w.file in files], files=sorted(files),
+            skipped=data.skipped, annuals=data.annuals,
+            cash_plan=plan[plan["agency_code"] == code].reset_index(drop=True)
+            if "agency_code" in plan.columns else plan)))
     return out
 
 

@@ -214,3 +214,30 @@ def test_the_lra_templates_are_read_for_their_layout(tmp_path):
         assert "LEVEL_SUM_MISMATCH" not in set(reconcile(data).findings["code"])
     with pytest.raises(LkjipError, match="period"):
         ingest([tpl / "Format_LRA.xlsx"])  # "periode …. s.d ….": no year, no month
+
+
+def test_simalungun_serapan_through_a_mapping(tmp_path):
+    """The app's long table (CSV: saved as .xlsx, as a user would) read through a mapping."""
+    from openpyxl import Workbook
+    from conftest import ROOT
+    src = FIXTURES / "lra-kabupaten" / "serapan_skpd_simalungun_2023.csv"
+    rows = list(csv.reader(open(src, encoding="utf-8")))
+    wb = Workbook()
+    for i, row in enumerate(rows):
+        wb.active.append(row if i == 0 else [int(row[0]), int(row[1]), row[2], float(row[3]),
+                                              float(row[4]), int(row[5]), int(row[6])])
+    wb.save(tmp_path / "serapan.xlsx")
+    data = ingest([tmp_path / "serapan.xlsx"], mapping=ROOT / "mappings" / "serapan_skpd.yaml")
+    expected = {}  # SKPD 54, akun 5, per month, straight from the CSV
+    for r in rows[1:]:
+        if r[1] == "54" and r[2] == "5":
+            expected[int(r[6])] = D(r[3])
+    st = data.stated_totals
+    got = st[(st["agency_code"] == "54") & (st["kode"] == "5")].set_index("month")["realisasi"]
+    assert {int(m): v for m, v in got.items()} == expected
+    assert len(data.agencies) == len({r[1] for r in rows[1:]})
+    lines = data.budget_lines
+    assert set(lines["akun"]) <= {"4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4"}
+    assert lines["pagu_cell"].isna().all()  # no pagu in this table: none is invented
+    f = reconcile(data).findings
+    assert not {"REALISASI_EXCEEDS_PAGU", "PERCENT_MISMATCH"} & set(f["code"])

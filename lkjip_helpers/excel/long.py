@@ -18,19 +18,24 @@ Example (``mappings/realisasi_belanja.yaml``)::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
 
 from ..errors import CellError, ConfigError, LayoutError
 from ..numbers import NumberError, parse_amount, parse_percent
+from ..period import Agency, Period
+from .akun import normalise_akun
 from .layout import norm
+from .lra import place_rows
 from .result import SheetResult, Warning_
 from .period import ROMAN, quarter_in, year_in
 from .workbook import SheetGrid, cell_name, text_of
 
-REQUIRED = ("year", "quarter", "kegiatan", "pagu", "realisasi")
-OPTIONAL = ("kode", "program", "capaian")
+REQUIRED = ("year", "realisasi")
+OPTIONAL = ("quarter", "month", "kegiatan", "pagu", "kode", "akun", "program", "capaian",
+            "agency_code", "agency_name")
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,10 @@ def load_mapping(path: Path) -> Mapping:
         raise ConfigError(f"layout {data.get('layout')!r} is not supported (only 'long')", path)
     cols = {str(k): str(v) for k, v in data["columns"].items()}
     missing = [k for k in REQUIRED if k not in cols]
+    if "quarter" not in cols and "month" not in cols:
+        missing.append("quarter or month")
+    if "kegiatan" not in cols and "akun" not in cols:
+        missing.append("kegiatan or akun")
     unknown = [k for k in cols if k not in REQUIRED + OPTIONAL]
     if missing:
         raise ConfigError(f"columns: missing {', '.join(missing)}", path)
@@ -111,27 +120,25 @@ def read_long(grids: list[SheetGrid], mapping: Mapping) -> list[SheetResult]:
 
 def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
                     ) -> list[SheetResult]:
-    """The budget lines of one sheet whose header :func:`find_long_header` found."""
+    """The budget lines of one sheet whose header :func:`find_long_header` found: one result per
+    agency (``agency_code``/``agency_name`` columns, when mapped) and period (``month`` or
+    ``quarter``). With an ``akun`` column, rows are placed by their account codes (parents become
+    stated totals, as in the LRA). Without a ``pagu`` column, pagu is 0 and the sheet says so
+    (``pagu_cell`` empty: no absorption or percentage check is made against it)."""
     header, cols = found
-    results: dict[tuple[int, int], SheetResult] = {}
+    results: dict[tuple, SheetResult] = {}
+    akun_rows: dict[tuple, list[dict]] = {}
     programs: dict[str, int] = {}
     for r in range(header + 1, len(grid.rows)):
         row = grid.rows[r]
         if not any(v is not None for v in row):
             continue
         get = lambda k: row[cols[k]] if k in cols and cols[k] < len(row) else None  # noqa: E731
-        year = year_in(text_of(get("year")))
-        quarter = _quarter(get("quarter"))
-        if year is None:
-            raise CellError(f"{text_of(get('year'))!r} is not a year", grid.file, grid.name,
-                            cell_name(r, cols["year"]))
-        if quarter is None:
-            raise CellError(f"{text_of(get('quarter'))!r} is not a quarter (I-IV or 1-4)",
-                            grid.file, grid.name, cell_name(r, cols["quarter"]))
-        res = results.setdefault((year, quarter),
-                                 SheetResult(grid.file.name, grid.name, year, quarter))
-        amounts = {}
+        res = _result_for(results, grid, cols, get, r)
+        amounts = {"pagu": Decimal(0)}
         for k in ("pagu", "realisasi"):
+            if k not in cols:
+                continue
             try:
                 parsed = parse_amount(get(k))
             except NumberError:
@@ -151,21 +158,66 @@ def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
             except NumberError:
                 raise CellError(f"{text_of(get('capaian'))!r} is not a percentage", grid.file,
                                 grid.name, cell_name(r, cols["capaian"])) from None
+        pagu_cell = cell_name(r, cols["pagu"]) if "pagu" in cols else None
+        res.roles.append({"row": r + 1, "role": "line", "note": ""})
+        if "akun" in cols:
+            code = normalise_akun(get("akun"))
+            if code is None:
+                raise CellError(f"{text_of(get('akun'))!r} is not a kode rekening", grid.file,
+                                grid.name, cell_name(r, cols["akun"]))
+            akun_rows.setdefault(id(res), []).append({
+                "kode": code, "name": text_of(get("kegiatan")).strip() if "kegiatan" in cols
+                else code, "pagu": amounts["pagu"], "realisasi": amounts["realisasi"], "row": r,
+                "source_cell": cell_name(r, cols["akun"]), "pagu_cell": pagu_cell,
+                "realisasi_cell": cell_name(r, cols["realisasi"])})
+            continue
         program = text_of(get("program")).strip() if "program" in cols else ""
         program_no = programs.setdefault(program, len(programs) + 1)
-        name_cell = cell_name(r, cols["kegiatan"])
         res.lines.append({
             "program_no": program_no, "program": program,
             "kegiatan": text_of(get("kegiatan")).strip(),
             "kode": text_of(get("kode")).strip() if "kode" in cols else None,
             "pagu": amounts["pagu"], "realisasi": amounts["realisasi"],
             "capaian": cap[0] if cap else None, "capaian_decimals": cap[1] if cap else None,
-            "line": len(res.lines) + 1, "part": None, "source_cell": name_cell,
-            "pagu_cell": cell_name(r, cols["pagu"]),
+            "line": len(res.lines) + 1, "part": None,
+            "source_cell": cell_name(r, cols["kegiatan"]), "pagu_cell": pagu_cell,
             "realisasi_cell": cell_name(r, cols["realisasi"]),
             "capaian_cell": cell_name(r, cols["capaian"]) if "capaian" in cols else None,
         })
-        res.roles.append({"row": r + 1, "role": "line", "note": ""})
     for res in results.values():
+        if id(res) in akun_rows:
+            place_rows(res, akun_rows[id(res)], grid)
         res.roles.insert(0, {"row": header + 1, "role": "header", "note": ""})
-    return [results[k] for k in sorted(results)]
+        if "pagu" not in cols:
+            res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(header, 0),
+                                         "MISSING_VALUE", "tabel tidak memuat pagu: pagu dibaca "
+                                         "0, penyerapan tidak dihitung"))
+    return [results[k] for k in sorted(results, key=lambda k: (k[0], k[1], k[2].sort_key()))]
+
+
+def _result_for(results: dict, grid: SheetGrid, cols: dict, get, r: int) -> SheetResult:
+    """The result of the row's agency and period (made on first use)."""
+    year = year_in(text_of(get("year")))
+    if year is None:
+        raise CellError(f"{text_of(get('year'))!r} is not a year", grid.file, grid.name,
+                        cell_name(r, cols["year"]))
+    if "month" in cols:
+        month = get("month")
+        try:
+            period = Period.monthly(year, int(float(text_of(month))))
+        except ValueError:
+            raise CellError(f"{text_of(month)!r} is not a month (1-12)", grid.file, grid.name,
+                            cell_name(r, cols["month"])) from None
+    else:
+        quarter = _quarter(get("quarter"))
+        if quarter is None:
+            raise CellError(f"{text_of(get('quarter'))!r} is not a quarter (I-IV or 1-4)",
+                            grid.file, grid.name, cell_name(r, cols["quarter"]))
+        period = Period.quarterly(year, quarter)
+    agency = Agency(text_of(get("agency_code")).strip(), text_of(get("agency_name")).strip())
+    key = (agency.code, agency.name, period)
+    if key not in results:
+        res = SheetResult(grid.file.name, grid.name, year, period.quarter, agency=agency)
+        res.set_period(period)
+        results[key] = res
+    return results[key]

@@ -233,6 +233,12 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list) -> dict | None
     return out
 
 
+def place_rows(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
+    """Rows with akun codes (``kode, name, pagu, realisasi`` and their cells) into ``res``: leaves
+    become budget lines, parents stated totals (``kind="akun"``); a code twice is refused."""
+    _place(res, rows, grid)
+
+
 def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
     """Leaves become budget lines, parents stated totals; a code twice is refused."""
     seen: dict[str, dict] = {}

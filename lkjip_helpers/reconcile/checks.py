@@ -117,8 +117,10 @@ def _percent_and_limits(r, kind: str, year: int, quarter: int) -> list[Finding]:
             "source_sheet": r["source_sheet"]}
     part = r["source_part"]
     cap = r["capaian"]
-    if r["capaian_cell"] is None or pd.isna(r["capaian_cell"]):
-        pass  # the layout has no capaian column
+    # a source without pagu (a long table with no pagu column) gives 0 and no cell
+    has_pagu = isinstance(r.get("pagu_cell"), str) or r["pagu"] != 0
+    if r["capaian_cell"] is None or pd.isna(r["capaian_cell"]) or not has_pagu:
+        pass  # the layout has no capaian column, or no pagu to check it against
     elif cap is None or pd.isna(cap):
         out.append(Finding("MISSING_VALUE", "info",
                            f"Capaian (%) {kind} '{name}' kosong; dihitung "
@@ -135,7 +137,8 @@ def _percent_and_limits(r, kind: str, year: int, quarter: int) -> list[Finding]:
                 f"{rp(r['realisasi'])} / {rp(r['pagu'])} = {pct(exact, max(decimals, 2))}.",
                 field="capaian", unit="%", stated=Decimal(cap), computed=exact, **base,
                 source_cell=_cell(r["capaian_cell"], part)))
-    if kind == "kegiatan" and r.get("jenis", "belanja") == "belanja" and r["realisasi"] > r["pagu"]:
+    if kind == "kegiatan" and r.get("jenis", "belanja") == "belanja" and has_pagu \
+            and r["realisasi"] > r["pagu"]:
         out.append(Finding(
             "REALISASI_EXCEEDS_PAGU", "error",
             f"Realisasi kegiatan '{name}' {rp(r['realisasi'])} melebihi pagunya {rp(r['pagu'])} "

@@ -1,0 +1,77 @@
+"""The processed stage: the tidy tables as Parquet, stamped with the hashes of the raw files they
+were made from, and read back by the next stage only while those files are unchanged.
+
+``data/processed/<year>/`` holds ``budget_lines, stated_totals, indicators, row_roles`` (``.parquet``)
+and ``warnings.json``; with several agencies, one folder per agency (``agency=<code or name>/``) holds
+them instead (partitioned by agency), so that an agency's tables are read alone. ``inputs.json``
+lists each raw file read (name, size, sha256) and the manifest: :func:`is_fresh` compares it with
+the raw files as they are now, so a table is never used for raw files newer or other than its own.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+STAMP = "inputs.json"
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def stamp(inputs: list[Path]) -> dict:
+    """What the tables were made from: each file's name, size and sha256 (sorted by name)."""
+    files = []
+    for p in sorted({Path(p) for p in inputs}, key=lambda p: p.name):
+        if p.is_file():
+            files.append({"name": p.name, "size": p.stat().st_size, "sha256": sha256(p)})
+    return {"files": files}
+
+
+def is_fresh(folder: Path, inputs: list[Path]) -> bool:
+    """True when ``folder``'s tables were made from exactly these files, unchanged."""
+    try:
+        stored = json.loads((Path(folder) / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return stored == stamp(inputs)
+
+
+def agency_folder(code: str, name: str) -> str:
+    """``agency=14``; a name when there is no code, folded to letters, digits and ``-``."""
+    key = code.strip() or "-".join(re.findall(r"[a-z0-9]+", name.casefold())) or "tanpa-nama"
+    return "agency=" + re.sub(r"[^A-Za-z0-9.\-]", "-", key)
+
+
+def table_folders(folder: Path) -> list[Path]:
+    """The folders holding tables: the folder itself, or its ``agency=…`` partitions."""
+    parts = sorted(p for p in Path(folder).glob("agency=*") if p.is_dir())
+    return parts or [Path(folder)]
+
+
+def read_processed(folder: Path):
+    """The :class:`~lkjip_helpers.ingest.Ingested` tables written into ``folder`` (all agencies)."""
+    import pandas as pd
+
+    from .excel.result import Warning_
+    from .ingest import TABLES, Ingested
+    from .schema import read_parquet
+
+    frames = {name: [] for name in TABLES}
+    warnings = []
+    for sub in table_folders(folder):
+        for name in TABLES:
+            frames[name].append(read_parquet(sub / f"{name}.parquet", name))
+        w = sub / "warnings.json"
+        if w.exists():
+            warnings += [Warning_(**x) for x in json.loads(w.read_text(encoding="utf-8"))]
+    tables = {n: pd.concat(fs, ignore_index=True) if len(fs) > 1 else fs[0]
+              for n, fs in frames.items()}
+    files = sorted(set(tables["budget_lines"]["source_file"]))
+    return Ingested(**tables, warnings=warnings, files=files)

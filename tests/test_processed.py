@@ -1,0 +1,79 @@
+"""The processed stage (partitioned by agency, stamped with its inputs' hashes) and reading many
+files over processes."""
+import json
+
+import pandas as pd
+from lra_sheets import lra_workbook
+from test_monthly import write_manifest
+
+from lkjip_helpers.cli import main
+from lkjip_helpers.ingest import ingest, raw_inputs, write_tables
+from lkjip_helpers.processed import is_fresh, read_processed
+from lkjip_helpers.reconcile import reconcile
+
+
+def two_agencies(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    rows = []
+    for code in ("1", "2"):
+        for m in (1, 2, 3):
+            name = f"{code}_{m}.xlsx"
+            lra_workbook(raw / name, [("5", "B", 1000, 100 * m * int(code)),
+                                      ("5.1", "O", 1000, 100 * m * int(code))])
+            rows.append([name, code, f"Dinas {code}", "2022", str(m), "", ""])
+    return raw, write_manifest(raw / "m.csv", rows)
+
+
+def test_tables_partitioned_by_agency_and_read_back(tmp_path):
+    raw, m = two_agencies(tmp_path)
+    data = ingest([raw], manifest=m)
+    out = tmp_path / "processed"
+    write_tables(data, out, tmp_path)
+    assert sorted(p.name for p in out.glob("agency=*")) == ["agency=1", "agency=2"]
+    one = pd.read_parquet(out / "agency=2" / "budget_lines.parquet")
+    assert set(one["agency_code"]) == {"2"} and len(one) == 3
+    back = read_processed(out)
+    assert back.budget_lines.equals(data.budget_lines)
+    assert back.stated_totals.equals(data.stated_totals)
+    stamp = json.loads((out / "inputs.json").read_text())
+    assert [f["name"] for f in stamp["files"]] == sorted(
+        ["m.csv"] + [f"{c}_{m}.xlsx" for c in "12" for m in (1, 2, 3)])
+    assert is_fresh(out, raw_inputs([raw], m))
+
+
+def test_a_processed_table_is_never_used_for_other_raw_files(tmp_path, capsys):
+    raw, m = two_agencies(tmp_path)
+    out = tmp_path / "processed"
+    assert main(["ingest", str(raw), "--manifest", str(m), "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["reconcile", str(raw), "--manifest", str(m), "--processed", str(out),
+                 "--json"]) == 0
+    fresh = capsys.readouterr()
+    assert "dibaca ulang" not in fresh.err
+    # a raw file changes after ingest: the tables are not used, the raw files are read again
+    lra_workbook(raw / "1_3.xlsx", [("5", "B", 1000, 50), ("5.1", "O", 1000, 50)])
+    assert not is_fresh(out, raw_inputs([raw], m))
+    assert main(["reconcile", str(raw), "--manifest", str(m), "--processed", str(out),
+                 "--json"]) == 0
+    stale = capsys.readouterr()
+    assert "dibaca ulang" in stale.err
+    codes = [f["code"] for f in json.loads(stale.out)["findings"]]
+    assert "REALISASI_DECREASED" in codes  # from the new file: 200 -> 50
+    assert "REALISASI_DECREASED" not in [f["code"] for f in json.loads(fresh.out)["findings"]]
+
+
+def test_reading_over_processes_gives_the_same_tables(tmp_path):
+    raw, m = two_agencies(tmp_path)
+    one = ingest([raw], manifest=m, workers=1)
+    two = ingest([raw], manifest=m, workers=2)
+    for name in ("budget_lines", "stated_totals", "row_roles"):
+        assert getattr(one, name).equals(getattr(two, name)), name
+    assert reconcile(one).findings.equals(reconcile(two).findings)
+
+
+def test_no_progress_bar_off_a_terminal(capsys):
+    import io
+
+    from lkjip_helpers.readmany import _bar, _NoBar
+    assert isinstance(_bar(1000, io.StringIO()), _NoBar)
