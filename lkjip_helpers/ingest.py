@@ -25,6 +25,7 @@ from .readmany import read_many
 from .schema import frame
 
 TABLES = ("budget_lines", "stated_totals", "indicators", "row_roles", "cash_plan")
+PARTITIONED = ("budget_lines", "stated_totals", "indicators", "row_roles")  # one per agency
 
 
 @dataclass
@@ -308,7 +309,10 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
             for agency, part in parts:
                 sub = tmp / agency_folder(agency.code, agency.name) if agency else tmp
                 sub.mkdir(exist_ok=True)
-                _write_year(part, year, sub)
+                _write_year(part, year, sub, PARTITIONED if agency else TABLES)
+            if len(parts) > 1:  # the cash plan stays whole, beside the partitions
+                _write_year(data, year, tmp, tuple(t for t in TABLES if t not in PARTITIONED),
+                            warnings=False)
             (tmp / STAMP).write_text(json.dumps(stamp(data.inputs), indent=1), encoding="utf-8")
             for f in sorted(tmp.iterdir()):  # a link, FIFO or device there is refused
                 if f.is_file():
@@ -323,19 +327,21 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
     return written
 
 
-def _write_year(data: Ingested, year: int | None, folder: Path) -> None:
+def _write_year(data: Ingested, year: int | None, folder: Path, tables=TABLES,
+                warnings: bool = True) -> None:
     files = set(data.budget_lines.loc[data.budget_lines["year"] == year, "source_file"]) \
         if year is not None else set(data.files)
-    for name in TABLES:
+    for name in tables:
         df = getattr(data, name)
         if year is not None and "year" in df.columns:
             df = df[df["year"] == year]
         elif year is not None and name == "row_roles":
             df = df[df["source_file"].isin(files)]
         df.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False)
-    (folder / "warnings.json").write_text(json.dumps(
-        [w.as_dict() for w in data.warnings if w.file in files], ensure_ascii=False, indent=1),
-        encoding="utf-8")
+    if warnings:
+        kept = [w.as_dict() for w in data.warnings if w.file in files]
+        (folder / "warnings.json").write_text(json.dumps(kept, ensure_ascii=False, indent=1),
+                                              encoding="utf-8")
 
 
 def agency_keys(df: pd.DataFrame) -> list[str]:

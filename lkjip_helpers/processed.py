@@ -67,7 +67,12 @@ def read_processed(folder: Path):
     warnings = []
     for sub in table_folders(folder):
         for name in TABLES:
-            frames[name].append(read_parquet(sub / f"{name}.parquet", name))
+            path = sub / f"{name}.parquet"
+            if not path.exists():
+                path = Path(folder) / f"{name}.parquet"  # a table kept whole (the cash plan)
+                if frames[name]:
+                    continue
+            frames[name].append(read_parquet(path, name))
         w = sub / "warnings.json"
         if w.exists():
             warnings += [Warning_(**x) for x in json.loads(w.read_text(encoding="utf-8"))]
