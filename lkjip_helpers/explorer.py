@@ -1,6 +1,11 @@
-"""The interactive refocusing explorer for JupyterLab: pick a program or kegiatan, a pagu version
-and a quarter; the table and the chart follow. The selection logic is plain functions (tested);
-the widgets only call them."""
+"""The interactive refocusing explorer for JupyterLab. First a ranked overview: every program (or,
+on request, kegiatan) with its cut in Rp and %, its share of the total cut, and its absorption
+before and after the cut against each pagu version, sortable; then the drill-down: pick a program
+or kegiatan, a pagu version and a quarter; the table and the chart follow.
+
+The numbers are plain functions (tested); the widgets only call them. Charts are shown as SVG
+(drawn with matplotlib's object-oriented API), so they appear inline whatever backend the
+session uses."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -11,15 +16,25 @@ from .numbers import format_percent, format_rupiah
 from .pipeline import Analysis
 
 ROMAN = ("I", "II", "III", "IV")
+LEVELS = {"program": ("program_key", "program"), "kegiatan": ("kegiatan_key", "kegiatan")}
+
+
+def _frame(an: Analysis, level: str) -> pd.DataFrame:
+    df = an.rec.programs if level == "program" else an.rec.kegiatan
+    return df[df["year"] == an.year]
 
 
 def items(an: Analysis, level: str) -> list[tuple[str, int]]:
     """(label, key) of the programs or kegiatan of the year."""
-    df = an.rec.programs if level == "program" else an.rec.kegiatan
-    key = "program_key" if level == "program" else "kegiatan_key"
-    last = df[df["year"] == an.year].sort_values("quarter").groupby(key).last()
-    name = "program" if level == "program" else "kegiatan"
+    key, name = LEVELS[level]
+    last = _frame(an, level).sort_values("quarter").groupby(key).last()
     return [(f"{last.loc[k, 'program_no']}. {last.loc[k, name]}", int(k)) for k in last.index]
+
+
+def _version_numbers(an: Analysis) -> list[tuple[int, int]]:
+    """(version number, first quarter stating it) of each pagu version."""
+    v = an.rec.versions[an.rec.versions["year"] == an.year]
+    return [(int(r.version), int(r.first_quarter)) for r in v.itertuples()]
 
 
 def versions(an: Analysis) -> list[tuple[str, int]]:
@@ -29,12 +44,110 @@ def versions(an: Analysis) -> list[tuple[str, int]]:
             for r in v.itertuples()]
 
 
+def cut_quarter(an: Analysis) -> int | None:
+    """The quarter whose total pagu fell most against the quarter before (the refocusing; the
+    earliest on a tie); None when the pagu never fell."""
+    t = an.rec.totals[an.rec.totals["year"] == an.year]
+    cuts = [(c, int(q)) for q, c in zip(t["quarter"], t["pagu_change"])
+            if c is not None and not pd.isna(c) and c < 0]
+    return min(cuts)[1] if cuts else None
+
+
+def _pct(num, den) -> Decimal | None:
+    if num is None or den is None or pd.isna(num) or pd.isna(den) or den == 0:
+        return None
+    return Decimal(num) * 100 / Decimal(den)
+
+
+def overview_data(an: Analysis, level: str = "program") -> pd.DataFrame:
+    """One row per program (or kegiatan), as numbers: its pagu in each version, its cut at the
+    refocusing quarter (Rp, %, share of the total cut), and its cumulative absorption just before
+    the cut and at the latest quarter against each version's pagu. Exact (Decimal)."""
+    key, name = LEVELS[level]
+    df = _frame(an, level)
+    q = cut_quarter(an)
+    vers = _version_numbers(an)
+    before_q = (q - 1) if q and q > 1 else min(df["quarter"])
+    after_q = an.quarter
+    at = {int(qq): g.set_index(key) for qq, g in df.groupby("quarter")}
+    rows = []
+    for label, k in items(an, level):
+        before = at.get(q - 1) if q else None
+        after = at.get(q) if q else None
+        p_before = before.loc[k, "pagu"] if before is not None and k in before.index else None
+        p_after = after.loc[k, "pagu"] if after is not None and k in after.index else None
+        change = (p_after - p_before) if p_before is not None and p_after is not None else None
+        row = {"key": k, "label": label, "pagu_before": p_before, "pagu_after": p_after,
+               "cut": change, "cut_pct": _pct(change, p_before)}
+        for n, fq in vers:
+            pagu_v = at[fq].loc[k, "pagu"] if fq in at and k in at[fq].index else None
+            row[f"pagu_v{n}"] = pagu_v
+            for when, qq in (("before", before_q), ("after", after_q)):
+                real = at[qq].loc[k, "realisasi"] if qq in at and k in at[qq].index else None
+                row[f"absorption_{when}_v{n}"] = _pct(real, pagu_v)
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    total = sum((c for c in out["cut"] if c is not None and not pd.isna(c)), Decimal(0))
+    out["share_of_cut_pct"] = [_pct(c, total) if c is not None else None for c in out["cut"]]
+    out.attrs.update(cut_quarter=q, before_quarter=before_q, after_quarter=after_q,
+                     versions=vers, total_cut=total)
+    return out
+
+
+SORTS = {  # label -> (column, descending order means "most first")
+    "Potongan terbesar (Rp)": ("cut", False),
+    "Potongan terbesar (%)": ("cut_pct", False),
+    "Porsi dari total potongan": ("share_of_cut_pct", True),
+    "Penyerapan terakhir terendah": ("absorption_after_v1", False),
+    "Nama": ("label", False),
+}
+
+
+def overview(an: Analysis, level: str = "program", sort: str = "Potongan terbesar (Rp)",
+             ascending: bool | None = None) -> pd.DataFrame:
+    """:func:`overview_data` ranked by ``sort`` (a key of :data:`SORTS`) and formatted for
+    reading, with a rank column and no index."""
+    d = overview_data(an, level)
+    col, desc = SORTS[sort]
+    asc = (not desc) if ascending is None else ascending
+    order = sorted(range(len(d)), key=lambda i: _sort_key(d[col].iloc[i]), reverse=not asc)
+    d = d.iloc[order].reset_index(drop=True)
+    q, bq, aq = (d.attrs["cut_quarter"], d.attrs["before_quarter"], d.attrs["after_quarter"])
+    cut = f" di TW {ROMAN[q - 1]}" if q else ""
+    out = {"No": list(range(1, len(d) + 1)),
+           "Program" if level == "program" else "Kegiatan": list(d["label"]),
+           f"Potongan{cut}": [format_rupiah(v) for v in d["cut"]],
+           "Potongan (%)": [format_percent(v, 1) for v in d["cut_pct"]],
+           "Porsi dari total potongan": [format_percent(v, 1) for v in d["share_of_cut_pct"]]}
+    for n, _fq in d.attrs["versions"]:
+        out[f"Pagu versi {n}"] = [format_rupiah(v) for v in d[f"pagu_v{n}"]]
+        out[f"Penyerapan TW {ROMAN[bq - 1]} thd versi {n}"] = [
+            format_percent(v, 1) for v in d[f"absorption_before_v{n}"]]
+        out[f"Penyerapan TW {ROMAN[aq - 1]} thd versi {n}"] = [
+            format_percent(v, 1) for v in d[f"absorption_after_v{n}"]]
+    return pd.DataFrame(out)
+
+
+def _sort_key(v):
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return (1, 0)   # missing last whichever the order
+    return (0, v if isinstance(v, str) else float(v))
+
+
+def styled(df: pd.DataFrame):
+    """A table for the notebook: no index column, workbook text escaped, numbers right-aligned."""
+    num = [c for c in df.columns if c not in ("Program", "Kegiatan")]
+    return (df.style.hide(axis="index").format(escape="html")
+            .set_properties(subset=num, **{"text-align": "right", "white-space": "nowrap"})
+            .set_table_styles([{"selector": "th", "props": "text-align: left"}]))
+
+
 def selection_data(an: Analysis, level: str, key: int, version_quarter: int) -> pd.DataFrame:
     """Pagu per quarter of one program or kegiatan, its change against the chosen version's pagu,
     and realisasi with absorption against that pagu (numbers)."""
-    df = an.rec.programs if level == "program" else an.rec.kegiatan
-    col = "program_key" if level == "program" else "kegiatan_key"
-    g = df[(df["year"] == an.year) & (df[col] == key)].sort_values("quarter")
+    col, _ = LEVELS[level]
+    df = _frame(an, level)
+    g = df[df[col] == key].sort_values("quarter")
     ref = g[g["quarter"] == version_quarter]
     ref_pagu = ref["pagu"].iloc[0] if len(ref) else None
     return pd.DataFrame({
@@ -59,6 +172,14 @@ def selection(an: Analysis, level: str, key: int, version_quarter: int, quarter:
     })
 
 
+def _svg(fig):
+    from IPython.display import SVG
+
+    from .charts import to_svg
+
+    return SVG(to_svg(fig))
+
+
 class RefocusingExplorer:
     def __init__(self, an: Analysis):
         self.an = an
@@ -66,9 +187,18 @@ class RefocusingExplorer:
         self.key = items(an, "program")[0][1]
         self.version_quarter = versions(an)[0][1]
         self.quarter = an.quarter
+        self.sort = next(iter(SORTS))
 
     def table(self) -> pd.DataFrame:
         return selection(self.an, self.level, self.key, self.version_quarter, self.quarter)
+
+    def ranking(self, level: str = "program"):
+        """The ranked overview as a table without index (for copying)."""
+        return styled(overview(self.an, level, self.sort))
+
+    def selection_table(self):
+        """The drill-down's table of the current selection, without index."""
+        return styled(self.table())
 
     def widget(self):
         import ipywidgets as w
@@ -76,32 +206,50 @@ class RefocusingExplorer:
 
         from . import charts
 
+        an = self.an
+        o_level = w.ToggleButtons(options=[("Program", "program"), ("Kegiatan", "kegiatan")],
+                                  value="program", description="Peringkat")
+        o_sort = w.Dropdown(options=list(SORTS), value=self.sort, description="Urutkan")
+        o_out = w.Output()
         level = w.ToggleButtons(options=[("Program", "program"), ("Kegiatan", "kegiatan")],
                                 value=self.level, description="Tingkat")
-        item = w.Dropdown(options=items(self.an, self.level), value=self.key,
+        item = w.Dropdown(options=items(an, self.level), value=self.key,
                           description="Pilih", layout=w.Layout(width="95%"))
-        version = w.Dropdown(options=versions(self.an), value=self.version_quarter,
+        version = w.Dropdown(options=versions(an), value=self.version_quarter,
                              description="Versi pagu", layout=w.Layout(width="95%"))
-        quarter = w.Dropdown(options=[(f"TW {ROMAN[q - 1]}", q) for q in range(1, self.an.quarter + 1)],
+        quarter = w.Dropdown(options=[(f"TW {ROMAN[q - 1]}", q) for q in range(1, an.quarter + 1)],
                              value=self.quarter, description="Triwulan")
         out = w.Output()
+
+        def rank(*_):
+            self.sort = o_sort.value
+            o_out.clear_output(wait=True)
+            with o_out:
+                d = overview_data(an, o_level.value)
+                display(styled(overview(an, o_level.value, o_sort.value)))
+                display(_svg(charts.cut_ranking(d, o_level.value)))
 
         def redraw(*_):
             self.level, self.key = level.value, item.value
             self.version_quarter, self.quarter = version.value, quarter.value
             out.clear_output(wait=True)
             with out:
-                display(self.table())
-                fig = charts.selection_chart(
-                    selection_data(self.an, self.level, self.key, self.version_quarter), item.label)
-                display(fig)
+                display(styled(self.table()))
+                display(_svg(charts.selection_chart(
+                    selection_data(an, self.level, self.key, self.version_quarter), item.label)))
 
         def on_level(change):
-            item.options = items(self.an, change["new"])
+            item.options = items(an, change["new"])
             item.value = item.options[0][1]
 
         level.observe(on_level, names="value")
         for control in (item, version, quarter):
             control.observe(redraw, names="value")
+        for control in (o_level, o_sort):
+            control.observe(rank, names="value")
+        rank()
         redraw()
-        return w.VBox([level, item, version, quarter, out])
+        return w.VBox([w.HTML("<h3>Siapa yang paling terpotong oleh refocusing</h3>"),
+                       w.HBox([o_level, o_sort]), o_out,
+                       w.HTML("<h3>Rincian satu program atau kegiatan</h3>"),
+                       level, item, version, quarter, out])

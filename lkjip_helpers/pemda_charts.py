@@ -8,7 +8,9 @@ import math
 
 import pandas as pd
 
-from .charts import BLUE, GREY, ORANGE, STYLE, VERMILLION, _pct, _wrap, plt
+import matplotlib.pyplot as plt
+
+from .charts import BLUE, GREY, ORANGE, STYLE, VERMILLION, _pct, _wrap
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 

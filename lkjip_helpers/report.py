@@ -55,8 +55,9 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
                             # written once at the end (or at the failing cell), not after every
                             # cell: saving a growing notebook 40 times cost more than the analysis
                             request_save_on_cell_execute=False,
-                            # the kernel runs on loopback only; keep its TCP notice out of logs
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"], **engine)
+                            # the kernel runs on loopback only; keep its TCP notice and its
+                            # "KeyboardInterrupt caught in kernel" at shutdown out of the logs
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine)
     except PapermillExecutionError as exc:
         if _is_input_error(exc.ename):  # bad input found in a cell: one line, exit 2, as ingest
             raise LkjipError(str(exc.evalue).splitlines()[0] if exc.evalue else exc.ename) \

@@ -14,7 +14,7 @@ import pandas as pd
 from . import charts, plan_report
 from .numbers import format_as_written, format_percent, format_rupiah
 from .pipeline import Analysis, analyse
-from .present import PEFA_PI2, PEFA_SCORE, SEVERITY_LABEL, counts, findings_block, fold, kinds
+from .present import PEFA_PI2, PEFA_SCORE, counts, findings_block, fold, kinds, where
 from .present import table as _table
 from .safe import escape
 
@@ -158,9 +158,13 @@ def summary(an: Analysis) -> Block:
             f"<b>{escape(t['kategori'] or '–')}</b> ({bounds}).</p>"]
     if c["error"]:
         top = "; ".join(f"{n} {escape(label[:1].lower() + label[1:])}"
-                        for label, n in kinds(an.findings, "error")[:3])
+                        for label, n in kinds(an.findings, "error")[:2])
+        first = an.findings[an.findings["severity"] == "error"].iloc[0]
         html.append(f'<p><b>Yang perlu diperbaiki: {c["error"]} kesalahan</b> pada lembar kerja '
-                    f'({top}). <a href="#temuan">Lihat daftar temuan</a>.</p>')
+                    f"({top}, …). Yang pertama:</p>"
+                    f'<p class="first-finding">{escape(first["message"])} '
+                    f'<span class="where">({where(first)})</span></p>'
+                    f'<p><a href="#temuan">Lihat semua temuan</a></p>')
     else:
         html.append("<p><b>Tidak ada kesalahan</b> pada lembar kerja.</p>")
     html.append("</div>")

@@ -19,22 +19,62 @@ def test_findings_workbook_of_the_sample_year(tmp_path):
     path = write_findings_workbook(rec, data, tmp_path / "temuan.xlsx")
     wb = load_workbook(path)
     assert wb.sheetnames == ["Temuan", "TW I 2020", "TW II 2020", "TW III 2020", "TW IV 2020",
-                             "Refocusing", "Pagu per kegiatan"]
+                             "Tahunan PK", "Tahunan Indikator", "Tahunan Anggaran",
+                             "Tahunan Anggaran PK", "Refocusing", "Pagu per kegiatan"]
     ws = wb["Temuan"]
     assert ws.max_row == len(rec.findings) + 1
-    assert ws.auto_filter.ref == f"A1:O{len(rec.findings) + 1}"
-    assert ws["A2"].value == "error" and ws["A2"].fill.fgColor.rgb.endswith("F4B6B6")
+    assert ws.auto_filter.ref == f"A1:P{len(rec.findings) + 1}"
+    assert ws["A2"].value == "Kesalahan" and ws["A2"].fill.fgColor.rgb.endswith("F4B6B6")
     # TW IV: program 7's realisasi (source cell L33) is highlighted, with the message
     tw4 = wb["TW IV 2020"]
     row = next(r for r in range(2, tw4.max_row + 1) if tw4.cell(r, 9).value == "I33")
     cell = tw4.cell(row, 5)
     assert cell.value == 7387500
     assert cell.fill.fgColor.rgb.endswith("F4B6B6")
-    assert "SUBTOTAL_MISMATCH" in cell.comment.text
+    assert "Subtotal program tidak sama dengan jumlah kegiatannya: Realisasi program" in \
+        cell.comment.text
     assert tw4.cell(row, 4).fill.fgColor.rgb in (None, "00000000")  # pagu is fine
     # the refocusing sheet: eight programs at TW II
     ref = wb["Refocusing"]
     assert sum(1 for r in range(2, ref.max_row + 1) if ref.cell(r, 2).value == "TW II") == 8
+
+
+def test_findings_sheet_reads_indonesian_with_keterangan_after_where(tmp_path):
+    import dataclasses
+    import shutil
+
+    from lkjip_helpers.pipeline import analyse
+    from lkjip_helpers.reconcile.findings import CODES
+
+    raw = tmp_path / "raw"
+    shutil.copytree(SAMPLE, raw)
+    an = analyse([raw], 2020)
+    rec = dataclasses.replace(an.rec, findings=an.findings)
+    # beside the sources: each finding links to its workbook's sheet and cell
+    wb = load_workbook(write_findings_workbook(rec, an.data, raw / "temuan.xlsx"))
+    ws = wb["Temuan"]
+    head = [c.value for c in ws[1]]
+    assert head[:7] == ["Tingkat", "Jenis", "TW", "File", "Sheet", "Sel", "Keterangan"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert {r[0] for r in rows} == {"Kesalahan", "Perlu diperiksa", "Catatan"}
+    assert all(r[1] == CODES[r[-1]] for r in rows)           # the kind in words; code last
+    assert all(ws.cell(r, 7).alignment.wrap_text for r in range(2, ws.max_row + 1))
+    sub = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 16).value == "SUBTOTAL_MISMATCH")
+    assert ws.cell(sub, 6).value == "L33"
+    assert ws.cell(sub, 6).hyperlink.target == "pengukuran_kinerja_2020_TW4.xlsx#'TW IV'!L33"
+    stacked = next(r for r in range(2, ws.max_row + 1) if "(baris ke-" in str(ws.cell(r, 6).value))
+    assert ws.cell(stacked, 6).hyperlink.target.endswith(f"!{ws.cell(stacked, 6).value.split()[0]}")
+    # the annual findings' cells highlighted in the annual sheets, at the same address
+    annual = [r for r in rows if r[2] == "tahunan"]
+    assert annual
+    for r in annual:
+        cell = wb[f"Tahunan {r[4]}"][r[5]]
+        assert cell.fill.fgColor.rgb.endswith(("F4B6B6", "FBE3A6", "D6E6F5")), r[5]
+        assert r[6] in cell.comment.text
+    assert wb["Tahunan Indikator"]["G2"].fill.fgColor.rgb.endswith("F4B6B6")
+    # elsewhere (not beside the sources): no links that would lead nowhere
+    ws = load_workbook(write_findings_workbook(rec, an.data, tmp_path / "t.xlsx"))["Temuan"]
+    assert all(ws.cell(r, 6).hyperlink is None for r in range(2, ws.max_row + 1))
 
 
 def test_formulas_are_neutralised(tmp_path):

@@ -63,8 +63,59 @@ def test_refocusing_explorer_notebook(tmp_path):
     nb = run("refocusing_explorer.ipynb", tmp_path)
     html = outputs(nb)
     assert "Pagu di lembar" in html and "Rp 2.501.951.000" in html and "Rp 1.009.235.000" in html
-    widget = outputs(nb, "application/vnd.jupyter.widget-view+json")
-    assert widget  # the interactive controls were created
+    # the ranked overview as a table without an index column: the rank is the first column
+    assert "Porsi dari total potongan" in html and "Potongan di TW II" in html
+    assert "row_heading" not in html and "index_name" not in html
+    views = [o["data"]["application/vnd.jupyter.widget-view+json"] for c in nb.cells
+             if c.cell_type == "code" for o in c.outputs
+             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(views) == 1 and views[0]["model_id"]  # the interactive controls were created
+    text = outputs(nb, "text/plain")
+    assert "<Figure size" not in text
+
+
+def test_explorer_ranked_overview():
+    """Which programs lost most to the refocusing, and how their absorption changed: every
+    program, its cut in Rp and %, its share of the total cut, absorption before and after against
+    each pagu version; sortable."""
+    from decimal import Decimal
+
+    from lkjip_helpers import sections
+    from lkjip_helpers.explorer import cut_quarter, overview, overview_data
+    an = sections.load(2020, 4, "data/raw/2020")
+    assert cut_quarter(an) == 2
+    d = overview_data(an, "program")
+    assert len(d) == 8
+    p = an.rec.programs
+    tw = {q: g.set_index("program_key") for q, g in p[p["year"] == 2020].groupby("quarter")}
+    for r in d.itertuples():
+        before, after = tw[1].loc[r.key, "pagu"], tw[2].loc[r.key, "pagu"]
+        assert r.cut == after - before
+        assert r.pagu_v1 == before and r.pagu_v2 == after
+        if before:
+            assert r.cut_pct == (after - before) * 100 / before
+            real = tw[4].loc[r.key, "realisasi"]
+            assert r.absorption_after_v1 == Decimal(real) * 100 / before
+            assert r.absorption_before_v2 == Decimal(tw[1].loc[r.key, "realisasi"]) * 100 / after
+    total = sum(d["cut"], Decimal(0))
+    assert total == Decimal("-3264923539")
+    assert sum(d["share_of_cut_pct"]) == 100
+    t = overview(an, "program")
+    assert list(t.columns[:5]) == ["No", "Program", "Potongan di TW II", "Potongan (%)",
+                                   "Porsi dari total potongan"]
+    assert list(t["No"]) == list(range(1, 9))
+    assert t["Program"].iloc[0].endswith("Pelayanan Rehabilitasi Perlindungan dan Jaminan Sosial")
+    assert t["Potongan di TW II"].iloc[0] == "-Rp 1.492.716.000"
+    assert t["Porsi dari total potongan"].iloc[0] == "45,7%"
+    assert "Penyerapan TW I thd versi 1" in t.columns and "Penyerapan TW IV thd versi 2" in t.columns
+    by_pct = overview(an, "program", "Potongan terbesar (%)")
+    assert by_pct["Potongan (%)"].iloc[0] == "-70,9%"            # Pemberdayaan Perempuan
+    by_name = overview(an, "program", "Nama")
+    assert list(by_name["Program"]) == sorted(by_name["Program"])
+    k = overview(an, "kegiatan")
+    assert len(k) == 19 and k.columns[1] == "Kegiatan"
+    html = __import__("lkjip_helpers.explorer", fromlist=["styled"]).styled(t).to_html()
+    assert "row_heading" not in html
 
 
 def test_explorer_selection():

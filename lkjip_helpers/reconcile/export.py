@@ -1,5 +1,8 @@
-"""The findings workbook for the analyst: findings with filters and their source cells, one sheet per
-quarter with the ingested table and the offending cells highlighted, and the refocusing table.
+"""The findings workbook for the analyst: findings with filters and their source cells (in Bahasa
+Indonesia: severity and kind in words, Keterangan right after where, wrapped; each finding linked to
+its source workbook's sheet and cell when that workbook is beside this one), one sheet per quarter
+with the ingested table and the offending cells highlighted, the annual workbook's sheets as read
+with the annual findings' cells highlighted the same way, and the refocusing table.
 
 Every text cell is written as text (never a formula), so no kegiatan name can run as one."""
 from __future__ import annotations
@@ -18,7 +21,11 @@ from ..files import FINDINGS_TITLE, atomic_write
 from ..ingest import Ingested
 from ..safe import set_text, xlsx_text
 from . import Reconciliation
-from .findings import tw
+from .findings import CODES, tw
+
+SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Perlu diperiksa", "info": "Catatan"}
+WRAP = Alignment(wrap_text=True, vertical="top")
+LINK = Font(color="0563C1", underline="single")
 
 FILL = {"error": PatternFill("solid", fgColor="F4B6B6"),
         "warning": PatternFill("solid", fgColor="FBE3A6"),
@@ -61,6 +68,71 @@ def _widths(ws, widths: list[int]):
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v))
+
+
+def _source_link(path: Path, file, sheet, cell) -> str | None:
+    """``file.xlsx#'Sheet'!K10`` when the source workbook lies beside the findings workbook (the
+    link then works wherever the folder is copied); None otherwise."""
+    if _missing(file) or not file or Path(str(file)).name != str(file) or \
+            not (Path(path).parent / str(file)).is_file():
+        return None
+    ref = ""
+    if not _missing(sheet) and sheet:
+        first = "" if _missing(cell) or not cell else str(cell).split(" ")[0]
+        quoted = str(sheet).replace("'", "''")
+        ref = f"#'{quoted}'!{first or 'A1'}"
+    return f"{file}{ref}"
+
+
+def _highlight(cell, found: list) -> None:
+    """Colour a cell by its worst finding and comment it with every finding's kind and message."""
+    worst = min(found, key=lambda x: ("error", "warning", "info").index(x.severity))
+    cell.fill = FILL[worst.severity]
+    text = "\n".join(f"{CODES.get(x.code, x.code)}: {x.message}" for x in found)
+    cell.comment = Comment(xlsx_text(text)[0], "lkjip", width=400, height=160)
+
+
+def _annual_sheets(wb, annual, hits: dict) -> int:
+    """The annual workbook's sheets as read, each value at its own cell address (so a finding's
+    cell names the same cell here), the header row from the template's headers, the annual
+    findings' cells highlighted like the quarterly ones. Returns the texts escaped."""
+    from ..annual import SHEETS
+
+    replaced = 0
+    frames = {"PK": annual.pk, "Indikator": annual.results, "Anggaran": annual.budget,
+              "Anggaran PK": annual.pk_budget, "Renja": annual.renja}
+    for name, df in frames.items():
+        if df is None or not len(df) or name not in SHEETS:
+            continue
+        ws = wb.create_sheet(f"Tahunan {name}"[:31])
+        heads = {fld: h for h, fld, _ in SHEETS[name]}
+        for rec in df.to_dict("records"):
+            for key, ref in rec.items():
+                if not (key.startswith("_") and key.endswith("_cell")) or _missing(ref):
+                    continue
+                fld = key[1:-5]
+                value = rec.get(fld)
+                if isinstance(value, tuple):     # a percent as (value, decimals printed)
+                    value = value[0]
+                elif isinstance(value, list):    # e.g. the programs a PK row refers to
+                    value = ", ".join(map(str, value))
+                cell = ws[ref]
+                replaced += set_text(cell, _value(value))
+                top = ws.cell(row=1, column=cell.column)
+                if top.value is None and fld in heads and cell.row > 1:
+                    set_text(top, heads[fld])
+                    top.font = HEAD
+                found = hits.get((annual.file, name, ref))
+                if found:
+                    _highlight(cell, found)
+        ws.freeze_panes = "A2"
+        for col in range(1, ws.max_column + 1):
+            ws.column_dimensions[get_column_letter(col)].width = 18
+    return replaced
+
+
 def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> Path:
     """Write the workbook whole (to a temporary file, then renamed into place). Texts holding
     characters xlsx cannot store are written with those characters escaped, and a warning is
@@ -71,15 +143,23 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     ws = wb.active
     ws.title = "Temuan"
     f = rec.findings
-    header = ["Tingkat", "Kode", "Tahun", "TW", "Program", "Kegiatan", "Isian", "Tertulis",
-              "Dihitung", "Selisih", "Satuan", "File", "Sheet", "Sel", "Keterangan"]
-    rows = [[r.severity, r.code, r.year, r.quarter, r.program, r.kegiatan, r.field, r.stated,
-             r.computed, r.difference, r.unit, r.source_file, r.source_sheet, r.source_cell,
-             r.message] for r in f.itertuples(index=False)]
-    replaced += _write_table(ws, header, rows, {8: RP_SEN, 9: RP_SEN, 10: RP_SEN})
-    for r, sev in enumerate(f["severity"], start=2):
+    header = ["Tingkat", "Jenis", "TW", "File", "Sheet", "Sel", "Keterangan", "Program",
+              "Kegiatan", "Isian", "Tertulis", "Dihitung", "Selisih", "Satuan", "Tahun", "Kode"]
+    rows = [[SEVERITY_LABEL.get(r.severity, r.severity), CODES.get(r.code, r.code),
+             tw(r.quarter) if not _missing(r.quarter) else "tahunan", r.source_file,
+             r.source_sheet, r.source_cell, r.message, r.program, r.kegiatan, r.field, r.stated,
+             r.computed, r.difference, r.unit, r.year, r.code] for r in f.itertuples(index=False)]
+    replaced += _write_table(ws, header, rows, {11: RP_SEN, 12: RP_SEN, 13: RP_SEN})
+    for r, (sev, fi, sheet, cell) in enumerate(zip(f["severity"], f["source_file"],
+                                                    f["source_sheet"], f["source_cell"]), start=2):
         ws.cell(row=r, column=1).fill = FILL[sev]
-    _widths(ws, [9, 22, 7, 5, 30, 40, 10, 16, 16, 16, 6, 28, 10, 14, 90])
+        for c in (2, 7, 8, 9):
+            ws.cell(row=r, column=c).alignment = WRAP
+        target = _source_link(path, fi, sheet, cell)
+        if target:
+            ws.cell(row=r, column=6).hyperlink = target
+            ws.cell(row=r, column=6).font = LINK
+    _widths(ws, [14, 28, 8, 26, 11, 12, 70, 28, 34, 10, 16, 16, 16, 6, 7, 22])
 
     # one sheet per quarter: the table as read, offending cells highlighted
     hits: dict[tuple, list] = {}
@@ -125,14 +205,13 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
                 found = hits.get((src["source_file"], src["source_sheet"], ref)) or \
                     hits.get((src["source_file"], src["source_sheet"], cell_ref))
                 if found:
-                    worst = min(found, key=lambda x: ("error", "warning", "info").index(x.severity))
-                    cell = ws.cell(row=r, column=col)
-                    cell.fill = FILL[worst.severity]
-                    text = "\n".join(f"{x.code}: {x.message}" for x in found)
-                    cell.comment = Comment(xlsx_text(text)[0], "lkjip", width=400, height=160)
+                    _highlight(ws.cell(row=r, column=col), found)
         _widths(ws, [10, 10, 60, 18, 18, 11, 30, 10, 16])
         for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
             row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+    for annual in data.annuals:
+        replaced += _annual_sheets(wb, annual, hits)
 
     # the refocusing: pagu per program per quarter and each program's share of each change
     ws = wb.create_sheet("Refocusing")

@@ -1,0 +1,98 @@
+"""The report's charts on a phone: text at least 11 CSS px at 390 px, no label over another or off
+the canvas, every series at least 3:1 against white, no pyplot and no backend switched."""
+import itertools
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLE
+from matplotlib.colors import to_rgba
+
+from lkjip_helpers import charts
+
+PHONE_CONTENT_PX = 390 - 2 * 10   # the page's side padding on a phone (report.css)
+
+
+@pytest.fixture(scope="module")
+def figures():
+    from lkjip_helpers import sections
+    from lkjip_helpers.explorer import overview_data, selection_data
+
+    an = sections.load(2020, 4, str(SAMPLE))
+    out = {k: make(an) for k, (make, _alt) in sections.CHARTS.items()}
+    out["ranking"] = charts.cut_ranking(overview_data(an, "program"))
+    out["ranking_kegiatan"] = charts.cut_ranking(overview_data(an, "kegiatan"), "kegiatan")
+    key = sorted(an.rec.programs["program_key"])[0]
+    out["selection"] = charts.selection_chart(selection_data(an, "program", key, 1),
+                                              "Pelayanan Rehabilitasi Perlindungan dan Jaminan")
+    return out
+
+
+def test_text_is_at_least_11px_on_a_phone(figures):
+    for name, fig in figures.items():
+        assert fig.get_figwidth() == charts.WIDTH, name
+        svg = charts.to_svg(fig).decode()
+        assert f'viewBox="0 0 {charts.WIDTH * 72:g} ' in svg, name   # the canvas keeps its width
+        px_per_pt = PHONE_CONTENT_PX / (charts.WIDTH * 72)
+        sizes = [size for _t, size, _b in charts.text_boxes(fig)]
+        assert len(sizes) > 5, name
+        assert min(sizes) * px_per_pt >= 11, (name, min(sizes))
+
+
+def test_no_label_overlaps_another_or_leaves_the_canvas(figures):
+    for name, fig in figures.items():
+        boxes = charts.text_boxes(fig)
+        w, h = fig.bbox.width, fig.bbox.height
+        for (ta, _sa, a), (tb, _sb, b) in itertools.combinations(boxes, 2):
+            assert not charts._overlap(a, b), (name, ta, tb)
+        for t, _s, b in boxes:
+            assert b[0] >= -0.5 and b[1] >= -0.5 and b[2] <= w + 0.5 and b[3] <= h + 0.5, (name, t)
+
+
+def _contrast(colour) -> float:
+    def lin(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b, _a = to_rgba(colour)
+    lum = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    return 1.05 / (lum + 0.05)
+
+
+def _series_contrast(face, edge, width) -> float:
+    """A mark stands out by its fill or by an outline of at least 1 pt (WCAG 1.4.11)."""
+    best = _contrast(face) if to_rgba(face)[3] > 0 else 1.0
+    if width >= 1 and to_rgba(edge)[3] > 0:
+        best = max(best, _contrast(edge))
+    return best
+
+
+def test_every_series_has_3_to_1_contrast_on_white(figures):
+    from matplotlib.collections import PathCollection
+    checked = 0
+    for name, fig in figures.items():
+        for ax in fig.axes:
+            for p in ax.patches:
+                c = _series_contrast(p.get_facecolor(), p.get_edgecolor(), p.get_linewidth())
+                assert c >= 3, (name, p.get_facecolor(), c)
+                checked += 1
+            for line in ax.lines:
+                assert _contrast(line.get_color()) >= 3, (name, line.get_color())
+                checked += 1
+            for coll in ax.collections:
+                if isinstance(coll, PathCollection):
+                    for face in coll.get_facecolors():
+                        edge = coll.get_edgecolors()[0]
+                        assert _series_contrast(face, edge, coll.get_linewidths()[0]) >= 3, name
+                        checked += 1
+    assert checked > 50
+    # the quarters' colours are Okabe–Ito and pass on their own
+    assert all(_contrast(c) >= 3 for c in charts.QUARTER_COLOURS)
+
+
+def test_no_pyplot_and_no_backend_switched_at_import():
+    code = ("import sys, matplotlib; before = matplotlib.rcParams._get('backend'); "
+            "import lkjip_helpers.charts, lkjip_helpers.sections, lkjip_helpers.explorer; "
+            "assert 'matplotlib.pyplot' not in sys.modules, 'pyplot imported'; "
+            "assert matplotlib.rcParams._get('backend') == before, 'backend switched'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+    import inspect
+    assert "matplotlib.use(" not in inspect.getsource(charts)
