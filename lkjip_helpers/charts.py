@@ -114,7 +114,7 @@ def pagu_realisasi_per_program(programs: pd.DataFrame, year: int, quarter: int) 
     _money_axis(ax.xaxis)
     ax.set_xlim(0, max(pagu + real) * 1.32 if pagu else 1)
     _legend(ax, [Patch(facecolor="white", label="Pagu", **EDGE),
-                  Patch(facecolor=BLUE, label="Realisasi (penyerapan %)")])
+                  Patch(facecolor=BLUE, label="Realisasi (penyerapan %)")], ncols=1)
     return fig
 
 
@@ -216,7 +216,7 @@ def refocusing(programs: pd.DataFrame, year: int) -> Figure:
     _money_axis(ax.xaxis)
     ax.set_xlim(0, top * 1.75 if top else 1)
     _legend(ax, [Patch(facecolor=QUARTER_COLOURS[k % 4], label=f"TW {ROMAN[q - 1]}")
-                  for k, q in enumerate(quarters)], ncols=4)
+                  for k, q in enumerate(quarters)], ncols=2)
     return fig
 
 
