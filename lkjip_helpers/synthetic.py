@@ -100,13 +100,15 @@ def _capaian(real: Decimal, pagu: Decimal) -> str:
     return format_percent(real / pagu * 100) if pagu else "-"
 
 
-def quarter_rows(s: MonthlySeries, quarter: int, name: str) -> list[list]:
-    """The "Pengukuran Kinerja" sheet of one quarter, figures from the series at the quarter's
-    last month: two programs, two kegiatan each, numbers that add up."""
+def quarter_rows(s: MonthlySeries, quarter: int, name: str, code: str = "") -> list[list]:
+    """The "Pengukuran Kinerja" sheet of one quarter, naming its SKPD (unit code and name) above
+    the table, figures from the series at the quarter's last month: two programs, two kegiatan
+    each, numbers that add up."""
     m = quarter * 3
     pagu, real = s.pagu[m], s.realisasi[m]
-    rows = [[f"PENGUKURAN KINERJA {name.upper()}"],
-            [f"TRIWULAN {ROMAN[quarter - 1]} Tahun Anggaran {s.year}"], []] + \
+    rows = [["PENGUKURAN KINERJA"],
+            [f"TRIWULAN {ROMAN[quarter - 1]} Tahun Anggaran {s.year}"],
+            [f"SKPD : {code} {name}" if code else f"SKPD : {name}"], []] + \
         [list(r) for r in HEADER]
     p_parts = [(pagu * a / b).to_integral_value() for a, b in SHARES[:-1]]
     p_parts.append(pagu - sum(p_parts))
@@ -121,9 +123,10 @@ def quarter_rows(s: MonthlySeries, quarter: int, name: str) -> list[list]:
 
 
 def write_agency(s: MonthlySeries, folder, name: str | None = None,
-                 quarters: tuple[int, ...] = (1, 2, 3, 4)) -> list:
-    """One workbook per quarter (``pengukuran_kinerja_<year>_TW<q>.xlsx``) for a made SKPD, in the
-    quarterly matrix layout the sample year uses. Quarters whose month is missing are skipped."""
+                 quarters: tuple[int, ...] = (1, 2, 3, 4), code: str = "",
+                 prefix: str = "pengukuran_kinerja") -> list:
+    """One workbook per quarter (``<prefix>_<year>_TW<q>.xlsx``) for a made SKPD, in the quarterly
+    matrix layout the sample year uses. Quarters whose month is missing are skipped."""
     from pathlib import Path
 
     from openpyxl import Workbook
@@ -139,11 +142,11 @@ def write_agency(s: MonthlySeries, folder, name: str | None = None,
         wb = Workbook()
         ws = wb.active
         ws.title = f"TW {ROMAN[q - 1]}"
-        for r, row in enumerate(quarter_rows(s, q, name or s.agency), start=1):
+        for r, row in enumerate(quarter_rows(s, q, name or s.agency, code), start=1):
             for c, v in enumerate(row, start=1):
                 if v is not None:
                     set_text(ws.cell(row=r, column=c), v)
-        path = folder / f"pengukuran_kinerja_{s.year}_TW{q}.xlsx"
+        path = folder / f"{prefix}_{s.year}_TW{q}.xlsx"
         wb.save(path)
         written.append(path)
     return written

@@ -40,6 +40,27 @@ def test_agencies_from_folders_and_subfolders(tmp_path):
         agencies.from_folders([tmp_path / "kab", tmp_path / "kab" / "02_Badan"])
 
 
+def test_one_folder_of_several_agencies_is_split_by_the_agency_each_sheet_names(tmp_path):
+    from lkjip_helpers.synthetic import agencies as traits
+
+    folder = tmp_path / "semua"
+    for s, t in zip(kabupaten(3, (2024,), quirks=False), traits(3)):
+        write_agency(s, folder, name=s.agency, code=t["code"], prefix=s.agency.split()[0])
+    found = agencies.from_folders([folder], tmp_path / "work")
+    assert [(a.code, a.name) for a in found] == [("1.01.0.00.0.00.01.0000", "01 Dinas 01"),
+                                                 ("1.02.0.00.0.00.01.0000", "02 Badan 02"),
+                                                 ("1.03.0.00.0.00.01.0000", "03 Kecamatan 03")]
+    assert sorted(p.name for p in Path(found[1].raw).iterdir()) == \
+        [f"02_2024_TW{q}.xlsx" for q in (1, 2, 3, 4)]
+    (folder / "lain.xlsx").write_bytes((folder / "01_2024_TW1.xlsx").read_bytes())
+    from openpyxl import load_workbook
+    wb = load_workbook(folder / "lain.xlsx")
+    wb.active["A3"] = None                                   # names no agency
+    wb.save(folder / "lain.xlsx")
+    with pytest.raises(LkjipError, match="lain.xlsx names none: give a --manifest"):
+        agencies.from_folders([folder], tmp_path / "work2")
+
+
 def test_agencies_from_a_manifest(tmp_path):
     made(tmp_path / "kab", 1)
     src = tmp_path / "kab" / "01_Dinas"
@@ -156,7 +177,7 @@ def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
 
 def test_a_worker_killed_mid_batch(tmp_path):
     import psutil
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
 
     from lkjip_helpers.batch.run import run_batch
 
@@ -164,18 +185,23 @@ def test_a_worker_killed_mid_batch(tmp_path):
     out = tmp_path / "reports"
     killed = []
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, Client(cluster) as client:
-        def kill_one():
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and not killed:
-                busy = [w for w, keys in client.processing().items()
-                        if any(str(k).startswith("laporan-") for k in keys)]
-                if busy and list((out / "2024" / "TW4").glob("*/laporan.html")):
-                    pid = client.run(os.getpid, workers=[busy[0]])[busy[0]]
+                      dashboard_address=":0") as cluster:
+        # the worker processes (the nannies live in this process); one client only, the batch's
+        workers = [c for c in psutil.Process().children()
+                   if "spawn_main" in " ".join(c.cmdline())]
+        assert len(workers) == 2
+        pid = workers[0].pid
+
+        def kill_one():           # psutil only: the batch's client is not shared with a thread
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                if list((out / "2024" / "TW4").glob("*/laporan.html")):
                     proc = psutil.Process(pid)
-                    for p in [proc] + proc.children(recursive=True):   # the worker and its kernels
+                    victims = [proc] + proc.children(recursive=True)   # the worker, its kernels
+                    for p in victims:
                         p.send_signal(signal.SIGKILL)
                     killed.append(pid)
+                    return
                 time.sleep(0.05)
 
         t = threading.Thread(target=kill_one, daemon=True)
@@ -183,7 +209,8 @@ def test_a_worker_killed_mid_batch(tmp_path):
         result = run_batch([tmp_path / "kab"], 2024, 4, out, scheduler=cluster.scheduler_address,
                            formats=("html",), log=lambda m: None)
         t.join(5)
-    assert killed, "no worker was busy to be killed"
+    assert killed, "the worker was not killed"
+    assert [o.status for o in result.outcomes] == ["berhasil"] * 4, \
+        [(o.agency, o.reason) for o in result.outcomes]
     assert result.exit_status == 0
-    assert [o.status for o in result.outcomes] == ["berhasil"] * 4
     assert all((out / "2024" / "TW4" / o.agency / "laporan.html").exists() for o in result.outcomes)

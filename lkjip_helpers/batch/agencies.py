@@ -1,6 +1,9 @@
 """Which agencies a batch renders, and where each one's workbooks are.
 
-- ``RAW`` a folder holding workbooks: one agency, its code the folder's name;
+- ``RAW`` a folder holding workbooks: one agency, its code the folder's name — unless its sheets
+  name several agencies above their tables (``SKPD : 1.02.0.00.0.00.01.0000 Dinas Kesehatan``, read
+  by the reader's agency rule): then one agency per agency named, its code the unit code (else its
+  name), its files linked into a folder of their own;
 - ``RAW`` a folder of folders holding workbooks: one agency per sub-folder;
 - ``--manifest FILE`` (CSV with at least ``file``, ``kode_skpd``, ``nama_skpd``; ``file`` relative
   to one of the RAW folders): the files of each agency, wherever they lie, are linked into a folder
@@ -33,8 +36,55 @@ def _has_workbooks(folder: Path) -> bool:
                for p in folder.iterdir() if p.is_file())
 
 
-def from_folders(paths: list[Path]) -> list[AgencyInput]:
-    """Agencies from RAW folders (see the module docstring)."""
+def _workbooks(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in WORKBOOK
+                  and not p.name.startswith(("~$", ".")))
+
+
+def agency_named(path: Path):
+    """The agency a workbook names above its table (the first sheet that names one), or None;
+    a file that cannot be opened names none (its agency's report will say why it is refused)."""
+    from ..errors import LkjipError as Refused
+    from ..excel.agency import agency_in
+    from ..excel.workbook import open_workbook
+
+    try:
+        grids = open_workbook(path)
+    except Refused:
+        return None
+    for g in grids:
+        a = agency_in(g.rows[:30])
+        if a is not None:
+            return a
+    return None
+
+
+def split_by_agency(folder: Path, work: Path) -> list[AgencyInput] | None:
+    """One agency per agency the folder's workbooks name, their files linked under ``work``; None
+    when they name at most one (the folder is then one agency)."""
+    named = {p: agency_named(p) for p in _workbooks(folder)}
+    keys = {a.key: a for a in named.values() if a is not None}
+    if len(keys) <= 1:
+        return None
+    silent = [p.name for p, a in named.items() if a is None]
+    if silent:
+        raise LkjipError(f"the workbooks name {len(keys)} agencies, but {', '.join(silent[:3])} "
+                         "names none: give a --manifest saying whose it is", folder)
+    out = []
+    for key, a in keys.items():
+        code = folder_code(a.code or a.name)
+        target = work / code
+        target.mkdir(parents=True, exist_ok=True)
+        for p, b in named.items():
+            if b.key == key:
+                os.symlink(p, target / p.name)
+        out.append(AgencyInput(code, a.name, str(target)))
+    return out
+
+
+def from_folders(paths: list[Path], work: Path | None = None) -> list[AgencyInput]:
+    """Agencies from RAW folders (see the module docstring); ``work`` holds the links made when
+    one folder holds several agencies' workbooks."""
     found: list[AgencyInput] = []
     for raw in paths:
         raw = Path(raw).resolve()
@@ -42,7 +92,8 @@ def from_folders(paths: list[Path]) -> list[AgencyInput]:
             raise LkjipError("not a folder (lkjip batch takes folders of agencies' workbooks)",
                              raw)
         if _has_workbooks(raw):
-            found.append(AgencyInput(folder_code(raw.name), "", str(raw)))
+            several = split_by_agency(raw, Path(work)) if work is not None else None
+            found.extend(several or [AgencyInput(folder_code(raw.name), "", str(raw))])
             continue
         subs = sorted(p for p in raw.iterdir() if p.is_dir() and not p.name.startswith(".")
                       and _has_workbooks(p))

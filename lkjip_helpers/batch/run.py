@@ -128,7 +128,7 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
     client = cluster = None
     try:
         agencies = (found.from_manifest(manifest, paths, work) if manifest
-                    else found.from_folders(paths))
+                    else found.from_folders(paths, work))
         hist = _history(history) if history else []
         client, cluster = cluster_client(workers, scheduler, memory_limit, log)
         if _dashboard():

@@ -63,7 +63,12 @@ class Kernels:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        # Unix sockets in a folder of the kernel's own, not TCP ports: kernels started side by
+        # side can never draw the same free port (jupyter_client picks TCP ports before the
+        # kernel binds them)
+        sockets = tempfile.mkdtemp(prefix="lkjip-kernel-")
+        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
+                                ip=os.path.join(sockets, "k"))
         run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR",
                                                    f"--IPKernelApp.exec_lines={KERNEL_WARM_CODE}"],
                                   cwd=self.cwd)
@@ -87,6 +92,8 @@ class Kernels:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # pragma: no cover - already gone
             pass
+        if getattr(km, "transport", "") == "ipc":
+            shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)
 
     def close(self) -> None:
         if self.next is not None:
