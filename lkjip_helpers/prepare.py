@@ -64,7 +64,10 @@ def _run(path: Path, key: tuple, output_dir: Path | None) -> None:
     try:
         prepare_here(path, key, output_dir)
     except BaseException as exc:  # the notebook redoes what is missing, and fails with the message
-        files(path)[".failed"].write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        from .files import atomic_write
+
+        text = f"{type(exc).__name__}: {exc}"   # whole or not at all: the waiter reads it at once
+        atomic_write(files(path)[".failed"], lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _dump(obj, path: Path) -> None:
