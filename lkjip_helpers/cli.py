@@ -281,7 +281,7 @@ def cmd_batch(args) -> int:
 def cmd_renja(args) -> int:
     from .files import check_output
     from .pipeline import analyse
-    from .renja_section import form_of
+    from .renja_section import forms_of
     from .renja_xlsx import created_by_us, write
 
     raw = args.raw or project_root() / "data" / "raw" / str(args.year)
@@ -289,11 +289,12 @@ def cmd_renja(args) -> int:
         f"evaluasi_renja_TW{args.quarter}.xlsx"
     check_output(out, [raw], args.force, ours=created_by_us)
     an = analyse([raw], args.year, args.quarter)
-    form = form_of(an)
-    write([form], out, force=args.force)
-    for note in form.notes + an.missing:
+    forms = forms_of(an)
+    write(forms, out, force=args.force)
+    for note in [n for f in forms for n in f.notes] + an.missing:
         print(f"catatan: {note}", file=sys.stderr)
-    print(f"ditulis: {out} ({len(form.rows)} baris formulir)")
+    print(f"ditulis: {out} ({len(forms)} perangkat daerah, "
+          f"{sum(len(f.rows) for f in forms)} baris formulir)")
     return 0
 
 

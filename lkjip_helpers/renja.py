@@ -54,22 +54,41 @@ def _pct(num, den) -> Decimal | str:
 
 
 # ------------------------------------------------------------------ Rp
-def money_by_element(kegiatan: pd.DataFrame, year: int, quarter: int) -> dict:
-    """``{(program_key, kegiatan_key): {"pagu": …, "real": …, "tw": {q: increment}}}`` for the
-    kegiatan of the year up to ``quarter``, and the quarters that have a sheet."""
-    k = kegiatan[(kegiatan["year"] == year) & (kegiatan["quarter"] <= quarter)]
+def money_by_element(lines: pd.DataFrame, year: int, quarter: int) -> dict:
+    """``{kegiatan_key: element}`` from the reconciled budget lines (``Reconciliation.lines``) of
+    one agency, year up to ``quarter``: per quarter the latest period's pagu and cumulative
+    realisasi (a monthly source: the quarter's last month), the realisasi within each quarter,
+    names, code and level. Only spending lines (``jenis`` belanja) count."""
+    ln = lines[(lines["year"] == year) & (lines["quarter"] <= quarter)]
+    if "jenis" in ln.columns:
+        ln = ln[ln["jenis"].isna() | (ln["jenis"] == "belanja")]
+    present = sorted({int(q) for q in ln["quarter"]})
     out: dict = {}
-    for r in k.sort_values("quarter").to_dict("records"):
-        e = out.setdefault(int(r["kegiatan_key"]), {"program_key": int(r["program_key"]),
-                                                   "program_no": int(r["program_no"]),
-                                                   "program": r["program"], "tw": {}})
-        e["kegiatan"] = r["kegiatan"]
-        e["sub_kegiatan"] = r.get("sub_kegiatan")
-        e["kode"] = r.get("kode")
-        e["pagu"], e["real"], e["last_q"] = r["pagu"], r["realisasi"], int(r["quarter"])
-        inc = r["realisasi_increment"]
-        e["tw"][int(r["quarter"])] = None if inc is None or pd.isna(inc) else Decimal(inc)
+    order = lambda r: (int(r["quarter"]), 0 if _missing(r.get("month")) else int(r["month"]))  # noqa
+    for r in sorted(ln.to_dict("records"), key=order):
+        e = out.setdefault(int(r["kegiatan_key"]), {"cum": {}, "pagu_q": {}})
+        q = int(r["quarter"])
+        e.update(program_key=int(r["program_key"]), program_no=int(r["program_no"]),
+                 program=r["program"], kegiatan=r["kegiatan"],
+                 sub_kegiatan=None if _missing(r.get("sub_kegiatan")) else r["sub_kegiatan"],
+                 kode=None if _missing(r.get("kode")) else r["kode"])
+        e["cum"][q], e["pagu_q"][q] = Decimal(r["realisasi"]), Decimal(r["pagu"])
+    for e in out.values():
+        e["last_q"] = max(e["cum"])
+        e["pagu"], e["real"] = e["pagu_q"][e["last_q"]], e["cum"][e["last_q"]]
+        e["tw"] = {}
+        for q in e["cum"]:
+            before = [p for p in present if p < q]
+            if not before:
+                e["tw"][q] = e["cum"][q] if q == 1 else None
+            else:
+                prev = e["cum"].get(before[-1])
+                e["tw"][q] = e["cum"][q] - prev if prev is not None else None
     return out
+
+
+def _missing(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v))
 
 
 def _rp_cells(elements: list[dict], present: set[int], quarter: int) -> dict:
@@ -190,14 +209,14 @@ def _capaian_cell(target: Value, real: Value, pol: str):
 
 
 # ------------------------------------------------------------------ the form
-def build(rec, annual, kinerja, year: int, quarter: int, agency: str = "",
+def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency: str = "",
           scale: Scale | None = None) -> RenjaForm:
-    """The form as of ``quarter``: ``rec`` the reconciliation (its kegiatan table), ``annual`` the
-    annual workbook (or None), ``kinerja`` its evaluation (or None)."""
+    """The form of one agency as of ``quarter``: ``lines`` its reconciled budget lines
+    (``Reconciliation.lines``), ``annual`` its annual workbook (or None), ``kinerja`` that
+    workbook's evaluation (or None)."""
     scale = scale or load_scale()
-    money = money_by_element(rec.kegiatan, year, quarter)
-    present = {int(q) for q in rec.kegiatan.loc[rec.kegiatan["year"] == year, "quarter"]
-               if int(q) <= quarter}
+    money = money_by_element(lines, year, quarter)
+    present = {int(q) for q in lines.loc[lines["year"] == year, "quarter"] if int(q) <= quarter}
     unit = agency or (annual.summary.get("nama_pd", "") if annual is not None else "")
     _annual_numbers(money, annual)
     programs: dict[int, list[dict]] = {}
@@ -208,20 +227,25 @@ def build(rec, annual, kinerja, year: int, quarter: int, agency: str = "",
                               1):
         elems = programs[pkey]
         head = elems[0]
-        rows += _element_rows("program", str(pn), head["program_no"], head["program"], None,
+        rows += _element_rows("program", str(pn), head["program_no"], head["program"],
+                              code_at(head.get("kode"), "program"),
                               elems, annual, kinerja, quarter, present, unit, scale)
         kegs: dict[str, list[dict]] = {}
         for e in elems:
             kegs.setdefault(normalise(e["kegiatan"]), []).append(e)
         for kn, group in enumerate(kegs.values(), 1):
-            subs = [e for e in group if _given(e.get("sub_kegiatan"))]
+            subs: dict[str, list[dict]] = {}
+            for e in group:
+                if _given(e.get("sub_kegiatan")):
+                    subs.setdefault(normalise(e["sub_kegiatan"]), []).append(e)
             rows += _element_rows("kegiatan", f"{pn}.{kn}", head["program_no"], group[-1]["kegiatan"],
-                                  group[-1].get("kode") if not subs else None, group, annual,
-                                  kinerja, quarter, present, unit, scale)
-            for sn, e in enumerate(subs, 1):
+                                  code_at(group[-1].get("kode"), "kegiatan") if subs
+                                  else group[-1].get("kode"), group, annual, kinerja, quarter,
+                                  present, unit, scale)
+            for sn, parts in enumerate(subs.values(), 1):  # account lines add up to their sub
                 rows += _element_rows("sub kegiatan", f"{pn}.{kn}.{sn}", head["program_no"],
-                                      e["sub_kegiatan"], e.get("kode"), [e], annual, kinerja,
-                                      quarter, present, unit, scale)
+                                      parts[-1]["sub_kegiatan"], parts[-1].get("kode"), parts,
+                                      annual, kinerja, quarter, present, unit, scale)
     missing = [q for q in range(1, quarter + 1) if q not in present]
     if missing:
         notes.append("lembar triwulan tidak ada: " + ", ".join(f"TW {_roman(q)}" for q in missing)
@@ -249,6 +273,14 @@ def _annual_numbers(money: dict, annual) -> None:
         nos = by_program.get(e["program_key"], set())
         if len(nos) == 1:
             e["program_no"] = next(iter(nos))
+
+
+def code_at(kode: str | None, level: str) -> str | None:
+    """The program (``1.06.02``) or kegiatan (``1.06.02.2.01``) part of a Permendagri 90/2019 code
+    such as ``1.06.02.2.01.0001``; None when the code is not of that shape."""
+    parts = str(kode).split(".") if kode else []
+    n = {"program": 3, "kegiatan": 5}[level]
+    return ".".join(parts[:n]) if len(parts) > n else None
 
 
 def _roman(q: int) -> str:

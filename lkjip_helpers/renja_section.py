@@ -19,12 +19,33 @@ from .sections import ROMAN, Block, table
 FILE = "evaluasi_renja.xlsx"
 
 
-def form_of(an: Analysis) -> RenjaForm:
-    """The form as of the analysis's quarter."""
-    annual = [a for a in an.data.annuals if f"_{an.year}" in a.file] or an.data.annuals[:1]
+def forms_of(an: Analysis) -> list[RenjaForm]:
+    """One form per agency, as of the analysis's quarter. An agency's annual workbook is the
+    one of its name (or the only one, for a single agency); the indicator evaluation
+    (``an.kinerja``) belongs to the year's first annual workbook."""
+    from .reconcile.matching import normalise
+
+    annuals = [a for a in an.data.annuals if f"_{an.year}" in a.file] or an.data.annuals[:1]
+    lines = an.rec.lines
+    groups = lines.groupby(["agency_code", "agency_name"], dropna=False, sort=True)
     scale = an.kinerja.scale if an.kinerja is not None else None
-    return build(an.rec, annual[0] if annual else None, an.kinerja, an.year, an.quarter,
-                 an.agency, scale)
+    out = []
+    for (code, name), part in groups:
+        name = "" if name is None or (not isinstance(name, str) and pd.isna(name)) else name
+        if groups.ngroups == 1:
+            annual = annuals[0] if annuals else None
+        else:
+            annual = next((a for a in annuals if normalise(a.summary.get("nama_pd", "")) ==
+                           normalise(name)), None)
+        kin = an.kinerja if annual is not None and annuals and annual is annuals[0] else None
+        out.append(build(part, annual, kin, an.year, an.quarter,
+                         (an.agency if groups.ngroups == 1 else "") or name, scale))
+    return out
+
+
+def form_of(an: Analysis) -> RenjaForm:
+    """The form of the analysis's (first) agency."""
+    return forms_of(an)[0]
 
 
 def k_text(v, satuan: str = "") -> str:
@@ -84,7 +105,8 @@ def form_table(form: RenjaForm) -> str:
     body = table(rows, ("Target Renja K (7)", "Realisasi K (12)", "Capaian K (13)", "Pagu (7)",
                         "Realisasi Rp (12)", "Capaian Rp (13)", "Capaian Renstra K (15)"),
                  caption=f"Evaluasi hasil Renja s.d. TW {ROMAN[form.quarter - 1]} {form.year} "
-                         "(Permendagri 86/2017), ringkas", head="Program / Kegiatan")
+                         f"(Permendagri 86/2017), ringkas{' — ' + form.agency if form.agency else ''}",
+                 head="Program / Kegiatan")
     n_prog = sum(1 for r in form.rows if r["level"] == "program" and r["first"])
     n_keg = sum(1 for r in form.rows if r["level"] != "program" and r["first"])
     return fold(f'Tampilkan formulir evaluasi Renja <span class="n">({n_prog} program, {n_keg} '
@@ -93,15 +115,16 @@ def form_table(form: RenjaForm) -> str:
 
 def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
     """The section; with ``output_dir``, ``evaluasi_renja.xlsx`` is written there too."""
-    form = form_of(an)
-    html = [quarterly_indicators(an), form_table(form),
+    forms = forms_of(an)
+    form = forms[0]
+    html = [quarterly_indicators(an), *(form_table(f) for f in forms),
             f'<p class="src">{escape(ABSENT)}: masukan tidak ada di lembar triwulan maupun sheet '
             f"Renja workbook tahunan (bukan nol). Kategori: {escape(form.scale.source)}</p>"]
     html += [f'<p class="warn">{escape(n)}</p>' for n in form.notes]
     if output_dir:
         from .renja_xlsx import write
 
-        path = write([form], Path(output_dir) / FILE)
+        path = write(forms, Path(output_dir) / FILE)
         html.append(f'<p class="src">Formulir lengkap (kolom 1–17, K dan Rp, rumus pemeriksa): '
                     f"{escape(path.name)} (di folder yang sama dengan laporan ini).</p>")
     return Block("".join(html))

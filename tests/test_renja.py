@@ -227,3 +227,45 @@ def test_report_section_html_is_escaped_and_writes_the_form(tmp_path):
     assert "Evaluasi hasil Renja s.d. TW I 2020" in html and "81,76%" in html
     assert "nilai akhir (ditebak)" in html and "evaluasi_renja.xlsx" in html
     assert "<script" not in html and "http" not in html
+
+
+def _line(agency, q, month, prog, keg, sub, kode, akun, pagu, real, key, pkey, jenis="belanja"):
+    return {"agency_code": agency, "agency_name": f"Dinas {agency}", "year": 2024, "month": month,
+            "quarter": q, "program_no": 1, "program": prog, "kegiatan": keg, "sub_kegiatan": sub,
+            "kode": kode, "level": "akun" if akun else "sub_kegiatan", "akun": akun,
+            "jenis": jenis, "pagu": D(pagu), "realisasi": D(real), "kegiatan_key": key,
+            "program_key": pkey}
+
+
+def test_agencies_sub_kegiatan_accounts_and_months():
+    """Two agencies (never mixed); monthly rows (a quarter's last month counts); two account
+    lines adding up to one sub kegiatan; a kegiatan with two sub kegiatan; revenue left out."""
+    import pandas as pd
+    from types import SimpleNamespace
+
+    from lkjip_helpers.renja_section import forms_of
+    P, K = "Program Perlindungan Sosial", "Rehabilitasi Sosial Dasar"
+    S1, S2 = "Penyediaan Permakanan", "Pemberian Alat Bantu"
+    code1, code2 = "1.06.04.2.01.0002", "1.06.04.2.01.0005"
+    rows = []
+    for (q, m), r1, r2, r3 in [((1, 3), 10, 5, 20), ((2, 4), 15, 5, 20), ((2, 6), 30, 10, 45)]:
+        rows += [_line("A", q, m, P, K, S1, code1, "5.1.02.01.01.0052", 100, r1, 1, 1),
+                 _line("A", q, m, P, K, S1, code1, "5.1.02.01.01.0024", 50, r2, 2, 1),
+                 _line("A", q, m, P, K, S2, code2, "5.1.02.03.01.0001", 200, r3, 3, 1),
+                 _line("A", q, m, P, K, S2, code2, "4.1.01", 999, 999, 4, 1, jenis="pendapatan"),
+                 _line("B", q, m, P, K, S1, code1, "5.1.02.01.01.0052", 7, 1, 1, 1)]
+    lines = pd.DataFrame(rows)
+    an = SimpleNamespace(year=2024, quarter=2, agency="", kinerja=None,
+                         data=SimpleNamespace(annuals=[]), rec=SimpleNamespace(lines=lines))
+    a, b = forms_of(an)
+    assert (a.agency, b.agency) == ("Dinas A", "Dinas B")
+    levels = [(r["level"], r["no"], r["nama"], r["kode"]) for r in a.rows]
+    assert levels == [("program", "1", P, "1.06.04"), ("kegiatan", "1.1", K, "1.06.04.2.01"),
+                      ("sub kegiatan", "1.1.1", S1, code1), ("sub kegiatan", "1.1.2", S2, code2)]
+    prog, keg, s1, s2 = a.rows
+    assert (s1["rp7"], s1["rp_tw1"], s1["rp_tw2"], s1["rp12"]) == (150, 15, 25, 40)  # June counts
+    assert (s2["rp7"], s2["rp_tw1"], s2["rp_tw2"], s2["rp12"]) == (200, 20, 25, 45)
+    assert keg["rp12"] == prog["rp12"] == 85 and prog["rp7"] == 350   # no revenue line in it
+    assert prog["rp13"] == D(85) * 100 / 350
+    assert b.rows[0]["rp7"] == 7 and b.rows[0]["rp12"] == 1          # agency B on its own
+    assert all(r["indikator"] == ABSENT for r in a.rows)               # no annual workbook
