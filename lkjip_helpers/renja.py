@@ -246,6 +246,7 @@ def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency:
                 rows += _element_rows("sub kegiatan", f"{pn}.{kn}.{sn}", head["program_no"],
                                       parts[-1]["sub_kegiatan"], parts[-1].get("kode"), parts,
                                       annual, kinerja, quarter, present, unit, scale)
+    notes += unmatched_renja_rows(annual, money.values())
     missing = [q for q in range(1, quarter + 1) if q not in present]
     if missing:
         notes.append("lembar triwulan tidak ada: " + ", ".join(f"TW {_roman(q)}" for q in missing)
@@ -273,6 +274,23 @@ def _annual_numbers(money: dict, annual) -> None:
         nos = by_program.get(e["program_key"], set())
         if len(nos) == 1:
             e["program_no"] = next(iter(nos))
+
+
+def unmatched_renja_rows(annual, elements) -> list[str]:
+    """Rows of the annual workbook's Renja sheet whose name is no program / kegiatan / sub
+    kegiatan of the sheets: said, so that their K is never dropped in silence."""
+    renja = getattr(annual, "renja", None) if annual is not None else None
+    if renja is None or not len(renja):
+        return []
+    names = {"program": set(), "kegiatan": set(), "sub kegiatan": set()}
+    for e in elements:
+        names["program"].add(normalise(e["program"]))
+        names["kegiatan"].add(normalise(e["kegiatan"]))
+        if _given(e.get("sub_kegiatan")):
+            names["sub kegiatan"].add(normalise(e["sub_kegiatan"]))
+    return [f"sheet Renja {annual.file} baris {r.get('_row')}: {r['tingkat']} '{r['nama']}' tidak "
+            "ada di lembar triwulan; K-nya tidak dipakai (periksa penulisan nama)"
+            for r in renja.to_dict("records") if normalise(r["nama"]) not in names[r["tingkat"]]]
 
 
 def code_at(kode: str | None, level: str) -> str | None:

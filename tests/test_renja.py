@@ -115,12 +115,15 @@ def test_renja_sheet_gives_k_of_kegiatan_tren_positif_and_zero(tmp_path):
         {"tingkat": "kegiatan", "program_no": 3, "nama": "Identifikasi dan Penguatan Kapasitas",
          "indikator": "Jumlah pengaduan berulang", "satuan": "kasus", "tipe_agregasi": "tren negatif",
          "renstra_k": 0, "lalu_k": 3, "renja_k": 0, "k_tw1": 0, "k_tw2": 0, "k_tw3": 2, "k_tw4": 0},
+        {"tingkat": "kegiatan", "program_no": 3, "nama": "Kegiatan Salah Ketik", "renja_k": 5},
     ])
     r = _row(f, "Penanganan Fakir Miskin")
     assert r["k12"] == 220 and r["k13"] == 110            # 40 + 60 + 50 + 70 against 200
     assert r["k14"] == 370 and r["k15"] == 37             # 150 + 220 against 1000
     assert r["rp14"] == 120000000 + r["rp12"] and r["rp15"] == r["rp14"] * 100 / 700000000
     assert r["unit"] == "Bidang Sosial" and "sheet Renja" in r["keterangan"]
+    assert f.notes == [f"sheet Renja kinerja_2020.xlsx baris 4: kegiatan 'Kegiatan Salah Ketik' "
+                       "tidak ada di lembar triwulan; K-nya tidak dipakai (periksa penulisan nama)"]
     z = _row(f, "Identifikasi dan Penguatan Kapasitas")
     assert z["k12"] == 0 and z["k13"] == 100              # target 0, realisasi 0: 100%
     assert z["k14"] == 0 and z["k15"] == 100
