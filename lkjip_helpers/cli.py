@@ -136,8 +136,8 @@ def cmd_ingest(args) -> int:
     from .numbers import format_rupiah
     from .period import period_of
 
-    print(f"{len(data.files)} workbook(s) read" +
-          (f"; set aside: {', '.join(data.skipped)}" if data.skipped else ""))
+    print(f"{len(data.files)} workbook dibaca" +
+          (f"; disisihkan: {', '.join(data.skipped)}" if data.skipped else ""))
     for p in summary["periods"]:
         period = period_of(p["year"], p["month"], p["quarter"])
         who = f"{p['agency_code']} {p['agency_name']}".strip()
@@ -153,7 +153,7 @@ def cmd_ingest(args) -> int:
         print(f"periode ganda: {d.agency.label} {d.period.long_label}: dipakai {d.used} "
               f"({d.why}); tidak dipakai {'; '.join(d.others)}")
     folders = sorted({str(w.parent) for w in written})
-    print(f"tables written to {', '.join(folders)}")
+    print(f"tabel ditulis ke {', '.join(folders)}")
     return 0
 
 
@@ -220,14 +220,17 @@ def cmd_reconcile(args) -> int:
         records = findings_json(findings)
         _print_json({"findings": records, "summary": summary})
     else:
+        from .present import SEVERITY_WORDS
+
         counts = summary["findings_by_severity"]
-        print(f"temuan: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
+        print(f"temuan: {counts['error']} kesalahan, {counts['warning']} perlu diperiksa, "
+              f"{counts['info']} catatan")
         for r in rec.findings.itertuples(index=False):
             if r.severity != "info":
-                where = f"{r.source_file}, sheet {r.source_sheet!r}, cell {r.source_cell}"
-                print(f"[{r.severity}] {r.code} {where}: {r.message}")
+                where = f"{r.source_file}, sheet {r.source_sheet!r}, sel {r.source_cell}"
+                print(f"[{SEVERITY_WORDS[r.severity]}] {where}: {r.message} ({r.code})")
         if args.xlsx:
-            print(f"findings workbook: {args.xlsx}")
+            print(f"workbook temuan: {args.xlsx}")
     order = {"error": 0, "warning": 1}
     if args.fail_on and any(order.get(s, 9) <= order[args.fail_on]
                             for s in rec.findings["severity"]):
@@ -240,12 +243,13 @@ def cmd_report(args) -> int:
 
     q = args.quarter
     if str(q).lower() != "auto" and q not in ("1", "2", "3", "4"):
-        print("lkjip: --quarter must be 1, 2, 3, 4 or auto", file=sys.stderr)
+        print("lkjip: --quarter harus 1, 2, 3, 4 atau auto", file=sys.stderr)
         return 2
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     bad = [f for f in formats if f not in ("html", "pdf")]
     if bad or not formats:
-        print(f"lkjip: --format takes html, pdf or html,pdf (not {args.format!r})", file=sys.stderr)
+        print(f"lkjip: --format menerima html, pdf atau html,pdf (bukan {args.format!r})",
+              file=sys.stderr)
         return 2
     rep = make_report(args.year, q, args.raw, args.out, formats, args.agency)
     for note in rep.notes:
@@ -268,7 +272,7 @@ def cmd_template(args) -> int:
                          "for a file you mean to replace)", out)
     check_output(out, force=True)  # never a device, a FIFO or through a symbolic link
     write_template(out, args.year)
-    print(f"wrote {out}")
+    print(f"ditulis: {out}")
     return 0
 
 
@@ -420,8 +424,8 @@ def _run(args) -> int:
         if reason:
             print(f"lkjip: {reason}", file=sys.stderr)
             return 2
-        print(f"lkjip: internal error: {type(exc).__name__}: {exc} "
-              f"(set LKJIP_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(f"lkjip: kesalahan internal: {type(exc).__name__}: {exc} "
+              f"(set LKJIP_DEBUG=1 untuk melihat traceback)", file=sys.stderr)
         return 1
     finally:
         log.removeHandler(handler)

@@ -326,3 +326,93 @@ def test_values_copied_from_sheets_read_indonesian(report):
         assert f">{shown}<" in html
     assert "PEFA PI-2 (kerangka penilaian" in html and "skor <b>D</b>" in html
     assert html.count("PEFA PI-2 (kerangka") == 1
+
+
+def _pdf_pages(report) -> list[str]:
+    from pypdf import PdfReader
+    return [p.extract_text() for p in PdfReader(str(report.folder / "laporan.pdf")).pages]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_pdf_has_every_finding_and_every_chapter3_row(report):
+    """Nothing is lost in print: every finding's message and every chapter III row (each of its
+    cells) are in the PDF's text."""
+    from lkjip_helpers import sections
+    from lkjip_helpers.tables import indicator_tables, tabel_3_2
+
+    text = _flat(" ".join(_pdf_pages(report)))
+    for f in _sample_findings():
+        assert _flat(f["message"]) in text, f["message"]
+    an = sections.load(2020, 4, str(SAMPLE))
+    frames = list(indicator_tables(an.kinerja, 2020).values()) + [tabel_3_2(an.kinerja)]
+    rows = 0
+    for df in frames:
+        for row in df.itertuples(index=False):
+            for v in row:
+                if str(v).strip():
+                    assert _flat(str(v)) in text, v
+            rows += 1
+    assert rows == len(frames[-1]) + sum(len(d) for d in frames[:-1]) and rows > 40
+
+
+def test_pdf_pages_are_numbered_with_agency_period_and_a_toc(report):
+    pages = _pdf_pages(report)
+    n = len(pages)
+    for i, page in enumerate(pages, start=1):
+        flat = " ".join(page.split())
+        assert f"Halaman {i} dari {n}" in flat
+        assert "Kota Probolinggo" in flat and "sampai dengan Triwulan IV" in flat
+    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<li><a href="#[^"]+">(.*?)</a></li>', html)
+    toc = " ".join(" ".join(p.split()) for p in pages[:2])
+    for title in titles:
+        from html import unescape
+        m = re.search(re.escape(unescape(title)) + r"[.\s\u2024]*(\d+)", toc)
+        assert m, title
+        page = int(m.group(1))
+        assert unescape(title) in " ".join(pages[page - 1].split()), (title, page)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_pdf_cuts_no_text_at_any_edge(report, tmp_path):
+    """Every word of the PDF lies inside its page (pdftotext's word boxes)."""
+    out = tmp_path / "words.html"
+    subprocess.run(["pdftotext", "-bbox", str(report.folder / "laporan.pdf"), str(out)],
+                   check=True)
+    doc = out.read_text(encoding="utf-8")
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', doc, re.S)
+    assert pages
+    words = 0
+    for w, h, body in pages:
+        for x0, y0, x1, y1 in re.findall(r'xMin="([\d.-]+)" yMin="([\d.-]+)" '
+                                         r'xMax="([\d.-]+)" yMax="([\d.-]+)"', body):
+            words += 1
+            assert float(x0) >= 0 and float(y0) >= 0, (x0, y0)
+            assert float(x1) <= float(w) + 0.5 and float(y1) <= float(h) + 0.5, (x1, y1)
+    assert words > 2000
+
+
+def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
+    """A successful report run writes nothing on stderr (no kernel shutdown noise such as
+    '[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel'); the CLI's lines are Indonesian."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "report", "--year", "2020",
+                          "--quarter", "1", "--raw", str(SAMPLE), "--out", str(tmp_path),
+                          "--format", "html"], capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0 and run.stderr == ""
+    assert run.stdout.startswith("laporan: ")
+    rec = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "reconcile", str(SAMPLE)],
+                         capture_output=True, text=True)
+    first = rec.stdout.splitlines()[0]
+    assert re.fullmatch(r"temuan: \d+ kesalahan, \d+ perlu diperiksa, \d+ catatan", first)
+    assert "[kesalahan] pengukuran_kinerja_2020_TW4.xlsx, sheet 'TW IV', sel L33: " in rec.stdout
+    for english in ("error", "warning", "cell ", "written", "workbook(s)"):
+        assert english not in rec.stdout.replace("_", " ").lower().replace("mismatch", ""), english
+    ing = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "ingest", str(SAMPLE),
+                          "--out", str(tmp_path / "p")], capture_output=True, text=True)
+    assert "workbook dibaca" in ing.stdout and "tabel ditulis ke" in ing.stdout
