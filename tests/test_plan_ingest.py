@@ -69,6 +69,11 @@ def test_reconcile_judges_absorption_against_the_plan(tmp_path):
     f = rec.findings
     behind = f[f["code"] == "BEHIND_PLAN"]
     assert list(behind["agency_code"]) == [SOSIAL] and "Juni" in behind.iloc[0]["message"]
+    assert behind.iloc[0]["source_file"] == "2022-06-30.xlsx"
+    from lkjip_helpers.ingest import ingest as _ingest
+    from lkjip_helpers.reconcile.export import write_findings_workbook
+    write_findings_workbook(rec, _ingest([tmp_path / "sipd"]), tmp_path / "temuan.xlsx")
+    assert (tmp_path / "temuan.xlsx").stat().st_size > 0
     # Dinas Kesehatan is on its plan (25% and 50%): no finding
     assert (f[f["agency_code"] == KESEHATAN]["code"].isin(["BEHIND_PLAN", "AHEAD_OF_PLAN"])
             ).sum() == 0

@@ -80,7 +80,12 @@ def plan_tables(cash_plan: pd.DataFrame, lines: pd.DataFrame, checks: list,
     sipd = [r for r in recs if r["sub_kegiatan_code"] is not None]
     levels = LEVELS if sipd else ("skpd",)     # the template knows the SKPD only
     base = {lv: baseline(recs if lv == "skpd" else sipd, lv) for lv in levels}
-    items += deviation_findings(base.get(settings.level, base["skpd"]), settings)
+    sources = {}
+    if len(lines):
+        for a, y, m, f, s in lines[["agency_code", "year", "month", "source_file", "source_sheet"]] \
+                .dropna(subset=["month"]).drop_duplicates().itertuples(index=False):
+            sources.setdefault((a, int(y), int(m)), (f, s))
+    items += deviation_findings(base.get(settings.level, base["skpd"]), settings, sources)
     return PlanTables(pd.concat(list(base.values()), ignore_index=True), plan_curve(recs, "skpd"),
                       pd.concat([ikpa(recs if lv == "skpd" else sipd, lv, settings)
                                  for lv in levels], ignore_index=True), items)
@@ -127,9 +132,12 @@ def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> li
     return out
 
 
-def deviation_findings(table: pd.DataFrame, settings: Settings = Settings()) -> list[Finding]:
+def deviation_findings(table: pd.DataFrame, settings: Settings = Settings(),
+                       sources: dict | None = None) -> list[Finding]:
     """BEHIND_PLAN / AHEAD_OF_PLAN per unit of a :func:`lkjip_helpers.plan.baseline` table:
-    the months where capaian % trails (leads) RAK % by more than the tolerance, in one finding."""
+    the months where capaian % trails (leads) RAK % by more than the tolerance, in one finding;
+    its source is the realisasi of the last such month (``sources``: (agency, year, month) ->
+    (file, sheet))."""
     out = []
     tol = Decimal(settings.tolerance)
     if not len(table):
@@ -160,7 +168,9 @@ def deviation_findings(table: pd.DataFrame, settings: Settings = Settings()) -> 
                 computed=Decimal(str(round(r.rak_pct, 4))),
                 kegiatan=getattr(r, "sub_kegiatan_code", None)
                 if settings.level == "sub_kegiatan" else None, month=m,
-                agency_code=r.agency_code or None, agency_name=r.agency_name or None))
+                agency_code=r.agency_code or None, agency_name=r.agency_name or None,
+                **dict(zip(("source_file", "source_sheet"),
+                           (sources or {}).get((r.agency_code, int(r.year), m), (None, None))))))
     return out
 
 

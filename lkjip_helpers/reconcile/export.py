@@ -164,7 +164,7 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     # one sheet per quarter: the table as read, offending cells highlighted
     hits: dict[tuple, list] = {}
     for r in f.itertuples(index=False):
-        if r.source_cell:
+        if isinstance(r.source_cell, str) and r.source_cell:  # a finding may have no cell (NA)
             hits.setdefault((r.source_file, r.source_sheet, r.source_cell), []).append(r)
     st, bl = data.stated_totals, data.budget_lines
     for (year, quarter), _ in bl.groupby(["year", "quarter"], sort=True):
