@@ -36,12 +36,19 @@ def _version_numbers(an: Analysis) -> list[tuple[int, int]]:
     v = an.rec.versions[an.rec.versions["year"] == an.year]
     return [(int(r.version), int(r.first_quarter)) for r in v.itertuples()]
 
+BASIS = 0  # the "version" that is the report's budget basis, quarter by quarter
+
 
 def versions(an: Analysis) -> list[tuple[str, int]]:
-    """(label, first quarter stating it) of each pagu version."""
+    """(label, first quarter stating it) of each pagu version; first, when the analysis has it,
+    the report's budget basis (``BASIS``), so that the explorer opens on the report's figures."""
     v = an.rec.versions[an.rec.versions["year"] == an.year]
-    return [(f"Versi {int(r.version)}: {r.quarters} ({format_rupiah(r.pagu)})", int(r.first_quarter))
-            for r in v.itertuples()]
+    out = [(f"Versi {int(r.version)}: {r.quarters} ({format_rupiah(r.pagu)})", int(r.first_quarter))
+           for r in v.itertuples()]
+    if "pagu_dasar" in an.rec.kegiatan.columns:
+        out.insert(0, ("Dasar laporan (pagu akhir Tabel 3.2 di TW IV, selain itu pagu berlaku)",
+                       BASIS))
+    return out
 
 
 def cut_quarter(an: Analysis) -> int | None:
@@ -148,15 +155,18 @@ def selection_data(an: Analysis, level: str, key: int, version_quarter: int) -> 
     col, _ = LEVELS[level]
     df = _frame(an, level)
     g = df[df[col] == key].sort_values("quarter")
-    ref = g[g["quarter"] == version_quarter]
-    ref_pagu = ref["pagu"].iloc[0] if len(ref) else None
+    if version_quarter == BASIS:
+        refs = list(g["pagu_dasar"])
+    else:
+        ref = g[g["quarter"] == version_quarter]
+        refs = [ref["pagu"].iloc[0] if len(ref) else None] * len(g)
     return pd.DataFrame({
         "quarter": [int(q) for q in g["quarter"]],
         "pagu": list(g["pagu"]),
-        "change": [(p - ref_pagu) if ref_pagu is not None else None for p in g["pagu"]],
+        "change": [(p - r) if r is not None else None for p, r in zip(g["pagu"], refs)],
         "realisasi": list(g["realisasi"]),
-        "penyerapan": [float(Decimal(r) * 100 / ref_pagu) if ref_pagu else None
-                       for r in g["realisasi"]],
+        "penyerapan": [float(Decimal(x) * 100 / r) if r else None
+                       for x, r in zip(g["realisasi"], refs)],
     })
 
 

@@ -134,7 +134,36 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     findings = rec.findings if annual_f is None else _sorted(pd.concat([rec.findings, annual_f],
                                                                       ignore_index=True))
     agency = annual[0].summary.get("nama_pd", "") if annual else ""
+    rec = _with_basis(rec, kin if is_year_end(quarter) else None)
     return Analysis(year, quarter, sub, rec, kin, findings, missing_text, agency)
+
+
+def _with_basis(rec: Reconciliation, kin: Kinerja | None) -> Reconciliation:
+    """The budget basis (see :mod:`lkjip_helpers.basis`) beside the sheets' own figures in the
+    kegiatan, program and total tables, so that every table, chart and export uses one rule."""
+    import dataclasses
+
+    from .basis import aggregate_basis, final_pagu, group_keys, kegiatan_basis, with_basis
+    from .reconcile import band
+
+    if not len(rec.kegiatan):
+        return rec
+    final = final_pagu(kin.budget if kin is not None else None, rec.kegiatan)
+    keg = with_basis(rec.kegiatan, kegiatan_basis(rec.kegiatan, final))
+
+    def rate(pen, q):
+        return band(pen, q, rec.bands)
+
+    def join(table, by):
+        keys = group_keys(keg, by)
+        agg = aggregate_basis(keg, by, rate)
+        out = table.astype({k: "int64" for k in keys if k != "agency_code"}).merge(
+            agg, on=keys, how="left", validate="one_to_one")
+        out.index = table.index
+        return out
+
+    return dataclasses.replace(rec, kegiatan=keg, programs=join(rec.programs, ["program_key"]),
+                               totals=join(rec.totals, []))
 
 
 def _sorted(df: pd.DataFrame) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts, plan_report
+from .basis import on_basis
 from .numbers import format_as_written, format_percent, format_rupiah
 from .pipeline import Analysis, analyse
 from .present import PEFA_PI2, PEFA_SCORE, counts, findings_block, fold, kinds, where
@@ -50,11 +51,12 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
 
 # the report's charts: key -> (how to draw it from the analysis, its alt text)
 CHARTS = {
-    "program": (lambda an: charts.pagu_realisasi_per_program(an.rec.programs, an.year, an.quarter),
-                "Pagu dan realisasi per program"),
+    "program": (lambda an: charts.pagu_realisasi_per_program(on_basis(an.rec.programs), an.year,
+                                                             an.quarter),
+                "Pagu (dasar laporan) dan realisasi per program"),
     "curve": (lambda an: plan_report.figure(an.rec, an.year)
               if plan_report.has_plan(an.rec, an.year)
-              else charts.absorption_curve(an.rec.totals, an.year),
+              else charts.absorption_curve(on_basis(an.rec.totals), an.year),
               "Penyerapan kumulatif dibanding rencana kas (atau garis lurus bila tidak ada)"),
     "refocusing": (lambda an: charts.refocusing(an.rec.programs, an.year),
                    "Pagu per program tiap triwulan"),
@@ -139,23 +141,38 @@ def on_track(kategori: str | None, bands: dict, quarter: int) -> tuple[str, str]
         ("bad", "tertinggal")
 
 
+def _headline(an: Analysis):
+    """The headline absorption on the budget basis (lkjip_helpers.basis), with the other bases."""
+    from .basis import Headline, headline
+
+    t = _totals(an)
+    if "pagu_dasar" not in t.index:  # an analysis made without the basis: the sheet's own pagu
+        return Headline(f"pagu lembar {_period(an)}", t["pagu"], t["realisasi"], t["penyerapan"],
+                        t["kategori"])
+    annual = next((a.file for a in an.data.annuals if f"_{an.year}" in a.file), "") \
+        if an.kinerja is not None else ""
+    return headline(an.rec.kegiatan, t, an.year, an.quarter, annual)
+
+
 def summary(an: Analysis) -> Block:
     """The first screen: how much was spent of what (and which pagu), whether that is on track
     for the quarter, what is wrong; then the figures as cards, what is missing, the band table."""
-    t = _totals(an)
+    head = _headline(an)
     bands = an.rec.bands
     tw = f"TW {ROMAN[an.quarter - 1]}"
-    cls, words = on_track(t["kategori"], bands, an.quarter)
+    cls, words = on_track(head.kategori, bands, an.quarter)
     bounds = ", ".join(f"{escape(label)} mulai {format_percent(lower, 0)}"
                        for label, lower in bands["quarters"][an.quarter][:2])
     c = counts(an.findings)
     html = [f'<div class="status {cls}">',
-            f'<p class="lead">Sampai akhir {tw} {an.year} terserap <b>{_rp(t["realisasi"])}</b> '
-            f'dari pagu <b>{_rp(t["pagu"])}</b>: <b>{_p(t["penyerapan"])}</b>.</p>',
-            f'<p class="src">Pagu: jumlah pagu kegiatan menurut lembar {_period(an)} (versi pagu '
-            f"yang dinyatakan lembar itu).</p>",
-            f"<p><b>{escape(words.capitalize())}</b>: untuk akhir {tw} penyerapan ini tergolong "
-            f"<b>{escape(t['kategori'] or '–')}</b> ({bounds}).</p>"]
+            f'<p class="lead">Sampai akhir {tw} {an.year} terserap <b>{_rp(head.realisasi)}</b> '
+            f'dari pagu <b>{_rp(head.pagu)}</b>: <b>{_p(head.penyerapan)}</b>.</p>',
+            f'<p class="src basis">Dasar: {escape(head.label)}.</p>']
+    for o in head.others:
+        html.append(f'<p class="src basis-other">Terhadap {escape(o.label)} {_rp(o.pagu)} '
+                    f'penyerapan {_p(o.penyerapan)}: {escape(o.why)}.</p>')
+    html.append(f"<p><b>{escape(words.capitalize())}</b>: untuk akhir {tw} penyerapan ini "
+                f"tergolong <b>{escape(head.kategori or '–')}</b> ({bounds}).</p>")
     if c["error"]:
         top = "; ".join(f"{n} {escape(label[:1].lower() + label[1:])}"
                         for label, n in kinds(an.findings, "error")[:2])
@@ -169,9 +186,9 @@ def summary(an: Analysis) -> Block:
         html.append("<p><b>Tidak ada kesalahan</b> pada lembar kerja.</p>")
     html.append("</div>")
     cards = [
-        ("Pagu", _rp(t["pagu"]), f"menurut lembar {_period(an)}"),
-        ("Realisasi", _rp(t["realisasi"]), f"kumulatif s.d. {_period(an)}"),
-        ("Penyerapan", _p(t["penyerapan"]), f"kategori <b>{escape(t['kategori'])}</b>"),
+        ("Pagu", _rp(head.pagu), escape(head.label)),
+        ("Realisasi", _rp(head.realisasi), f"kumulatif s.d. {_period(an)}"),
+        ("Penyerapan", _p(head.penyerapan), f"kategori <b>{escape(head.kategori or '–')}</b>"),
         ("Temuan", f"{c['error']} kesalahan",
          f"{c['warning']} perlu diperiksa · {c['info']} catatan"),
     ]
@@ -188,17 +205,31 @@ def summary(an: Analysis) -> Block:
         html.append(f'<div class="card"><div class="lbl">{escape(label)}</div>'
                     f'<div class="val">{escape(value)}</div><div class="note">{note}</div></div>')
     html.append("</div>")
-    latest = t["penyerapan_latest"]
-    if latest is not None and not pd.isna(latest) and abs(latest - t["penyerapan"]) > 0.05:
-        html.append(f"<p>Terhadap pagu terakhir tahun ini penyerapan {_p(latest)}.</p>")
     for m in an.missing:
         html.append(f'<p class="warn">Tidak lengkap: {escape(m)}.</p>')
     html.append(f'<p class="src">Batas kategori penyerapan: {escape(bands["source"])}</p>')
     return Block("".join(html))
 
 
+def _sheet_pagu(g: pd.DataFrame) -> dict:
+    """The sheet's own pagu beside the basis, where they differ anywhere in the table."""
+    if "pagu_lembar" not in g.columns or all(a == b for a, b in zip(g["pagu"], g["pagu_lembar"])):
+        return {}
+    return {"Pagu di lembar": [_rp(v) for v in g["pagu_lembar"]],
+            "Penyerapan thd pagu lembar": [_p(v) for v in g["penyerapan_lembar"]]}
+
+
+def _basis_note(g: pd.DataFrame) -> str:
+    if "dasar" not in g.columns or not len(g):
+        return ""
+    kinds = sorted(set(g["dasar"]))
+    return f'<p class="src basis">Pagu dan penyerapan: {escape("; ".join(kinds))}.</p>'
+
+
 def budget_by_program(an: Analysis) -> Block:
-    p = an.rec.programs
+    from .basis import on_basis
+
+    p = on_basis(an.rec.programs)
     g = p[(p["year"] == an.year) & (p["quarter"] == an.quarter)].sort_values("program_no")
     rows = pd.DataFrame({
         "Program": [f"{int(n)}. {p}" for n, p in zip(g["program_no"], g["program"])],
@@ -206,26 +237,30 @@ def budget_by_program(an: Analysis) -> Block:
         "Pagu": [_rp(v) for v in g["pagu"]],
         "Realisasi": [_rp(v) for v in g["realisasi"]],
         "Realisasi dalam triwulan": [_rp(v) for v in g["realisasi_increment"]],
+        **_sheet_pagu(g),
     })
-    return Block(figure(an, "program") +
-                 table(rows, ("Pagu", "Realisasi", "Penyerapan", "Realisasi dalam triwulan"),
-                       head="Program"))
+    return Block(figure(an, "program") + _basis_note(g) +
+                 table(rows, ("Pagu", "Realisasi", "Penyerapan", "Realisasi dalam triwulan",
+                              "Pagu di lembar", "Penyerapan thd pagu lembar"), head="Program"))
 
 
 def absorption(an: Analysis) -> Block:
-    t = an.rec.totals[an.rec.totals["year"] == an.year].sort_values("quarter")
+    t = on_basis(an.rec.totals)
+    t = t[t["year"] == an.year].sort_values("quarter")
     rows = pd.DataFrame({
         "Triwulan": [f"TW {ROMAN[int(q) - 1]}" for q in t["quarter"]],
         "Pagu": [_rp(v) for v in t["pagu"]],
         "Realisasi kumulatif": [_rp(v) for v in t["realisasi"]],
         "Realisasi dalam triwulan": [_rp(v) for v in t["realisasi_increment"]],
         "Penyerapan": [_p(v) for v in t["penyerapan"]],
-        "Thd pagu terakhir": [_p(v) for v in t["penyerapan_latest"]],
         "Kategori": list(t["kategori"]),
+        **({"Dasar": list(t["dasar"])} if "dasar" in t.columns else {}),
+        **_sheet_pagu(t),
     })
     return Block(figure(an, "curve") +
                  table(rows, ("Pagu", "Realisasi kumulatif", "Realisasi dalam triwulan",
-                              "Penyerapan", "Thd pagu terakhir"), head="Triwulan") +
+                              "Penyerapan", "Pagu di lembar", "Penyerapan thd pagu lembar"),
+                       head="Triwulan") +
                  plan_report.block(an.rec, an.year))
 
 
@@ -334,16 +369,21 @@ def chapter3(an: Analysis) -> Block:
 
 
 def kegiatan(an: Analysis) -> Block:
-    k = an.rec.kegiatan
+    from .basis import on_basis
+
+    k = on_basis(an.rec.kegiatan)
     g = k[(k["year"] == an.year) & (k["quarter"] == an.quarter)]
     rows = pd.DataFrame({
         "Kegiatan": g["kegiatan"], "Program": g["program"],
         "Penyerapan": [_p(v) for v in g["penyerapan"]],
         "Pagu": [_rp(v) for v in g["pagu"]], "Realisasi": [_rp(v) for v in g["realisasi"]],
-        "Dalam triwulan": [_rp(v) for v in g["realisasi_increment"]]})
+        "Dalam triwulan": [_rp(v) for v in g["realisasi_increment"]], **_sheet_pagu(g)})
     return Block(fold(f'Tampilkan anggaran per kegiatan <span class="n">({len(rows)} '
                       "kegiatan)</span>",
-                      table(rows, ("Pagu", "Realisasi", "Penyerapan", "Dalam triwulan"),
+                      _basis_note(an.rec.totals[(an.rec.totals["year"] == an.year) &
+                                                (an.rec.totals["quarter"] == an.quarter)]) +
+                      table(rows, ("Pagu", "Realisasi", "Penyerapan", "Dalam triwulan",
+                                   "Pagu di lembar", "Penyerapan thd pagu lembar"),
                             head="Kegiatan")))
 
 

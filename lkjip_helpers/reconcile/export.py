@@ -132,6 +132,11 @@ def _annual_sheets(wb, annual, hits: dict) -> int:
             ws.column_dimensions[get_column_letter(col)].width = 18
     return replaced
 
+def _basis_words(r) -> str:
+    from ..basis import describe
+
+    return describe(int(r.quarter), [r.dasar], [int(r.berlaku_sejak)], [bool(r.dipulihkan)])
+
 
 def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> Path:
     """Write the workbook whole (to a temporary file, then renamed into place). Texts holding
@@ -225,14 +230,19 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
 
     ws = wb.create_sheet("Pagu per kegiatan")
     kg = rec.kegiatan
+    basis = "pagu_dasar" in kg.columns  # the report's budget basis (lkjip_helpers.basis)
     rows = [[r.year, tw(r.quarter), r.program, r.kegiatan, r.pagu, r.pagu_change, r.realisasi,
-             r.realisasi_increment, r.penyerapan, r.penyerapan_latest]
+             r.realisasi_increment, r.penyerapan, r.penyerapan_latest] +
+            ([r.pagu_dasar, r.penyerapan_dasar, _basis_words(r)] if basis else [])
             for r in kg.itertuples(index=False)]
-    replaced += _write_table(ws, ["Tahun", "TW", "Program", "Kegiatan", "Pagu", "Perubahan pagu",
-                                  "Realisasi (kumulatif)", "Realisasi dalam triwulan",
-                                  "Penyerapan (%)", "Penyerapan thd pagu terakhir (%)"],
-                             rows, {5: RP, 6: RP, 7: RP, 8: RP, 9: PCT, 10: PCT})
-    _widths(ws, [7, 6, 40, 55, 18, 18, 18, 18, 12, 14])
+    replaced += _write_table(ws, ["Tahun", "TW", "Program", "Kegiatan", "Pagu di lembar",
+                                  "Perubahan pagu", "Realisasi (kumulatif)",
+                                  "Realisasi dalam triwulan", "Penyerapan thd pagu lembar (%)",
+                                  "Penyerapan thd pagu terakhir (%)"] +
+                             (["Pagu dasar laporan", "Penyerapan thd pagu dasar (%)", "Dasar"]
+                              if basis else []),
+                             rows, {5: RP, 6: RP, 7: RP, 8: RP, 9: PCT, 10: PCT, 11: RP, 12: PCT})
+    _widths(ws, [7, 6, 40, 55, 18, 18, 18, 18, 12, 14, 18, 12, 40])
 
     if replaced:
         import logging

@@ -1,0 +1,109 @@
+"""The budget basis: one rule for the pagu absorption is measured against, named in the headline,
+the same in every table, chart, the explorer and the findings workbook."""
+from decimal import Decimal as D
+
+import pytest
+from conftest import SAMPLE
+
+from lkjip_helpers import explorer, sections
+from lkjip_helpers.basis import in_force, on_basis
+from lkjip_helpers.pipeline import analyse
+
+
+def test_a_replaced_pagu_is_not_taken_back():
+    assert in_force([(1, D(10)), (2, D(5)), (3, D(10)), (4, D(10))]) == \
+        [(D(10), 1, False), (D(5), 2, False), (D(5), 2, True), (D(5), 2, True)]
+    # a new version (never seen before) is taken; going back to it later is a restatement
+    assert in_force([(1, D(10)), (2, D(8)), (3, D(7)), (4, D(8))]) == \
+        [(D(10), 1, False), (D(8), 2, False), (D(7), 3, False), (D(7), 3, True)]
+    assert in_force([(2, D(4)), (3, D(4))]) == [(D(4), 2, False), (D(4), 2, False)]
+
+
+@pytest.fixture(scope="module")
+def year():
+    return {q: analyse([SAMPLE], 2020, q) for q in (1, 2, 3, 4)}
+
+
+def _total(an):
+    t = an.rec.totals
+    return t[t["quarter"] == an.quarter].iloc[0]
+
+
+def test_tw4_headline_is_on_the_final_budget_of_tabel_3_2(year):
+    an = year[4]
+    t = _total(an)
+    assert t["pagu_dasar"] == D("3531680129")  # Tabel 3.2, the year's final pagu
+    assert round(t["penyerapan_dasar"], 2) == round(3057589710 / 3531680129 * 100, 2) == 86.58
+    html = sections.summary(an).html
+    assert "dari pagu <b>Rp 3.531.680.129</b>: <b>86,6%</b>" in html
+    assert "Dasar: pagu akhir (Tabel 3.2), kinerja_2020.xlsx." in html
+    # the other bases beside it, each with why it differs
+    assert "Terhadap pagu lembar TW IV Rp 6.671.923.749 penyerapan 45,8%: lembar TW IV " \
+           "mencantumkan lagi pagu yang sudah diganti di TW II (14 kegiatan)" in html
+    assert "Terhadap pagu berlaku menurut lembar triwulan (versi TW II) Rp 3.407.000.210 " \
+           "penyerapan 89,7%" in html
+    assert "Rp 124.679.919" in html  # 3.531.680.129 − 3.407.000.210
+
+
+def test_tw3_restated_pagu_keeps_the_refocused_version(year):
+    an = year[3]
+    t = _total(an)
+    assert t["pagu"] == D("6671923749") and t["pagu_dasar"] == D("3407000210")
+    html = sections.summary(an).html
+    assert "dari pagu <b>Rp 3.407.000.210</b>" in html
+    assert "versi TW II untuk 14 kegiatan yang lembar itu kembalikan ke pagu lama" in html
+    assert "Terhadap pagu lembar TW III Rp 6.671.923.749 penyerapan 25,4%" in html
+
+
+def test_early_quarters_are_on_their_own_sheet(year):
+    for q, pagu in ((1, "6671923749"), (2, "3407000210")):
+        t = _total(year[q])
+        assert t["pagu_dasar"] == t["pagu"] == D(pagu)
+        html = sections.summary(year[q]).html
+        assert f"Dasar: pagu lembar TW {'I' * q}." in html and "Terhadap" not in html
+
+
+def test_one_rule_in_programs_tables_charts_explorer_and_workbook(year, tmp_path):
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    from lkjip_helpers.reconcile.export import write_findings_workbook
+
+    an = year[4]
+    p = on_basis(an.rec.programs)
+    p = p[p["quarter"] == 4]
+    # programs add up to the headline on the same basis
+    assert sum(p["pagu"], D(0)) == D("3531680129")
+    first = p.sort_values("program_no").iloc[0]
+    assert round(first["penyerapan"], 1) == 89.8  # not 35,4% against the sheet's reverted pagu
+    html = sections.budget_by_program(an).html
+    assert "89,8%" in html and "Pagu di lembar" in html and "Pagu dan penyerapan: pagu akhir" in html
+    # the explorer opens on the same basis and gives the same figure
+    label, basis = explorer.versions(an)[0]
+    assert basis == explorer.BASIS and label.startswith("Dasar laporan")
+    d = explorer.selection_data(an, "program", int(first["program_key"]), basis)
+    assert round(d["penyerapan"].iloc[-1], 1) == 89.8
+    # the findings workbook carries the basis beside the sheet's pagu
+    path = tmp_path / "temuan.xlsx"
+    write_findings_workbook(dataclasses.replace(an.rec, findings=an.findings), an.data, path)
+    ws = load_workbook(path)["Pagu per kegiatan"]
+    head = [c.value for c in ws[1]]
+    assert head[4] == "Pagu di lembar" and head[10:13] == [
+        "Pagu dasar laporan", "Penyerapan thd pagu dasar (%)", "Dasar"]
+    tw4 = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] == "TW IV"]
+    assert sum(D(str(r[10])) for r in tw4) == D("3531680129")
+    assert {r[12] for r in tw4} == {"pagu akhir (Tabel 3.2)"}
+
+
+def test_without_the_annual_workbook_tw4_uses_the_pagu_in_force(tmp_path):
+    import shutil
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in SAMPLE.glob("pengukuran_*.xlsx"):
+        shutil.copy(f, raw)
+    an = analyse([raw], 2020, 4)
+    t = _total(an)
+    assert t["pagu_dasar"] == D("3407000210")
+    assert "Dasar: pagu berlaku: pagu lembar TW IV, tetapi versi TW II" in sections.summary(an).html
