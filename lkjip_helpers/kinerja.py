@@ -90,8 +90,11 @@ def evaluate(annual: Annual, year: int, scale: Scale | None = None,
             "kemajuan": prog,
             "anggaran": b_pagu, "realisasi_anggaran": b_real, "penyerapan": penyerapan,
             "persen_anggaran_pd": _pct(b_pagu, total_pd),
-            "efisiensi_rasio": efficiency_seed(penyerapan, cap.value),
-            "efisiensi_pmk": efficiency_pmk([(b_pagu, b_real, cap.value)]),
+            # a categorical indicator's capaian compares levels: no efficiency can be computed
+            "efisiensi_rasio": efficiency_seed(penyerapan, cap.value) if pol != "kategori"
+            else None,
+            "efisiensi_pmk": efficiency_pmk([(b_pagu, b_real, cap.value)]) if pol != "kategori"
+            else None,
         }
         rec["efisiensi_lkjip"] = (100 - rec["efisiensi_rasio"]) \
             if rec["efisiensi_rasio"] is not None else None
@@ -109,6 +112,14 @@ def evaluate(annual: Annual, year: int, scale: Scale | None = None,
         findings.extend(_indicator_findings(rec, res, stated, src, b_pagu, b_real))
 
     ind = pd.DataFrame(rows).drop(columns=["_anggaran_pd"])
+    from .annual_checks import blank_in_every_quarter, indicator_checks
+
+    cells = {int(p["no"]): {**results.get(int(p["no"]), {}),
+                            "_pk_target_renstra_cell": p.get("_target_renstra_cell"),
+                            "_pk_polaritas_cell": p.get("_polaritas_cell")}
+             for p in annual.pk.to_dict("records")}
+    findings.extend(indicator_checks(ind, year, annual.file, cells))
+    findings.extend(blank_in_every_quarter(quarter_indicators, year))
     tw4 = _tw4_matches(budget, quarters)
     findings.extend(_budget_findings(budget, src, tw4))
     findings.extend(_pk_findings(annual, budget, src, quarters))

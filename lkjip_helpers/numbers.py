@@ -182,6 +182,25 @@ def _parse_percent(value: object) -> tuple[Decimal, int] | None:
     return (-pct if negative else pct), decimals
 
 
+MAX_PERCENT_DECIMALS = 4  # the tidy tables keep stated percentages at four decimals
+
+
+def percent_of_number(value, as_fraction: bool, decimals: int | None) -> tuple[Decimal, int]:
+    """A numeric percent cell as (percent, decimals printed). ``as_fraction``: Excel's percent
+    (0.9972 shows 99,72%). ``decimals``: what its number format prints (None: General, then the
+    digits the value has, an unrounded formula result counting as four). The value is rounded
+    (half up) to what is printed, never beyond four decimals."""
+    from decimal import ROUND_HALF_UP
+
+    d = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
+    pct = d * 100 if as_fraction else d
+    if decimals is None:
+        exp = pct.normalize().as_tuple().exponent
+        decimals = max(0, -exp) if isinstance(exp, int) else 0
+    decimals = min(decimals, MAX_PERCENT_DECIMALS)
+    return pct.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP), decimals
+
+
 def percent_matches(stated: Decimal, decimals: int, numerator: Decimal, denominator: Decimal) -> bool:
     """True when ``stated`` (printed with ``decimals`` places) is numerator/denominator×100
     rounded half-up or truncated at that precision. Exact: no float involved."""
@@ -203,6 +222,33 @@ def is_missing(value) -> bool:
     if isinstance(value, Decimal):
         return value.is_nan()
     return type(value).__name__ in ("NAType", "NaTType")
+
+
+def within_rounding(stated: Decimal, computed: Decimal, rows: int, unit) -> bool:
+    """Amounts rounded to a stated unit (1000 for "dalam ribuan"): a stated sum of ``rows`` rounded
+    rows agrees with their sum when the two differ by no more than the rounding they carry, half a
+    unit for each row and for the stated sum itself. Without a unit (rupiah) only equality agrees."""
+    if stated == computed:
+        return True
+    if unit is None or is_missing(unit) or int(unit) <= 1:
+        return False
+    return abs(Decimal(stated) - Decimal(computed)) * 2 <= (rows + 1) * int(unit)
+
+
+def percent_within_rounding(stated: Decimal, decimals: int, numerator: Decimal,
+                            denominator: Decimal, unit) -> bool:
+    """A stated percentage of two amounts each rounded to ``unit``: agrees when some pair of true
+    amounts within half a unit of the stated ones gives it at the printed precision."""
+    if unit is None or is_missing(unit) or int(unit) <= 1:
+        return False
+    h = Decimal(int(unit)) / 2
+    lo_den, hi_den = denominator + h, denominator - h
+    if hi_den <= 0:
+        return True  # a pagu below its own rounding: any percentage can be true
+    lo = max(numerator - h, Decimal(0)) * 100 / lo_den
+    hi = (numerator + h) * 100 / hi_den
+    half = Decimal(1).scaleb(-decimals)  # truncation or rounding at the printed precision
+    return lo - half <= Decimal(stated) <= hi + half
 
 
 # ---------------------------------------------------------------- formatting (Babel, id_ID)

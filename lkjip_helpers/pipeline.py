@@ -46,7 +46,8 @@ def _period_findings(items: list, quarter: int) -> list:
     the year's pagu) are compared only in the year-end report."""
     if is_year_end(quarter):
         return list(items)
-    return [f for f in items if f.quarter is not None or f.code == "AGGREGATION_INFERRED"]
+    return [f for f in items if f.quarter is not None or f.code in ("AGGREGATION_INFERRED",
+                                                                     "RENSTRA_TARGET_PASSED")]
 
 
 def _check_quarter(data: Ingested, year: int, quarter: int, paths) -> None:

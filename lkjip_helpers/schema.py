@@ -55,6 +55,7 @@ SPECS: dict[str, dict] = {
         "capaian": (PERCENT, True, None), "capaian_decimals": ("Int64", True, None),
         "line": ("int64", False, None),
         **_SOURCE, "source_part": ("Int64", True, None), **_CELLS,
+        "unit": ("Int64", True, None),  # the stated unit (1000: "dalam ribuan"); empty: rupiah
     },
     "stated_totals": {
         **_PERIOD,
@@ -65,7 +66,7 @@ SPECS: dict[str, dict] = {
         "amount": (MONEY, True, None),
         "capaian": (PERCENT, True, None), "capaian_decimals": ("Int64", True, None),
         **_SOURCE, "source_part": ("Int64", True, None), **_CELLS,
-        "amount_cell": (TEXT, True, None),
+        "amount_cell": (TEXT, True, None), "unit": ("Int64", True, None),
     },
     "indicators": {
         **_PERIOD,

@@ -25,6 +25,9 @@ TITLES = {
 }
 
 
+NOT_COMPUTABLE = "tidak dapat dihitung (indikator kategori)"
+
+
 def _p(v, decimals=2) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "–"
@@ -115,12 +118,15 @@ def indicator_tables(k: Kinerja, year: int) -> dict[str, pd.DataFrame]:
                               "Realisasi Anggaran (dihitung)": real_c,
                               "Penyerapan (tertulis)": pen_s, "Penyerapan (dihitung)": pen_c})
             eff_s, eff_c = _side(r["efisiensi_rasio_tertulis"], r["efisiensi_rasio"])
+            eff_l, eff_p = _p(r["efisiensi_lkjip"]), _p(r["efisiensi_pmk"])
+            if r["polaritas"] == "kategori":  # levels, not amounts: no efficiency exists
+                eff_c = eff_l = eff_p = NOT_COMPUTABLE
             rows["G"].append({"Indikator": r["indikator"], "Capaian Kinerja": cap_c,
                               "Penyerapan Anggaran": pen_c,
                               "Rasio penyerapan/capaian (tertulis)": eff_s,
                               "Rasio penyerapan/capaian (dihitung)": eff_c,
-                              "Efisiensi (100 − rasio)": _p(r["efisiensi_lkjip"]),
-                              "Efisiensi PMK 214/2017": _p(r["efisiensi_pmk"])})
+                              "Efisiensi (100 − rasio)": eff_l,
+                              "Efisiensi PMK 214/2017": eff_p})
         for letter, recs in rows.items():
             out[f"3.1.{n}.{letter}"] = pd.DataFrame(recs)
     return out

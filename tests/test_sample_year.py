@@ -125,3 +125,37 @@ def test_outside_long_table_findings():
     unmatched = f[f["code"] == "UNMATCHED_KEGIATAN"]
     assert len(unmatched) == 3 and not unmatched["kegiatan"].str.contains("BLU").any()
     assert (f["code"] == "PERCENT_MISMATCH").sum() == 0
+
+
+def test_each_quarters_report_as_the_readme_says():
+    """README "The report of each quarter": the headline on the budget basis, the other bases,
+    and the counts of findings; early quarters carry no year-end finding."""
+    from decimal import Decimal as D
+
+    from lkjip_helpers import sections
+    from lkjip_helpers.pipeline import analyse
+
+    real = {q: sum(r["realisasi"] for r in SEED["quarters"][f"TW{q}"]["rows"]
+                   if r["level"] == "kegiatan") for q in (1, 2, 3, 4)}
+    final = sum(r["pagu"] for r in SEED["annual_3_2"])
+    refocused = sum(r["pagu"] for r in SEED["quarters"]["TW2"]["rows"] if r["level"] == "kegiatan")
+    assert (final, refocused) == (3531680129, 3407000210)
+    want = {1: (6671923749, "pagu lembar TW I", [], "Sangat Rendah", (2, 6, 1)),
+            2: (refocused, "pagu lembar TW II", [], "Rendah", (2, 6, 15)),
+            3: (refocused, "pagu berlaku", [6671923749], "Sangat Rendah", (2, 21, 15)),
+            4: (final, "pagu akhir (Tabel 3.2)", [6671923749, refocused], "Sangat Rendah",
+                (14, 38, 16))}
+    for q, (pagu, label, others, band, counts) in want.items():
+        an = analyse([SAMPLE], 2020, q)
+        head = sections._headline(an)
+        assert (head.pagu, head.realisasi) == (D(pagu), D(real[q])), q
+        assert head.label.startswith(label) and head.kategori == band, q
+        assert [o.pagu for o in head.others] == [D(x) for x in others], q
+        assert round(head.penyerapan, 1) == round(real[q] / pagu * 100, 1)
+        f = an.findings
+        assert tuple(int((f["severity"] == s).sum()) for s in ("error", "warning", "info")) == counts
+        if q < 4:  # no year-end table compared with an early quarter's sheet
+            assert not f["code"].isin(["CROSS_TABLE_MISMATCH", "PK_BUDGET_MISMATCH",
+                                       "CAPAIAN_MISMATCH", "POLARITY_SUSPECT"]).any()
+            assert set(f.loc[f["severity"] == "error", "code"]) == {"FOOTER_MISMATCH",
+                                                                     "PERIOD_MISMATCH"}

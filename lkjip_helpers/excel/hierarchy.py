@@ -90,9 +90,9 @@ def _search(pagu: list[int], realisasi: list[int], lone: bool) -> Split | None:
             cands.add(i + 1)
         for j in cands:
             rest = best[j]
-            lone = j == i + 1  # a program without kegiatan never scores a match itself
-            mp = int(not lone and pre_p[j] - pre_p[i + 1] == pagu[i])
-            mr = int(not lone and pre_r[j] - pre_r[i + 1] == realisasi[i])
+            alone = j == i + 1  # a program without kegiatan never scores a match itself
+            mp = int(not alone and pre_p[j] - pre_p[i + 1] == pagu[i])
+            mr = int(not alone and pre_r[j] - pre_r[i + 1] == realisasi[i])
             score = (rest[0] + mp, rest[1] + mr, rest[2] - 1)
             if score > cand_best or (score == cand_best and j > nxt[i]):
                 cand_best, nxt[i] = score, j

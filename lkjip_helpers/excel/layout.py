@@ -24,6 +24,7 @@ ROLE_PATTERNS = {
     "indikator": re.compile(r"^indikator\b", re.I),
     "formulasi": re.compile(r"^formulasi\b", re.I),
     "target": re.compile(r"^target\b", re.I),
+    "kode": re.compile(r"^kode(\s+(rekening|program|kegiatan))?\b", re.I),
 }
 ANGGARAN = re.compile(r"^anggaran\b", re.I)
 BUDGET_ROLES = ("pagu", "realisasi", "capaian")
@@ -48,20 +49,33 @@ class Layout:
     body_start: int
     columns: dict[str, list[int]] = field(default_factory=dict)
     labels: dict[int, str] = field(default_factory=dict)  # column -> header text (for repeats)
+    group: tuple[int, int] | None = None  # the columns under a merged *Anggaran* header
 
     def col(self, role: str) -> int | None:
         cols = self.columns.get(role)
         return cols[0] if cols else None
 
 
+_NUMBERING = re.compile(r"^\(?\s*(\d{1,2})\s*\)?(?:\s*=\s*[\d()+\-x×*/:.%\s]+)?$")
+
+
 def _is_numbering_row(row: list) -> bool:
+    """A column-numbering row under the header: ``1 2 3 … 12``, ``(1) (2) …`` or
+    ``1 2 3 4 5=3-4`` (a column defined by others), numbers rising by one from 0 or 1."""
     nums = [v for v in row if v is not None]
     if len(nums) < 3:
         return False
-    try:
-        ints = [int(float(text_of(v))) for v in nums]
-    except ValueError:
-        return False
+    ints = []
+    for v in nums:
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if float(v) != int(v):
+                return False
+            ints.append(int(v))
+            continue
+        m = _NUMBERING.match(text_of(v).strip())
+        if not m:
+            return False
+        ints.append(int(m.group(1)))
     return ints == list(range(ints[0], ints[0] + len(ints))) and ints[0] in (0, 1)
 
 
@@ -149,16 +163,17 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
             raise LayoutError(f"no '{role.capitalize()}' column in the header",
                               grid.file, grid.name, cell_name(r, name_col))
     columns["name"] = [name_col]
-    return Layout(header_rows=header_rows, body_start=body, columns=columns, labels=labels)
+    group = (g0, g_end) if not single and anggaran else None
+    return Layout(header_rows=header_rows, body_start=body, columns=columns, labels=labels,
+                  group=group)
 
 
 def is_header_repeat(row: list, layout: Layout) -> bool:
     """A header or numbering row repeated further down (page breaks)."""
     name = row[layout.columns["name"][0]] if layout.columns["name"][0] < len(row) else None
-    if not isinstance(name, str):
-        if _is_numbering_row(row):
-            return True
-    else:
+    if (not isinstance(name, str) or _NUMBERING.match(name)) and _is_numbering_row(row):
+        return True
+    if isinstance(name, str):
         pagu_col = layout.columns["pagu"][-1]
         if pagu_col < len(row) and type(row[pagu_col]) in (float, int):
             return False  # a budget line: a name and a number under Pagu

@@ -11,14 +11,19 @@ from decimal import Decimal
 import pandas as pd
 
 from ..errors import CellError, LayoutError
-from ..numbers import NumberError, TooLarge, parse_amount, parse_percent
+from ..numbers import (MAX_PERCENT_DECIMALS, NumberError, TooLarge, parse_amount, parse_percent,
+                       percent_of_number)
+from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, is_header_repeat, norm
 from ..period import Agency, quarter_of_month
 from .agency import agency_in
 from .period import detect_period
 from .result import SheetResult, Warning_
+from .units import sheet_units
 from .workbook import SheetGrid, cell_name, column_letter, text_of
+
+_ONE = Decimal(1)
 
 _TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s+(total|keseluruhan|anggaran|seluruhnya))?\s*:?$",
                     re.I)
@@ -33,6 +38,8 @@ class _Reader:
         self.file = grid.file.name
         self.warnings: list[Warning_] = []
         self._ind_cols: dict | None = None
+        self.sheet_unit, self.col_units = None, {}
+        self._row_unit: int | None = None
 
     def err(self, message: str, r: int, c: int) -> CellError:
         return CellError(message, self.grid.file, self.grid.name, cell_name(r, c))
@@ -65,7 +72,36 @@ class _Reader:
         if parsed.note:
             where = f" (baris ke-{part + 1} sel)" if part is not None else ""
             self.warn("AMBIGUOUS_NUMBER", parsed.note + where, r, c)
-        return parsed.value
+        if self.sheet_unit is None and not self.col_units:
+            return parsed.value  # the common case: amounts in rupiah
+        return parsed.value * self.factor(c)
+
+    def factor(self, c: int) -> Decimal:
+        """The stated unit of the amounts in column ``c`` (1 when none is stated)."""
+        unit = self.col_units.get(c, self.sheet_unit)
+        return unit.factor if unit is not None else _ONE
+
+    def unit_of_row(self) -> int:
+        """The largest unit of the money columns: the rounding the amounts carry."""
+        if self._row_unit is None:
+            cols = self.layout.columns["pagu"] + self.layout.columns["realisasi"]
+            self._row_unit = int(max(self.factor(c) for c in cols))
+        return self._row_unit
+
+    def read_units(self) -> None:
+        """Units stated in the head or header (see :mod:`.units`), each with a warning."""
+        lay = self.layout
+        self.sheet_unit, self.col_units = sheet_units(
+            self.grid, list(range(lay.header_rows[0])), lay.header_rows,
+            [lay.columns["pagu"], lay.columns["realisasi"]], lay.group)
+        seen = set()
+        for unit in [self.sheet_unit, *self.col_units.values()]:
+            if unit is None or unit.cell in seen or unit.factor == 1:
+                continue
+            seen.add(unit.cell)
+            self.warn("UNIT_SCALED", f"angka ditulis dalam {unit.label} ({unit.text!r}): setiap "
+                      f"jumlah dikalikan {int(unit.factor):,}".replace(",", ".") +
+                      "; selisih sebesar pembulatan satuan itu bukan kesalahan", unit.row, unit.col)
 
     def percent(self, value, r: int, c: int):
         try:
@@ -115,7 +151,10 @@ class _Reader:
                            pc, rc, cap_col, name_col) for k in range(n_amount)]
 
     def _item(self, name, pagu, real, cap, r, part, pc, rc, cap_col, name_col) -> dict:
-        cp = self.percent(cap, r, cap_col) if cap_col is not None else None
+        numeric = type(cap) in (int, float)  # read with its number format and its column
+        cp = self.percent(cap, r, cap_col) if cap_col is not None and not numeric else None
+        if cp is not None and cp[1] > MAX_PERCENT_DECIMALS:  # '99,716484%': kept at 4 places
+            cp = percent_of_number(cp[0], False, MAX_PERCENT_DECIMALS)
         if pagu is None:
             self.warn("MISSING_VALUE", "pagu kosong, dibaca 0", r, pc)
         if real is None:
@@ -133,7 +172,43 @@ class _Reader:
             "pagu_cell": cell_name(r, pc),
             "realisasi_cell": cell_name(r, rc),
             "capaian_cell": cell_name(r, cap_col) if cap_col is not None else None,
+            "unit": self.unit_of_row(),
+            "_number": cap if numeric and cap_col is not None else None,
+            "kode": self.code(r, part),
         }
+
+    def code(self, r: int, part) -> str | None:
+        """The row's code in a ``Kode`` column (``1.06.01``, ``1.06.01.2.01``), if any."""
+        c = self.layout.col("kode")
+        v = self.grid.get(r, c) if c is not None else None
+        if v is None:
+            return None
+        text = text_of(v).strip()
+        if part is not None and "\n" in text:
+            lines = [t.strip() for t in text.split("\n") if t.strip()]
+            text = lines[part] if part < len(lines) else ""
+        return text or None
+
+    def numeric_percents(self, items: list[dict]) -> None:
+        """Numeric percent cells, read once the whole column is known (rule in the README,
+        "Percent cells"): a cell formatted as a percent holds a fraction and prints the decimals
+        of its format; a plain number column is read as percent as written or as fractions,
+        whichever agrees with realisasi / pagu on more rows (a tie: as written when any value
+        exceeds 1.5, else fractions); an unrounded formula result counts at four decimals."""
+        raw = [it for it in items if it.get("_number") is not None]
+        if not raw:
+            return
+        fmts = cell_formats(self.grid.file, self.grid.name, {it["capaian_cell"] for it in raw})
+        kinds = {id(it): percent_decimals(fmts.get(it["capaian_cell"])) for it in raw}
+        plain = [it for it in raw if not kinds[id(it)][0]]
+        as_written = _plain_as_written(plain, kinds) if plain else False
+        for it in raw:
+            is_pct, decimals = kinds[id(it)]
+            fraction = is_pct or not as_written
+            if decimals is not None and fraction and not is_pct:
+                decimals = max(0, decimals - 2)  # 0.9972 in a '0.0000' cell prints 99,72%
+            it["capaian"], it["capaian_decimals"] = percent_of_number(it["_number"], fraction,
+                                                                     decimals)
 
     def indicator(self, r: int, carry: dict) -> dict | None:
         lay = self.layout
@@ -171,7 +246,7 @@ class _Reader:
         m = _FOOTER.match(text)
         if m and len(cells) == 1:
             c = cells[0][0]
-            return {"label": m.group("label").strip(),
+            return {"label": m.group("label").strip(), "unit": int(self.factor(c)),
                     "amount": self.amount(m.group("amount"), r, c, None),
                     "amount_cell": cell_name(r, c), "source_cell": cell_name(r, c)}
         labels = [(c, v) for c, v in cells if isinstance(v, str) and re.search(r"[A-Za-z]{3}", v)
@@ -181,7 +256,7 @@ class _Reader:
         if len(labels) == 1 and len(nums) == 1:
             c, v = nums[0]
             label = labels[0][1].rstrip(": ").strip()
-            return {"label": label, "amount": self.amount(v, r, c, None),
+            return {"label": label, "amount": self.amount(v, r, c, None), "unit": int(self.factor(c)),
                     "amount_cell": cell_name(r, c), "source_cell": cell_name(r, labels[0][0])}
         return None
 
@@ -194,6 +269,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
     if layout is None:
         return None
     rd = _Reader(grid, layout)
+    rd.read_units()
     title_rows = grid.rows[:layout.header_rows[0]]
     title_texts = [" ".join(text_of(v) for v in row if v is not None) for row in title_rows]
     y, q, _ = detect_period(title_texts, grid.name, grid.file.name)
@@ -240,7 +316,8 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                                "capaian": None, "capaian_decimals": None,
                                "source_cell": cell_name(r, left[-1][0]),
                                "pagu_cell": cell_name(r, pc), "realisasi_cell": cell_name(r, rc),
-                               "capaian_cell": None, "amount_cell": None})
+                               "capaian_cell": None, "amount_cell": None,
+                               "unit": rd.unit_of_row()})
             role(r, "total")
             after_total = True
             continue
@@ -281,6 +358,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                 continue
         role(r, "signature")
 
+    rd.numeric_percents(items)
     if not items:
         raise LayoutError("the table has a header but no budget lines", grid.file, grid.name,
                           cell_name(layout.body_start, name_col))
@@ -289,15 +367,82 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
     return res
 
 
+def _plain_as_written(items: list[dict], kinds: dict) -> bool:
+    """Is a column of plain numbers (no percent format) percent as written (5.23 = 5,23%)?
+    Each reading is put beside realisasi / pagu (rounded or truncated at the printed decimals);
+    the reading that agrees on more rows wins (a vote: floats are enough to count agreement)."""
+    votes = {True: 0, False: 0}
+    for it in items:
+        pagu = float(it["pagu"])
+        if pagu == 0:
+            continue
+        exact = float(it["realisasi"]) * 100 / pagu
+        v = float(it["_number"])
+        decimals = kinds[id(it)][1]
+        for written in (True, False):
+            reading = v if written else v * 100
+            d = decimals if decimals is not None else _digits(reading)
+            if not written and decimals is not None:
+                d = max(0, decimals - 2)
+            step = 10.0 ** -min(d, 4)
+            votes[written] += reading - step / 2 - 1e-9 <= exact < reading + step + 1e-9
+    if votes[True] != votes[False]:
+        return votes[True] > votes[False]
+    return any(abs(float(it["_number"])) > 1.5 for it in items)
+
+
+def _digits(x: float) -> int:
+    text = repr(round(x, 10))
+    return len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
+
+
 def _is_signature_like(row) -> bool:
     text = " ".join(text_of(v) for v in row if v is not None)
     return bool(re.search(r"kepala|nip\b|nip\.|sekretaris|,\s*\d{1,2}\s+\w+\s+20\d\d", text, re.I))
 
 
+def code_split(codes: list[str | None]) -> tuple[list[int], list[int]] | None:
+    """(program rows, parent of each row) from a code column: the shortest codes are programs,
+    a longer code belongs to the program row above whose code it extends. None when the codes do
+    not make such a hierarchy (a row without a code, a code under no program)."""
+    if not codes or any(c is None for c in codes):
+        return None
+    depth = [len(re.split(r"[.\s]+", c.strip(". "))) for c in codes]
+    top = min(depth)
+    programs, parent, current = [], [], None
+    for i, (c, d) in enumerate(zip(codes, depth)):
+        if d == top:
+            programs.append(i)
+            current = i
+            parent.append(i)
+        elif current is not None and c.startswith(codes[current].rstrip(". ") + "."):
+            parent.append(current)
+        else:
+            return None
+    return programs, parent
+
+
 def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
     split = infer_hierarchy([i["pagu"] for i in items], [i["realisasi"] for i in items])
     first = items[0]
-    if len(items) > 1 and split.matched_pagu == 0:
+    by_code = code_split([i.get("kode") for i in items]) if rd.layout.col("kode") is not None \
+        else None
+    if by_code is not None and len(by_code[0]) < len(items):
+        # the codes place the rows; what the numbers say is checked against them
+        programs, parent = by_code
+        if programs != split.programs:
+            rd.warn("CODE_HIERARCHY_MISMATCH",
+                    f"kolom Kode menempatkan {len(programs)} baris program, angka-angkanya "
+                    f"menunjuk {len(split.programs)}: baris ditempatkan menurut Kode; subtotal "
+                    "yang tidak cocok tercantum sebagai temuan", first["row"],
+                    rd.layout.col("kode"))
+    elif rd.layout.col("kode") is not None and any(i.get("kode") for i in items) and \
+            by_code is None:
+        rd.warn("CODE_HIERARCHY_MISMATCH", "kolom Kode tidak membentuk susunan program/kegiatan "
+                "(baris tanpa kode atau kode di luar programnya): baris ditempatkan menurut "
+                "angka", first["row"], rd.layout.col("kode"))
+        programs, parent = split.programs, split.parent
+    elif len(items) > 1 and split.matched_pagu == 0:
         rd.warn("NO_PROGRAMS", "tidak ada baris yang pagunya jumlah baris di bawahnya: semua baris "
                 "dibaca sebagai kegiatan dari satu program", first["row"], rd.layout.col("name"))
         programs, parent = [], [None] * len(items)
@@ -314,7 +459,8 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
             children[p] += 1
     for i, item in enumerate(items):
         base = {k: item[k] for k in ("pagu", "realisasi", "capaian", "capaian_decimals",
-                                     "source_cell", "pagu_cell", "realisasi_cell", "capaian_cell")}
+                                     "source_cell", "pagu_cell", "realisasi_cell", "capaian_cell",
+                                     "unit", "kode")}
         if i in number:
             res.stated.append({"kind": "program", "label": item["name"], "program_no": number[i],
                                "amount": None, "amount_cell": None, **base,

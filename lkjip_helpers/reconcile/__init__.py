@@ -137,7 +137,8 @@ def _ingest_warnings(data: Ingested) -> list[Finding]:
     for w in data.warnings:
         year, month, quarter = periods.get((w.file, w.sheet), (None, None, None))
         severity = "warning" if w.code in ("AMBIGUOUS_NUMBER", "MISSING_VALUE", "UNREAD_ROW",
-                                           "AMBIGUOUS_HIERARCHY", "NO_PROGRAMS") else "info"
+                                           "AMBIGUOUS_HIERARCHY", "NO_PROGRAMS",
+                                           "UNIT_SCALED", "CODE_HIERARCHY_MISMATCH") else "info"
         message = {"AMBIGUOUS_NUMBER": "Angka dibaca dengan menebak: "}.get(w.code, "") + w.message
         out.append(Finding(w.code, severity, message, year=year, quarter=quarter, month=month,
                            unit="",

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..excel.matrix import source_label as _cell  # "K10 (baris ke-3)"
 from ..excel.period import quarter_in, year_in
-from ..numbers import percent_matches
+from ..numbers import percent_matches, percent_within_rounding, within_rounding
 from .findings import Finding, pct, rp, tw
 
 _REALISASI = re.compile(r"realisasi", re.I)
@@ -30,15 +30,19 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
     programs = [s for s in stated if s["kind"] == "program"]
     sums: dict[int, dict[str, Decimal]] = {}
     for r in lines:
-        acc = sums.setdefault(int(r["program_no"]), {"pagu": Decimal(0), "realisasi": Decimal(0)})
+        acc = sums.setdefault(int(r["program_no"]), {"pagu": Decimal(0), "realisasi": Decimal(0),
+                                                     "rows": 0})
         acc["pagu"] += r["pagu"]
         acc["realisasi"] += r["realisasi"]
+        acc["rows"] += 1
+    unit = max((int(r["unit"]) for r in [*lines, *stated] if r.get("unit") is not None
+                and not pd.isna(r.get("unit"))), default=1)
 
     for p in programs:
         no = int(p["program_no"])
         for field, label in (("pagu", "Pagu"), ("realisasi", "Realisasi")):
             want = sums.get(no, {}).get(field, Decimal(0))
-            if p[field] != want:
+            if not within_rounding(p[field], want, sums.get(no, {}).get("rows", 0), unit):
                 out.append(Finding(
                     "SUBTOTAL_MISMATCH", "error",
                     f"{label} program '{p['label']}' tertulis {rp(p[field])}, padahal jumlah "
@@ -51,7 +55,7 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
     program_sum = {f: sum((p[f] for p in programs), Decimal(0)) for f in ("pagu", "realisasi")}
     for t in totals:
         for field, want in (("pagu", true_pagu), ("realisasi", true_real)):
-            if t[field] != want:
+            if not within_rounding(t[field], want, len(lines), unit):
                 cause = (" Angka Total sama dengan jumlah baris program, jadi kesalahan subtotal "
                          "program ikut terbawa." if t[field] == program_sum[field] else "")
                 out.append(Finding(
@@ -64,15 +68,16 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
     total_row = totals[0] if totals else None
     for f in stated:
         if f["kind"] == "footer":
-            out.extend(_footer(f, total_row, true_pagu, true_real, year, quarter))
+            out.extend(_footer(f, total_row, true_pagu, true_real, year, quarter,
+                               len(lines), unit))
 
     for records, kind in ((lines, "kegiatan"), (programs, "program")):
         for r in records:
-            out.extend(_percent_and_limits(r, kind, year, quarter))
+            out.extend(_percent_and_limits(r, kind, year, quarter, unit))
     return out
 
 
-def _footer(f, total_row, true_pagu, true_real, year, quarter) -> list[Finding]:
+def _footer(f, total_row, true_pagu, true_real, year, quarter, rows=0, unit=1) -> list[Finding]:
     label = f["label"]
     named_q, named_y = quarter_in(label), year_in(label)
     base = {"year": year, "quarter": quarter, "source_file": f["source_file"],
@@ -90,9 +95,10 @@ def _footer(f, total_row, true_pagu, true_real, year, quarter) -> list[Finding]:
             f"angkanya {rp(f['amount'])} bukan {field} lembar ini ({rp(true)}).",
             field=field, stated=f["amount"], computed=true, **base)]
     stated_total = total_row[field] if total_row is not None else None
-    if f["amount"] == true and (stated_total is None or stated_total == true):
+    if within_rounding(f["amount"], true, rows, unit) and (
+            stated_total is None or within_rounding(stated_total, true, rows, unit)):
         return []
-    if f["amount"] != true:
+    if not within_rounding(f["amount"], true, rows, unit):
         severity = "error"
         detail = (f"jumlah kegiatan sebenarnya {rp(true)}" +
                   ("" if stated_total is None or stated_total == true else
@@ -107,7 +113,7 @@ def _footer(f, total_row, true_pagu, true_real, year, quarter) -> list[Finding]:
                     field=field, stated=f["amount"], computed=true, **base)]
 
 
-def _percent_and_limits(r, kind: str, year: int, quarter: int) -> list[Finding]:
+def _percent_and_limits(r, kind: str, year: int, quarter: int, unit: int = 1) -> list[Finding]:
     out = []
     name = r["kegiatan"] if kind == "kegiatan" else r["label"]
     who = {"program_no": int(r["program_no"]),
@@ -129,7 +135,8 @@ def _percent_and_limits(r, kind: str, year: int, quarter: int) -> list[Finding]:
                            **base, source_cell=_cell(r["capaian_cell"], part)))
     else:
         decimals = int(r["capaian_decimals"])
-        if not percent_matches(Decimal(cap), decimals, r["realisasi"], r["pagu"]):
+        if not percent_matches(Decimal(cap), decimals, r["realisasi"], r["pagu"]) and \
+                not percent_within_rounding(Decimal(cap), decimals, r["realisasi"], r["pagu"], unit):
             exact = _ratio(r["realisasi"], r["pagu"])
             out.append(Finding(
                 "PERCENT_MISMATCH", "error",

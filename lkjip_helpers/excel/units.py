@@ -1,0 +1,117 @@
+"""The unit a sheet states its amounts in: "dalam ribuan rupiah", "(Rp 000)", "Rp. Juta", "dalam
+jutaan". Read from the sheet's head (the title rows above the table) and its header cells; a unit in
+a money column's header applies to that column, one in the title rows to every amount of the sheet.
+
+The rule: an amount is multiplied by its unit (10³ for ribu/ribuan/000, 10⁶ for juta/jutaan/000.000,
+10⁹ for miliar/milyar), with a warning naming the cell that states it. A statement of a unit that is not
+one of these ("dalam ratusan", "dalam dolar", "Satuan: paket") refuses the sheet, naming the cell, as do
+two different units for the same amounts: money is never read at a scale that was guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..errors import LayoutError
+from .workbook import SheetGrid, cell_name, text_of
+
+_WORDS = {"ribu": 3, "ribuan": 3, "juta": 6, "jutaan": 6, "miliar": 9, "milyar": 9,
+          "miliaran": 9, "milyaran": 9, "triliun": 12, "triliunan": 12, "rupiah": 0}
+_ZEROS = {"000": 3, "000.000": 6, "000,000": 6, "000.000.000": 9, "000,000,000": 9}
+# a statement of a unit, and what it states (group "u")
+_STATEMENTS = [
+    re.compile(r"\bdalam\s+(?:satuan\s+)?(?P<u>[a-z$]+(?:\s+rupiah)?)", re.I),
+    re.compile(r"\bsatuan\s*(?:nilai|anggaran|uang)?\s*:\s*(?P<u>[a-z$]+)", re.I),
+    re.compile(r"\b(?:rp|idr)\.?\s*(?P<u>000(?:[.,]000)*|ribu|ribuan|juta|jutaan|miliar|milyar)\b",
+               re.I),
+    re.compile(r"\(\s*(?P<u>000(?:[.,]000)*)\s*\)"),
+    re.compile(r"\b(?P<u>ribu|ribuan|juta|jutaan|miliar|milyar)\s+rupiah\b", re.I),
+]
+# words after "dalam" that are no unit at all ("dalam rangka", "dalam proses")
+_QUANTITY = re.compile(r"^(ratus|puluh|ribu|juta|miliar|milyar|triliun|rupiah|dolar|dollar|usd|"
+                       r"us\$|\$|satuan)", re.I)
+
+
+@dataclass(frozen=True)
+class Unit:
+    factor: Decimal
+    text: str
+    cell: str
+    row: int
+    col: int
+
+    @property
+    def label(self) -> str:
+        return {3: "ribuan rupiah", 6: "jutaan rupiah", 9: "miliaran rupiah",
+                12: "triliunan rupiah"}.get(self.factor.adjusted(), "rupiah")
+
+
+def stated_unit(text: str) -> tuple[int | None, str] | None:
+    """``(power of ten, phrase)`` of a unit stated in ``text``; ``(None, phrase)`` when a unit is
+    stated but cannot be read; None when the text states no unit."""
+    for pat in _STATEMENTS:
+        for m in pat.finditer(text):
+            u = " ".join(m.group("u").lower().split())
+            if pat is _STATEMENTS[0] and not _QUANTITY.match(u):
+                continue  # "dalam rangka": not a unit
+            word = u.replace(" rupiah", "") if u != "rupiah" else u
+            if word in _ZEROS:
+                return _ZEROS[word], m.group(0).strip()
+            if word in _WORDS and (u == word or u.endswith("rupiah")):
+                return _WORDS[word], m.group(0).strip()
+            return None, m.group(0).strip()
+    return None
+
+
+def sheet_units(grid: SheetGrid, title_rows: list[int], header_rows: list[int],
+                money_cols: list[list[int]], group: tuple[int, int] | None
+                ) -> tuple[Unit | None, dict[int, Unit]]:
+    """(the unit of the whole sheet, the unit of each money column). Title rows state the sheet's
+    unit; a header cell over a money column (or over the *Anggaran* group) states that column's;
+    other header cells (the indicator's) are not about money. Raises :class:`LayoutError` naming
+    the cell for a unit that cannot be read or two that disagree."""
+    sheet: Unit | None = None
+    cols: dict[int, Unit] = {}
+    for r in list(title_rows) + list(header_rows):
+        for c, v in enumerate(grid.rows[r] if r < len(grid.rows) else []):
+            if not isinstance(v, str):
+                continue
+            got = stated_unit(v)
+            if got is None:
+                continue
+            power, phrase = got
+            if r in header_rows:
+                if group and group[0] <= c < group[1] and r == header_rows[0]:
+                    targets = money_cols  # over the merged *Anggaran* header: all its columns
+                else:
+                    targets = [cs for cs in money_cols if c in cs]
+                if not targets:
+                    continue  # an indicator column's unit
+            else:
+                targets = None
+            where = cell_name(r, c)
+            if power is None:
+                raise LayoutError(f"the unit {phrase!r} cannot be read (ribuan, jutaan, miliar or "
+                                  f"rupiah are): amounts are not read at a guessed scale",
+                                  grid.file, grid.name, where)
+            unit = Unit(Decimal(10) ** power, phrase, where, r, c)
+            if targets:
+                for col in {col for cs in targets for col in cs}:
+                    cols[col] = _agree(cols.get(col), unit, grid)
+            else:
+                sheet = _agree(sheet, unit, grid)
+    if sheet is not None:
+        for unit in cols.values():
+            _agree(sheet, unit, grid)
+    return sheet, cols
+
+
+def _agree(old: Unit | None, new: Unit, grid: SheetGrid) -> Unit:
+    if old is not None and old.factor != new.factor:
+        raise LayoutError(f"two units for the same amounts: {old.text!r} ({old.cell}) and "
+                          f"{new.text!r}; state one", grid.file, grid.name, new.cell)
+    return old or new
+
+
+__all__ = ["Unit", "sheet_units", "stated_unit", "text_of"]
