@@ -200,7 +200,7 @@ def with_cached_values(path, sheets: dict[int, dict[str, int]]):
     shutil.move(tmp, path)
 
 
-@settings(max_examples=40, derandomize=True, deadline=None, database=None,
+@settings(max_examples=100, derandomize=True, deadline=None, database=None,
           phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure prints its layout
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(lay=layouts)
