@@ -149,6 +149,10 @@ def _with_basis(rec: Reconciliation, kin: Kinerja | None) -> Reconciliation:
 
     if not len(rec.kegiatan):
         return rec
+    k = rec.kegiatan
+    if ("month" in k.columns and k["month"].notna().any()) or \
+            ("agency_code" in k.columns and k["agency_code"].nunique(dropna=False) > 1):
+        return rec  # the basis rule is written for one agency's quarterly sheets (see docs)
     final = final_pagu(kin.budget if kin is not None else None, rec.kegiatan)
     keg = with_basis(rec.kegiatan, kegiatan_basis(rec.kegiatan, final))
 
