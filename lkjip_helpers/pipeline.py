@@ -25,7 +25,15 @@ class Analysis:
     agency: str = ""             # the agency's name, from the annual workbook
     charts: dict = field(default_factory=dict)  # SVG drawn beforehand (sections.draw_charts)
     findings_workbook: str = ""  # written beforehand, by lkjip report's worker
-    charts_file: str = ""        # where that worker leaves the charts it draws
+    handoff: str = ""            # where that worker's charts are handed over (handoff.py)
+
+
+def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None) -> tuple:
+    """What a prepared analysis was made for; the notebook uses one only when this matches."""
+    from .config import resolve
+
+    q = None if str(quarter).lower() == "auto" else int(quarter)
+    return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap)
 
     @property
     def year_end(self) -> bool:

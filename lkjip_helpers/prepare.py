@@ -1,127 +1,101 @@
 """Preparing the report's analysis in a second process while the kernel starts.
 
-``lkjip report`` starts a worker process that makes the analysis (left as a pickle beside the
-report's temporary folder), then draws the charts (a second pickle), then writes the findings
-workbook. The notebook's first cell (:func:`lkjip_helpers.sections.load`) waits for the analysis, the
-chart cells for the charts. The kernel's start-up and the analysis so run on both cores at once.
-The worker's result is used only when it was made for the same parameters; if the worker fails or
-stalls, the notebook does the work itself, so a bad workbook still fails in the notebook's cell with
-its own message. The worker is spawned, not forked: it shares no sockets or event loop with papermill.
+``lkjip report`` opens a :class:`~lkjip_helpers.handoff.Handoff` and starts a worker process that
+makes the analysis, then draws the charts, then writes the findings workbook, sending the first two
+through a pipe; the handoff gives them to the notebook's cells (:func:`lkjip_helpers.sections.load`
+and the chart cells). The kernel's start-up and the analysis so run on both cores at once.
+
+The worker's result is used only when it was made for the same parameters
+(:func:`lkjip_helpers.pipeline.analysis_key`); when the worker fails or dies, the handoff says so at
+once and the notebook does the work itself, so a bad workbook still fails in the notebook's cell with
+its own message. The worker is spawned, not forked (it shares no sockets or event loop with
+papermill), dies with its parent (Linux ``PR_SET_PDEATHSIG``), and never prints a traceback: what
+goes wrong is the notebook's to tell.
 """
 from __future__ import annotations
 
 import os
 import pickle
-import time
 from pathlib import Path
 
-STALL_SECONDS = 60
+NAMES = ("analysis", "charts")
 
 
-def key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None) -> tuple:
-    """What a prepared analysis was made for; the notebook uses it only when this matches."""
-    from .config import resolve
-
-    q = None if str(quarter).lower() == "auto" else int(quarter)
-    return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap)
-
-
-def files(path: Path) -> dict[str, Path]:
-    return {s: path.with_name(path.name + s)
-            for s in ("", ".part", ".failed", ".pid", ".charts", ".charts.part")}
-
-
-def start(path: Path, key: tuple, output_dir: Path | None):
-    """Fork the worker; returns the process (join it after the notebook ran)."""
+def start(handoff, key: tuple, output_dir: Path | None):
+    """Spawn the worker, its results going to ``handoff``; returns the process (see
+    :func:`finish`)."""
     import multiprocessing
 
-    proc = multiprocessing.get_context("spawn").Process(
-        target=_run, args=(path, key, output_dir), daemon=True)
+    ctx = multiprocessing.get_context("spawn")
+    reader, writer = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_run, args=(writer, handoff.address, key, output_dir),
+                       daemon=True, name="lkjip-prepare")
     proc.start()
-    files(path)[".pid"].write_text(str(proc.pid), encoding="utf-8")
+    writer.close()
+    handoff.watch(proc, reader, NAMES)
     return proc
 
 
-def prepare_here(path: Path, key: tuple, output_dir: Path | None):
-    """Make the analysis, the charts and the findings workbook in this process, leaving them where
-    the notebook looks; returns the analysis. A bad workbook raises its LkjipError here."""
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a no-op elsewhere)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def prepare_here(handoff, key: tuple, output_dir: Path | None):
+    """Make the analysis, the charts and the findings workbook in this process (a batch worker),
+    handing the first two to the notebook through ``handoff``; returns the analysis. A bad
+    workbook raises its LkjipError here (and the notebook is then not run)."""
+    def send(name, obj):
+        handoff.put_bytes(name, _pickle(obj))
+
+    try:
+        return _prepare(send, handoff.address, key, output_dir)
+    finally:
+        handoff.gone(*NAMES)  # whatever was not delivered will not come
+
+
+def _prepare(send, address: str, key: tuple, output_dir: Path | None):
     from .sections import draw_charts, load, save_findings_workbook
 
-    f = files(path)
     year, quarter, raw, scale, bands, negatif_cap = key
     an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap)
-    an.charts_file = str(f[".charts"])
+    an.handoff = address
     if output_dir is not None:
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
-    _dump((key, an), path)                       # the kernel's first cell waits for this
-    _dump(draw_charts(an), f[".charts"])         # the chart cells wait for this
+    send("analysis", (key, an))       # the kernel's first cell waits for it
+    send("charts", draw_charts(an))   # the chart cells wait for these
     if output_dir is not None:
         save_findings_workbook(an, str(output_dir), force=True)
     return an
 
 
-def _run(path: Path, key: tuple, output_dir: Path | None) -> None:
+def _run(conn, address: str, key: tuple, output_dir: Path | None) -> None:
+    die_with_parent()
     try:
-        prepare_here(path, key, output_dir)
-    except BaseException as exc:  # the notebook redoes what is missing, and fails with the message
-        from .files import atomic_write
+        _prepare(lambda name, obj: conn.send((name, _pickle(obj))), address, key, output_dir)
+    except BaseException:  # noqa: BLE001 - the notebook redoes what is missing, with the message
+        if os.environ.get("LKJIP_DEBUG"):
+            import traceback
 
-        text = f"{type(exc).__name__}: {exc}"   # whole or not at all: the waiter reads it at once
-        atomic_write(files(path)[".failed"], lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def _dump(obj, path: Path) -> None:
-    part = path.with_name(path.name + ".part")
-    with open(part, "wb") as fh:
-        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(part, path)
+            traceback.print_exc()
+        os._exit(0)  # no traceback, no finalizer noise (e.g. ENOSPC while writing)
+    finally:
+        conn.close()
 
 
-def _alive(pid_file: Path) -> bool:
-    try:
-        os.kill(int(pid_file.read_text()), 0)
-        return True
-    except (OSError, ValueError):
-        return False
+def _pickle(obj) -> bytes:
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _wait(path: Path, pid_file: Path, failed: Path):
-    """The object pickled at ``path`` once the worker wrote it; None if it failed or is gone."""
-    deadline = time.monotonic() + STALL_SECONDS
-    while not path.exists():
-        if failed.exists() or time.monotonic() > deadline or not pid_file.exists() \
-                or not _alive(pid_file):
-            if path.exists():
-                break
-            return None
-        time.sleep(0.005)
-    with open(path, "rb") as fh:
-        return pickle.load(fh)
-
-
-def wait_for(path: Path, key: tuple):
-    """The prepared analysis if it matches ``key``; None when the worker failed, stalled, is
-    gone, or made it for other parameters."""
-    f = files(path)
-    got = _wait(path, f[".pid"], f[".failed"])
-    if got is None:
-        return None
-    made_for, an = got
-    return an if made_for == key else None
-
-
-def wait_for_charts(charts_file: Path) -> dict:
-    """The charts the worker draws after the analysis ({} when it could not)."""
-    base = charts_file.with_name(charts_file.name[: -len(".charts")])
-    f = files(base)
-    return _wait(charts_file, f[".pid"], f[".failed"]) or {}
-
-
-def finish(proc, path: Path) -> None:
-    """Join (or stop) the worker and remove its files."""
-    proc.join(timeout=STALL_SECONDS)
+def finish(proc, budget: float) -> None:
+    """Wait for the worker to finish what it writes (at most ``budget`` seconds), else stop it."""
+    proc.join(timeout=budget)
     if proc.is_alive():
         proc.kill()
         proc.join()
-    for p in files(path).values():
-        p.unlink(missing_ok=True)

@@ -3,16 +3,18 @@ nbconvert turns it into one self-contained HTML file (no code, images embedded, 
 WeasyPrint into an A4 PDF; the findings workbook goes beside them.
 
 Outputs appear whole or not at all: everything is made in a temporary folder beside
-``reports/<year>/TW<q>/``, which then replaces the old folder in one rename. A failing cell leaves the
-previous report as it was and keeps the executed notebook beside it, in ``reports/<year>/TW<q>.gagal/``,
-for debugging (never inside the report people receive). Bad input found in a cell (the package's own
-errors: a corrupt workbook, a quarter without a sheet) is one line and exit status 2, as for ingest.
+``reports/<year>/TW<q>/``, which then takes the old folder's place in one atomic exchange
+(:mod:`lkjip_helpers.runs`); leftovers of runs that died are removed by the next run. A failing cell
+leaves the previous report as it was and keeps the executed notebook beside it, in
+``reports/<year>/TW<q>.gagal/``, for debugging (never inside the report people receive). Bad input
+found in a cell (the package's own errors: a corrupt workbook, a quarter without a sheet) is one line
+and exit status 2, as for ingest. The analysis is prepared in a second process and handed to the
+notebook through :mod:`lkjip_helpers.handoff`.
 """
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,23 +44,41 @@ def notebook_path() -> Path:
 
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) -> None:
     """Run a notebook with papermill (kernel named explicitly); a failing cell raises ReportError
-    naming the cell. ``km``: a kernel manager whose kernel is already started (a batch worker
-    starts the next one ahead of need); papermill leaves it running, the caller shuts it down."""
-    import papermill as pm
+    naming the cell, a dead kernel ReportError saying so.
+
+    ``km``: a kernel manager whose kernel is already started (a batch worker starts the next one
+    ahead of need); papermill then runs in the calling thread and leaves it running, the caller
+    shuts it down. Without it, papermill runs in a thread of its own, with a kernel manager made
+    here: nbclient then installs no signal handlers of its own (it does so only in the main
+    thread), so SIGINT, SIGTERM and SIGHUP reach the ``lkjip`` command, which unwinds; on the way
+    out the kernel is killed here, whatever interrupted the run. The kernel also watches its parent
+    and exits within a second of its death (ipykernel's parent poller), so not even ``kill -9`` of
+    this process leaves it running."""
+    outcome: dict = {}
+    if km is not None:
+        _papermill(km, notebook, output, parameters, cwd, outcome, own=False)
+    else:
+        import threading
+
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=KERNEL)
+        thread = threading.Thread(target=_papermill, name="lkjip-papermill", daemon=True,
+                                  args=(km, notebook, output, parameters, cwd, outcome))
+        thread.start()
+        try:
+            thread.join()
+        finally:
+            if thread.is_alive():  # interrupted: stop the kernel, let papermill unwind
+                _kill_kernel(km)
+                thread.join(timeout=10)
+    exc = outcome.get("error")
+    if exc is None:
+        return
+    from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    engine = {"km": km} if km is not None else {}
-    try:
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                            kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
-                            log_output=False, language="python",
-                            # written once at the end (or at the failing cell), not after every
-                            # cell: saving a growing notebook 40 times cost more than the analysis
-                            request_save_on_cell_execute=False,
-                            # the kernel runs on loopback only; keep its TCP notice and its
-                            # "KeyboardInterrupt caught in kernel" at shutdown out of the logs
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"], **engine)
-    except PapermillExecutionError as exc:
+    if isinstance(exc, PapermillExecutionError):
         if _is_input_error(exc.ename):  # bad input found in a cell: one line, exit 2, as ingest
             raise LkjipError(str(exc.evalue).splitlines()[0] if exc.evalue else exc.ename) \
                 from None
@@ -66,6 +86,60 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
         raise ReportError(f"cell {cell} of {notebook.name} failed: {exc.ename}: "
                           f"{str(exc.evalue).splitlines()[0] if exc.evalue else ''}".rstrip(": "))\
             from None
+    if isinstance(exc, DeadKernelError) or "kernel died" in str(exc).lower():
+        raise ReportError("kernel Python mati saat menjalankan notebook (dihentikan dari luar atau "
+                          "kehabisan memori); laporan tidak dibuat") from None
+    raise exc
+
+
+def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
+               outcome: dict, own: bool = True) -> None:
+    import logging
+
+    import papermill as pm
+
+    if not os.environ.get("LKJIP_DEBUG"):  # the one line saying why comes from execute()
+        logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    try:
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
+                            kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
+                            log_output=False, language="python", km=km,
+                            # written once at the end (or at the failing cell), not after every
+                            # cell: saving a growing notebook 40 times cost more than the analysis
+                            request_save_on_cell_execute=False,
+                            # the kernel runs on loopback only; keep its TCP notice and its
+                            # "KeyboardInterrupt caught in kernel" at shutdown out of the logs
+                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    except BaseException as exc:  # noqa: BLE001 - handed to the caller
+        outcome["error"] = exc
+    finally:
+        if own:
+            _shutdown_kernel(km)
+
+
+def _shutdown_kernel(km) -> None:
+    """Stop the kernel this run started, at once (nothing of it is needed any more); its
+    connection file goes with it."""
+    try:
+        if km.has_kernel:
+            from jupyter_core.utils import run_sync
+
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - already gone
+        _kill_kernel(km)
+
+
+def _kill_kernel(km) -> None:
+    """SIGKILL the kernel's process group (it runs in a session of its own)."""
+    import signal
+
+    proc = getattr(getattr(km, "provisioner", None), "process", None)
+    pid = getattr(proc, "pid", None)
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _is_input_error(ename: str) -> bool:
@@ -83,10 +157,12 @@ def failed_folder(folder: Path) -> Path:
 
 
 def _keep_failed(executed: Path, folder: Path) -> None:
+    from . import runs
+
     target = failed_folder(folder)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=folder.parent))
+    tmp = runs.make_temp(target)
     shutil.copyfile(executed, tmp / NOTEBOOK)
-    _replace_folder(tmp, target)
+    runs.swap_in(tmp, target)
 
 
 def _failed_cell(output: Path, exc) -> str:
@@ -123,35 +199,47 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                 out: Path | None = None, formats: tuple[str, ...] = ("html", "pdf"),
                 agency: str = "") -> Report:
     """Execute, render and place the report for one quarter; see the module docstring."""
+    from . import prepare, runs
+    from .files import check_output
+    from .handoff import Handoff
+    from .limits import limits
+    from .pipeline import analysis_key
+
     root = project_root()
     raw = Path(raw) if raw else root / "data" / "raw" / str(year)
     if not raw.is_absolute():
         raw = Path.cwd() / raw
+    if not raw.is_dir():
+        raise LkjipError("folder data mentah tidak ada" if not raw.exists() else
+                         "bukan folder", raw)
     if str(quarter).lower() == "auto":
         quarter = _latest_quarter(raw, year)
     quarter = int(quarter)
     out = Path(out) if out else root / "reports"
     folder = out / str(year) / f"TW{quarter}"
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".TW{quarter}-", dir=folder.parent))
+    check_output(folder, [raw], folder=True, whole=True)
+    _check_ours(folder)
+    runs.repair(folder)
+    runs.cleanup(folder)
+    tmp = runs.make_temp(folder)
     report = Report(folder)
     try:
         executed = tmp / NOTEBOOK
-        prepared = folder.parent / f".{tmp.name}.prepared"
-        params = {"year": int(year), "quarter": quarter, "raw_dir": str(raw),
-                  "processed_dir": str(root / "data" / "processed" / str(year)),
-                  "agency": agency, "output_dir": str(tmp), "prepared": str(prepared)}
-        from . import prepare
-
-        worker = prepare.start(prepared, prepare.key(year, quarter, raw), tmp)
-        try:
-            execute(notebook_path(), executed, params, root)
-        except ReportError:
-            if executed.exists():
-                _keep_failed(executed, folder)
-            raise
-        finally:
-            prepare.finish(worker, prepared)
+        with Handoff() as handoff:
+            params = {"year": int(year), "quarter": quarter, "raw_dir": str(raw),
+                      "processed_dir": str(root / "data" / "processed" / str(year)),
+                      "agency": agency, "output_dir": str(tmp), "prepared": handoff.address}
+            worker = prepare.start(handoff, analysis_key(year, quarter, raw), tmp)
+            try:
+                execute(notebook_path(), executed, params, root)
+            except ReportError:
+                if executed.exists():
+                    _keep_failed(executed, folder)
+                raise
+            finally:
+                prepare.finish(worker, limits().seconds)
+        for part in tmp.glob(".tmp-*"):  # a write the worker did not finish
+            part.unlink(missing_ok=True)
         if not (tmp / "temuan.xlsx").exists():  # the worker stopped before writing it
             from .sections import load, save_findings_workbook
 
@@ -163,32 +251,40 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             try:
                 to_pdf(html, tmp / "laporan.pdf")
             except (ImportError, OSError) as exc:
+                if getattr(exc, "errno", None) in _ENVIRONMENT_ERRNOS:
+                    raise
                 report.notes.append(
                     f"PDF tidak dibuat ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); "
                     "pasang WeasyPrint dan pustaka Pango: pip install weasyprint; "
                     "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
         if "html" not in formats:
             (tmp / "laporan.html").unlink(missing_ok=True)
-        _replace_folder(tmp, folder)
+        (tmp / MARK).write_text("lkjip report\n", encoding="utf-8")
+        runs.swap_in(tmp, folder)
         tmp = None
         shutil.rmtree(failed_folder(folder), ignore_errors=True)  # an older failure is stale
-        report.files = sorted(p for p in folder.iterdir() if p.is_file())
+        report.files = sorted(p for p in folder.iterdir() if p.is_file()
+                              and not p.name.startswith("."))
         return report
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _replace_folder(new: Path, folder: Path) -> None:
-    """Put ``new`` in the place of ``folder`` whole: a rerun replaces all of its outputs."""
-    old = None
-    if folder.exists():
-        old = folder.with_name(f".{folder.name}-old-{os.getpid()}")
-        os.replace(folder, old)
-    os.replace(new, folder)
-    os.chmod(folder, 0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+MARK = ".lkjip-report"  # in every report folder: a rerun may replace the folder
+_OURS = {"laporan.html", "laporan.pdf", "temuan.xlsx", "laporan.ipynb", "laporan.gagal.ipynb"}
+_ENVIRONMENT_ERRNOS = {28, 27, 122, 30, 13}  # ENOSPC, EFBIG, EDQUOT, EROFS, EACCES
+
+
+def _check_ours(folder: Path) -> None:
+    """A report folder is replaced whole: refuse one that holds files lkjip did not make."""
+    if not folder.is_dir() or (folder / MARK).exists():
+        return
+    foreign = sorted(p.name for p in folder.iterdir() if p.name not in _OURS)
+    if foreign:
+        raise LkjipError(f"folder laporan memuat file yang tidak dibuat lkjip ({', '.join(foreign[:3])}"
+                         f"{', ...' if len(foreign) > 3 else ''}); pindahkan dulu, laporan tidak "
+                         "menimpanya", folder)
 
 
 def _latest_quarter(raw: Path, year: int) -> int:

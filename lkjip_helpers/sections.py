@@ -71,11 +71,11 @@ def figure(an: Analysis, key: str) -> str:
     """A chart embedded in the page (inline SVG): the report stays one file. Drawn here, or taken
     from ``an.charts`` when they were drawn beforehand (see :func:`draw_charts`)."""
     make, alt = CHARTS[key]
-    if key not in an.charts and an.charts_file:
-        from .prepare import wait_for_charts
+    if key not in an.charts and an.handoff:
+        from .handoff import fetch
 
-        an.charts.update(wait_for_charts(Path(an.charts_file)))
-        an.charts_file = ""
+        an.charts.update(fetch(an.handoff, "charts") or {})
+        an.handoff = ""
     svg = an.charts.get(key) or charts.to_svg(make(an))
     return f'<figure>{charts.inline_svg(svg, key, alt)}</figure>'
 
@@ -92,21 +92,22 @@ def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
          prepared: str = "") -> Analysis:
     """The analysis behind the report (paths relative to the project folder).
 
-    ``prepared``: a file that ``lkjip report`` fills, in a second process while the kernel starts,
-    with the same analysis and its charts (so both cores work); this waits for it. When it is
-    absent, was made for other parameters, or its process failed, the analysis is made here — and a
-    bad workbook fails in this cell, with its message."""
+    ``prepared``: the address of a :class:`~lkjip_helpers.handoff.Handoff` where ``lkjip report``
+    (or a batch worker) hands over the same analysis and its charts, made in another process while
+    the kernel starts; this waits for it. When it is absent, was made for other parameters, or its
+    producer failed or died (said at once), the analysis is made here — and a bad workbook fails
+    in this cell, with its message."""
     from .config import resolve
-
-    from .prepare import key
+    from .pipeline import analysis_key
 
     q = None if str(quarter).lower() == "auto" else int(quarter)
     if prepared:
-        from .prepare import wait_for
+        from .handoff import fetch
 
-        an = wait_for(Path(prepared), key(year, quarter, raw_dir, scale, bands, negatif_cap))
-        if an is not None:
-            return an
+        got = fetch(prepared, "analysis")
+        if got is not None and got[0] == analysis_key(year, quarter, raw_dir, scale, bands,
+                                                      negatif_cap):
+            return got[1]
     return analyse([resolve(raw_dir)], int(year), q, scale=scale or None,
                    bands=resolve(bands) if bands else None, negatif_cap=negatif_cap)
 

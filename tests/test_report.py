@@ -220,36 +220,67 @@ def test_missing_pdf_libraries_do_not_stop_the_html(tmp_path, monkeypatch, capsy
 
 
 def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
-    from lkjip_helpers import prepare
-    key = prepare.key(2020, 4, "data/raw/2020")
-    path = tmp_path / "prepared"
-    worker = prepare.start(path, key, tmp_path)
-    an = prepare.wait_for(path, key)
-    assert an is not None and an.quarter == 4 and an.findings_workbook.endswith("temuan.xlsx")
-    charts = prepare.wait_for_charts(Path(an.charts_file))
-    assert set(charts) == {"program", "curve", "refocusing", "indicators", "scatter"}
-    assert all(svg.startswith(b"<?xml") for svg in charts.values())
-    assert prepare.wait_for(path, (2020, 3) + key[2:]) is None  # made for other parameters
-    prepare.finish(worker, path)
+    from lkjip_helpers import prepare, sections
+    from lkjip_helpers.handoff import Handoff, fetch
+    from lkjip_helpers.pipeline import analysis_key
+    key = analysis_key(2020, 4, "data/raw/2020")
+    with Handoff() as hand:
+        worker = prepare.start(hand, key, tmp_path)
+        made_for, an = fetch(hand.address, "analysis")
+        assert made_for == key and an.quarter == 4 and an.findings_workbook.endswith("temuan.xlsx")
+        charts = fetch(an.handoff, "charts")
+        assert set(charts) == {"program", "curve", "refocusing", "indicators", "scatter"}
+        assert all(svg.startswith(b"<?xml") for svg in charts.values())
+        # the notebook's load takes it only when made for the same parameters
+        assert sections.load(2020, 4, "data/raw/2020", prepared=hand.address).handoff == \
+            hand.address
+        prepare.finish(worker, 60)
     assert (tmp_path / "temuan.xlsx").exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith("prepared")]
+    assert fetch(hand.address, "analysis") is None  # closed: no answer, no wait
 
 
 def test_a_failing_worker_is_not_waited_for(tmp_path):
     import time
 
     from lkjip_helpers import prepare
+    from lkjip_helpers.handoff import Handoff, fetch
+    from lkjip_helpers.pipeline import analysis_key
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "TW1.xlsx").write_bytes(b"PK\x03\x04 broken")
-    key = prepare.key(2020, 1, raw)
-    path = tmp_path / "prepared"
-    worker = prepare.start(path, key, None)
-    t = time.monotonic()
-    assert prepare.wait_for(path, key) is None
-    assert time.monotonic() - t < 30
-    assert "WorkbookError" in (tmp_path / "prepared.failed").read_text()
-    prepare.finish(worker, path)
+    with Handoff() as hand:
+        worker = prepare.start(hand, analysis_key(2020, 1, raw), None)
+        t = time.monotonic()
+        assert fetch(hand.address, "analysis") is None
+        assert fetch(hand.address, "charts") is None
+        assert time.monotonic() - t < 30
+        worker.join(10)
+        assert worker.exitcode == 0  # it failed quietly; the notebook tells why
+
+
+def test_a_killed_worker_is_noticed_at_once(tmp_path):
+    """A worker killed (e.g. by the OOM killer) before it delivers: the waiting cell gets None at
+    once, not after a timeout."""
+    import signal
+    import threading
+    import time
+
+    from lkjip_helpers import prepare
+    from lkjip_helpers.handoff import Handoff, fetch
+    from lkjip_helpers.pipeline import analysis_key
+    with Handoff() as hand:
+        worker = prepare.start(hand, analysis_key(2020, 4, "data/raw/2020"), None)
+        got = {}
+        waiter = threading.Thread(target=lambda: got.update(an=fetch(hand.address, "analysis")))
+        waiter.start()
+        time.sleep(0.3)
+        t = time.monotonic()
+        os.kill(worker.pid, signal.SIGKILL)
+        waiter.join(10)
+        assert not waiter.is_alive() and got["an"] is None
+        assert time.monotonic() - t < 2
+        worker.join(5)
+        assert worker.exitcode == -signal.SIGKILL  # reaped: no zombie left
 
 
 def _sample_findings() -> list[dict]:

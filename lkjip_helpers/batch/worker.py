@@ -180,7 +180,9 @@ def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out:
             out.reason = f"PDF tidak dibuat ({type(exc).__name__}: {_one_line(exc)[:80]})"
     if "html" not in formats:
         (tmp / "laporan.html").unlink()
-    report._replace_folder(tmp, folder)
+    from ..runs import swap_in
+
+    swap_in(tmp, folder)
     out.files = sorted(p.name for p in folder.iterdir() if p.is_file())
     out.status = "berhasil"
 
@@ -208,30 +210,30 @@ def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
     """The agency's report into ``<period_dir>/<code>/`` and its summary for the pemda report.
     The analysis is made here, in the warm worker, and handed to the notebook. Never raises."""
     from .. import prepare, report
+    from ..handoff import Handoff
+    from ..pipeline import analysis_key
     from .summary import summarise
 
     period_dir = Path(period_dir)
     period_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{agency.code}-", dir=period_dir))
-    prepared = period_dir / f"{tmp.name}.prepared"
     out = Outcome(agency.code, agency.name, "gagal")
 
     def work():
-        an = prepare.prepare_here(prepared, prepare.key(year, quarter, agency.raw), tmp)
-        named = [a.name for a in an.data.agencies if a.name]
-        out.name = agency.name or an.agency or (named[0] if len(named) == 1 else agency.code)
-        out.findings = {s: int((an.findings["severity"] == s).sum())
-                        for s in ("error", "warning", "info")}
-        out.summary = summarise(an, agency.code, out.name)
-        params = {"year": int(year), "quarter": int(quarter), "raw_dir": agency.raw,
-                  "processed_dir": "", "agency": out.name, "output_dir": str(tmp),
-                  "prepared": str(prepared)}
-        _render(report.notebook_path(), params, tmp, period_dir / agency.code, formats, out,
-                _warm())
+        with Handoff() as hand:
+            an = prepare.prepare_here(hand, analysis_key(year, quarter, agency.raw), tmp)
+            named = [a.name for a in an.data.agencies if a.name]
+            out.name = agency.name or an.agency or (named[0] if len(named) == 1 else agency.code)
+            out.findings = {s: int((an.findings["severity"] == s).sum())
+                            for s in ("error", "warning", "info")}
+            out.summary = summarise(an, agency.code, out.name)
+            params = {"year": int(year), "quarter": int(quarter), "raw_dir": agency.raw,
+                      "processed_dir": "", "agency": out.name, "output_dir": str(tmp),
+                      "prepared": hand.address}
+            _render(report.notebook_path(), params, tmp, period_dir / agency.code, formats, out,
+                    _warm())
 
     def cleanup():
-        for p in prepare.files(prepared).values():
-            p.unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
     return _guarded(out, work, cleanup)

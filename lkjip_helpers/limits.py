@@ -1,0 +1,206 @@
+"""Limits against hostile workbooks, checked before a file reaches the Excel reader and while it is
+read, so that no workbook can exhaust memory or time, or abort the interpreter inside the reader.
+
+A real agency workbook is far below every limit (the sample year: under 30 KB, a few hundred cells).
+Each limit can be raised with an environment variable, e.g. ``LKJIP_LIMIT_CELLS=20000000``:
+
+=================  ===========  ==========================================================
+variable           default      what it bounds
+=================  ===========  ==========================================================
+``FILE_MB``        100          size of the .xlsx file
+``PART_MB``        256          uncompressed size of one part (a sheet's XML, shared strings)
+``TOTAL_MB``       512          uncompressed size of all parts together
+``RATIO``          250          compression ratio of a part over 16 MB uncompressed (zip bomb)
+``CELLS``          2000000      cells in one sheet
+``GRID``           10000000     rows × columns from A1 to the last cell (the reader's grid)
+``SECONDS``        120          time to read one workbook (and for the report's worker)
+=================  ===========  ==========================================================
+
+A sheet that declares ``<dimension ref="A1:XFD1048576"/>`` but holds a few cells is read (the
+declared size is not trusted; the cells' own positions are counted); one whose cells really reach
+that far is refused before the reader would allocate the grid.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+import zipfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from .errors import WorkbookError
+
+MB = 1024 * 1024
+_CHUNK = MB
+_BIG_PART = 16 * MB
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_mb: float = 100
+    part_mb: float = 256
+    total_mb: float = 512
+    ratio: float = 250
+    cells: int = 2_000_000
+    grid: int = 10_000_000
+    seconds: float = 120
+
+
+def limits() -> Limits:
+    """The limits in force: the defaults, each replaced by ``LKJIP_LIMIT_<NAME>`` when set."""
+    values = {}
+    for f in fields(Limits):
+        env = os.environ.get(f"LKJIP_LIMIT_{f.name.upper()}")
+        if env:
+            try:
+                values[f.name] = type(f.default)(float(env))
+            except ValueError:
+                raise WorkbookError(f"LKJIP_LIMIT_{f.name.upper()}={env!r} bukan angka") from None
+    return Limits(**values)
+
+
+class Budget:
+    """The time budget of one workbook, checked between steps of reading it."""
+
+    def __init__(self, path: Path, seconds: float):
+        self.path, self.seconds = path, seconds
+        self.deadline = time.monotonic() + seconds
+
+    def check(self, sheet: str | None = None) -> None:
+        if time.monotonic() > self.deadline:
+            raise WorkbookError(f"pembacaan melewati batas waktu {self.seconds:g} detik "
+                                "(LKJIP_LIMIT_SECONDS)", self.path, sheet)
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_ANY_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"')
+_ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,7})"')
+_DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
+
+
+def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> sheet name, from the workbook's XML and relationships."""
+    try:
+        wb = z.read("xl/workbook.xml")
+        rels = z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return {}
+    targets = {m.group(1): m.group(2) for m in re.finditer(
+        rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)}
+    targets.update({m.group(2): m.group(1) for m in re.finditer(
+        rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)})
+    out = {}
+    for m in re.finditer(rb'<(?:\w+:)?sheet\b([^>]*)/?>', wb):
+        attrs = m.group(1)
+        name = re.search(rb'\bname="([^"]*)"', attrs)
+        rid = re.search(rb'\b\w*:?id="([^"]*)"', attrs)
+        if not name or not rid or rid.group(1) not in targets:
+            continue
+        target = targets[rid.group(1)].decode("utf-8", "replace").lstrip("/")
+        part = target if target.startswith("xl/") else f"xl/{target}"
+        import html
+
+        out[part] = html.unescape(name.group(1).decode("utf-8", "replace"))
+    return out
+
+
+def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None = None) -> None:
+    """Refuse (:class:`WorkbookError`, naming the file and sheet) a workbook beyond the limits,
+    before the reader sees it. A zip it cannot open is left to the reader's own message."""
+    lim = lim or limits()
+    budget = budget or Budget(path, lim.seconds)
+    size = path.stat().st_size
+    if size > lim.file_mb * MB:
+        raise WorkbookError(f"file {size / MB:.0f} MB, lebih dari batas {lim.file_mb:g} MB "
+                            "(LKJIP_LIMIT_FILE_MB)", path)
+    try:
+        z = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return
+    with z:
+        names = sheet_parts(z)
+        total = 0
+        for info in z.infolist():
+            sheet = names.get(info.filename)
+            where = f"bagian {info.filename}"
+            if info.file_size > lim.part_mb * MB:
+                raise WorkbookError(f"{where} mengembang menjadi {info.file_size / MB:.0f} MB, "
+                                    f"lebih dari batas {lim.part_mb:g} MB (LKJIP_LIMIT_PART_MB)",
+                                    path, sheet)
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > _BIG_PART and ratio > lim.ratio:
+                raise WorkbookError(f"{where} dimampatkan {ratio:.0f}:1, lebih dari batas "
+                                    f"{lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path, sheet)
+            total += info.file_size
+            if total > lim.total_mb * MB:
+                raise WorkbookError(f"isi file mengembang lebih dari {lim.total_mb:g} MB "
+                                    "(LKJIP_LIMIT_TOTAL_MB)", path)
+        for part, sheet in names.items():
+            try:
+                info = z.getinfo(part)
+            except KeyError:
+                continue
+            _check_sheet(z, info, path, sheet, lim, budget)
+
+
+def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
+                 budget: Budget) -> None:
+    """Stream the sheet's XML once: its real size, its cells and how far they reach."""
+    cells = rows_max = cols_max = read = 0
+    declared = None
+    tail = b""
+    try:
+        fh = z.open(info)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
+        return  # the reader will say what is wrong
+    with fh:
+        while True:
+            try:
+                chunk = fh.read(_CHUNK)
+            except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                raise WorkbookError(f"sheet rusak ({exc})", path, sheet) from None
+            if not chunk:
+                break
+            read += len(chunk)
+            if read > lim.part_mb * MB:
+                raise WorkbookError(f"isi sheet lebih dari {lim.part_mb:g} MB "
+                                    "(LKJIP_LIMIT_PART_MB)", path, sheet)
+            data = tail + chunk
+            cut = data.rfind(b"<")  # a tag cut at the chunk's end is seen whole next time
+            if cut < 0 or len(data) - cut > 4096:
+                cut = len(data)
+            body, tail = data[:cut], data[cut:]
+            if declared is None:
+                m = _DIMENSION.search(body)
+                declared = m.group(1).decode("ascii", "replace") if m else ""
+            cells += body.count(b"<c ") + body.count(b"<c>")
+            simple = b":c " not in body and b":row " not in body
+            refs = (_CELL_REF if simple else _ANY_CELL_REF).findall(body)
+            if refs:
+                cols_max = max(cols_max, max(_col_number(c) for c in {c for c, _ in refs}))
+                rows_max = max(rows_max, max(int(r) for _, r in refs))
+            for r in _ROW_REF.findall(body[-65536:] if simple else body):
+                rows_max = max(rows_max, int(r))
+            if not simple:
+                cells += len(re.findall(rb"<[A-Za-z_][\w.-]*:c[\s>]", body))
+            if cells > lim.cells:
+                raise WorkbookError(f"lebih dari {lim.cells:,} sel (LKJIP_LIMIT_CELLS)".replace(
+                    ",", "."), path, sheet)
+            budget.check(sheet)
+    grid = rows_max * cols_max
+    if grid > lim.grid:
+        from .excel.workbook import cell_name
+
+        last = cell_name(rows_max - 1, cols_max - 1)
+        said = f" (dimensi tertulis {declared})" if declared else ""
+        raise WorkbookError(f"sel terjauh {last}{said}: kisi A1:{last} berisi {grid:,} sel, lebih "
+                            f"dari batas {lim.grid:,} (LKJIP_LIMIT_GRID)".replace(",", "."),
+                            path, sheet)
