@@ -84,7 +84,9 @@ def assert_report_whole(folder: Path):
 def test_signals_clean_up_and_exit_128_plus_n(sig, raw, tmp_path):
     out = tmp_path / "out"
     before = tree_digest(raw.parent)
-    proc = subprocess.Popen(report_cmd(raw, out), stderr=subprocess.PIPE, text=True)
+    # a shell running `make test &` starts it with SIGINT ignored; an interactive user's is not
+    proc = subprocess.Popen(report_cmd(raw, out), stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not kernels_of(proc.pid) and time.monotonic() < deadline:  # stop it mid-run
         time.sleep(0.05)
