@@ -111,6 +111,14 @@ def main(argv=None) -> int:
     print(f"  lkjip ingest                  {t_ingest:7.3f} s")
     print(f"  ratio ingest / read_excel(openpyxl) = {t_ingest / t_openpyxl:.2f}x")
     print(f"  ratio ingest / read_excel(calamine) = {t_ingest / t_calamine:.2f}x  (aim: <= 1.5x)")
+    # the limits checked before the reader sees a file (zip parts, cells, grid, error cells):
+    # their share of ingest, which includes them (aim: a few percent)
+    from lkjip_helpers.limits import check_workbook, limits
+
+    lim = limits()
+    t_checks = best_of(lambda: [check_workbook(f, lim) for f in files], args.rounds)
+    print(f"  limits checks (in ingest)     {t_checks:7.3f} s = {100 * t_checks / t_ingest:.1f}% "
+          f"of ingest (ingest without them ~{t_ingest - t_checks:.3f} s)")
     try:
         from lkjip_helpers.reconcile import reconcile
     except ImportError:

@@ -54,6 +54,8 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                    "'1.02.0.00.0.00.01.0000 Dinas Kesehatan'")
     p.add_argument("--mapping", type=Path,
                    help="YAML mapping for a long table (one row per line per quarter)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 2 when a folder entry cannot be read (else a warning)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="reports folder (default reports/)")
     p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf")
     p.add_argument("--agency", default="", help="agency name (default: the annual workbook's)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 2 when an entry of the raw folder cannot be read (else a note)")
 
     from .batch.command import add_parser as add_batch_parser
 
@@ -200,6 +204,8 @@ def cmd_reconcile(args) -> int:
     if data is None:
         data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month,
                       args.agency, manifest=args.manifest, strict=args.strict)
+    for u in data.unread:
+        print(f"lkjip: peringatan: {u}", file=sys.stderr)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
         an = analyse(args.paths, years[0], data=data, bands=args.bands,
@@ -251,7 +257,7 @@ def cmd_report(args) -> int:
         print(f"lkjip: --format menerima html, pdf atau html,pdf (bukan {args.format!r})",
               file=sys.stderr)
         return 2
-    rep = make_report(args.year, q, args.raw, args.out, formats, args.agency)
+    rep = make_report(args.year, q, args.raw, args.out, formats, args.agency, args.strict)
     for note in rep.notes:
         print(f"catatan: {note}", file=sys.stderr)
     print(f"laporan: {rep.folder}")

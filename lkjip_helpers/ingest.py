@@ -49,6 +49,7 @@ class Ingested:
     def __post_init__(self):
         if self.cash_plan is None:
             self.cash_plan = frame([], "cash_plan")
+    unread: list[str] = field(default_factory=list)  # folder entries that could not be read
 
     @property
     def periods(self) -> list[Period]:
@@ -68,18 +69,29 @@ class Ingested:
         from .summary import period_summary
 
         return {"periods": period_summary(self.budget_lines),
-                "warnings": [str(w) for w in self.warnings],
+                "warnings": [str(w) for w in self.warnings] + self.unread,
                 "refused": [str(r) for r in self.refused]}
 
 
-def workbook_paths(paths: list[Path]) -> list[Path]:
+def workbook_paths(paths: list[Path], unread: list[str] | None = None) -> list[Path]:
     """The files to read: each named file, and the spreadsheets in each named folder (sorted).
-    Excel's lock files (``~$name.xlsx``) are left out."""
+
+    Every entry of a folder is accounted for: Excel's lock files (``~$name.xlsx``) and other
+    sub-folders are passed over; a dangling or looping symbolic link, a FIFO, socket or device, a
+    folder named like a workbook and a workbook that cannot be opened (permissions, I/O) are never
+    opened but listed in ``unread`` (one line each, naming the entry), for the caller to warn
+    about or to refuse under ``--strict``."""
+    unread = [] if unread is None else unread
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("~$")
-                              and f.suffix.lower() in SPREADSHEET_SUFFIXES))
+            for f in sorted(p.iterdir()):
+                reason = _unreadable(f)
+                if reason:
+                    unread.append(f"{f.name}: {reason}")
+                elif f.is_file() and not f.name.startswith("~$") \
+                        and f.suffix.lower() in SPREADSHEET_SUFFIXES:
+                    out.append(f)
         elif p.exists():
             out.append(p)
         else:
@@ -87,6 +99,36 @@ def workbook_paths(paths: list[Path]) -> list[Path]:
     if not out:
         raise WorkbookError("no workbook (.xlsx) found", paths[0] if paths else None)
     return out
+
+
+def _unreadable(f: Path) -> str | None:
+    """Why a folder entry that looks like input cannot be read (None: read it, or pass it over)."""
+    import errno
+    import stat
+
+    from .files import kind_of
+
+    try:
+        st = f.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "link simbolik berputar (symlink loop); tidak dibaca"
+        if f.is_symlink():
+            return (f"link simbolik ke {os.readlink(f)!r} yang tidak ada (share belum "
+                    "di-mount?); tidak dibaca")
+        return f"tidak dapat dibaca ({exc.strerror}); tidak dibaca"
+    looks = f.suffix.lower() in SPREADSHEET_SUFFIXES and not f.name.startswith("~$")
+    if stat.S_ISDIR(st.st_mode):
+        return "folder bernama seperti workbook; tidak dibaca" if looks else None
+    if not stat.S_ISREG(st.st_mode):
+        return f"{kind_of(st.st_mode)}, bukan file biasa; tidak dibuka"
+    if looks:
+        try:
+            with open(f, "rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            return f"tidak dapat dibaca ({exc.strerror}); tidak dibaca"
+    return None
 
 
 def is_annual_workbook(sheet_names: list[str]) -> bool:
@@ -165,7 +207,8 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
            agency: Agency | str | None = None, registry: Registry | None = None,
            manifest: Path | str | None = None, strict: bool = False,
            workers: int | None = None) -> Ingested:
-    """Read workbooks into tidy tables. Raises the package's errors for bad input.
+    """Read workbooks into tidy tables. Raises the package's errors for bad input; ``strict``:
+    also for a folder entry that could not be read (else it is listed in ``unread``).
 
     ``agency`` (an :class:`Agency` or a name) is the agency of every sheet that does not name one.
     A folder may hold many agencies and periods: each sheet is kept under its own agency.
@@ -181,10 +224,14 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
     registry = registry or default_registry()
     paths = [Path(p) for p in paths]
     if manifest is None:
-        files = workbook_paths(paths)
+        unread: list[str] = []
+        files = workbook_paths(paths, unread)
+        if strict and unread:
+            raise WorkbookError(f"{unread[0]} (--strict)")
         reads = read_many([(path, ctx, registry, None) for path in files], workers)
         out = collect(reads, strict=strict, check_periods=mapping is None)
         out.inputs = files + ([mapping.path] if mapping is not None and mapping.path else [])
+        out.unread = unread
         return out
     from .manifest import load_manifest
 

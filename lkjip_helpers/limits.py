@@ -10,7 +10,8 @@ variable           default      what it bounds
 ``FILE_MB``        100          size of the .xlsx file
 ``PART_MB``        256          uncompressed size of one part (a sheet's XML, shared strings)
 ``TOTAL_MB``       512          uncompressed size of all parts together
-``RATIO``          250          compression ratio of a part over 16 MB uncompressed (zip bomb)
+``RATIO``          250          compression ratio of a part over ``RATIO_ABOVE_MB`` (zip bomb)
+``RATIO_ABOVE_MB`` 16           parts smaller than this are not held to ``RATIO``
 ``CELLS``          2000000      cells in one sheet
 ``GRID``           10000000     rows × columns from A1 to the last cell (the reader's grid)
 ``SECONDS``        120          time to read one workbook (and for the report's worker)
@@ -33,7 +34,6 @@ from .errors import WorkbookError
 
 MB = 1024 * 1024
 _CHUNK = MB
-_BIG_PART = 16 * MB
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Limits:
     part_mb: float = 256
     total_mb: float = 512
     ratio: float = 250
+    ratio_above_mb: float = 16
     cells: int = 2_000_000
     grid: int = 10_000_000
     seconds: float = 120
@@ -80,9 +81,17 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})')
+_WIDE = re.compile(rb'<c r="[A-Z]{2}')
+_ROW_NUM = re.compile(rb'<row r="(\d{1,7})"')
 _ANY_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"')
 _ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,7})"')
+# an error value (t="e": #DIV/0!, #N/A, #VALUE!, #REF!...) and a formula saved without its value
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"[^>]*?\st="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
+                         rb'<v>([^<]{0,40})</v>')
+_NO_CACHE = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"[^>/]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?'
+                       rb'</c>')
+NO_CACHE = "rumus tanpa nilai tersimpan"
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
 
 
@@ -112,9 +121,13 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None = None) -> None:
+def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None = None
+                   ) -> dict[str, dict[str, str]]:
     """Refuse (:class:`WorkbookError`, naming the file and sheet) a workbook beyond the limits,
-    before the reader sees it. A zip it cannot open is left to the reader's own message."""
+    before the reader sees it. A zip it cannot open is left to the reader's own message.
+
+    Returns, per sheet, the cells whose value the reader would give as empty although they are
+    not: error values (``#DIV/0!``...) and formulas saved without a value (:data:`NO_CACHE`)."""
     lim = lim or limits()
     budget = budget or Budget(path, lim.seconds)
     size = path.stat().st_size
@@ -124,7 +137,8 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
     try:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return
+        return {}
+    problems: dict[str, dict[str, str]] = {}
     with z:
         names = sheet_parts(z)
         total = 0
@@ -136,7 +150,7 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
                                     f"lebih dari batas {lim.part_mb:g} MB (LKJIP_LIMIT_PART_MB)",
                                     path, sheet)
             ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > _BIG_PART and ratio > lim.ratio:
+            if info.file_size > lim.ratio_above_mb * MB and ratio > lim.ratio:
                 raise WorkbookError(f"{where} dimampatkan {ratio:.0f}:1, lebih dari batas "
                                     f"{lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path, sheet)
             total += info.file_size
@@ -148,19 +162,22 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
                 info = z.getinfo(part)
             except KeyError:
                 continue
-            _check_sheet(z, info, path, sheet, lim, budget)
+            problems[sheet] = _check_sheet(z, info, path, sheet, lim, budget)
+    return problems
 
 
 def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
-                 budget: Budget) -> None:
-    """Stream the sheet's XML once: its real size, its cells and how far they reach."""
+                 budget: Budget) -> dict[str, str]:
+    """Stream the sheet's XML once: its real size, its cells and how far they reach, and the
+    cells holding an error value or a formula without its value."""
     cells = rows_max = cols_max = read = 0
+    problems: dict[str, str] = {}
     declared = None
     tail = b""
     try:
         fh = z.open(info)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
-        return  # the reader will say what is wrong
+        return problems  # the reader will say what is wrong
     with fh:
         while True:
             try:
@@ -174,28 +191,56 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
                 raise WorkbookError(f"isi sheet lebih dari {lim.part_mb:g} MB "
                                     "(LKJIP_LIMIT_PART_MB)", path, sheet)
             data = tail + chunk
-            cut = data.rfind(b"<")  # a tag cut at the chunk's end is seen whole next time
-            if cut < 0 or len(data) - cut > 4096:
+            cut = data.rfind(b"</row>")  # a row cut at the chunk's end is seen whole next time
+            cut = cut + 6 if cut >= 0 and len(data) - cut < 262144 else data.rfind(b"<")
+            if cut < 0 or len(data) - cut > 262144:
                 cut = len(data)
             body, tail = data[:cut], data[cut:]
             if declared is None:
                 m = _DIMENSION.search(body)
                 declared = m.group(1).decode("ascii", "replace") if m else ""
-            cells += body.count(b"<c ") + body.count(b"<c>")
+            cells += body.count(b"<c")  # also <col>, <cfRule>...: a few more, never fewer
             simple = b":c " not in body and b":row " not in body
-            refs = (_CELL_REF if simple else _ANY_CELL_REF).findall(body)
-            if refs:
-                cols_max = max(cols_max, max(_col_number(c) for c in {c for c, _ in refs}))
-                rows_max = max(rows_max, max(int(r) for _, r in refs))
-            for r in _ROW_REF.findall(body[-65536:] if simple else body):
-                rows_max = max(rows_max, int(r))
+            if simple:  # the usual form: <row r="5"> and <c r="K5" ...>; few Python objects made
+                if _WIDE.search(body):  # columns beyond Z: find the farthest
+                    cols = set(_CELL_COL.findall(body))
+                    cols_max = max(cols_max, max(_col_number(c) for c in cols))
+                elif b'<c r="' in body:
+                    cols_max = max(cols_max, 26)  # A-Z: 26 bounds the grid well enough
+                rows = _ROW_NUM.findall(body)
+                if rows:
+                    rows_max = max(rows_max, max(map(int, rows)))
+                # a cell claiming a row beyond every row tag (more digits than the largest)
+                digits = len(str(rows_max)) + 1
+                far = re.findall(rb'<c r="[A-Z]{1,3}(\d{%d,7})"' % digits, body) \
+                    if digits <= 7 else []
+                if far:
+                    rows_max = max(rows_max, max(map(int, far)))
+            else:
+                refs = _ANY_CELL_REF.findall(body)
+                if refs:
+                    cols_max = max(cols_max, max(_col_number(c) for c in {c for c, _ in refs}))
+                    rows_max = max(rows_max, max(int(r) for _, r in refs))
+                for r in _ROW_REF.findall(body):
+                    rows_max = max(rows_max, int(r))
             if not simple:
                 cells += len(re.findall(rb"<[A-Za-z_][\w.-]*:c[\s>]", body))
+            if b't="e"' in body:
+                for ref, value in _ERROR_CELL.findall(body):
+                    problems[ref.decode()] = value.decode("utf-8", "replace") or "#ERROR"
+            if b"<f" in body:
+                for ref in _NO_CACHE.findall(body):
+                    problems.setdefault(ref.decode(), NO_CACHE)
             if cells > lim.cells:
                 raise WorkbookError(f"lebih dari {lim.cells:,} sel (LKJIP_LIMIT_CELLS)".replace(
                     ",", "."), path, sheet)
             budget.check(sheet)
     grid = rows_max * cols_max
+    if grid > lim.grid and cols_max == 26:  # the bound was a guess: count exactly to say it
+        with z.open(info) as fh:
+            cols = set(_CELL_COL.findall(fh.read()))
+        cols_max = max((_col_number(c) for c in cols), default=cols_max)
+        grid = rows_max * cols_max
     if grid > lim.grid:
         from .excel.workbook import cell_name
 
@@ -204,3 +249,4 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
         raise WorkbookError(f"sel terjauh {last}{said}: kisi A1:{last} berisi {grid:,} sel, lebih "
                             f"dari batas {lim.grid:,} (LKJIP_LIMIT_GRID)".replace(",", "."),
                             path, sheet)
+    return problems

@@ -86,7 +86,8 @@ def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
                     [r for r in data.refused if r.period is None or r.period.year == year],
                     [d for d in data.duplicates if d.period.year == year],
                     cash_plan=plan, plan_checks=[c for c in data.plan_checks
-                                                 if c[0] in files or _plan_year(c) == year])
+                                                 if c[0] in files or _plan_year(c) == year],
+                    unread=data.unread)
 
 
 def _plan_year(check: tuple) -> int | None:
@@ -127,6 +128,7 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     missing = [f"TW {('I', 'II', 'III', 'IV')[q - 1]}" for q in range(1, quarter + 1)
                if q not in present]
     missing_text = [f"lembar triwulan tidak ada: {', '.join(missing)}"] if missing else []
+    missing_text += [f"file tidak terbaca: {u}" for u in data.unread]
     kin = None
     annual = [a for a in data.annuals if f"_{year}" in a.file] or data.annuals[:1]
     if annual:

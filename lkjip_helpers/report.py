@@ -197,7 +197,7 @@ def to_pdf(html: str, path: Path) -> None:
 
 def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                 out: Path | None = None, formats: tuple[str, ...] = ("html", "pdf"),
-                agency: str = "") -> Report:
+                agency: str = "", strict: bool = False) -> Report:
     """Execute, render and place the report for one quarter; see the module docstring."""
     from . import prepare, runs
     from .files import check_output
@@ -212,7 +212,11 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
     if not raw.is_dir():
         raise LkjipError("folder data mentah tidak ada" if not raw.exists() else
                          "bukan folder", raw)
+    unread = _unread(raw, strict)
     if str(quarter).lower() == "auto":
+        if unread:  # the latest quarter could be in the file that was not read
+            raise LkjipError(f"--quarter auto tidak dapat memastikan triwulan terakhir: {unread[0]}; "
+                             "perbaiki, atau sebutkan --quarter", raw)
         quarter = _latest_quarter(raw, year)
     quarter = int(quarter)
     out = Path(out) if out else root / "reports"
@@ -222,7 +226,7 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
     runs.repair(folder)
     runs.cleanup(folder)
     tmp = runs.make_temp(folder)
-    report = Report(folder)
+    report = Report(folder, notes=[f"file tidak terbaca: {u}" for u in unread])
     try:
         executed = tmp / NOTEBOOK
         with Handoff() as handoff:
@@ -285,6 +289,20 @@ def _check_ours(folder: Path) -> None:
         raise LkjipError(f"folder laporan memuat file yang tidak dibuat lkjip ({', '.join(foreign[:3])}"
                          f"{', ...' if len(foreign) > 3 else ''}); pindahkan dulu, laporan tidak "
                          "menimpanya", folder)
+
+
+def _unread(raw: Path, strict: bool) -> list[str]:
+    """The raw folder's entries that cannot be read (exit 2 under ``strict``)."""
+    from .ingest import workbook_paths
+
+    unread: list[str] = []
+    try:
+        workbook_paths([raw], unread)
+    except LkjipError:
+        pass  # no workbook at all: said by the run itself
+    if strict and unread:
+        raise LkjipError(f"{unread[0]} (--strict)", raw)
+    return unread
 
 
 def _latest_quarter(raw: Path, year: int) -> int:

@@ -20,8 +20,9 @@ from ..period import Agency, quarter_of_month
 from .agency import agency_in
 from .period import detect_period
 from .result import SheetResult, Warning_
+from ..limits import NO_CACHE
 from .units import sheet_units
-from .workbook import SheetGrid, cell_name, column_letter, text_of
+from .workbook import SheetGrid, Unreadable, cell_name, column_letter, text_of
 
 _ONE = Decimal(1)
 
@@ -63,6 +64,8 @@ class _Reader:
         return " ".join(text_of(v) for _, v in vals), rest[0][0]
 
     def amount(self, value, r: int, c: int, part: int | None) -> Decimal:
+        if isinstance(value, Unreadable):
+            raise self.err(_unreadable_text(value), r, c)
         try:
             parsed = parse_amount(value)
         except TooLarge as exc:
@@ -104,6 +107,9 @@ class _Reader:
                       "; selisih sebesar pembulatan satuan itu bukan kesalahan", unit.row, unit.col)
 
     def percent(self, value, r: int, c: int):
+        if isinstance(value, Unreadable):
+            self.warn("MISSING_VALUE", f"capaian: {_unreadable_text(value)}; dianggap kosong", r, c)
+            return None
         try:
             return parse_percent(value)
         except TooLarge as exc:
@@ -161,10 +167,14 @@ class _Reader:
             self.warn("MISSING_VALUE", "realisasi kosong, dibaca 0 (belum ada belanja?)", r, rc)
         if part is None and type(name) is str and "\n" in name:
             name = " ".join(name.split())
+        amounts = {"pagu": self.amount(pagu, r, pc, part),
+                   "realisasi": self.amount(real, r, rc, part)}
+        for key, col in (("pagu", pc), ("realisasi", rc)):
+            if amounts[key] < 0:
+                self.warn("NEGATIVE_AMOUNT", f"{key} negatif: {amounts[key]}", r, col)
         return {
             "name": text_of(name).strip(),
-            "pagu": self.amount(pagu, r, pc, part),
-            "realisasi": self.amount(real, r, rc, part),
+            **amounts,
             "capaian": cp[0] if cp else None,
             "capaian_decimals": cp[1] if cp else None,
             "row": r, "part": part,
@@ -394,6 +404,13 @@ def _plain_as_written(items: list[dict], kinds: dict) -> bool:
 def _digits(x: float) -> int:
     text = repr(round(x, 10))
     return len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
+
+
+def _unreadable_text(value: Unreadable) -> str:
+    if value.what == NO_CACHE:
+        return ("rumus tanpa nilai tersimpan (workbook disimpan tanpa menghitung ulang); buka dan "
+                "simpan ulang di Excel/LibreOffice, atau ketik angkanya")
+    return f"berisi nilai galat {value.what}, bukan angka; perbaiki rumusnya atau ketik angkanya"
 
 
 def _is_signature_like(row) -> bool:

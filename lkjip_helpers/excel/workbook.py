@@ -71,6 +71,27 @@ class SheetGrid:
         return row[c] if 0 <= c < len(row) else None
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """A cell whose value cannot be used: an error value (``#DIV/0!``, ``#N/A``...) or a formula
+    saved without its value. The reader would give it as empty; it stands in the grid instead, so
+    it is never read as 0 and never makes a neighbouring cell be taken for it."""
+
+    what: str
+
+    def __str__(self) -> str:
+        return self.what
+
+
+def cell_index(ref: str) -> tuple[int, int]:
+    """``K14`` -> 0-based (row, column)."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters):]) - 1, col - 1
+
+
 def refuse_reason(path: Path) -> str | None:
     """Why ``path`` cannot be read (None if it may be)."""
     suffix = path.suffix.lower()
@@ -111,6 +132,11 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
     if not old and not magic.startswith(b"PK"):
         raise WorkbookError("not an .xlsx workbook (the file is not a zip package); "
                             "it may be corrupt or of another type", path)
+    from ..limits import Budget, check_workbook, limits
+
+    lim = limits()
+    budget = Budget(path, lim.seconds)
+    problems = check_workbook(path, lim, budget)  # before the reader sees it
     try:
         wb = CalamineWorkbook.from_path(str(path))
         grids = []
@@ -118,20 +144,33 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows = [_clean_row(r) for r in sheet.to_python(skip_empty_area=False)]
+            _mark_unreadable(rows, problems.get(meta.name, {}))
             merged = list(sheet.merged_cell_ranges or [])
-            grids.append(SheetGrid(path, meta.name, [_clean_row(r) for r in rows], merged,
+            grids.append(SheetGrid(path, meta.name, rows, merged,
                                    meta.visible == SheetVisibleEnum.Visible))
+            budget.check(meta.name)
         wb.close()
     except WorkbookError:
         raise
-    except Exception as exc:  # calamine raises several types for broken packages
+    except MemoryError:
+        raise WorkbookError("kehabisan memori saat membaca workbook", path) from None
+    except BaseException as exc:  # calamine raises several types (a Rust panic among them)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)) or type(exc).__name__ == "Stopped":
+            raise
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "password" in text.lower():
             raise WorkbookError("the workbook is password-protected; remove the password", path) \
                 from None
         raise WorkbookError(f"cannot be read as a workbook ({text})", path) from None
     return grids
+
+
+def _mark_unreadable(rows: list[list], cells: dict[str, str]) -> None:
+    for ref, what in cells.items():
+        r, c = cell_index(ref)
+        if r < len(rows) and c < len(rows[r]) and rows[r][c] is None:
+            rows[r][c] = Unreadable(what)
 
 
 def text_of(value) -> str:

@@ -138,7 +138,10 @@ def _ingest_warnings(data: Ingested) -> list[Finding]:
         year, month, quarter = periods.get((w.file, w.sheet), (None, None, None))
         severity = "warning" if w.code in ("AMBIGUOUS_NUMBER", "MISSING_VALUE", "UNREAD_ROW",
                                            "AMBIGUOUS_HIERARCHY", "NO_PROGRAMS",
-                                           "UNIT_SCALED", "CODE_HIERARCHY_MISMATCH") else "info"
+                                           "UNIT_SCALED", "CODE_HIERARCHY_MISMATCH",
+                                           "NEGATIVE_AMOUNT") else "info"
+        if w.code == "NEGATIVE_AMOUNT" and w.message.startswith("pagu"):
+            severity = "error"  # a negative ceiling is never right; realisasi may be a refund
         message = {"AMBIGUOUS_NUMBER": "Angka dibaca dengan menebak: "}.get(w.code, "") + w.message
         out.append(Finding(w.code, severity, message, year=year, quarter=quarter, month=month,
                            unit="",

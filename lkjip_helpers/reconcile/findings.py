@@ -21,6 +21,7 @@ CODES = {
     "PAGU_CHANGED": "Pagu berubah dari triwulan sebelumnya",
     "PAGU_REVERTED": "Pagu kembali ke versi lama yang sudah diganti",
     "MISSING_VALUE": "Nilai kosong",
+    "NEGATIVE_AMOUNT": "Pagu atau realisasi negatif",
     "AMBIGUOUS_NUMBER": "Angka yang pembacaannya menebak",
     "UNMATCHED_KEGIATAN": "Kegiatan tidak dapat diikuti antar triwulan",
     "UNREAD_ROW": "Baris yang tidak terbaca",
