@@ -140,8 +140,8 @@ def cmd_ingest(args) -> int:
     from .numbers import format_rupiah
     from .period import period_of
 
-    print(f"{len(data.files)} workbook dibaca" +
-          (f"; disisihkan: {', '.join(data.skipped)}" if data.skipped else ""))
+    print(printable(f"{len(data.files)} workbook dibaca" +
+                    (f"; disisihkan: {', '.join(data.skipped)}" if data.skipped else "")))
     for p in summary["periods"]:
         period = period_of(p["year"], p["month"], p["quarter"])
         who = f"{p['agency_code']} {p['agency_name']}".strip()
@@ -150,14 +150,14 @@ def cmd_ingest(args) -> int:
               f"{', %d sub kegiatan' % p['sub_kegiatan'] if p['sub_kegiatan'] else ''}  "
               f"pagu {format_rupiah(p['pagu']):>20}  realisasi {format_rupiah(p['realisasi']):>20}")
     for w in summary["warnings"]:
-        print(f"peringatan: {w}")
+        print(f"peringatan: {printable(w)}")
     for r in summary["refused"]:
-        print(f"tidak dibaca: {r}")
+        print(f"tidak dibaca: {printable(r)}")
     for d in data.duplicates:
-        print(f"periode ganda: {d.agency.label} {d.period.long_label}: dipakai {d.used} "
-              f"({d.why}); tidak dipakai {'; '.join(d.others)}")
+        print(printable(f"periode ganda: {d.agency.label} {d.period.long_label}: dipakai {d.used} "
+                        f"({d.why}); tidak dipakai {'; '.join(d.others)}"))
     folders = sorted({str(w.parent) for w in written})
-    print(f"tabel ditulis ke {', '.join(folders)}")
+    print(printable(f"tabel ditulis ke {', '.join(folders)}"))
     return 0
 
 
@@ -205,7 +205,7 @@ def cmd_reconcile(args) -> int:
         data = ingest(args.paths, args.year, args.quarter, args.mapping, args.month,
                       args.agency, manifest=args.manifest, strict=args.strict)
     for u in data.unread:
-        print(f"lkjip: peringatan: {u}", file=sys.stderr)
+        print(f"lkjip: peringatan: {printable(u)}", file=sys.stderr)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
         an = analyse(args.paths, years[0], data=data, bands=args.bands,
@@ -234,9 +234,9 @@ def cmd_reconcile(args) -> int:
         for r in rec.findings.itertuples(index=False):
             if r.severity != "info":
                 where = f"{r.source_file}, sheet {r.source_sheet!r}, sel {r.source_cell}"
-                print(f"[{SEVERITY_WORDS[r.severity]}] {where}: {r.message} ({r.code})")
+                print(printable(f"[{SEVERITY_WORDS[r.severity]}] {where}: {r.message} ({r.code})"))
         if args.xlsx:
-            print(f"workbook temuan: {args.xlsx}")
+            print(printable(f"workbook temuan: {args.xlsx}"))
     order = {"error": 0, "warning": 1}
     if args.fail_on and any(order.get(s, 9) <= order[args.fail_on]
                             for s in rec.findings["severity"]):
@@ -259,10 +259,10 @@ def cmd_report(args) -> int:
         return 2
     rep = make_report(args.year, q, args.raw, args.out, formats, args.agency, args.strict)
     for note in rep.notes:
-        print(f"catatan: {note}", file=sys.stderr)
-    print(f"laporan: {rep.folder}")
+        print(f"catatan: {printable(note)}", file=sys.stderr)
+    print(printable(f"laporan: {rep.folder}"))
     for f in rep.files:
-        print(f"  {f.name}")
+        print(f"  {printable(f.name)}")
     return 0
 
 
@@ -278,7 +278,7 @@ def cmd_template(args) -> int:
                          "for a file you mean to replace)", out)
     check_output(out, force=True)  # never a device, a FIFO or through a symbolic link
     write_template(out, args.year)
-    print(f"ditulis: {out}")
+    print(printable(f"ditulis: {out}"))
     return 0
 
 
@@ -313,19 +313,33 @@ COMMANDS = {"ingest": cmd_ingest, "reconcile": cmd_reconcile, "report": cmd_repo
 
 
 class _OneLine:
-    """A text stream that shows control characters as escapes (``\\x1b``, ``\\n``): each write
-    keeps only a final line break, so a cell or a file name can neither split a message nor
-    drive the terminal."""
+    """A text stream that shows control characters as escapes (``\\x1b``, ``\\a``): nothing
+    printed can drive the terminal. Line breaks and carriage returns pass (tables, progress bars);
+    each message that carries text from a workbook or a file name is made one line with
+    :func:`~lkjip_helpers.safe.printable` where it is printed."""
 
     def __init__(self, stream):
         self.stream = stream
 
     def write(self, text: str) -> int:
-        end = "\n" if text.endswith("\n") else ""
-        return self.stream.write(printable(text[:len(text) - len(end)]) + end)
+        return self.stream.write("\n".join(
+            "\r".join(printable(part) for part in line.split("\r"))
+            for line in text.split("\n")))
 
     def __getattr__(self, name):
         return getattr(self.stream, name)
+
+
+class _OneLineFormatter:
+    """A logging formatter whose records come out as one line (see :func:`printable`)."""
+
+    def __init__(self, fmt: str):
+        import logging
+
+        self.formatter = logging.Formatter(fmt)
+
+    def format(self, record) -> str:
+        return printable(self.formatter.format(record))
 
 
 def _print_json(obj) -> None:
@@ -406,13 +420,13 @@ def _run(args) -> int:
     import logging
 
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("lkjip: peringatan: %(message)s"))
+    handler.setFormatter(_OneLineFormatter("lkjip: peringatan: %(message)s"))
     log = logging.getLogger("lkjip")
     log.addHandler(handler)
     try:
         return COMMANDS[args.command](args)
     except LkjipError as exc:
-        print(f"lkjip: {exc}", file=sys.stderr)
+        print(f"lkjip: {printable(exc)}", file=sys.stderr)
         return exc.exit_status
     except BrokenPipeError:  # e.g. piped into `head`
         sys.stderr.close()
@@ -428,9 +442,9 @@ def _run(args) -> int:
             raise
         reason = environment_message(exc)
         if reason:
-            print(f"lkjip: {reason}", file=sys.stderr)
+            print(f"lkjip: {printable(reason)}", file=sys.stderr)
             return 2
-        print(f"lkjip: kesalahan internal: {type(exc).__name__}: {exc} "
+        print(f"lkjip: kesalahan internal: {type(exc).__name__}: {printable(exc)} "
               f"(set LKJIP_DEBUG=1 untuk melihat traceback)", file=sys.stderr)
         return 1
     finally:

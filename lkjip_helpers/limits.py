@@ -27,6 +27,7 @@ import os
 import re
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def _col_number(letters: bytes) -> int:
 
 _CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})')
 _WIDE = re.compile(rb'<c r="[A-Z]{2}')
-_ROW_NUM = re.compile(rb'<row r="(\d{1,7})"')
+_CELL_AT = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 _ANY_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"')
 _ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,7})"')
 # an error value (t="e": #DIV/0!, #N/A, #VALUE!, #REF!...) and a formula saved without its value
@@ -95,29 +96,34 @@ NO_CACHE = "rumus tanpa nilai tersimpan"
 _DIMENSION = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?dimension\s+ref="([^"]{1,40})"')
 
 
+_TAG_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_TAG_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_ATTR = re.compile(rb'\b([\w:]+)="([^"]*)"')
+
+
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part -> sheet name, from the workbook's XML and relationships."""
+    import html
+
     try:
         wb = z.read("xl/workbook.xml")
         rels = z.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    targets = {m.group(1): m.group(2) for m in re.finditer(
-        rb'<Relationship\b[^>]*?\bId="([^"]+)"[^>]*?\bTarget="([^"]+)"', rels)}
-    targets.update({m.group(2): m.group(1) for m in re.finditer(
-        rb'<Relationship\b[^>]*?\bTarget="([^"]+)"[^>]*?\bId="([^"]+)"', rels)})
+    targets = {}
+    for attrs in _TAG_REL.findall(rels):
+        a = dict(_ATTR.findall(attrs))
+        if b"Id" in a and b"Target" in a:
+            targets[a[b"Id"]] = a[b"Target"]
     out = {}
-    for m in re.finditer(rb'<(?:\w+:)?sheet\b([^>]*)/?>', wb):
-        attrs = m.group(1)
-        name = re.search(rb'\bname="([^"]*)"', attrs)
-        rid = re.search(rb'\b\w*:?id="([^"]*)"', attrs)
-        if not name or not rid or rid.group(1) not in targets:
+    for attrs in _TAG_SHEET.findall(wb):
+        a = {k.rsplit(b":", 1)[-1]: v for k, v in _ATTR.findall(attrs)}
+        target = targets.get(a.get(b"id", b""))
+        if target is None or b"name" not in a:
             continue
-        target = targets[rid.group(1)].decode("utf-8", "replace").lstrip("/")
+        target = target.decode("utf-8", "replace").lstrip("/")
         part = target if target.startswith("xl/") else f"xl/{target}"
-        import html
-
-        out[part] = html.unescape(name.group(1).decode("utf-8", "replace"))
+        out[part] = html.unescape(a[b"name"].decode("utf-8", "replace"))
     return out
 
 
@@ -140,37 +146,61 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
         return {}
     problems: dict[str, dict[str, str]] = {}
     with z:
-        names = sheet_parts(z)
+        cache: dict = {}
+
+        def name(part: str) -> str | None:  # the sheet's name, read only when it must be said
+            if "names" not in cache:
+                cache["names"] = sheet_parts(z)
+            return cache["names"].get(part)
+
         total = 0
         for info in z.infolist():
-            sheet = names.get(info.filename)
             where = f"bagian {info.filename}"
             if info.file_size > lim.part_mb * MB:
                 raise WorkbookError(f"{where} mengembang menjadi {info.file_size / MB:.0f} MB, "
                                     f"lebih dari batas {lim.part_mb:g} MB (LKJIP_LIMIT_PART_MB)",
-                                    path, sheet)
+                                    path, name(info.filename))
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > lim.ratio_above_mb * MB and ratio > lim.ratio:
                 raise WorkbookError(f"{where} dimampatkan {ratio:.0f}:1, lebih dari batas "
-                                    f"{lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path, sheet)
+                                    f"{lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path,
+                                    name(info.filename))
             total += info.file_size
             if total > lim.total_mb * MB:
                 raise WorkbookError(f"isi file mengembang lebih dari {lim.total_mb:g} MB "
                                     "(LKJIP_LIMIT_TOTAL_MB)", path)
-        for part, sheet in names.items():
+        for part in worksheet_parts(z):
             try:
                 info = z.getinfo(part)
             except KeyError:
                 continue
-            problems[sheet] = _check_sheet(z, info, path, sheet, lim, budget)
+            found = _check_sheet(z, info, path, lambda p=part: name(p), lim, budget)
+            if found:
+                problems[name(part)] = found
     return problems
 
 
-def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
+def worksheet_parts(z: zipfile.ZipFile) -> list[str]:
+    """The parts the workbook's relationships name as worksheets (wherever they are)."""
+    try:
+        rels = z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return []
+    out = []
+    for attrs in _TAG_REL.findall(rels):
+        a = dict(_ATTR.findall(attrs))
+        if a.get(b"Type", b"").endswith(b"/worksheet") and b"Target" in a:
+            target = a[b"Target"].decode("utf-8", "replace").lstrip("/")
+            out.append(target if target.startswith("xl/") else f"xl/{target}")
+    return out
+
+
+def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
                  budget: Budget) -> dict[str, str]:
-    """Stream the sheet's XML once: its real size, its cells and how far they reach, and the
+    """(``sheet()`` gives the sheet's name.) Stream the sheet's XML once: its real size, its cells and how far they reach, and the
     cells holding an error value or a formula without its value."""
     cells = rows_max = cols_max = read = 0
+    simple = True
     problems: dict[str, str] = {}
     declared = None
     tail = b""
@@ -182,14 +212,14 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
         while True:
             try:
                 chunk = fh.read(_CHUNK)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise WorkbookError(f"sheet rusak ({exc})", path, sheet) from None
+            except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise WorkbookError(f"sheet rusak ({exc})", path, sheet()) from None
             if not chunk:
                 break
             read += len(chunk)
             if read > lim.part_mb * MB:
                 raise WorkbookError(f"isi sheet lebih dari {lim.part_mb:g} MB "
-                                    "(LKJIP_LIMIT_PART_MB)", path, sheet)
+                                    "(LKJIP_LIMIT_PART_MB)", path, sheet())
             data = tail + chunk
             cut = data.rfind(b"</row>")  # a row cut at the chunk's end is seen whole next time
             cut = cut + 6 if cut >= 0 and len(data) - cut < 262144 else data.rfind(b"<")
@@ -199,23 +229,22 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
             if declared is None:
                 m = _DIMENSION.search(body)
                 declared = m.group(1).decode("ascii", "replace") if m else ""
+                # a namespace prefix on the elements (<x:c>) takes the slower, general path
+                simple = b":worksheet" not in body[:2048]
             cells += body.count(b"<c")  # also <col>, <cfRule>...: a few more, never fewer
-            simple = b":c " not in body and b":row " not in body
-            if simple:  # the usual form: <row r="5"> and <c r="K5" ...>; few Python objects made
-                if _WIDE.search(body):  # columns beyond Z: find the farthest
-                    cols = set(_CELL_COL.findall(body))
-                    cols_max = max(cols_max, max(_col_number(c) for c in cols))
-                elif b'<c r="' in body:
-                    cols_max = max(cols_max, 26)  # A-Z: 26 bounds the grid well enough
-                rows = _ROW_NUM.findall(body)
-                if rows:
-                    rows_max = max(rows_max, max(map(int, rows)))
-                # a cell claiming a row beyond every row tag (more digits than the largest)
-                digits = len(str(rows_max)) + 1
-                far = re.findall(rb'<c r="[A-Z]{1,3}(\d{%d,7})"' % digits, body) \
-                    if digits <= 7 else []
-                if far:
-                    rows_max = max(rows_max, max(map(int, far)))
+            if simple:  # the usual form, <c r="K5" ...>, rows in order: two scans, no lists
+                last = body.rfind(b'<c r="')
+                if last >= 0:
+                    m = _CELL_AT.match(body, last)
+                    rows_max = max(rows_max, int(m.group(1)) if m else 0)
+                    cols_max = max(cols_max, 26)
+                    # a column beyond Z, or a cell claiming a row beyond the last one's digits
+                    digits = len(str(rows_max)) + 1
+                    wide = re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]\d{%d})' % min(digits, 7))
+                    if wide.search(body):  # rare: count exactly
+                        refs = _ANY_CELL_REF.findall(body)
+                        cols_max = max(cols_max, max(_col_number(c) for c in {c for c, _ in refs}))
+                        rows_max = max(rows_max, max(int(r) for _, r in refs))
             else:
                 refs = _ANY_CELL_REF.findall(body)
                 if refs:
@@ -233,8 +262,8 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
                     problems.setdefault(ref.decode(), NO_CACHE)
             if cells > lim.cells:
                 raise WorkbookError(f"lebih dari {lim.cells:,} sel (LKJIP_LIMIT_CELLS)".replace(
-                    ",", "."), path, sheet)
-            budget.check(sheet)
+                    ",", "."), path, sheet())
+            budget.check(sheet())
     grid = rows_max * cols_max
     if grid > lim.grid and cols_max == 26:  # the bound was a guess: count exactly to say it
         with z.open(info) as fh:
@@ -248,5 +277,5 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet: str, lim: Limits,
         said = f" (dimensi tertulis {declared})" if declared else ""
         raise WorkbookError(f"sel terjauh {last}{said}: kisi A1:{last} berisi {grid:,} sel, lebih "
                             f"dari batas {lim.grid:,} (LKJIP_LIMIT_GRID)".replace(",", "."),
-                            path, sheet)
+                            path, sheet())
     return problems
