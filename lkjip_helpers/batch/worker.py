@@ -5,7 +5,7 @@ nbconvert and the package once when the worker starts, and keeps one Jupyter ker
 of need (:class:`Kernels`): while a report's notebook runs in one kernel, the next kernel boots and
 imports the report's modules. papermill still executes every cell of every notebook, in a kernel of
 its own. The analysis is made in the worker process itself (warm) and handed to the notebook through
-the report's prepared-analysis files (``prepare.prepare_here``), so the kernel renders without
+a :class:`~lkjip_helpers.handoff.Handoff` (``prepare.prepare_here``), so the kernel renders without
 redoing it. Every outcome is returned, never raised: one agency that fails never stops the others.
 """
 from __future__ import annotations
