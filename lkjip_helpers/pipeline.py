@@ -27,6 +27,10 @@ class Analysis:
     findings_workbook: str = ""  # written beforehand, by lkjip report's worker
     handoff: str = ""            # where that worker's charts are handed over (handoff.py)
 
+    @property
+    def year_end(self) -> bool:
+        return is_year_end(self.quarter)
+
 
 def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None) -> tuple:
     """What a prepared analysis was made for; the notebook uses one only when this matches."""
@@ -34,10 +38,6 @@ def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=Non
 
     q = None if str(quarter).lower() == "auto" else int(quarter)
     return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap)
-
-    @property
-    def year_end(self) -> bool:
-        return is_year_end(self.quarter)
 
 
 def is_year_end(quarter: int) -> bool:

@@ -37,7 +37,8 @@ def start(handoff, key: tuple, output_dir: Path | None):
 
 
 def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (a no-op elsewhere)."""
+    """Ask Linux to kill this process when its parent (the thread that started it) dies; a no-op
+    elsewhere. Also used as ``preexec_fn`` for the report's kernel."""
     try:
         import ctypes
         import signal

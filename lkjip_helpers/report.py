@@ -52,8 +52,8 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
     here: nbclient then installs no signal handlers of its own (it does so only in the main
     thread), so SIGINT, SIGTERM and SIGHUP reach the ``lkjip`` command, which unwinds; on the way
     out the kernel is killed here, whatever interrupted the run. The kernel also watches its parent
-    and exits within a second of its death (ipykernel's parent poller), so not even ``kill -9`` of
-    this process leaves it running."""
+    and is started with ``PR_SET_PDEATHSIG`` (it is killed when the thread that started it ends), so
+    not even ``kill -9`` of this process leaves it running."""
     outcome: dict = {}
     if km is not None:
         _papermill(km, notebook, output, parameters, cwd, outcome, own=False)
@@ -101,6 +101,13 @@ def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
     if not os.environ.get("LKJIP_DEBUG"):  # the one line saying why comes from execute()
         logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
+        if own:  # started here, so that it dies with this thread, even under kill -9
+            from jupyter_core.utils import run_sync
+
+            from .prepare import die_with_parent
+
+            run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                      cwd=str(cwd), preexec_fn=die_with_parent)
         pm.execute_notebook(str(notebook), str(output), parameters=parameters,
                             kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
                             log_output=False, language="python", km=km,
@@ -276,7 +283,8 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
 
 
 MARK = ".lkjip-report"  # in every report folder: a rerun may replace the folder
-_OURS = {"laporan.html", "laporan.pdf", "temuan.xlsx", "laporan.ipynb", "laporan.gagal.ipynb"}
+_OURS = {"laporan.html", "laporan.pdf", "temuan.xlsx", "laporan.ipynb", "laporan.gagal.ipynb",
+         "evaluasi_renja.xlsx"}
 _ENVIRONMENT_ERRNOS = {28, 27, 122, 30, 13}  # ENOSPC, EFBIG, EDQUOT, EROFS, EACCES
 
 

@@ -156,13 +156,15 @@ def test_every_entry_of_the_raw_folder_is_accounted_for(tmp_path, capsys):
     os.mkfifo(raw / "TW4.xlsx")
     (raw / "arsip.xlsx").mkdir()
     (raw / "~$TW1.xlsx").write_bytes(b"lock")
+    (raw / "TW5.xlsx").symlink_to("/proc/self/mem")  # a file whose reading fails (EIO), even as root
     status, out, err = run(["reconcile", raw], capsys)
     assert status == 0, err
     warned = [line for line in err.splitlines() if "peringatan" in line]
     for name, words in (("TW2.xlsx", "tidak ada"), ("TW3.xlsx", "berputar"),
-                        ("TW4.xlsx", "FIFO"), ("arsip.xlsx", "folder")):
+                        ("TW4.xlsx", "FIFO"), ("arsip.xlsx", "folder"),
+                        ("TW5.xlsx", "tidak dapat dibaca")):
         assert any(name in w and words in w for w in warned), (name, warned)
-    assert len(warned) == 4  # the lock file is Excel's, not input
+    assert len(warned) == 5  # the lock file is Excel's, not input
     status, _, err = run(["ingest", raw, "--strict", "--out", tmp_path / "o"], capsys)
     assert status == 2 and "--strict" in one_line(err)
 
@@ -178,3 +180,23 @@ def test_quarter_auto_never_drops_a_quarter_it_could_not_read(tmp_path, capsys):
     line = one_line(err)
     assert "--quarter auto" in line and "TW4.xlsx" in line
     assert not (tmp_path / "r" / "2020" / "TW3").exists()
+
+
+def test_an_error_beside_an_rp_cell_names_the_error_cell_not_the_rp_cell(tmp_path, capsys):
+    """In the sample's TW IV sheet the pagu is split over two cells, ``Rp`` (J) and the amount (K).
+    An error value in K10 was read as the ``Rp`` cell beside it, i.e. 0, and J10 was blamed."""
+    import re
+    import zipfile
+
+    from conftest import SAMPLE
+
+    src = SAMPLE / "pengukuran_kinerja_2020_TW4.xlsx"
+    sheet = next(n for n in zipfile.ZipFile(src).namelist() if n.startswith("xl/worksheets/"))
+    xml = zipfile.ZipFile(src).read(sheet)
+    old = re.search(rb'<c r="K10"[^>]*?(?:/>|>.*?</c>)', xml).group(0)
+    path = patch_xlsx(src, tmp_path / "TW4.xlsx",
+                      {old: b'<c r="K10" t="e"><f>K11/0</f><v>#DIV/0!</v></c>'})
+    status, _, err = run(["ingest", path, "--out", tmp_path / "o"], capsys)
+    assert status == 2
+    line = one_line(err)
+    assert "cell K10" in line and "#DIV/0!" in line and "J10" not in line

@@ -162,8 +162,8 @@ def test_a_bug_in_a_cell_is_exit_4_and_the_notebook_goes_beside_the_report(tmp_p
     assert re.match(r"cell \[\d+\] `1 / 0  # a bug` of laporan\.ipynb failed: ZeroDivisionError",
                     str(err.value))
     assert (good.folder / "laporan.html").read_bytes() == before  # the old report is untouched
-    assert sorted(p.name for p in good.folder.iterdir()) == ["evaluasi_renja.xlsx", "laporan.html",
-                                                              "laporan.ipynb", "temuan.xlsx"]
+    assert sorted(p.name for p in good.folder.iterdir() if p.name != ".lkjip-report") == [
+        "evaluasi_renja.xlsx", "laporan.html", "laporan.ipynb", "temuan.xlsx"]
     failed = out / "2020" / "TW1.gagal"
     assert [p.name for p in failed.iterdir()] == ["laporan.ipynb"]
     assert not [p for p in good.folder.parent.iterdir() if p.name.startswith(".")]
