@@ -43,8 +43,8 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                    help="CSV or xlsx naming each file's agency and period (file, kode_skpd, "
                    "nama_skpd, tahun, bulan|triwulan, tanggal_data, tanggal_upload, ...)")
     p.add_argument("--strict", action="store_true",
-                   help="any file that cannot be read stops the run (exit 2), even over many "
-                   "agencies")
+                   help="any file or folder entry that cannot be read stops the run (exit 2), "
+                   "even over many agencies (else a warning, or a finding)")
     p.add_argument("--year", type=_year, help="the year, when the sheets do not say it")
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4],
                    help="the quarter (triwulan), when the sheets do not say it")
@@ -54,8 +54,6 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                    "'1.02.0.00.0.00.01.0000 Dinas Kesehatan'")
     p.add_argument("--mapping", type=Path,
                    help="YAML mapping for a long table (one row per line per quarter)")
-    p.add_argument("--strict", action="store_true",
-                   help="exit 2 when a folder entry cannot be read (else a warning)")
 
 
 class _Parser(argparse.ArgumentParser):
