@@ -12,18 +12,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..ingest import Ingested, split_agencies, with_agency
+from ..ingest import Ingested
 from ..period import Agency
 from ..plan import Settings
 from .against_plan import plan_tables
-from .across import (across_findings, aggregate, band, kegiatan_table, load_bands,
-                     pagu_versions, pefa_pi2, program_changes)
-from ..summary import spending
+from .across import across_findings, band, load_bands
 from .checks import sheet_checks
+from .derived import (CHANGE_COLUMNS, MONEY_COLUMNS, PEFA_COLUMNS, aggregate_rows, as_frame,
+                      change_rows, kegiatan_rows, pefa_rows, version_rows)
 from .levels import level_checks
 from .series import duplicate_finding, missing_periods, stale_repeats
 from .findings import CODES, SEVERITIES, Finding, findings_frame
 from .matching import follow_kegiatan
+from .records import Part, agency_parts, records
 
 __all__ = ["reconcile", "Reconciliation", "load_bands", "band", "CODES", "SEVERITIES"]
 
@@ -62,34 +63,57 @@ class Reconciliation:
                 "periods": periods, "bands": self.bands.get("name")}
 
 
+TABLES = ("kegiatan", "programs", "totals", "versions", "program_changes", "pefa")
+
+
 def reconcile(data: Ingested, bands: dict | None = None, plan_settings=None) -> Reconciliation:
     """All checks and tables for ingested data (any agencies, years and periods).
 
     Each agency is reconciled on its own (nothing is ever summed or matched across agencies);
-    every finding and derived table carries the agency's code and name."""
+    every finding and derived table carries the agency's code and name. The tables are turned into
+    records once and each derived table is built once for all agencies (see
+    :mod:`lkjip_helpers.reconcile.records`)."""
     bands = bands or load_bands()
-    parts = [_reconcile_agency(sub, agency, bands) for agency, sub in split_agencies(data)]
-    if not parts:
-        parts = [_reconcile_agency(data, Agency(), bands)]
-    items = [f for p in parts for f in p[0]] + [refused_finding(r) for r in data.refused]
+    parts = agency_parts(data.budget_lines, data.stated_totals, data.warnings)
+    items: list[Finding] = []
+    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
+    who: dict[str, list[Agency]] = {t: [] for t in TABLES}
+    keyed: list[dict] = []
+    spend_rows: list[int] = []
+    for part in parts:
+        found, tables, lines, at = _reconcile_agency(part, bands)
+        items += found
+        keyed += lines
+        spend_rows += at
+        for t in TABLES:
+            rows[t] += tables[t]
+            who[t] += [part.agency] * len(tables[t])
+    items += [refused_finding(r) for r in data.refused]
     items += [duplicate_finding(d) for d in data.duplicates]
-    items += missing_periods(spending(data.budget_lines))
-    tables = [pd.concat([p[1][k] for p in parts], ignore_index=True) for k in range(7)]
+    items += missing_periods([r for p in parts for r in p.lines if r["jenis"] == "belanja"])
     plan = plan_tables(data.cash_plan, data.budget_lines, data.plan_checks,
                        plan_settings or Settings())
-    return Reconciliation(findings_frame(items + plan.findings), *tables, bands, plan.baseline,
-                          plan.curve, plan.ikpa)
+    return Reconciliation(
+        findings_frame(items + plan.findings), _keyed_lines(data.budget_lines, spend_rows, keyed),
+        as_frame(rows["kegiatan"], who["kegiatan"], MONEY_COLUMNS),
+        as_frame(rows["programs"], who["programs"], MONEY_COLUMNS),
+        as_frame(rows["totals"], who["totals"], MONEY_COLUMNS),
+        as_frame(rows["versions"], who["versions"], ["pagu"]),
+        as_frame(rows["program_changes"], who["program_changes"],
+                 ["pagu_before", "pagu_after", "change"], CHANGE_COLUMNS),
+        as_frame(rows["pefa"], who["pefa"], columns=PEFA_COLUMNS),
+        bands, plan.baseline, plan.curve, plan.ikpa)
 
 
-def _reconcile_agency(data: Ingested, agency: Agency, bands: dict) -> tuple[list, list]:
+def _reconcile_agency(part: Part, bands: dict) -> tuple[list, dict, list, list]:
+    """One agency's findings, derived rows, keyed spending lines and their rows in the table."""
     items: list[Finding] = []
-    lines = data.budget_lines
     by_sheet: dict[tuple, tuple[list, list]] = {}
     key = lambda r: (r["source_file"], r["source_sheet"], r["year"], r["month"] or 0,  # noqa
                      r["quarter"])
-    for r in records(lines):
+    for r in part.lines:
         by_sheet.setdefault(key(r), ([], []))[0].append(r)
-    for r in records(data.stated_totals):
+    for r in part.stated:
         by_sheet.setdefault(key(r), ([], []))[1].append(r)
     for k in sorted(by_sheet):
         sheet_lines, sheet_stated = by_sheet[k]
@@ -100,41 +124,38 @@ def _reconcile_agency(data: Ingested, agency: Agency, bands: dict) -> tuple[list
             for f in found:
                 f.month = k[3] or None
             items.extend(found)
-    items.extend(_ingest_warnings(data))
-    keyed = follow_kegiatan(spending(lines))  # revenue is kept apart from spending
+    items.extend(_ingest_warnings(part.lines, part.warnings))
+    spend = [(i, r) for i, r in zip(part.rows, part.lines) if r["jenis"] == "belanja"]
+    keyed = follow_kegiatan([r for _, r in spend])  # revenue is kept apart from spending
     items.extend(across_findings(keyed))
-    items.extend(stale_repeats(spending(lines)))
-    keg = kegiatan_table(keyed)
-    programs = aggregate(keg, ["program_key"], bands)
-    totals = aggregate(keg, [], bands)
+    items.extend(stale_repeats([r for _, r in spend]))
+    keg = kegiatan_rows(keyed)
+    programs = aggregate_rows(keg, ["program_key"], bands)
+    tables = {"kegiatan": keg, "programs": programs, "totals": aggregate_rows(keg, [], bands),
+              "versions": version_rows(keg), "program_changes": change_rows(programs),
+              "pefa": pefa_rows(keg)}
+    agency = part.agency
     for f in items:
         if f.agency_code is None and f.agency_name is None:
             f.agency_code, f.agency_name = agency.code, agency.name
-    tables = [keyed, keg, programs, totals, pagu_versions(keg), program_changes(programs),
-              pefa_pi2(keg)]
-    return items, [with_agency(t, agency) for t in tables]
+    return items, tables, keyed, [i for i, _ in spend]
 
 
-def records(df: pd.DataFrame) -> list[dict]:
-    """Rows as plain dicts with None for missing values (money stays Decimal)."""
-    names = list(df.columns)
-    cols = []
-    for c in names:
-        values = df[c].tolist()
-        if df[c].hasnans:
-            values = [None if v is pd.NA or (isinstance(v, float) and v != v) else v
-                      for v in values]
-        cols.append(values)
-    return [dict(zip(names, row)) for row in zip(*cols)]
+def _keyed_lines(budget_lines: pd.DataFrame, rows: list[int], keyed: list[dict]) -> pd.DataFrame:
+    """The spending lines, agency by agency, with the keys that follow them across periods."""
+    out = budget_lines.iloc[rows].reset_index(drop=True)
+    for name, dtype in (("kegiatan_key", "Int64"), ("program_key", "Int64"),
+                        ("match_score", "Float64")):
+        out[name] = pd.array([r[name] for r in keyed], dtype=dtype)
+    return out
 
 
-def _ingest_warnings(data: Ingested) -> list[Finding]:
+def _ingest_warnings(lines: list[dict], warnings: list) -> list[Finding]:
     """Ingest's warnings (guessed numbers, missing values, unread rows) as findings."""
-    periods = {(f, s): (y, None if pd.isna(m) else int(m), q) for f, s, y, m, q in
-               data.budget_lines[["source_file", "source_sheet", "year", "month", "quarter"]]
-               .drop_duplicates().itertuples(index=False)}
+    periods = {(r["source_file"], r["source_sheet"]): (r["year"], r["month"], r["quarter"])
+               for r in lines}
     out = []
-    for w in data.warnings:
+    for w in warnings:
         year, month, quarter = periods.get((w.file, w.sheet), (None, None, None))
         severity = "warning" if w.code in ("AMBIGUOUS_NUMBER", "MISSING_VALUE", "UNREAD_ROW",
                                            "AMBIGUOUS_HIERARCHY", "NO_PROGRAMS",

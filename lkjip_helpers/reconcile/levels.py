@@ -8,26 +8,29 @@ naming both the parent's cell and the children's cells.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from ..excel.akun import ancestors, normalise_akun
 from ..excel.codes import hierarchy
 from .findings import Finding, rp
 
 
-def code_ancestors(code: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a pure function of the code; a kabupaten repeats the same few hundred
+def code_ancestors(code: str) -> tuple[str, ...]:
     """Nearest first: akun ``5.1.02`` -> ``5.1, 5``; sub kegiatan ``1.06.02.2.01.0001`` ->
     ``1.06.02.2.01, 1.06.02``; kegiatan ``1.06.02.2.01`` -> ``1.06.02``."""
     if normalise_akun(code) == code:
-        return ancestors(code)
+        return tuple(ancestors(code))
     sub = hierarchy(code)
     if sub is not None:
-        return [sub[1], sub[0]]
+        return (sub[1], sub[0])
     keg = hierarchy(code + ".0000")
     if keg is not None and keg[1] == code:
-        return [keg[0]]
-    return []
+        return (keg[0],)
+    return ()
 
 
+@lru_cache(maxsize=4096)
 def normal_code(code: str) -> str:
     """A code as matched: Permendagri variants (``1.06.02.02.01``) folded, akun codes as they are."""
     sub = hierarchy(code)

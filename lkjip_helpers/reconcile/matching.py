@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import pandas as pd
-
 from ..period import period_of
 from .levels import normal_code
 
@@ -39,10 +37,6 @@ def match_names(prev: list[tuple[str, str]], cur: list[tuple[str, str]],
 
     if not prev or not cur:
         return {}
-    pn = [normalise(k) for _, k in prev]
-    cn = [normalise(k) for _, k in cur]
-    pp = [normalise(p) for p, _ in prev]
-    cp = [normalise(p) for p, _ in cur]
     out: dict[int, tuple[int, float]] = {}
     used_p: set[int] = set()
     # 0. the same code (sub kegiatan, kegiatan or akun), whatever the names say
@@ -56,6 +50,12 @@ def match_names(prev: list[tuple[str, str]], cur: list[tuple[str, str]],
             if j is not None and j not in used_p:
                 out[i] = (j, 100.0)
                 used_p.add(j)
+    if len(out) == len(cur):
+        return out
+    pn = [normalise(k) for _, k in prev]
+    cn = [normalise(k) for _, k in cur]
+    pp = [normalise(p) for p, _ in prev]
+    cp = [normalise(p) for p, _ in cur]
     # 1. identical names, same program first, then in order (cheap, and always right)
     by_name: dict[str, list[int]] = {}
     for j, n in enumerate(pn):
@@ -90,29 +90,29 @@ def match_names(prev: list[tuple[str, str]], cur: list[tuple[str, str]],
     return out
 
 
-def follow_kegiatan(lines: pd.DataFrame) -> pd.DataFrame:
-    """Add ``kegiatan_key`` and ``program_key`` to the budget lines: the same key for the same
-    kegiatan (program) in every quarter of a year, and ``match_score`` (name similarity with the
-    quarter before). Returns a new frame.
+def follow_kegiatan(lines: list[dict]) -> list[dict]:
+    """One agency's budget lines (records) with ``kegiatan_key`` and ``program_key``: the same key
+    for the same kegiatan (program) in every period of a year, and ``match_score`` (name
+    similarity with the period before). Returns new records.
 
     A kegiatan seen for the first time gets a new key; its program gets the key most of its
-    kegiatan had the quarter before (so two programs of the same name stay apart)."""
+    kegiatan had the period before (so two programs of the same name stay apart)."""
     n = len(lines)
-    years = [int(y) for y in lines["year"]]
-    quarters = [int(q) for q in lines["quarter"]]
-    months = [None if pd.isna(m) else int(m) for m in lines["month"]]
-    programs = list(lines["program"])
-    kegiatan = [k if pd.isna(sk) else f"{k} / {sk}" for k, sk in
-                zip(lines["kegiatan"], lines["sub_kegiatan"])]
-    codes = [None if pd.isna(c) else normal_code(c) for c in lines["kode"]]
-    program_no = [int(p) for p in lines["program_no"]]
+    years = [int(r["year"]) for r in lines]
+    quarters = [int(r["quarter"]) for r in lines]
+    months = [None if r["month"] is None else int(r["month"]) for r in lines]
+    programs = [r["program"] for r in lines]
+    kegiatan = [r["kegiatan"] if r["sub_kegiatan"] is None else
+                f"{r['kegiatan']} / {r['sub_kegiatan']}" for r in lines]
+    codes = [None if r["kode"] is None else normal_code(r["kode"]) for r in lines]
+    program_no = [int(r["program_no"]) for r in lines]
     k_key: list[int | None] = [None] * n
     p_key: list[int | None] = [None] * n
     score: list[float | None] = [None] * n
-    groups: dict[tuple[int, int], list[int]] = {}
+    periods: dict[tuple, list[int]] = {}
     for i in range(n):
-        order = period_of(years[i], months[i], quarters[i]).sort_key()
-        groups.setdefault((years[i], order), []).append(i)
+        periods.setdefault((years[i], months[i], quarters[i]), []).append(i)
+    groups = {(k[0], period_of(*k).sort_key()): idx for k, idx in periods.items()}
     next_k, next_p = 1, 1
     prev_idx, prev_year = None, None
     for (year, _period), idx in sorted(groups.items()):
@@ -151,8 +151,5 @@ def follow_kegiatan(lines: pd.DataFrame) -> pd.DataFrame:
                 next_k += 1
             p_key[i] = prog_key[program_no[i]]
         prev_idx, prev_year = idx, year
-    out = lines.copy()
-    out["kegiatan_key"] = pd.array(k_key, dtype="Int64")
-    out["program_key"] = pd.array(p_key, dtype="Int64")
-    out["match_score"] = pd.array(score, dtype="Float64")
-    return out
+    return [{**r, "kegiatan_key": k, "program_key": p, "match_score": s}
+            for r, k, p, s in zip(lines, k_key, p_key, score)]

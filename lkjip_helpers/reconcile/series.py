@@ -3,11 +3,11 @@ one period), ``STALE_REPEAT`` (a month whose figures are the month before's), ``
 (a period the agency lacks though it had the periods around it, or others have it)."""
 from __future__ import annotations
 
-import pandas as pd
+from decimal import Decimal
 
-from ..period import Agency, Period, period_columns, period_of
-from ..schema import KEYS
+from ..period import Agency, Period, period_columns
 from .findings import Finding, rp
+from .records import by_period
 
 
 def duplicate_finding(d) -> Finding:
@@ -26,24 +26,29 @@ def _sheet(text: str) -> str | None:
     return text.split(", sheet ", 1)[1].strip("'") if ", sheet " in text else None
 
 
-def _periods(lines: pd.DataFrame) -> dict[tuple[str, str], dict[Period, pd.DataFrame]]:
-    out: dict[tuple[str, str], dict[Period, pd.DataFrame]] = {}
-    for (code, name, year, month, quarter), g in lines.groupby(list(KEYS), sort=False,
-                                                                dropna=False):
-        p = period_of(year, None if pd.isna(month) else month, quarter)
-        out.setdefault((code, name), {})[p] = g
-    return {k: dict(sorted(v.items(), key=lambda kv: kv[0].sort_key())) for k, v in out.items()}
+def _periods(lines: list[dict]) -> dict[tuple[str, str], dict[Period, list[dict]]]:
+    """``{(agency_code, agency_name): {period: records}}``, periods in order."""
+    order: dict[tuple[str, str], dict] = {}  # agencies in order of their first row
+    for r in lines:
+        order.setdefault((r["agency_code"], r["agency_name"]), {})
+    for (who, p), g in by_period(lines, lambda r: (r["agency_code"], r["agency_name"])).items():
+        order[who][p] = g  # periods in order
+    return order
 
 
-def _figures(g: pd.DataFrame) -> list[tuple]:
-    ident = [c if not pd.isna(c) else f"{p}|{k}" for c, p, k in
-             zip(g["kode"], g["program"], g["kegiatan"])]
-    return sorted(zip(ident, g["pagu"], g["realisasi"]))
+def _figures(g: list[dict]) -> list[tuple]:
+    ident = [r["kode"] if r["kode"] is not None else f"{r['program']}|{r['kegiatan']}" for r in g]
+    return sorted(zip(ident, (r["pagu"] for r in g), (r["realisasi"] for r in g)))
 
 
-def stale_repeats(lines: pd.DataFrame) -> list[Finding]:
+def _sum(g: list[dict], field: str) -> Decimal:
+    return sum((r[field] for r in g), Decimal(0))
+
+
+def stale_repeats(lines: list[dict]) -> list[Finding]:
     """A month (of a monthly source) whose every line has the same pagu and realisasi as the
-    month before, with some realisasi: likely last month's file uploaded again."""
+    month before, with some realisasi: likely last month's file uploaded again. ``lines``: the
+    spending lines (records)."""
     out = []
     for (code, name), by_p in _periods(lines).items():
         ps = list(by_p)
@@ -51,23 +56,23 @@ def stale_repeats(lines: pd.DataFrame) -> list[Finding]:
             if cur.kind != "M" or prev.kind != "M" or prev.year != cur.year:
                 continue
             a, b = by_p[prev], by_p[cur]
-            if b["realisasi"].sum() == 0 or _figures(a) != _figures(b):
+            if _sum(b, "realisasi") == 0 or _figures(a) != _figures(b):
                 continue
-            first = b.iloc[0]
+            first = b[0]
             out.append(Finding(
                 "STALE_REPEAT", "warning",
                 f"Angka {cur.long_label} sama persis dengan {prev.long_label} ({len(b)} baris; "
-                f"realisasi {rp(b['realisasi'].sum())}): kemungkinan berkas bulan lalu diunggah "
+                f"realisasi {rp(_sum(b, 'realisasi'))}): kemungkinan berkas bulan lalu diunggah "
                 f"ulang. Periksa apakah {cur.label} sudah dilaporkan.",
                 **period_columns(cur), agency_code=code, agency_name=name, unit="Rp",
-                field="realisasi", stated=b["realisasi"].sum(), computed=a["realisasi"].sum(),
+                field="realisasi", stated=_sum(b, "realisasi"), computed=_sum(a, "realisasi"),
                 source_file=first["source_file"], source_sheet=first["source_sheet"]))
     return out
 
 
-def missing_periods(lines: pd.DataFrame) -> list[Finding]:
+def missing_periods(lines: list[dict]) -> list[Finding]:
     """Per agency and year: a month (or quarter) missing between its first and last, or one that
-    other agencies of the run have."""
+    other agencies of the run have. ``lines``: the spending lines of every agency (records)."""
     series = _periods(lines)
     have: dict[tuple[int, str], set[int]] = {}
     for by_p in series.values():
