@@ -126,3 +126,21 @@ def test_a_readers_refusal_is_raised_only_when_no_reader_matches(tmp_path):
     reg = Registry(default_registry().readers + [Claims()])
     assert reg.get(__import__("lkjip_helpers.excel.workbook", fromlist=["x"]).open_workbook(path)[0],
                    ReadContext())[0].name == "claims"
+
+
+def test_reconciling_agencies_together_is_reconciling_each_alone(tmp_path):
+    """Reconcile builds its tables once over every agency: each agency's rows are the ones it
+    gets when reconciled alone (keys, sums, findings), agencies in order of their code."""
+    import pandas as pd
+
+    from lkjip_helpers.ingest import split_agencies
+    data = ingest([two_agencies(tmp_path, second_real=3)])
+    both = reconcile(data)
+    alone = [reconcile(part) for _, part in split_agencies(data)]
+    for name in ("lines", "kegiatan", "programs", "totals", "versions", "program_changes",
+                 "pefa"):
+        want = pd.concat([getattr(r, name) for r in alone], ignore_index=True)
+        assert getattr(both, name).equals(want), name
+    assert sorted(map(tuple, both.findings[["agency_code", "code", "source_file"]].values)) == \
+        sorted(t for r in alone for t in map(tuple, r.findings[["agency_code", "code",
+                                                                  "source_file"]].values))
