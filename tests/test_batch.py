@@ -214,3 +214,55 @@ def test_a_worker_killed_mid_batch(tmp_path):
         [(o.agency, o.reason) for o in result.outcomes]
     assert result.exit_status == 0
     assert all((out / "2024" / "TW4" / o.agency / "laporan.html").exists() for o in result.outcomes)
+
+
+def test_a_reused_kernel_keeps_no_name_of_the_previous_notebook(tmp_path):
+    """The worker's kernel serves the next notebook with a reset namespace (the execution count
+    back to 1); after a failing notebook it is replaced, never reused."""
+    import nbformat
+
+    from lkjip_helpers import report
+    from lkjip_helpers.batch.worker import Kernels
+
+    def notebook(name, *sources):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                     "language": "python"}
+        path = tmp_path / name
+        nbformat.write(nb, str(path))
+        return path
+
+    first = notebook("a.ipynb", "leaked = 41", "import os; os.chdir('/')")
+    second = notebook("b.ipynb", f"import os; assert os.getcwd() == {str(tmp_path)!r}",
+                      "assert 'leaked' not in globals(), 'a name of the previous notebook'")
+    failing = notebook("c.ipynb", "raise ValueError('cell fails')")
+    kernels = Kernels(str(tmp_path), uses=3)
+    try:
+        km = kernels.take()
+        report.execute(first, tmp_path / "a.out.ipynb", {}, tmp_path, km=km)
+        kernels.give_back(km, reusable=True)
+        assert kernels.next is km                                    # kept for the next one
+        km = kernels.take()
+        report.execute(second, tmp_path / "b.out.ipynb", {}, tmp_path, km=km)
+        kernels.give_back(km, reusable=True)
+        out = nbformat.read(str(tmp_path / "b.out.ipynb"), as_version=4)
+        assert [c.execution_count for c in out.cells] == [1, 2]
+        assert kernels.next is km
+        km = kernels.take()
+        with pytest.raises(report.ReportError):
+            report.execute(failing, tmp_path / "c.out.ipynb", {}, tmp_path, km=km)
+        kernels.give_back(km, reusable=False)
+        assert kernels.next is not None and kernels.next is not km   # a fresh one, started ahead
+        assert not km.has_kernel
+        fresh = kernels.take()
+        report.execute(first, tmp_path / "d.out.ipynb", {}, tmp_path, km=fresh)
+        kernels.give_back(fresh, reusable=True)                       # its 3rd use: replaced
+        km = kernels.take()
+        report.execute(second, tmp_path / "e.out.ipynb", {}, tmp_path, km=km)
+        kernels.give_back(km, reusable=True)
+        km = kernels.take()
+        report.execute(first, tmp_path / "f.out.ipynb", {}, tmp_path, km=km)
+        kernels.give_back(km, reusable=True)
+        assert kernels.next is not fresh
+    finally:
+        kernels.close()

@@ -1,12 +1,14 @@
 """What a batch worker runs: one agency's report, and the pemda report.
 
 A worker is warm: :class:`Warm` (a Dask worker plugin) imports pandas, matplotlib, papermill,
-nbconvert and the package once when the worker starts, and keeps one Jupyter kernel started ahead
-of need (:class:`Kernels`): while a report's notebook runs in one kernel, the next kernel boots and
-imports the report's modules. papermill still executes every cell of every notebook, in a kernel of
-its own. The analysis is made in the worker process itself (warm) and handed to the notebook through
-a :class:`~lkjip_helpers.handoff.Handoff` (``prepare.prepare_here``), so the kernel renders without
-redoing it. Every outcome is returned, never raised: one agency that fails never stops the others.
+nbconvert and the package once when the worker starts, and keeps a Jupyter kernel started ahead of
+need (:class:`Kernels`), which imports the report's modules while it boots and is reused for the
+next notebooks, its namespace reset between them (replaced after a failing notebook and every
+:data:`KERNEL_USES` notebooks, the replacement booting while the worker prepares the next agency).
+papermill still executes every cell of every notebook. The analysis is made in the worker process
+itself (warm) and handed to the notebook through a :class:`~lkjip_helpers.handoff.Handoff`
+(``prepare.prepare_here``), so the kernel renders without redoing it. Every outcome is returned,
+never raised: one agency that fails never stops the others.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from distributed.diagnostics.plugin import WorkerPlugin
+from jupyter_client.manager import AsyncKernelManager
 
 WARM_MODULES = ("pandas", "matplotlib", "papermill", "nbconvert", "nbformat",
                 "lkjip_helpers.sections", "lkjip_helpers.pipeline", "lkjip_helpers.pemda_sections")
@@ -49,29 +52,53 @@ class Outcome:
         return self.status == "berhasil"
 
 
-class Kernels:
-    """One kernel started ahead of need. :meth:`take` hands out the waiting kernel (or starts one)
-    and at once starts the next, which boots while the caller's notebook runs."""
+# a kernel serves this many notebooks, its namespace reset between them, then is replaced
+KERNEL_USES = 25
+# run between two notebooks in the same kernel: open figures closed, the working folder restored,
+# every name the previous notebook made removed and the execution count back to 1 (IPython's
+# reset with a new session); the imported modules stay (that is the point)
+KERNEL_RESET_CODE = """\
+import os as _os, sys as _sys
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+_os.chdir({cwd!r})
+get_ipython().reset(new_session=True, aggressive=False)
+"""
 
-    def __init__(self, cwd: str, kernel_name: str = "python3", ahead: bool = True):
-        self.cwd, self.kernel_name, self.ahead = cwd, kernel_name, ahead
+
+class Kernels:
+    """The worker's notebook kernel, started ahead of need and reused.
+
+    :meth:`take` hands out the waiting kernel (or starts one). :meth:`give_back` after a notebook
+    that ran through resets the kernel's namespace (:data:`KERNEL_RESET_CODE`: no name of the
+    previous notebook survives, the execution count starts at 1 again) and keeps it for the next
+    notebook; a kernel whose notebook failed, that does not answer the reset, or that has served
+    :data:`KERNEL_USES` notebooks is shut down and a fresh one started at once — it boots while the
+    worker prepares the next agency. A kernel's start-up (a Python process importing pandas,
+    matplotlib and the package: about a second of CPU) is so paid once per worker and every
+    ``KERNEL_USES`` reports, not once per report."""
+
+    def __init__(self, cwd: str, kernel_name: str = "python3", ahead: bool = True,
+                 uses: int = KERNEL_USES):
+        self.cwd, self.kernel_name, self.ahead, self.uses = cwd, kernel_name, ahead, uses
         self.next = None
+        self.served: dict[int, int] = {}   # id(kernel manager) -> notebooks run
 
     def _start(self):
         """A kernel process launched (not waited for): it imports the report's modules while it
         boots (``exec_lines``, silently), so the notebook's first cell finds them loaded."""
-        from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         # Unix sockets in a folder of the kernel's own, not TCP ports: kernels started side by
         # side can never draw the same free port (jupyter_client picks TCP ports before the
         # kernel binds them)
         sockets = tempfile.mkdtemp(prefix="lkjip-kernel-")
-        km = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc",
-                                ip=os.path.join(sockets, "k"))
+        km = _ClientsKept(kernel_name=self.kernel_name, transport="ipc",
+                          ip=os.path.join(sockets, "k"))
         run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR",
                                                    f"--IPKernelApp.exec_lines={KERNEL_WARM_CODE}"],
                                   cwd=self.cwd)
+        self.served[id(km)] = 0
         return km
 
     def take(self):
@@ -80,14 +107,25 @@ class Kernels:
             if km is not None:
                 self.release(km)
             km = self._start()
-        if self.ahead:
-            self.next = self._start()
         return km
 
-    @staticmethod
-    def release(km) -> None:
+    def give_back(self, km, reusable: bool) -> None:
+        """After a notebook: keep ``km`` for the next one (namespace reset) when its notebook ran
+        through and it has served fewer than ``uses``; else replace it (started ahead)."""
+        km.stop_clients()
+        self.served[id(km)] = self.served.get(id(km), 0) + 1
+        if reusable and self.ahead and self.served[id(km)] < self.uses and _reset(km, self.cwd):
+            self.next = km
+            return
+        self.release(km)
+        if self.ahead:
+            self.next = self._start()
+
+    def release(self, km) -> None:
         from jupyter_core.utils import run_sync
 
+        self.served.pop(id(km), None)
+        km.stop_clients()
         try:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # pragma: no cover - already gone
@@ -99,6 +137,42 @@ class Kernels:
         if self.next is not None:
             self.release(self.next)
             self.next = None
+
+
+class _ClientsKept(AsyncKernelManager):
+    """A kernel manager that remembers the clients made of it: nbclient leaves the client of a
+    kernel it did not start connected, and a reused kernel would gather one per notebook."""
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        self.__dict__.setdefault("_lkjip_clients", []).append(kc)
+        return kc
+
+    def stop_clients(self) -> None:
+        for kc in self.__dict__.pop("_lkjip_clients", []):
+            try:
+                kc.stop_channels()
+            except Exception:  # pragma: no cover - already closed
+                pass
+
+
+def _reset(km, cwd: str) -> bool:
+    """Run :data:`KERNEL_RESET_CODE` in the kernel; True when it answered ``ok``."""
+    from jupyter_core.utils import run_sync
+
+    if not _alive(km):
+        return False
+    kc = km.client()
+    try:
+        kc.start_channels()
+        reply = run_sync(kc.execute_interactive)(KERNEL_RESET_CODE.format(cwd=cwd), silent=True,
+                                                 store_history=False, timeout=60,
+                                                 output_hook=lambda msg: None)
+        return reply.get("content", {}).get("status") == "ok"
+    except Exception:  # noqa: BLE001 - a kernel that does not answer is replaced
+        return False
+    finally:
+        km.stop_clients()
 
 
 def _alive(km) -> bool:
@@ -162,15 +236,17 @@ def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out:
 
     executed = tmp / notebook.name
     km = warm.kernels.take()
+    ran = False
     try:
         report.execute(notebook, executed, params, Path(warm.kernels.cwd), km=km)
+        ran = True
     except report.ReportError:
         if executed.exists():
             folder.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(executed, folder / f"{executed.stem}.gagal.ipynb")
         raise
     finally:
-        warm.kernels.release(km)
+        warm.kernels.give_back(km, reusable=ran)
     html = report.to_html(executed)
     (tmp / "laporan.html").write_text(html, encoding="utf-8")
     if "pdf" in formats:
