@@ -10,7 +10,7 @@ import pandas as pd
 
 import matplotlib.pyplot as plt
 
-from .charts import BLUE, GREY, ORANGE, STYLE, VERMILLION, _pct, _wrap
+from .charts import BLUE, GREY, MIN_FONT, ORANGE, STYLE, VERMILLION, _pct, _wrap
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
@@ -45,10 +45,11 @@ def s_curves(curves: list[dict], month: int, columns: int = 2):
     """One small panel per SKPD, same axes: cumulative absorption by month (dots joined), the plan
     (dashed) or the tolerance band (shaded), and the year-end projection with its interval.
     ``curves``: {"name", "months", "absorption", "plan_months", "plan", "band", "projection":
-    (value, low, high) or None}."""
+    (value, low, high) or None}. Phone-first like the agency report's charts: 4,8 in wide in all,
+    text at :data:`~lkjip_helpers.charts.MIN_FONT` pt (11 px or more on a 370 px screen)."""
     rows = max(1, math.ceil(len(curves) / columns))
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(rows, columns, figsize=(3.2 * columns, 2.3 * rows),
+        fig, axes = plt.subplots(rows, columns, figsize=(4.8, 2.2 * rows),
                                  sharex=True, sharey=True, squeeze=False)
         for ax in axes.flat[len(curves):]:
             ax.set_visible(False)
@@ -66,11 +67,12 @@ def s_curves(curves: list[dict], month: int, columns: int = 2):
                             color=ORANGE, markersize=5, capsize=3, linewidth=1.5)
             ax.axvline(month, color=GREY, linewidth=0.8, linestyle=":")
             last = c["absorption"][-1] if c["absorption"] else None
-            ax.set_title(_wrap(c["name"], 26) + ("" if last is None else f"\n{_pct(last)}"),
-                         fontsize=10, fontweight="normal")
+            ax.set_title(_wrap(c["name"], 18) + ("" if last is None else f"\n{_pct(last)}"),
+                         fontsize=MIN_FONT, fontweight="normal")
             ax.set_xlim(0.5, 12.5)
             ax.set_ylim(0, 105)
-            ax.set_xticks([3, 6, 9, 12], ["Mar", "Jun", "Sep", "Des"], fontsize=9)
-            ax.tick_params(axis="y", labelsize=9)
+            ax.set_xticks([3, 6, 9, 12], ["Mar", "Jun", "Sep", "Des"], fontsize=MIN_FONT)
+            ax.set_yticks([0, 50, 100])
+            ax.tick_params(axis="y", labelsize=MIN_FONT)
         fig.tight_layout()
     return fig

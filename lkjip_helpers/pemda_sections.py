@@ -3,7 +3,6 @@ Everything is computed once in :func:`load` from the batch's pemda input (each a
 status and findings); the sections only lay it out. Every pemda figure is pagu-weighted."""
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -84,19 +83,35 @@ def _name(v: PemdaView, code: str) -> str:
     return f'<a href="{escape(v.reports_dir)}/{escape(link)}">{name}</a>' if link else name
 
 
-def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset()) -> str:
-    """A table of cells already escaped (links inside)."""
+def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = frozenset(),
+                title: int = 0) -> str:
+    """A table of cells already escaped (links inside). Phone-first like the agency report
+    (``table.stack``): at a phone's width each row becomes a card, its first cell the card's title
+    and every other value under its column's name (``data-label``); no sideways scrolling."""
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
-                                    for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return f'<div class="tbl"><table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table></div>'
+
+    def td(i: int, c: str) -> str:
+        cls = " ".join(k for k, on in (("head", i == title), ("num", i in numeric)) if on)
+        return (f'<td class="{cls}"' if cls else "<td") + \
+            ("" if i == title else f' data-label="{escape(head[i])}"') + f">{c}</td>"
+
+    body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
+    return (f'<div class="tbl"><table class="stack"><thead><tr>{th}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
-def _svg(fig, alt: str) -> str:
-    from .charts import to_svg
+def _svg(fig, alt: str, key: str, wide: bool = False) -> str:
+    """A figure inline in the page (as in the agency report: sized by the page's CSS). ``wide``
+    (the heatmap, one column per month): on a phone it keeps its drawn width, at which its text is
+    11 px or more, and scrolls inside its own box — the page itself never scrolls sideways."""
+    from .charts import inline_svg, to_svg
 
-    data = base64.b64encode(to_svg(fig)).decode("ascii")
-    return f'<figure><img src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}"/></figure>'
+    svg = inline_svg(to_svg(fig), key, alt)
+    if not wide:
+        return f"<figure>{svg}</figure>"
+    width = round(fig.get_figwidth() * 72)  # px at which 1 pt of the figure is 1 px
+    svg = svg.replace("<svg", f'<svg style="--min-w: {width}px"', 1)
+    return f'<figure class="wide">{svg}</figure>'
 
 
 def _interval(p: Projection | None) -> str:
@@ -150,7 +165,7 @@ def ranking(v: PemdaView) -> Block:
     return Block("<p>Diurutkan menurut penyerapan terhadap rencana kas sampai periode ini (100% = "
                  "sesuai rencana); SKPD tanpa rencana kas dibandingkan dengan titik tengah rentang "
                  "toleransi bulanan. Deviasi = (pembanding − penyerapan) / pembanding × 100: "
-                 "positif berarti tertinggal.</p>" + _html_table(head, rows, {2, 3, 4}))
+                 "positif berarti tertinggal.</p>" + _html_table(head, rows, {2, 3, 4}, title=1))
 
 
 def early_warning(v: PemdaView) -> Block:
@@ -180,7 +195,7 @@ def heatmap(v: PemdaView) -> Block:
     df = pd.DataFrame({m: [grid[m].get(a) for a in order] for m in months},
                       index=[v.names.get(a, a) for a in order]).astype(float)
     return Block(_svg(draw(df, "Penyerapan terhadap pembanding (%), per SKPD per periode"),
-                      "Peta panas penyerapan terhadap rencana") +
+                      "Peta panas penyerapan terhadap rencana", "heatmap", wide=True) +
                  "<p>Merah: tertinggal dari rencana; biru: mendahului; – : tidak diunggah.</p>")
 
 
@@ -203,7 +218,7 @@ def curves(v: PemdaView) -> Block:
                       "band": None if plan_ms else (band_ms, lo, hi),
                       "projection": None if p is None or p.value is None
                       else (float(p.value), float(p.low), float(p.high))})
-    return Block(_svg(s_curves(items, v.inp.month), "Kurva S penyerapan per SKPD") +
+    return Block(_svg(s_curves(items, v.inp.month), "Kurva S penyerapan per SKPD", "curves") +
                  "<p>Biru: penyerapan kumulatif; garis putus-putus: rencana kas; abu-abu: rentang "
                  "toleransi; jingga: proyeksi Desember dengan rentangnya.</p>")
 
@@ -222,7 +237,7 @@ def quality(v: PemdaView) -> Block:
     return Block("<p>SKPD yang berkasnya ditolak atau mengandung error tidak tertinggal dan tidak "
                  "mendahului: angkanya <strong>belum dapat dinilai</strong> sampai lembarnya "
                  "diperbaiki. Urutan: yang paling bermasalah lebih dulu.</p>" +
-                 _html_table(head, rows, set(range(3, 11))))
+                 _html_table(head, rows, set(range(3, 11)), title=1))
 
 
 def shifts(v: PemdaView) -> Block:

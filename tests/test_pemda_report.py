@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import nbformat
 import papermill as pm
+import pytest
 from conftest import ROOT
 
 from lkjip_helpers.batch.summary import gather, save
@@ -33,14 +34,26 @@ def pemda_input(tmp_path, month=9):
     return save(gather(2024, month, "M", outcomes, history), tmp_path / "input.pkl"), outcomes
 
 
-def test_pemda_notebook(tmp_path):
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """The notebook executed once, rendered as the batch renders it: HTML page and A4 PDF."""
+    from lkjip_helpers import report
+
+    tmp_path = tmp_path_factory.mktemp("pemda")
     path, outcomes = pemda_input(tmp_path)
     out = tmp_path / "pemda.ipynb"
     pm.execute_notebook(str(ROOT / "notebooks" / "pemda.ipynb"), str(out),
                         parameters={"pemda_input": str(path), "reports_dir": ".."},
                         kernel_name="python3", cwd=str(ROOT), progress_bar=False,
                         extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    nb = nbformat.read(str(out), as_version=4)
+    page = report.to_html(out)
+    (tmp_path / "laporan.html").write_text(page, encoding="utf-8")
+    report.to_pdf(page, tmp_path / "laporan.pdf")
+    return nbformat.read(str(out), as_version=4), outcomes, tmp_path
+
+
+def test_pemda_notebook(executed):
+    nb, outcomes, _ = executed
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb.cells
                    if c.cell_type == "code" for o in c.outputs)
     assert not any(o.get("output_type") == "error" for c in nb.cells if c.cell_type == "code"
@@ -56,6 +69,50 @@ def test_pemda_notebook(tmp_path):
     assert 'href="../08_Badan_08/' not in html                      # the failed one: no link
     assert "tidak dapat dinilai" in html and "cell C9: not an amount" in html
     assert "pola SKPD lain / tahun sebelumnya" in html or "rencana anggaran kas" in html
-    assert html.count("data:image/svg+xml;base64,") == 2            # heatmap and S-curves
+    assert html.count("<figure") == 2 and html.count("<svg") == 2  # heatmap and S-curves, inline
     assert "Sampai dengan September 2024" in html
     assert "<script" not in html and "http" not in html
+    assert '<table class="stack">' in html and 'data-label="Penyerapan"' in html
+
+
+def test_pemda_pdf_is_a4_with_the_figures(executed):
+    from pypdf import PdfReader
+
+    _, outcomes, folder = executed
+    pdf = PdfReader(str(folder / "laporan.pdf"))
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (210, 297)
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Laporan Realisasi Anggaran Seluruh SKPD" in text
+    assert "Sampai dengan September 2024" in text
+    ok = [o for o in outcomes if o.ok]
+    pagu = sum(o.summary["series"].pagu[9] for o in ok)
+    assert f"{pagu:,.0f}".replace(",", ".") in text.replace("\n", " ")   # Σ pagu, id_ID
+    assert "tidak dapat dinilai" in text
+
+
+def test_pemda_page_reads_on_a_phone(executed):
+    """At 390 px every table of the pemda page is stacked cards: nothing scrolls sideways."""
+    from test_browser import CHROMIUM, REQUIRED, why
+
+    if why:
+        if REQUIRED:
+            pytest.fail(why)
+        pytest.skip(why)
+    from playwright.sync_api import sync_playwright
+
+    _, _, folder = executed
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            page = b.new_page(viewport={"width": 390, "height": 844})
+            page.goto((folder / "laporan.html").as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            widths = page.evaluate("""() => [...document.querySelectorAll('table')].map(
+                t => t.getBoundingClientRect().right)""")
+            assert widths and max(widths) <= 390, widths
+            assert page.evaluate("getComputedStyle(document.querySelector("
+                                 "'table.stack thead')).display") == "none"
+        finally:
+            b.close()
