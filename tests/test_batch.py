@@ -266,3 +266,42 @@ def test_a_reused_kernel_keeps_no_name_of_the_previous_notebook(tmp_path):
         assert kernels.next is not fresh
     finally:
         kernels.close()
+
+
+def test_the_agency_summary_carries_its_cash_plan(tmp_path):
+    """An agency folder with an anggaran kas (RAK) export: the pemda report judges it against its
+    own plan to date and projects its year from it (projection method (a))."""
+    from decimal import Decimal as D
+
+    from conftest import write_xlsx
+    from made_exports import data_anggaran, rak, realisasi
+
+    from lkjip_helpers import pemda
+    from lkjip_helpers.batch.summary import summarise
+    from lkjip_helpers.pipeline import analyse
+    from lkjip_helpers.projection import project
+
+    d = tmp_path / "kesehatan"
+    d.mkdir()
+    write_xlsx(d / "data_anggaran_murni.xlsx",
+               {"Sheet1": data_anggaran([("K1", "DAK", "5.2.03.01.01.0001", 2_400_000)])})
+    write_xlsx(d / "rak_murni.xlsx", {"Sheet1": rak([("K1", "5.2.03.01.01.0001", 2_400_000,
+                                                      2_400_000, [100_000] * 6 + [300_000] * 6)])})
+    write_xlsx(d / "2022-03-31.xlsx", {"Sheet1": realisasi([("K1", "5.2.03.01.01.0001", 300_000,
+                                                             None)])})
+    write_xlsx(d / "2022-06-30.xlsx", {"Sheet1": realisasi([("K1", "5.2.03.01.01.0001", 450_000,
+                                                             None)])})
+    s = summarise(analyse([d], 2022, 2), "kes", "Dinas Kesehatan")["series"]
+    assert s.pagu == {3: D(2_400_000), 6: D(2_400_000)}
+    assert s.realisasi == {3: D(300_000), 6: D(450_000)}
+    assert s.plan[6] == D(600_000) and s.plan[12] == D(2_400_000) and len(s.plan) == 12
+    row = pemda.absorption_table([s], 6, step=3).iloc[0]
+    # 450.000 / 2.400.000 = 18,75% against the plan's 25%: 75% of the plan, deviation 25%
+    assert (row["basis"], row["target"], row["absorption"]) == ("rencana kas", D("25.00"),
+                                                                D("18.75"))
+    assert row["against_plan"] == D("75.00") and row["deviation"] == D("25.00") and row["behind"]
+    p = project(s, 6)
+    # no references: the remaining plan at its own pace so far (75%), up to the plan held
+    assert p.method == "rencana_kas"
+    # (450.000 + 0,75 × 1.800.000) / 2.400.000 = 75%; (450.000 + 1.800.000) / 2.400.000 = 93,75%
+    assert p.value == D("75.00") and (p.low, p.high) == (D("75.00"), D("93.75"))

@@ -11,21 +11,40 @@ from ..projection import MonthlySeries
 
 
 def summarise(an, code: str, name: str) -> dict:
-    """The agency's quarterly totals of its year as a monthly series (a quarter stands at its last
-    month), its findings by severity and code, pagu versions and what is missing."""
-    t = an.rec.totals
-    t = t[t["year"] == an.year]
-    pagu, real = {}, {}
-    for r in t.itertuples(index=False):
-        m = int(r.quarter) * 3
-        pagu[m], real[m] = Decimal(str(r.pagu)), Decimal(str(r.realisasi))
-    f = an.findings
+    """The agency's totals of its year as a monthly series (a quarterly sheet stands at its
+    quarter's last month, a monthly source at its month), with its cash plan (anggaran kas,
+    cumulative, from the plan tables of :mod:`lkjip_helpers.plan`) when the folder has one; its
+    findings by severity and code, pagu versions and what is missing. The folder's agencies, if
+    it holds several, are summed month by month."""
     return {"code": code, "name": name, "year": int(an.year), "quarter": int(an.quarter),
-            "series": MonthlySeries(code, int(an.year), pagu, real),
-            "findings": {s: int((f["severity"] == s).sum()) for s in ("error", "warning", "info")},
-            "codes": {str(c): int(n) for c, n in f["code"].value_counts().items()},
+            "series": series_of(an, code),
+            "findings": {s: int((an.findings["severity"] == s).sum())
+                         for s in ("error", "warning", "info")},
+            "codes": {str(c): int(n) for c, n in an.findings["code"].value_counts().items()},
             "pagu_versions": int(len(an.rec.versions[an.rec.versions["year"] == an.year])),
             "missing": list(an.missing)}
+
+
+def series_of(an, code: str) -> MonthlySeries:
+    """:func:`summarise`'s series: pagu and cumulative realisasi per month, and the cumulative
+    cash plan for every month 1..12 when there is one."""
+    import pandas as pd
+
+    t = an.rec.totals
+    t = t[t["year"] == an.year]
+    pagu: dict[int, Decimal] = {}
+    real: dict[int, Decimal] = {}
+    for r in t.itertuples(index=False):
+        m = int(r.quarter) * 3 if pd.isna(r.month) else int(r.month)
+        pagu[m] = pagu.get(m, Decimal(0)) + Decimal(str(r.pagu))
+        real[m] = real.get(m, Decimal(0)) + Decimal(str(r.realisasi))
+    plan: dict[int, Decimal] = {}
+    c = an.rec.plan_curve
+    if len(c):
+        c = c[(c["year"] == an.year) & (c["level"] == "skpd")]
+        for m, amount in zip(c["month"], c["plan_cum"]):
+            plan[int(m)] = plan.get(int(m), Decimal(0)) + Decimal(str(amount))
+    return MonthlySeries(code, int(an.year), pagu, real, plan)
 
 
 @dataclass
