@@ -22,7 +22,7 @@ from .gather import FileRead, Refusal, gather, one_per_period
 from .period import Agency, Period, period_columns, period_of
 from .processed import STAMP, agency_folder, stamp
 from .readmany import read_many
-from .schema import frame
+from .schema import SPECS, frame, frame_of_columns
 
 TABLES = ("budget_lines", "stated_totals", "indicators", "row_roles", "cash_plan")
 PARTITIONED = ("budget_lines", "stated_totals", "indicators", "row_roles")  # one per agency
@@ -308,23 +308,43 @@ LINE_DEFAULTS = {"kode": None, "sub_kegiatan": None, "level": "kegiatan", "akun"
 
 
 def assemble(results: list[SheetResult], files: list[str], skipped: list[str]) -> Ingested:
-    lines, stated, indicators, roles, warnings = [], [], [], [], []
+    """The four tidy tables of the sheets read, built column by column (a record's own keys win
+    over its sheet's agency, period and source; ``part`` becomes ``source_part``)."""
+    lines, stated = _Columns("budget_lines"), _Columns("stated_totals")
+    indicators, roles = _Columns("indicators"), _Columns("row_roles")
+    warnings = []
     for res in results:
         keys = {**res.agency.columns(), **period_columns(res.period)}
         src = {**keys, "source_file": res.file, "source_sheet": res.sheet}
-        for rec in res.lines:
-            lines.append({**src, **LINE_DEFAULTS, **{k: v for k, v in rec.items() if k != "part"},
-                          "source_part": rec.get("part")})
-        for rec in res.stated:
-            stated.append({**src, "kode": None, **{k: v for k, v in rec.items() if k != "part"},
-                           "source_part": rec.get("part")})
-        indicators.extend({**src, **rec} for rec in res.indicators)
-        roles.extend({**res.agency.columns(), "source_file": res.file, "source_sheet": res.sheet,
-                      **rec} for rec in res.roles)
+        lines.add(res.lines, {**src, **LINE_DEFAULTS}, part=True)
+        stated.add(res.stated, {**src, "kode": None}, part=True)
+        indicators.add(res.indicators, src)
+        roles.add(res.roles, {**res.agency.columns(), "source_file": res.file,
+                              "source_sheet": res.sheet})
         warnings.extend(res.warnings)
-    return Ingested(frame(lines, "budget_lines"), frame(stated, "stated_totals"),
-                    frame(indicators, "indicators"), frame(roles, "row_roles"),
+    return Ingested(lines.frame(), stated.frame(), indicators.frame(), roles.frame(),
                     warnings, files, skipped)
+
+
+class _Columns:
+    """The columns of one table, filled a sheet's records at a time."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.data: dict[str, list] = {col: [] for col in SPECS[name]}
+
+    def add(self, records: list[dict], fixed: dict, part: bool = False) -> None:
+        if not records:
+            return
+        for col, values in self.data.items():
+            if part and col == "source_part":
+                values.extend([rec.get("part") for rec in records])
+            else:
+                default = fixed.get(col)
+                values.extend([rec.get(col, default) for rec in records])
+
+    def frame(self) -> pd.DataFrame:
+        return frame_of_columns(self.data, self.name)
 
 
 def is_our_table(path: Path) -> bool:

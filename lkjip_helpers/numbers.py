@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 SEN = Decimal("0.01")
 ZERO = Decimal(0)
@@ -25,6 +25,9 @@ _ZERO_TEXTS = {"", "-", "–", "—", "rp-", "rp.-", "rp", "rp.", "nihil", "0,-"
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _TRAILER = re.compile(r"(?:[.,]-|,00-|\.-)$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+# the common text cell, ``Rp 1.234.567`` / ``1,234,567`` / ``1234567``: one grouping mark, whole
+# rupiah; anything else takes the full reading below (a test checks that both agree)
+_PLAIN = re.compile(r"(?:[Rr][Pp]\.?\s*)?(\d{1,3}(?:([.,])\d{3}(?:\2\d{3})*)?|\d+)")
 
 
 class NumberError(ValueError):
@@ -35,8 +38,7 @@ class TooLarge(NumberError):
     """A number beyond any real budget (the message says the limit)."""
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A parsed number; ``note`` says why the reading was a guess (None when it was not)."""
 
     value: Decimal
@@ -118,6 +120,15 @@ def _parse_amount(value: object) -> Parsed:
         return Parsed(value)
     if not isinstance(value, str):
         raise NumberError(f"{value!r} is not a rupiah amount")
+    plain = _PLAIN.fullmatch(value)
+    if plain is not None:
+        sep = plain.group(2)
+        return Parsed(Decimal(plain.group(1).replace(sep, "") if sep else plain.group(1)))
+    return _parse_text(value)
+
+
+def _parse_text(value: str) -> Parsed:
+    """Any amount written as text (see the module docstring for the styles read)."""
     text = value.strip().replace("\u00a0", " ")
     if text.lower().replace(" ", "") in _ZERO_TEXTS:
         return Parsed(ZERO)

@@ -103,15 +103,39 @@ def schema(name: str):
         return [{"isin": pa.Check.isin, "range": pa.Check.in_range, "ge": pa.Check.ge}[kind](*args)]
 
     return pa.DataFrameSchema(
-        {col: pa.Column(dtype, check(chk), nullable=nullable)
+        {col: pa.Column(_text_type() if isinstance(dtype, pd.StringDtype) else dtype, check(chk),
+                        nullable=nullable)
          for col, (dtype, nullable, chk) in SPECS[name].items()},
         strict=True, ordered=True, name=name)
 
 
+@lru_cache(maxsize=None)
+def _text_type():
+    """pandera's string type, answering a match of the column's type with one True: pandera's own
+    answers with a True per row and then formats a report of no failures for every text column
+    (half the time of a validation). The same verdicts (a test compares them)."""
+    import dataclasses
+
+    import numpy as np
+    from pandera.engines import pandas_engine
+
+    @dataclasses.dataclass(frozen=True)
+    class Text(pandas_engine.STRING):
+        def check(self, pandera_dtype, data_container=None):
+            got = super().check(pandera_dtype, data_container)
+            return True if isinstance(got, np.ndarray) and got.all() else got
+
+    return Text(storage=TEXT.storage)
+
+
 def frame(records: list[dict], name: str) -> pd.DataFrame:
     """Build a frame of table ``name`` from plain records, with its dtypes, then validate it."""
-    data = {col: column([rec.get(col) for rec in records], dtype)
-            for col, (dtype, _, _) in SPECS[name].items()}
+    return frame_of_columns({col: [rec.get(col) for rec in records] for col in SPECS[name]}, name)
+
+
+def frame_of_columns(values: dict[str, list], name: str) -> pd.DataFrame:
+    """Build a frame of table ``name`` from a list of Python values per column, then validate it."""
+    data = {col: column(values[col], dtype) for col, (dtype, _, _) in SPECS[name].items()}
     return schema(name).validate(pd.DataFrame(data))
 
 

@@ -112,3 +112,24 @@ def test_format_rupiah_is_babels_id_format(value):
     fmt = "#,##0" if value == value.to_integral() else "#,##0.00"
     babel = format_decimal(abs(value), format=fmt, locale="id_ID")
     assert format_rupiah(value) == ("-" if value < 0 else "") + "Rp " + babel
+
+
+@given(st.lists(st.sampled_from(["Rp", "rp", "RP.", " ", "\u00a0", "1", "23", "456", "0", "7890",
+                                 ".", ",", "-", "(", ")", ",-"]), min_size=1, max_size=9))
+def test_plain_amount_shortcut_agrees_with_the_full_reading(parts):
+    """The shortcut for ``Rp 1.234.567`` gives what the full reading of any text gives."""
+    from lkjip_helpers.numbers import _parse_amount, _parse_text
+
+    text = "".join(parts)
+    try:
+        full = _parse_text(text)
+    except NumberError:
+        full = None
+    try:
+        got = _parse_amount(text)
+    except NumberError:
+        got = None
+    if got is None or full is None:
+        assert got is None and full is None, text
+    else:
+        assert (got.value, str(got.value), got.note) == (full.value, str(full.value), full.note), text

@@ -13,13 +13,11 @@ _STYLE = re.compile(rb'\bs="(\d+)"')
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 
-@lru_cache(maxsize=64)
-def _styles(path: str, mtime: float) -> tuple[dict[int, str], list[int]]:
-    with zipfile.ZipFile(path) as z:
-        try:
-            xml = z.read("xl/styles.xml").decode("utf-8", "replace")
-        except KeyError:
-            return {}, []
+def _styles(z: zipfile.ZipFile) -> tuple[dict[int, str], list[int]]:
+    try:
+        xml = z.read("xl/styles.xml").decode("utf-8", "replace")
+    except KeyError:
+        return {}, []
     fmts = {int(i): c for i, c in re.findall(r'<numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"',
                                                xml)}
     fmts.update({int(i): c for c, i in re.findall(
@@ -58,27 +56,56 @@ def cell_formats(path: Path, sheet: str, cells: set[str]) -> dict[str, str]:
     """``{"J10": "0.00%", ...}`` for the named cells (those without a style are left out).
     An unreadable package gives ``{}``: the caller then reads the value as it is."""
     try:
-        mtime = Path(path).stat().st_mtime
-        fmts, xfs = _styles(str(path), mtime)
         with zipfile.ZipFile(path) as z:
             name = _sheet_path(z, sheet)
             if name is None:
                 return {}
             xml = z.read(name)
+            tags = _cell_tags(xml, cells)
+            fmts, xfs = _styles(z) if any(_STYLE.search(t) for t in tags.values()) else ({}, [])
     except (OSError, KeyError, zipfile.BadZipFile):
         return {}
     out = {}
-    # only the wanted cells, found by their reference in one pass (C speed)
-    refs = b"|".join(re.escape(c.encode()) for c in sorted(cells))
-    for m in re.finditer(rb'<c\b[^>]*?\br="(' + refs + rb')"[^>]*>', xml):
-        style = _STYLE.search(m.group(0))
+    for ref, tag in tags.items():
+        style = _STYLE.search(tag)
         if style is not None:
             i = int(style.group(1))
             fid = xfs[i] if i < len(xfs) else 0
-            out[m.group(1).decode()] = fmts.get(fid) or _BUILTIN.get(fid, "General")
+            out[ref] = fmts.get(fid) or _BUILTIN.get(fid, "General")
     return out
 
 
+def _cell_tags(xml: bytes, cells: set[str]) -> dict[str, bytes]:
+    """The opening tag of each wanted cell that the sheet's XML holds."""
+    columns = tuple(sorted({c.rstrip("0123456789") for c in cells}))
+    wanted = {c.encode() for c in cells}
+    found = {}
+    # the usual form first (``<c r="J10" s="3">``: a literal to look for, C speed), then the
+    # general one (attributes in another order) for any wanted cell not found that way
+    for pattern in (_usual_cells_of(columns), _cells_of(columns)):
+        for m in pattern.finditer(xml):
+            if m.group(1) in wanted:
+                found[m.group(1)] = m.group(0)
+        wanted -= set(found)
+        if not wanted:
+            break
+    return {ref.decode(): tag for ref, tag in found.items()}
+
+
+@lru_cache(maxsize=64)
+def _usual_cells_of(columns: tuple[str, ...]) -> re.Pattern:
+    letters = b"|".join(c.encode() for c in columns)
+    return re.compile(rb'<c r="((?:' + letters + rb')\d+)"[^>]*>')
+
+
+@lru_cache(maxsize=64)
+def _cells_of(columns: tuple[str, ...]) -> re.Pattern:
+    """The opening tags of the cells in these columns (``<c r="J10" s="3" t="n">``)."""
+    letters = b"|".join(c.encode() for c in columns)
+    return re.compile(rb'<c\b[^>]*?\br="((?:' + letters + rb')\d+)"[^>]*>')
+
+
+@lru_cache(maxsize=256)
 def percent_decimals(fmt: str | None) -> tuple[bool, int | None]:
     """(formatted as a percent, decimals it prints) of a number format code; decimals None for
     General (no fixed precision)."""

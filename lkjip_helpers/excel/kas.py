@@ -38,6 +38,8 @@ class KasHeader:
 def find_kas_header(grid: SheetGrid, scan: int = 15) -> KasHeader | None:
     """The template's header row (``Rincian`` and the twelve month names), or None."""
     for r in range(min(scan, len(grid.rows))):
+        if sum(isinstance(v, str) for v in grid.rows[r]) < 13:
+            continue  # Rincian and the twelve months are text (a cheap test first)
         keys = [_key(v) for v in grid.rows[r]]
         if "rincian" not in keys or not all(m in keys for m in MONTHS):
             continue

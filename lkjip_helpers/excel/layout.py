@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..errors import LayoutError
 from .workbook import SheetGrid, cell_name, text_of
@@ -170,16 +171,27 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
 
 def is_header_repeat(row: list, layout: Layout) -> bool:
     """A header or numbering row repeated further down (page breaks)."""
-    name = row[layout.columns["name"][0]] if layout.columns["name"][0] < len(row) else None
-    if (not isinstance(name, str) or _NUMBERING.match(name)) and _is_numbering_row(row):
-        return True
-    if isinstance(name, str):
-        pagu_col = layout.columns["pagu"][-1]
-        if pagu_col < len(row) and type(row[pagu_col]) in (float, int):
-            return False  # a budget line: a name and a number under Pagu
-    hits = 0
-    for c, label in layout.labels.items():
-        v = row[c] if c < len(row) else None
-        if isinstance(v, str) and len(v) < 80 and norm(v).lower() == label.lower():
-            hits += 1
-    return hits >= 2 or (hits == 1 and sum(v is not None for v in row) == 1)
+    return header_repeat_test(layout)(row)
+
+
+def header_repeat_test(layout: Layout) -> Callable[[list], bool]:
+    """:func:`is_header_repeat` for one layout, its labels prepared once for a sheet's rows."""
+    name_col = layout.columns["name"][0]
+    pagu_col = layout.columns["pagu"][-1]
+    labels = [(c, label.lower()) for c, label in layout.labels.items()]
+
+    def test(row: list) -> bool:
+        name = row[name_col] if name_col < len(row) else None
+        if (not isinstance(name, str) or _NUMBERING.match(name)) and _is_numbering_row(row):
+            return True
+        if isinstance(name, str):
+            if pagu_col < len(row) and type(row[pagu_col]) in (float, int):
+                return False  # a budget line: a name and a number under Pagu
+        hits = 0
+        for c, label in labels:
+            v = row[c] if c < len(row) else None
+            if isinstance(v, str) and len(v) < 80 and norm(v).lower() == label:
+                hits += 1
+        return hits >= 2 or (hits == 1 and sum(v is not None for v in row) == 1)
+
+    return test

@@ -39,6 +39,7 @@ _MONTH_WORD = re.compile(r"(" + "|".join(m.lower() for m in MONTHS) + r"|agust)"
 _SIGNATURE = re.compile(r"kepala|nip\b|nip\.|bendahara|pejabat|mengetahui|,\s*\d{1,2}\s+\w+\s+20\d\d",
                         re.I)
 MAX_HEADER_SEARCH = 60
+_INITIALS = "kuapr"  # the first letters of the four _HEAD labels (kode, uraian, anggaran/pagu, …)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ def find_lra_header(grid: SheetGrid) -> LraHeader | None:
     """The LRA header row and each column's span, or None when the sheet is not an LRA."""
     for r in range(min(len(grid.rows), MAX_HEADER_SEARCH)):
         row = grid.rows[r]
+        if sum(isinstance(v, str) and v.lstrip()[:1].lower() in _INITIALS for v in row) < 4:
+            continue  # no four cells that could be the four headers (a cheap test first)
         labels = [(c, norm(v)) for c, v in enumerate(row) if isinstance(v, str)]
         roles = {}
         for c, text in labels:

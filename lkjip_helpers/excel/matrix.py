@@ -15,7 +15,7 @@ from ..numbers import (MAX_PERCENT_DECIMALS, NumberError, TooLarge, parse_amount
                        percent_of_number)
 from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
-from .layout import Layout, find_layout, is_header_repeat, norm
+from .layout import Layout, find_layout, header_repeat_test, norm
 from ..period import Agency, quarter_of_month
 from .agency import agency_in
 from .period import detect_period
@@ -41,6 +41,7 @@ class _Reader:
         self._ind_cols: dict | None = None
         self.sheet_unit, self.col_units = None, {}
         self._row_unit: int | None = None
+        self._kode_col = layout.col("kode")
 
     def err(self, message: str, r: int, c: int) -> CellError:
         return CellError(message, self.grid.file, self.grid.name, cell_name(r, c))
@@ -52,6 +53,8 @@ class _Reader:
     def span(self, r: int, role: str) -> tuple[object, int]:
         """The value of a (possibly two-cell) money span and the column it came from."""
         cols = self.layout.columns.get(role) or []
+        if len(cols) == 1:  # the common case: one cell, taken as it is
+            return self.grid.get(r, cols[0]), cols[0]
         vals = [(c, self.grid.get(r, c)) for c in cols]
         vals = [(c, v) for c, v in vals if v is not None]
         if not vals:
@@ -127,7 +130,7 @@ class _Reader:
         real, rc = self.span(r, "realisasi")
         cap_col = lay.col("capaian")
         cap = self.grid.get(r, cap_col) if cap_col is not None else None
-        if not any(type(v) is str and "\n" in v for v in (name, pagu, real, cap)):
+        if not (_stacked(name) or _stacked(pagu) or _stacked(real) or _stacked(cap)):
             return [self._item(name, pagu, real, cap, r, None, pc, rc, cap_col, name_col)]
         split = lambda v: [t.strip() for t in v.split("\n") if t.strip()] \
             if isinstance(v, str) and "\n" in v else None  # noqa: E731
@@ -167,14 +170,13 @@ class _Reader:
             self.warn("MISSING_VALUE", "realisasi kosong, dibaca 0 (belum ada belanja?)", r, rc)
         if part is None and type(name) is str and "\n" in name:
             name = " ".join(name.split())
-        amounts = {"pagu": self.amount(pagu, r, pc, part),
-                   "realisasi": self.amount(real, r, rc, part)}
-        for key, col in (("pagu", pc), ("realisasi", rc)):
-            if amounts[key] < 0:
-                self.warn("NEGATIVE_AMOUNT", f"{key} negatif: {amounts[key]}", r, col)
+        pagu, real = self.amount(pagu, r, pc, part), self.amount(real, r, rc, part)
+        for key, value, col in (("pagu", pagu, pc), ("realisasi", real, rc)):
+            if value < 0:
+                self.warn("NEGATIVE_AMOUNT", f"{key} negatif: {value}", r, col)
         return {
             "name": text_of(name).strip(),
-            **amounts,
+            "pagu": pagu, "realisasi": real,
             "capaian": cp[0] if cp else None,
             "capaian_decimals": cp[1] if cp else None,
             "row": r, "part": part,
@@ -189,7 +191,7 @@ class _Reader:
 
     def code(self, r: int, part) -> str | None:
         """The row's code in a ``Kode`` column (``1.06.01``, ``1.06.01.2.01``), if any."""
-        c = self.layout.col("kode")
+        c = self._kode_col
         v = self.grid.get(r, c) if c is not None else None
         if v is None:
             return None
@@ -227,8 +229,9 @@ class _Reader:
                               ("no", "tujuan", "sasaran", "indikator", "formulasi", "target",
                                "ind_realisasi", "ind_capaian") if lay.col(role) is not None}
         row = self.grid.rows[r]
-        vals = {role: row[c] if c < len(row) else None for role, c in self._ind_cols.items()}
-        if not any(v is not None for v in vals.values()):
+        n = len(row)
+        vals = {role: row[c] if c < n else None for role, c in self._ind_cols.items()}
+        if all(v is None for v in vals.values()):
             return None
         for key in ("tujuan", "sasaran"):  # merged down: the value stands in the first row only
             if vals.get(key) is not None:
@@ -307,24 +310,27 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
     money_cols = set(layout.columns["pagu"] + layout.columns["realisasi"])
     after_total = False
     last_body = None
+    repeat = header_repeat_test(layout)
     for r in range(layout.body_start, len(grid.rows)):
         row = grid.rows[r]
-        if not any(v is not None for v in row):
+        if row.count(None) == len(row):
             continue
-        if is_header_repeat(row, layout):
+        if repeat(row):
             role(r, "header")
             continue
-        left = [(c, norm(v)) for c, v in enumerate(row[:name_col + 1]) if v is not None]
-        has_money = any(grid.get(r, c) is not None for c in money_cols)
+        has_money = any(row[c] is not None for c in money_cols if c < len(row))
         name = grid.get(r, name_col)
-        if not after_total and left and _TOTAL.match(left[-1][1]) and has_money:
+        # the last filled cell up to the name column: a "Total" / "Jumlah" label
+        left = next(((c, norm(row[c])) for c in range(min(name_col, len(row) - 1), -1, -1)
+                     if row[c] is not None), None) if has_money and not after_total else None
+        if left and _TOTAL.match(left[1]):
             pagu, pc = rd.span(r, "pagu")
             real, rc = rd.span(r, "realisasi")
-            res.stated.append({"kind": "total", "label": left[-1][1], "program_no": None,
+            res.stated.append({"kind": "total", "label": left[1], "program_no": None,
                                "pagu": rd.amount(pagu, r, pc, None),
                                "realisasi": rd.amount(real, r, rc, None), "amount": None,
                                "capaian": None, "capaian_decimals": None,
-                               "source_cell": cell_name(r, left[-1][0]),
+                               "source_cell": cell_name(r, left[0]),
                                "pagu_cell": cell_name(r, pc), "realisasi_cell": cell_name(r, rc),
                                "capaian_cell": None, "amount_cell": None,
                                "unit": rd.unit_of_row()})
@@ -411,6 +417,11 @@ def _unreadable_text(value: Unreadable) -> str:
         return ("rumus tanpa nilai tersimpan (workbook disimpan tanpa menghitung ulang); buka dan "
                 "simpan ulang di Excel/LibreOffice, atau ketik angkanya")
     return f"berisi nilai galat {value.what}, bukan angka; perbaiki rumusnya atau ketik angkanya"
+
+
+def _stacked(value) -> bool:
+    """A text cell holding several values, one per line (kegiatan stacked in one row)."""
+    return type(value) is str and "\n" in value
 
 
 def _is_signature_like(row) -> bool:

@@ -44,12 +44,8 @@ def clean(value):
 
 
 def _clean_row(row: list) -> list:
-    out = []
-    for v in row:
-        if type(v) is str:
-            v = clean(v) if ("\r" in v or "\xa0" in v) else (v.strip() or None)
-        out.append(v)
-    return out
+    return [(clean(v) if ("\r" in v or "\xa0" in v) else (v.strip() or None))
+            if type(v) is str else v for v in row]
 
 
 @dataclass
