@@ -8,6 +8,7 @@ after another, a new process each (today's way: every report pays its own start-
    and its kernels);
 2. made province (1.500 SKPD): ingest + reconcile of every SKPD on the workers (writing the made
    workbooks is not timed), and reports for a sample, extrapolated to all 1.500 — labelled so.
+3. the pemda report of the made kabupaten (HTML + PDF) on a warm worker, in seconds.
 
 Run: ``python benchmarks/bench_batch.py [--agencies 50] [--province 1500] [--sample 20]
 [--baseline 3]`` (a few minutes on 2 shared cores; keep runs few).
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lkjip_helpers.batch.agencies import from_folders  # noqa: E402
-from lkjip_helpers.batch.worker import Warm, render_agency  # noqa: E402
+from lkjip_helpers.batch.worker import Warm, render_agency, render_pemda  # noqa: E402
 from lkjip_helpers.synthetic import kabupaten, write_agency  # noqa: E402
 
 
@@ -45,7 +46,7 @@ def memory(pid: int | None = None) -> tuple[int, int]:
     return own, own + sum(c.memory_info().rss for c in p.children(recursive=True))
 
 
-def batch_rate(agencies: list, workers: int, out: Path) -> dict:
+def batch_rate(agencies: list, workers: int, out: Path, with_pemda: bool = False) -> dict:
     """Reports per minute on a LocalCluster of ``workers``, from the first submission."""
     from distributed import Client, LocalCluster, as_completed
 
@@ -61,10 +62,22 @@ def batch_rate(agencies: list, workers: int, out: Path) -> dict:
         outcomes = [f.result() for f in as_completed(futs)]
         wall = time.perf_counter() - t1
         mem = client.run(memory)
+        pemda = pemda_seconds(client, outcomes, out) if with_pemda else None
     ok = sum(o.ok for o in outcomes)
     return {"workers": workers, "reports": ok, "failed": len(outcomes) - ok, "wall": wall,
-            "per_minute": ok / wall * 60, "start": start,
+            "per_minute": ok / wall * 60, "start": start, "pemda": pemda,
             "rss": max(m[0] for m in mem.values()), "rss_kernels": max(m[1] for m in mem.values())}
+
+
+def pemda_seconds(client, outcomes: list, out: Path) -> tuple[float, str]:
+    """The pemda report (HTML + PDF) of these agencies on a warm worker, as ``lkjip batch`` makes
+    it: (seconds, status)."""
+    from lkjip_helpers.batch.summary import gather, save
+
+    inp = save(gather(2024, 12, "Q", outcomes), out / ".pemda-input.pkl")
+    t = time.perf_counter()
+    o = client.submit(render_pemda, str(inp), str(out), ("html", "pdf"), pure=False).result()
+    return time.perf_counter() - t, o.status + (f" ({o.reason})" if o.reason else "")
 
 
 def baseline_rate(agencies: list, out: Path) -> dict:
@@ -128,7 +141,7 @@ def main(argv=None) -> int:
               f"reports in {base['wall']:.1f} s = {base['per_minute']:.1f} a minute")
         rates = {}
         for w in sorted({1, 2, cores}):
-            r = batch_rate(agencies, w, d / f"out{w}")
+            r = batch_rate(agencies, w, d / f"out{w}", with_pemda=w == max({1, 2, cores}))
             rates[w] = r
             print(f"batch, {w} worker(s): {r['reports']} HTML reports ({r['failed']} failed) in "
                   f"{r['wall']:.1f} s = {r['per_minute']:.1f} a minute "
@@ -136,6 +149,9 @@ def main(argv=None) -> int:
                   f"workers started in {r['start']:.1f} s; memory per worker "
                   f"{r['rss'] / 2**20:.0f} MiB, {r['rss_kernels'] / 2**20:.0f} MiB with its "
                   "kernels")
+            if r["pemda"]:
+                print(f"pemda report of the {r['reports']} SKPD (HTML + PDF, on a warm worker): "
+                      f"{r['pemda'][0]:.1f} s, {r['pemda'][1]}")
         if 1 in rates and 2 in rates:
             print(f"2 workers / 1 worker: {rates[2]['per_minute'] / rates[1]['per_minute']:.2f}×")
         if args.province:

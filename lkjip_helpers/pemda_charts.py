@@ -49,11 +49,12 @@ def s_curves(curves: list[dict], month: int, columns: int = 2):
     text at :data:`~lkjip_helpers.charts.MIN_FONT` pt (11 px or more on a 370 px screen)."""
     rows = max(1, math.ceil(len(curves) / columns))
     with plt.rc_context(STYLE):
-        fig, axes = plt.subplots(rows, columns, figsize=(4.8, 2.2 * rows),
-                                 sharex=True, sharey=True, squeeze=False)
+        # the same limits and ticks set on every panel, not shared axes: matplotlib's sharing
+        # walks every sibling on each tick and limit (quadratic: 50 panels took seconds)
+        fig, axes = plt.subplots(rows, columns, figsize=(4.8, 2.2 * rows), squeeze=False)
         for ax in axes.flat[len(curves):]:
             ax.set_visible(False)
-        for ax, c in zip(axes.flat, curves):
+        for i, (ax, c) in enumerate(zip(axes.flat, curves)):
             if c.get("band"):
                 ms, lo, hi = c["band"]
                 ax.fill_between(ms, lo, hi, color=GREY, alpha=0.25, linewidth=0)
@@ -74,5 +75,7 @@ def s_curves(curves: list[dict], month: int, columns: int = 2):
             ax.set_xticks([3, 6, 9, 12], ["Mar", "Jun", "Sep", "Des"], fontsize=MIN_FONT)
             ax.set_yticks([0, 50, 100])
             ax.tick_params(axis="y", labelsize=MIN_FONT)
+            # tick labels on the outer panels only, as shared axes would have them
+            ax.tick_params(labelbottom=i + columns >= len(curves), labelleft=i % columns == 0)
         fig.tight_layout()
     return fig

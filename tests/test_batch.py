@@ -172,6 +172,7 @@ def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
     assert sum(1 for x in lines if "gagal" in x.split()) == 2
     assert any(x.startswith("pemda ") and "berhasil" in x for x in lines)
     assert "[5/5]" in captured.err                                  # plain lines: not a terminal
+    assert "dasbor Dask" in captured.err           # its address, or why there is none (no bokeh)
     assert not list(folder.glob(".*"))                               # nothing left behind
 
 

@@ -24,6 +24,8 @@ def test_environment_yml_matches_pyproject():
     conda = [d for d in env["dependencies"] if isinstance(d, str)
              and _name(d) not in ("python", "pip")]
     assert sorted(map(_spec, conda)) == sorted(map(_spec, wanted))
+    # conda match specs: no pip extras (dask[distributed] is dask + distributed on conda-forge)
+    assert not [d for d in conda if "[" in d]
     pip_section = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
     assert pip_section == ["-e ."]
 

@@ -51,11 +51,14 @@ def cluster_client(workers: int | None, scheduler: str | None, memory_limit: str
     return client, cluster
 
 
-def _dashboard() -> bool:
-    """Dask's dashboard needs bokeh (not a dependency: install it to get the page)."""
-    import importlib.util
-
-    return importlib.util.find_spec("bokeh") is not None
+def dashboard(client) -> str:
+    """The Dask dashboard's address when the scheduler serves one (it needs ``bokeh>=3.1`` where
+    the scheduler runs), else ''."""
+    try:
+        services = client.scheduler_info().get("services", {})
+    except Exception:  # noqa: BLE001 - a scheduler that does not say: no address
+        return ""
+    return client.dashboard_link if "dashboard" in services else ""
 
 
 def latest_quarter(raw: str, year: int) -> int | None:
@@ -131,8 +134,9 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
                     else found.from_folders(paths, work))
         hist = _history(history) if history else []
         client, cluster = cluster_client(workers, scheduler, memory_limit, log)
-        if _dashboard():
-            log(f"dasbor Dask: {client.dashboard_link}")
+        link = dashboard(client)
+        log(f"dasbor Dask: {link}" if link else "dasbor Dask tidak tersedia: scheduler tanpa "
+            "bokeh (pasang dengan pip install 'bokeh>=3.1' untuk melihat kemajuan di peramban)")
         client.register_plugin(Warm(cwd=str(root)), name="lkjip-warm")
         if str(quarter).lower() == "auto":
             qs = client.gather(client.map(latest_quarter, [a.raw for a in agencies],

@@ -201,6 +201,8 @@ class Warm(WorkerPlugin):
         from ..config import project_root
 
         self.kernels = Kernels(self.cwd or str(project_root()), ahead=self.ahead)
+        if self.ahead:  # the first kernel boots while the worker reads its first agency
+            self.kernels.next = self.kernels._start()
 
     def teardown(self, worker=None):
         if self.kernels is not None:
