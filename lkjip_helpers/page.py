@@ -48,9 +48,28 @@ def finish(page: str) -> str:
         page = re.sub(r"<title>(.*?)</title>",
                       lambda m: f"<title>{m.group(1)} · {' · '.join(subs)}</title>", page, count=1)
     heads = _H2.findall(page)
-    if len(heads) < 2:
+    if len(heads) >= 2:
+        page = page.replace(f'<h2 id="{heads[1][0]}">', toc(heads[1:]) + f'<h2 id="{heads[1][0]}">',
+                            1)
+    return in_sections(page)
+
+
+_WIDE = re.compile(r'<table class="[^"]*\bwide\b')  # 7 columns or more (lkjip_helpers.present)
+
+
+def in_sections(page: str) -> str:
+    """Each ``<h2>`` and what follows it, up to the next, in a ``<section>``; ``class="wide"``
+    when it holds a wide table (printed landscape, see report.css)."""
+    start, end = page.find('<main class="lk">'), page.rfind("</main>")
+    if start < 0 or end < 0:
         return page
-    return page.replace(f'<h2 id="{heads[1][0]}">', toc(heads[1:]) + f'<h2 id="{heads[1][0]}">', 1)
+    start += len('<main class="lk">')
+    parts = re.split(r'(?=<h2 id=")', page[start:end])
+    body = "".join(
+        part if not part.startswith("<h2") else
+        ('<section class="wide">' if _WIDE.search(part) else "<section>") + part + "</section>"
+        for part in parts)
+    return page[:start] + body + page[end:]
 
 
 def toc(heads: list[tuple[str, str]]) -> str:

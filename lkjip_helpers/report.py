@@ -196,9 +196,14 @@ def to_html(notebook: Path) -> str:
 
 
 def to_pdf(html: str, path: Path) -> None:
-    """A4 PDF through WeasyPrint; raises ImportError/OSError when its libraries are missing."""
+    """A4 PDF through WeasyPrint; raises ImportError/OSError when its libraries are missing. The
+    charts' screen variants (glyphs as paths, hidden in print) are left out before WeasyPrint
+    parses the page: it would read them for nothing."""
+    import re
+
     from weasyprint import HTML
 
+    html = re.sub(r'<svg\b[^>]*\bclass="screen".*?</svg>', "", html, flags=re.S)
     HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
 
 

@@ -69,22 +69,35 @@ CHARTS = {
 
 def figure(an: Analysis, key: str) -> str:
     """A chart embedded in the page (inline SVG): the report stays one file. Drawn here, or taken
-    from ``an.charts`` when they were drawn beforehand (see :func:`draw_charts`)."""
+    from ``an.charts`` when they were drawn beforehand (see :func:`draw_charts`). Two variants:
+    glyphs as paths for the screen, words as text for print (see :func:`charts.to_svg`)."""
     make, alt = CHARTS[key]
     if key not in an.charts and an.handoff:
         from .handoff import fetch
 
         an.charts.update(fetch(an.handoff, "charts") or {})
         an.handoff = ""
-    svg = an.charts.get(key) or charts.to_svg(make(an))
-    return f'<figure>{charts.inline_svg(svg, key, alt)}</figure>'
+    if key not in an.charts or PRINT.format(key) not in an.charts:
+        an.charts.update(_draw(make(an), key))
+    return (f'<figure>{charts.inline_svg(an.charts[key], key, alt, "screen")}'
+            f'{charts.inline_svg(an.charts[PRINT.format(key)], key + "-p", alt, "print")}</figure>')
+
+
+PRINT = "{}.print"  # the print variant's key in ``Analysis.charts``
+
+
+def _draw(fig, key: str) -> dict[str, bytes]:
+    return {key: charts.to_svg(fig), PRINT.format(key): charts.to_svg(fig, text=True)}
 
 
 def draw_charts(an: Analysis) -> dict[str, bytes]:
-    """Every chart the report shows, as SVG."""
+    """Every chart the report shows, as SVG (both variants, see :func:`figure`)."""
     rated = an.kinerja is not None and an.year_end  # ratings are year-end figures
     keys = [k for k in CHARTS if rated or k not in ("indicators", "scatter")]
-    return {k: charts.to_svg(CHARTS[k][0](an)) for k in keys}
+    out: dict[str, bytes] = {}
+    for k in keys:
+        out.update(_draw(CHARTS[k][0](an), k))
+    return out
 
 
 def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,

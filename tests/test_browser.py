@@ -77,9 +77,13 @@ def test_report_reads_on_a_phone_and_a_wide_screen(browser, report_page, width, 
         'table.findings tr.error td.msg').getBoundingClientRect(); return [r.left, r.right]; }""")
     assert box[0] >= 0 and box[1] <= width
     # chart text at least 11 CSS px at this width
-    sizes = page.evaluate("""() => [...document.querySelectorAll('figure svg')].map(s =>
+    sizes = page.evaluate("""() => [...document.querySelectorAll('figure svg.screen')].map(s =>
         s.getBoundingClientRect().width / s.viewBox.baseVal.width * s.dataset.minFontPt)""")
     assert len(sizes) == 5 and min(sizes) >= 11, sizes
+    # the charts' print variants take no room on a screen
+    shown = page.evaluate("""() => [...document.querySelectorAll('figure svg.print')].map(s =>
+        s.getBoundingClientRect().height)""")
+    assert len(shown) == 5 and max(shown) == 0, shown
     page.close()
 
 

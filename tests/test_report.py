@@ -35,8 +35,12 @@ def test_html_is_offline_and_small(report):
     assert not re.search(r"<script[^>]+src=", html, re.I)
     assert "http://" not in html and "https://" not in html
     assert len(html.encode()) < 1024 * 1024
-    # charts inline as SVG (no base64), one stylesheet of our own, no script at all
-    assert html.count("<svg") == 5 and "base64" not in html
+    # charts inline as SVG (no base64), each for the screen (glyphs as paths) and for print
+    # (words as text); one stylesheet of our own, no script at all
+    assert html.count("<svg") == 10 and "base64" not in html
+    assert len(re.findall(r'<svg[^>]*class="screen"', html)) == 5
+    assert len(re.findall(r'<svg[^>]*class="print"', html)) == 5
+    assert len(html.encode()) < 600 * 1024
     assert "<script" not in html and html.count("<style") == 1
     css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
     assert len(css) < 12_000 and ".jp-" not in css
@@ -426,6 +430,42 @@ def test_pdf_cuts_no_text_at_any_edge(report, tmp_path):
             assert float(x0) >= 0 and float(y0) >= 0, (x0, y0)
             assert float(x1) <= float(w) + 0.5 and float(y1) <= float(h) + 0.5, (x1, y1)
     assert words > 2000
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_pdf_strands_no_heading_or_caption_at_a_page_bottom(report):
+    """No page of the PDF ends with a heading, a table caption, a fold's summary or a table's
+    note: what they introduce starts on the same page."""
+    from pdf_layout import headings, page_lines, stranded
+
+    pdf = report.folder / "laporan.pdf"
+    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    heads = headings(html)
+    assert "Anggaran per program" in heads and len(heads) > 30
+    pages = page_lines(pdf)
+    assert len(pages) > 20 and all(pages)   # no empty page either
+    assert stranded(pdf, html) == []
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_the_strand_check_sees_a_stranded_heading(tmp_path):
+    """The check above is not blind: a heading forced to a page's bottom is reported, with its
+    page; the same page with the heading kept with its text is not."""
+    from pdf_layout import stranded
+
+    from lkjip_helpers.report import to_pdf
+
+    def page(keep: bool) -> str:
+        rule = "h2 { break-after: avoid; }" if keep else "p.next { break-before: page; }"
+        return (f"<html><head><style>@page {{ size: A4; margin: 16mm }} {rule} "
+                "div.fill { height: 235mm }</style></head><body><div class='fill'>isi</div>"
+                "<h2>Judul yang tertinggal</h2><p class='next'>Teks di bawah judul.</p>"
+                "</body></html>")
+
+    for keep, expected in ((False, [(1, "Judul yang tertinggal")]), (True, [])):
+        pdf = tmp_path / f"{keep}.pdf"
+        to_pdf(page(keep), pdf)
+        assert stranded(pdf, page(keep)) == expected, keep
 
 
 def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
