@@ -189,7 +189,8 @@ def _sheet(grids: list[SheetGrid], name: str, path: Path) -> SheetGrid:
     for g in grids:
         if norm(g.name).lower() == name.lower():
             return g
-    raise LayoutError(f"the annual workbook has no sheet {name!r} (run `lkjip template`)", path)
+    raise LayoutError(f"workbook tahunan tidak punya sheet {name!r} (jalankan `lkjip "
+                      "template`)", path)
 
 
 def _read_table(grid: SheetGrid, name: str) -> list[dict]:
@@ -205,7 +206,7 @@ def _read_table(grid: SheetGrid, name: str) -> list[dict]:
     if header_row is None:
         missing = sorted(REQUIRED[name] - {fld for fld, _ in found})
         heads = [h for h, fld, _ in cols if fld in missing]
-        raise LayoutError(f"no header row with the columns {heads}", grid.file, grid.name, "A1")
+        raise LayoutError(f"tidak ada baris judul dengan kolom {heads}", grid.file, grid.name, "A1")
     out = []
     for r in range(header_row + 1, len(grid.rows)):
         row = grid.rows[r]
@@ -221,7 +222,7 @@ def _read_table(grid: SheetGrid, name: str) -> list[dict]:
         missing = [f for f in REQUIRED[name] if rec.get(f) in (None, "")]
         if missing:
             c = found[next((fld, k) for fld, k in found if fld == missing[0])]
-            raise CellError(f"{missing[0]} is empty", grid.file, grid.name, cell_name(r, c))
+            raise CellError(f"{missing[0]} kosong", grid.file, grid.name, cell_name(r, c))
         out.append(rec)
     return out
 
@@ -234,17 +235,17 @@ def _convert(v, kind: str, grid: SheetGrid, r: int, c: int):
         try:
             return parse_amount(v).value
         except NumberError:
-            raise CellError(f"{text_of(v)!r} is not a rupiah amount", *where) from None
+            raise CellError(f"{text_of(v)!r} bukan jumlah rupiah", *where) from None
     if kind == "percent":
         try:
             return parse_percent(v)
         except NumberError:
-            raise CellError(f"{text_of(v)!r} is not a percentage", *where) from None
+            raise CellError(f"{text_of(v)!r} bukan persentase", *where) from None
     if kind == "int":
         try:
             return int(float(text_of(v).strip().rstrip(".")))
         except ValueError:
-            raise CellError(f"{text_of(v)!r} is not a number", *where) from None
+            raise CellError(f"{text_of(v)!r} bukan angka", *where) from None
     if kind == "list":
         sep = ";" if ";" in text_of(v) else ","
         return [t.strip() for t in text_of(v).split(sep) if t.strip()]
@@ -267,7 +268,7 @@ def read_annual(path: Path) -> Annual:
     for rec in tables["PK"]:
         pol = (rec["polaritas"] or "").lower()
         if pol not in POLARITIES:
-            raise CellError(f"{rec['polaritas']!r} is not a polarity (positif, negatif, kategori)",
+            raise CellError(f"{rec['polaritas']!r} bukan polaritas (positif, negatif, kategori)",
                             path, "PK", rec["_polaritas_cell"])
         rec["polaritas"] = pol
     _check_types(tables, path)

@@ -272,8 +272,8 @@ def cmd_template(args) -> int:
 
     out = args.out or project_root() / "data" / "raw" / str(args.year) / f"kinerja_{args.year}.xlsx"
     if out.exists() and not args.force:
-        raise LkjipError("exists; not overwritten (a raw file is never rewritten; use --force "
-                         "for a file you mean to replace)", out)
+        raise LkjipError("sudah ada; tidak ditimpa (file mentah tidak pernah ditulis ulang; pakai "
+                         "--force untuk file yang memang hendak diganti)", out)
     check_output(out, force=True)  # never a device, a FIFO or through a symbolic link
     write_template(out, args.year)
     print(printable(f"ditulis: {out}"))

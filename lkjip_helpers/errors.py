@@ -24,7 +24,7 @@ class LkjipError(Exception):
         if self.sheet is not None:
             where.append(f"sheet {self.sheet!r}")
         if self.cell:
-            where.append(f"cell {self.cell}")
+            where.append(f"sel {self.cell}")
         return (", ".join(where) + ": " if where else "") + self.message
 
 

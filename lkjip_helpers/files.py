@@ -53,7 +53,7 @@ def check_output(path: Path | str, inputs: Iterable[Path | str] = (), force: boo
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise OutputError(f"cannot be written ({exc.strerror})", path) from None
+        raise OutputError(f"tidak dapat ditulis ({exc.strerror})", path) from None
     if st is not None and stat.S_ISLNK(st.st_mode):
         raise OutputError("adalah link simbolik; sebutkan file tujuannya sendiri (lkjip tidak "
                           "menulis keluaran lewat link)", path)

@@ -143,9 +143,10 @@ def _one_per_period(kept, lenient: bool, duplicates: list) -> list:
             named = f"TW {period.quarter} {period.year}" if period.kind == "Q" \
                 else period.long_label
             raise LayoutError(
-                f"{named} is also in {first.file}, sheet {first.sheet!r}: keep one workbook per "
-                f"{'quarter' if period.kind == 'Q' else 'month'} in the folder (or give the files "
-                f"one by one, or a --manifest with tanggal_upload)", second.file, second.sheet)
+                f"{named} juga ada di {first.file}, sheet {first.sheet!r}: simpan satu workbook "
+                f"per {'triwulan' if period.kind == 'Q' else 'bulan'} di folder (atau sebutkan "
+                "file satu per satu, atau --manifest dengan tanggal_upload)", second.file,
+                second.sheet)
         group = sorted(group, key=lambda fr_res: _order(*fr_res))
         fr, used = group[-1]
         other = group[-2][1]

@@ -95,9 +95,9 @@ def workbook_paths(paths: list[Path], unread: list[str] | None = None) -> list[P
         elif p.exists():
             out.append(p)
         else:
-            raise WorkbookError("no such file or folder", p)
+            raise WorkbookError("file atau folder tidak ada", p)
     if not out:
-        raise WorkbookError("no workbook (.xlsx) found", paths[0] if paths else None)
+        raise WorkbookError("tidak ada workbook (.xlsx)", paths[0] if paths else None)
     return out
 
 
@@ -165,7 +165,7 @@ def _read_grids(grids, ctx: ReadContext, registry: Registry, skipped: list[str],
         mapping = ctx.mapping
         wanted = [g for g in grids if g.name == mapping.sheet] if mapping.sheet else grids[:1]
         if not wanted:
-            raise LayoutError(f"no sheet named {mapping.sheet!r} (the mapping asks for it)",
+            raise LayoutError(f"tidak ada sheet bernama {mapping.sheet!r} (diminta oleh pemetaan)",
                               mapping.path)
         found = registry.read(wanted[0], ctx)
         if found is None:
@@ -183,8 +183,9 @@ def _read_grids(grids, ctx: ReadContext, registry: Registry, skipped: list[str],
         first = grids[0].name if grids else None
         if path.suffix.lower() == ".xls":
             raise WorkbookError(refuse_reason(path), path)
-        raise LayoutError("no table found: no header row with 'Program/Kegiatan' and 'Pagu', "
-                          "nor 'KODE REKENING | URAIAN | ANGGARAN | REALISASI'", path, first)
+        raise LayoutError("tabel tidak ditemukan: tidak ada baris judul dengan "
+                          "'Program/Kegiatan' dan 'Pagu', maupun 'KODE REKENING | URAIAN | "
+                          "ANGGARAN | REALISASI'", path, first)
     return results
 
 
@@ -198,8 +199,8 @@ def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
         if ctx.quarter is not None:
             res.quarter, res.month = ctx.quarter, None
     if res.year is None or res.quarter is None:
-        raise LayoutError("the period cannot be told from the sheet; give --year with "
-                          "--month or --quarter, or a --manifest", res.file, res.sheet)
+        raise LayoutError("periode tidak dapat ditentukan dari sheet; sebutkan --year dengan "
+                          "--month atau --quarter, atau --manifest", res.file, res.sheet)
 
 
 def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None = None,

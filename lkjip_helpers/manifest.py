@@ -93,7 +93,7 @@ def _rows(path: Path) -> list[list]:
                 delim = ";" if sample.count(";") > sample.count(",") else ","
                 return [row for row in csv.reader(fh, delimiter=delim)]
         except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read the manifest ({exc})", path) from None
+            raise ConfigError(f"manifest tidak dapat dibaca ({exc})", path) from None
     from .excel.workbook import open_workbook, text_of
 
     grids = open_workbook(path)
@@ -134,11 +134,11 @@ def load_manifest(path: Path | str, folders: list[Path] | None = None) -> Manife
     """Read a manifest; files are looked for beside it and in ``folders``."""
     path = Path(path)
     if not path.exists():
-        raise ConfigError("no such manifest", path)
+        raise ConfigError("manifest tidak ada", path)
     rows = [r for r in _rows(path)]
     header_at = next((i for i, r in enumerate(rows) if any(str(v or "").strip() for v in r)), None)
     if header_at is None:
-        raise ConfigError("the manifest is empty", path)
+        raise ConfigError("manifest kosong", path)
     cols: dict[str, int] = {}
     for c, v in enumerate(rows[header_at]):
         name = _LOOKUP.get(_key(v))
@@ -150,7 +150,7 @@ def load_manifest(path: Path | str, folders: list[Path] | None = None) -> Manife
     if "month" not in cols and "quarter" not in cols:
         missing.append("month/quarter")
     if missing:
-        raise ConfigError(f"the manifest lacks column(s) {', '.join(missing)} (aliases: see "
+        raise ConfigError(f"manifest tidak memuat kolom {', '.join(missing)} (nama lain: lihat "
                           f"lkjip_helpers/manifest.py)", path)
     where = [path.parent] + [Path(f) if Path(f).is_dir() else Path(f).parent
                              for f in (folders or [])]

@@ -47,7 +47,7 @@ class Parsed(NamedTuple):
 
 def _from_float(x: float) -> Decimal:
     if math.isnan(x) or math.isinf(x):
-        raise NumberError(f"{x!r} is not a number")
+        raise NumberError(f"{x!r} bukan angka")
     # repr gives the shortest decimal that round-trips, so 0.1 stays 0.1
     return Decimal(repr(x))
 
@@ -55,7 +55,7 @@ def _from_float(x: float) -> Decimal:
 def _digits(body: str, original: str, max_decimals: int) -> Parsed:
     """Turn ``1.234.567,89`` / ``1,234,567.89`` / ``21,276,070,424,00`` into a Decimal."""
     if not _NUMBER.match(body):
-        raise NumberError(f"{original!r} is not a rupiah amount")
+        raise NumberError(f"{original!r} bukan jumlah rupiah")
     seps = [(m.start(), m.group()) for m in re.finditer(r"[.,]", body)]
     if not seps:
         return Parsed(Decimal(body))
@@ -74,12 +74,12 @@ def _digits(body: str, original: str, max_decimals: int) -> Parsed:
             # e.g. 6.671.923,749: a comma where a point belongs; read as grouping
             note = f"{original!r}: tiga angka setelah koma dibaca sebagai ribuan"
     else:
-        raise NumberError(f"{original!r} is not a rupiah amount")
+        raise NumberError(f"{original!r} bukan jumlah rupiah")
     if len(grouping) > 1 and note is None:
-        raise NumberError(f"{original!r} is not a rupiah amount")
+        raise NumberError(f"{original!r} bukan jumlah rupiah")
     if len(int_groups) > 1:
         if not 1 <= len(int_groups[0]) <= 3 or any(len(g) != 3 for g in int_groups[1:]):
-            raise NumberError(f"{original!r} is not a rupiah amount")
+            raise NumberError(f"{original!r} bukan jumlah rupiah")
     return Parsed(Decimal("".join(int_groups) + ("." + frac if frac else "")), note)
 
 
@@ -107,7 +107,7 @@ def _parse_amount(value: object) -> Parsed:
     if type(value) is float and value.is_integer() and abs(value) < 2 ** 53:
         return Parsed(Decimal(int(value)))  # the common case: a whole-rupiah number cell
     if isinstance(value, bool):
-        raise NumberError(f"{value!r} is not a rupiah amount")
+        raise NumberError(f"{value!r} bukan jumlah rupiah")
     if isinstance(value, int):
         return Parsed(Decimal(value))
     if isinstance(value, float):
@@ -119,7 +119,7 @@ def _parse_amount(value: object) -> Parsed:
     if isinstance(value, Decimal):
         return Parsed(value)
     if not isinstance(value, str):
-        raise NumberError(f"{value!r} is not a rupiah amount")
+        raise NumberError(f"{value!r} bukan jumlah rupiah")
     plain = _PLAIN.fullmatch(value)
     if plain is not None:
         sep = plain.group(2)
@@ -167,7 +167,7 @@ def _parse_percent(value: object) -> tuple[Decimal, int] | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise NumberError(f"{value!r} is not a percentage")
+        raise NumberError(f"{value!r} bukan persentase")
     if isinstance(value, float) and not abs(value) < float(MAX_PERCENT):
         raise TooLarge(f"{value!r} terlalu besar untuk persentase")
     if isinstance(value, (int, float, Decimal)):
@@ -179,7 +179,7 @@ def _parse_percent(value: object) -> tuple[Decimal, int] | None:
         decimals = max(0, -exp) if isinstance(exp, int) else 0
         return pct, decimals
     if not isinstance(value, str):
-        raise NumberError(f"{value!r} is not a percentage")
+        raise NumberError(f"{value!r} bukan persentase")
     text = value.strip().replace("\u00a0", "").replace(" ", "")
     if text in ("", "-", "–"):
         return None
@@ -187,7 +187,7 @@ def _parse_percent(value: object) -> tuple[Decimal, int] | None:
     negative = body.startswith("-")
     body = body.lstrip("-")
     if not re.fullmatch(r"\d+(?:[.,]\d+)?", body):
-        raise NumberError(f"{value!r} is not a percentage")
+        raise NumberError(f"{value!r} bukan persentase")
     decimals = len(body) - body.replace(",", ".").index(".") - 1 if re.search(r"[.,]", body) else 0
     pct = Decimal(body.replace(",", "."))
     return (-pct if negative else pct), decimals

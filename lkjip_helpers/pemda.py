@@ -35,7 +35,7 @@ def load_tolerance(path: Path | str | None = None) -> dict:
                   for m, (lo, hi) in data["months"].items()}
         assert set(months) == set(range(1, 13))
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AssertionError):
-        raise ConfigError("a tolerance table needs 'months: 1..12: [lower, upper]'", path) \
+        raise ConfigError("tabel toleransi memerlukan 'months: 1..12: [lower, upper]'", path) \
             from None
     return {"source": str(data.get("source", "")).strip(), "months": months}
 

@@ -112,10 +112,11 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     data = data or ingest(paths, mapping=mapping)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if not years:
-        raise LkjipError("no budget lines found")
+        raise LkjipError("tidak ada baris anggaran")
     year = year or years[-1]
     if year not in years:
-        raise LkjipError(f"no budget lines for {year} (found: {', '.join(map(str, years))})")
+        raise LkjipError(f"tidak ada baris anggaran untuk {year} (yang ada: "
+                         f"{', '.join(map(str, years))})")
     last = latest_quarter(data, year)
     quarter = quarter or last
     _check_quarter(data, year, quarter, paths)

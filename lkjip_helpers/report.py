@@ -83,7 +83,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
             raise LkjipError(str(exc.evalue).splitlines()[0] if exc.evalue else exc.ename) \
                 from None
         cell = _failed_cell(output, exc)
-        raise ReportError(f"cell {cell} of {notebook.name} failed: {exc.ename}: "
+        raise ReportError(f"sel {cell} di {notebook.name} gagal: {exc.ename}: "
                           f"{str(exc.evalue).splitlines()[0] if exc.evalue else ''}".rstrip(": "))\
             from None
     if isinstance(exc, DeadKernelError) or "kernel died" in str(exc).lower():
@@ -324,5 +324,5 @@ def _latest_quarter(raw: Path, year: int) -> int:
 
     q = latest_quarter(ingest([raw]), year)
     if q is None:
-        raise LkjipError(f"no quarterly sheet for {year}", raw)
+        raise LkjipError(f"tidak ada lembar triwulanan untuk {year}", raw)
     return q

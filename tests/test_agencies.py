@@ -104,14 +104,14 @@ def test_a_registered_reader_is_tried_first(tmp_path):
     data = ingest([path], registry=registry)
     row = data.budget_lines.iloc[0]
     assert (row["agency_code"], row["year"], row["month"], row["quarter"]) == ("9", 2024, 5, 2)
-    with pytest.raises(LayoutError, match="no table found"):
+    with pytest.raises(LayoutError, match="tabel tidak ditemukan"):
         ingest([path])  # the built-in readers do not know it
 
 
 def test_a_readers_refusal_is_raised_only_when_no_reader_matches(tmp_path):
     sheet = [["Program / Kegiatan", "Anggaran"], [None, "Jumlah"], ["A", 1]]
     path = write_xlsx(tmp_path / "x.xlsx", {"S": sheet})
-    with pytest.raises(LayoutError, match="no 'Pagu' column"):
+    with pytest.raises(LayoutError, match="tidak ada kolom 'Pagu'"):
         ingest([path])
 
     class Claims:

@@ -156,11 +156,11 @@ def test_stated_type_read_and_checked_against_polarity(tmp_path):
     assert pd.isna(a.pk["tipe_agregasi"][2])
     with pytest.raises(CellError) as e:
         read_annual(_sample_annual(tmp_path, n1="tren negatif"))
-    assert str(e.value).startswith("kinerja_2020.xlsx, sheet 'PK', cell J2: tipe agregasi tren "
+    assert str(e.value).startswith("kinerja_2020.xlsx, sheet 'PK', sel J2: tipe agregasi tren "
                                    "negatif menuntut polaritas negatif")
     with pytest.raises(CellError) as e:
         read_annual(_sample_annual(tmp_path, n1="naik turun"))
-    assert "cell J2: 'naik turun' bukan tipe agregasi" in str(e.value)
+    assert "sel J2: 'naik turun' bukan tipe agregasi" in str(e.value)
 
 
 def test_template_offers_the_types_as_a_list(tmp_path):

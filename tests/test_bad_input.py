@@ -30,8 +30,8 @@ def test_bad_amount_names_file_sheet_and_cell(tmp_path, capsys):
     path = write_xlsx(tmp_path / "TW3.xlsx", {"TW III": rows})
     out = tmp_path / "out"
     status, _, err = run(["ingest", str(path), "--out", str(out)], capsys)
-    assert_refused(status, err, "TW3.xlsx", "sheet 'TW III'", "cell I6",
-                   "'Rp 2.91,1.88,000x' is not a rupiah amount")
+    assert_refused(status, err, "TW3.xlsx", "sheet 'TW III'", "sel I6",
+                   "'Rp 2.91,1.88,000x' bukan jumlah rupiah")
     assert not out.exists() or not any(out.iterdir())
 
 
@@ -40,7 +40,7 @@ def test_missing_pagu_under_anggaran_is_an_error_not_a_guess(tmp_path, capsys):
     rows = [["TW 1 2020"]] + header + [[None] * 6 + ["Program A", 10, 5, None]]
     path = write_xlsx(tmp_path / "x.xlsx", {"S": rows})
     status, _, err = run(["ingest", str(path), "--out", str(tmp_path / "o")], capsys)
-    assert_refused(status, err, "x.xlsx", "sheet 'S'", "cell H3", "no 'Pagu' column")
+    assert_refused(status, err, "x.xlsx", "sheet 'S'", "sel H3", "tidak ada kolom 'Pagu'")
 
 
 def test_bad_percentage(tmp_path, capsys):
@@ -48,7 +48,7 @@ def test_bad_percentage(tmp_path, capsys):
     rows[6][9] = "banyak"
     path = write_xlsx(tmp_path / "p.xlsx", {"S": rows})
     status, _, err = run(["ingest", str(path), "--out", str(tmp_path / "o")], capsys)
-    assert_refused(status, err, "p.xlsx", "cell J7", "'banyak' is not a percentage")
+    assert_refused(status, err, "p.xlsx", "sel J7", "'banyak' bukan persentase")
 
 
 def test_amount_without_a_name(tmp_path, capsys):
@@ -56,27 +56,27 @@ def test_amount_without_a_name(tmp_path, capsys):
     rows[6][6] = None
     path = write_xlsx(tmp_path / "n.xlsx", {"S": rows})
     status, _, err = run(["ingest", str(path), "--out", str(tmp_path / "o")], capsys)
-    assert_refused(status, err, "n.xlsx", "cell H7", "without a program/kegiatan name")
+    assert_refused(status, err, "n.xlsx", "sel H7", "angka tanpa nama program/kegiatan")
 
 
 def test_no_period_anywhere(tmp_path, capsys):
     path = write_xlsx(tmp_path / "laporan.xlsx", {"Sheet1": quarter_sheet(CLEAN, title="Laporan")})
     status, _, err = run(["ingest", str(path), "--out", str(tmp_path / "o")], capsys)
-    assert_refused(status, err, "laporan.xlsx", "year and quarter cannot be told", "--year")
+    assert_refused(status, err, "laporan.xlsx", "tahun dan triwulan tidak dapat ditentukan", "--year")
 
 
 def test_corrupt_file(tmp_path, capsys):
     path = tmp_path / "rusak.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     status, _, err = run(["ingest", str(path), "--out", str(tmp_path / "o")], capsys)
-    assert_refused(status, err, "rusak.xlsx", "cannot be read as a workbook")
+    assert_refused(status, err, "rusak.xlsx", "tidak dapat dibaca sebagai workbook")
 
 
 def test_text_file_named_xlsx(tmp_path, capsys):
     path = tmp_path / "catatan.xlsx"
     path.write_text("hanya teks")
     status, _, err = run(["ingest", str(path)], capsys)
-    assert_refused(status, err, "catatan.xlsx", "not an .xlsx workbook")
+    assert_refused(status, err, "catatan.xlsx", "bukan workbook .xlsx")
 
 
 PEER = sorted(p.name for p in (FIXTURES / "peer-corpus").iterdir())
@@ -107,7 +107,7 @@ def test_the_console_command_exits_2_without_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "ingest", str(bad)],
                           capture_output=True, text=True, env=env)
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "lkjip: kosong.xlsx: the file is empty (0 bytes), not a workbook"
+    assert proc.stderr.strip() == "lkjip: kosong.xlsx: file kosong (0 byte), bukan workbook"
 
 
 def test_raw_files_are_never_modified(tmp_path, capsys):
@@ -123,7 +123,7 @@ def test_two_sheets_for_one_quarter_are_refused(tmp_path, capsys):
     write_xlsx(tmp_path / "in" / "TW3.xlsx", {"TW III": quarter_sheet(CLEAN, title="TW III 2020")})
     write_xlsx(tmp_path / "in" / "TW3 revisi.xlsx", {"TW III": quarter_sheet(CLEAN, title="TW III 2020")})
     status, _, err = run(["ingest", str(tmp_path / "in"), "--out", str(tmp_path / "o")], capsys)
-    assert_refused(status, err, "TW3.xlsx", "sheet 'TW III'", "TW 3 2020 is also in TW3 revisi.xlsx")
+    assert_refused(status, err, "TW3.xlsx", "sheet 'TW III'", "TW 3 2020 juga ada di TW3 revisi.xlsx")
 
 
 def test_hidden_sheets_are_left_out(tmp_path):

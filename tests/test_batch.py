@@ -36,7 +36,7 @@ def test_agencies_from_folders_and_subfolders(tmp_path):
     assert [a.code for a in found] == ["01_Dinas", "02_Badan"]
     one = agencies.from_folders([tmp_path / "kab" / "02_Badan"])
     assert [(a.code, Path(a.raw).name) for a in one] == [("02_Badan", "02_Badan")]
-    with pytest.raises(LkjipError, match="share the report folder '02_Badan'"):
+    with pytest.raises(LkjipError, match="memakai folder laporan yang sama '02_Badan'"):
         agencies.from_folders([tmp_path / "kab", tmp_path / "kab" / "02_Badan"])
 
 
@@ -57,7 +57,7 @@ def test_one_folder_of_several_agencies_is_split_by_the_agency_each_sheet_names(
     wb = load_workbook(folder / "lain.xlsx")
     wb.active["A3"] = None                                   # names no agency
     wb.save(folder / "lain.xlsx")
-    with pytest.raises(LkjipError, match="lain.xlsx names none: give a --manifest"):
+    with pytest.raises(LkjipError, match="lain.xlsx tidak menyebut SKPD: beri --manifest"):
         agencies.from_folders([folder], tmp_path / "work2")
 
 
@@ -77,19 +77,19 @@ def test_agencies_from_a_manifest(tmp_path):
     assert linked == ["pengukuran_kinerja_2024_TW1.xlsx", "pengukuran_kinerja_2024_TW2.xlsx"]
     assert all(p.is_symlink() for p in Path(found[0].raw).iterdir())
     (tmp_path / "bad.csv").write_text("file,kode_skpd,nama_skpd\nnothere.xlsx,1,A\n")
-    with pytest.raises(LkjipError, match="line 2: 'nothere.xlsx' is in none of the RAW folders"):
+    with pytest.raises(LkjipError, match="baris 2: 'nothere.xlsx' tidak ada di folder RAW mana pun"):
         agencies.from_manifest(tmp_path / "bad.csv", [src], tmp_path / "w2")
 
 
 def test_outcomes_table_and_index(tmp_path):
     outs = [Outcome("A", "Dinas <A>", "berhasil", 3.3, {"error": 1, "warning": 0, "info": 2},
                     files=["laporan.html", "laporan.pdf"]),
-            Outcome("B", "=HYPERLINK(1)", "gagal", 0.5, reason="x.xlsx, sheet 'S', cell B2: bad")]
+            Outcome("B", "=HYPERLINK(1)", "gagal", 0.5, reason="x.xlsx, sheet 'S', sel B2: bad")]
     text = table_text(outs)
     assert text.splitlines() == [
         "SKPD  nama           status    detik  temuan                      alasan",
         "A     Dinas <A>      berhasil  3,3    1 error, 0 warning, 2 info",
-        "B     =HYPERLINK(1)  gagal     0,5                                x.xlsx, sheet 'S', cell B2: bad"]
+        "B     =HYPERLINK(1)  gagal     0,5                                x.xlsx, sheet 'S', sel B2: bad"]
     write_csv(outs, tmp_path / "hasil.csv")
     rows = list(csv.reader(open(tmp_path / "hasil.csv", encoding="utf-8")))
     assert rows[0] == ["SKPD", "nama", "status", "detik", "temuan", "alasan"]
@@ -98,7 +98,7 @@ def test_outcomes_table_and_index(tmp_path):
     html = index_html("Laporan 2024", outs, None)
     assert '<a href="A/laporan.html">Dinas &lt;A&gt;</a>' in html
     assert '<a href="A/laporan.pdf">laporan.pdf</a>' in html
-    assert 'href="B/' not in html and "cell B2: bad" in html
+    assert 'href="B/' not in html and "sel B2: bad" in html
     assert "http" not in html and "<script" not in html
 
 
@@ -128,12 +128,12 @@ def test_progress_bar_on_a_terminal_and_lines_otherwise():
 def test_cli_refuses_what_it_cannot_do(tmp_path, capsys):
     made(tmp_path / "kab", 1)
     assert main(["batch", str(tmp_path / "kab"), "--year", "2024", "--month", "11"]) == 2
-    assert "--month needs monthly sources" in capsys.readouterr().err
+    assert "--month memerlukan sumber bulanan" in capsys.readouterr().err
     assert main(["batch", str(tmp_path / "kab"), "--year", "2024", "--quarter", "5"]) == 2
     assert main(["batch", str(tmp_path / "kab"), "--year", "2024", "--quarter", "4",
                  "--format", "docx"]) == 2
     assert main(["batch", str(tmp_path / "nothing"), "--year", "2024", "--quarter", "4"]) == 2
-    assert "not a folder" in capsys.readouterr().err
+    assert "bukan folder" in capsys.readouterr().err
 
 
 def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
@@ -157,7 +157,7 @@ def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
     assert {c: rows[c]["status"] for c in codes} == {c: "berhasil" if c in ok else "gagal"
                                                      for c in codes}
     assert "pengukuran_kinerja_2024_TW3.xlsx" in rows[refused]["alasan"]
-    assert "is also in" in rows[duplicate]["alasan"]
+    assert "juga ada di" in rows[duplicate]["alasan"]
     assert rows["pemda"]["status"] == "berhasil"
     index = (folder / "index.html").read_text(encoding="utf-8")
     assert '<a href="pemda/laporan.html">' in index

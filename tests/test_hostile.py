@@ -112,13 +112,13 @@ def test_error_values_in_money_cells_are_never_numbers(xml, words, tmp_path, cap
     status, _, err = run(["ingest", path, "--out", tmp_path / "o"], capsys)
     assert status == 2, err
     line = one_line(err)
-    assert "galat.xlsx, sheet 'TW I', cell H6" in line and words in line
+    assert "galat.xlsx, sheet 'TW I', sel H6" in line and words in line
 
 
 def test_error_value_in_realisasi(tmp_path, capsys):
     path = with_cell(tmp_path, b"I9", b'<c r="I9" t="e"><f>I7/0</f><v>#DIV/0!</v></c>')
     status, _, err = run(["ingest", path], capsys)
-    assert status == 2 and "cell I9" in one_line(err) and "#DIV/0!" in err
+    assert status == 2 and "sel I9" in one_line(err) and "#DIV/0!" in err
 
 
 def test_error_value_in_a_percent_cell_is_a_missing_value(tmp_path):
@@ -199,4 +199,4 @@ def test_an_error_beside_an_rp_cell_names_the_error_cell_not_the_rp_cell(tmp_pat
     status, _, err = run(["ingest", path, "--out", tmp_path / "o"], capsys)
     assert status == 2
     line = one_line(err)
-    assert "cell K10" in line and "#DIV/0!" in line and "J10" not in line
+    assert "sel K10" in line and "#DIV/0!" in line and "J10" not in line

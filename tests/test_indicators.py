@@ -161,7 +161,7 @@ def test_template_blank(tmp_path, capsys):
     assert len(a.pk) == 0 and len(a.budget) == 0
     # never overwritten without --force
     assert main(["template", "--year", "2021", "--out", str(out)]) == 2
-    assert "not overwritten" in capsys.readouterr().err
+    assert "tidak ditimpa" in capsys.readouterr().err
 
 
 def _filled(tmp_path, changes):
@@ -178,11 +178,11 @@ def _filled(tmp_path, changes):
 def test_annual_bad_polarity_and_amount(tmp_path):
     with pytest.raises(CellError) as e:
         read_annual(_filled(tmp_path, {("PK", 1, "polaritas"): "naik"}))
-    assert str(e.value) == ("kinerja_2020.xlsx, sheet 'PK', cell E3: 'naik' is not a polarity "
+    assert str(e.value) == ("kinerja_2020.xlsx, sheet 'PK', sel E3: 'naik' bukan polaritas "
                             "(positif, negatif, kategori)")
     with pytest.raises(CellError) as e:
         read_annual(_filled(tmp_path, {("Anggaran", 0, "pagu"): "51.458.1OO"}))
-    assert "sheet 'Anggaran', cell D2: '51.458.1OO' is not a rupiah amount" in str(e.value)
+    assert "sheet 'Anggaran', sel D2: '51.458.1OO' bukan jumlah rupiah" in str(e.value)
 
 
 def test_annual_missing_sheet(tmp_path):
@@ -203,4 +203,4 @@ def test_ingest_checks_the_annual_workbook(tmp_path, capsys):
     status = main(["ingest", str(folder), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err.strip()
     assert status == 2
-    assert err.startswith("lkjip: kinerja_2020.xlsx, sheet 'Indikator', cell H2: 'banyak' is not")
+    assert err.startswith("lkjip: kinerja_2020.xlsx, sheet 'Indikator', sel H2: 'banyak' bukan")

@@ -105,5 +105,5 @@ def test_a_negative_target_month_and_a_bad_amount(tmp_path):
     assert [(c["kind"], c["month"], c["cell"]) for c in res.checks] == [("negative", 2, "F6")]
     rows = _template([100] * 12, [0] * 12)
     rows[5][4] = "seratus"
-    with pytest.raises(CellError, match="cell E6"):
+    with pytest.raises(CellError, match="sel E6"):
         _read(write_xlsx(tmp_path / "bad.xlsx", {"S": rows}))

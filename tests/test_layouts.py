@@ -66,13 +66,13 @@ def test_a_unit_that_cannot_be_read_refuses_the_sheet(tmp_path, capsys, phrase):
     assert err.value.cell == "A2"
     assert main(["ingest", str(raw), "--out", str(tmp_path / "out")]) == 2
     lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and "tw1.xlsx, sheet 'TW I', cell A2" in lines[0]
+    assert len(lines) == 1 and "tw1.xlsx, sheet 'TW I', sel A2" in lines[0]
 
 
 def test_two_units_for_the_same_amounts_refuse(tmp_path):
     write_xlsx(tmp_path / "tw1.xlsx", {"TW I": sheet(CLEAN, head=["dalam ribuan rupiah",
                                                                   "dalam jutaan rupiah"])})
-    with pytest.raises(LayoutError, match="two units"):
+    with pytest.raises(LayoutError, match="dua satuan"):
         ingest([tmp_path])
 
 

@@ -95,7 +95,7 @@ def test_three_amounts_in_a_row_are_refused(tmp_path):
     wb.active.unmerge_cells("R21:S21")
     wb.active["S21"] = 5
     wb.save(path)
-    with pytest.raises(CellError, match="3 amounts") as exc:
+    with pytest.raises(CellError, match="3 angka") as exc:
         ingest([path], month=2)
     assert exc.value.cell == "S21"
 

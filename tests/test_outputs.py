@@ -163,8 +163,8 @@ def test_a_newline_in_a_file_name_does_not_split_the_error(tmp_path, capsys):
     bad.write_bytes(b"")
     status, _, err = run(["ingest", bad], capsys)
     assert status == 2
-    assert one_line(err) == ("lkjip: rusak\\nbaris\\x1b[31m.xlsx: the file is empty (0 bytes), "
-                             "not a workbook")
+    assert one_line(err) == ("lkjip: rusak\\nbaris\\x1b[31m.xlsx: file kosong (0 byte), "
+                             "bukan workbook")
 
 
 def test_html_escape_shows_controls():
@@ -228,4 +228,4 @@ def test_amounts_too_large_or_not_finite_are_bad_input(tmp_path, capsys):
         path = write_xlsx(tmp_path / "big.xlsx", {"TW I": quarter_sheet(rows, title="TW I 2020")})
         status, _, err = run(["ingest", path, "--out", tmp_path / "o"], capsys)
         assert status == 2, (value, err)
-        assert "cell H6" in one_line(err) and "terlalu besar" in err
+        assert "sel H6" in one_line(err) and "terlalu besar" in err

@@ -125,7 +125,7 @@ def test_a_corrupt_workbook_is_one_line_and_exit_2(tmp_path, capsys):
                    "--out", str(out), "--format", "html"])
     assert status == 2
     err_line = capsys.readouterr().err.strip().splitlines()
-    assert len(err_line) == 1 and err_line[0].startswith("lkjip: TW1.xlsx: cannot be read")
+    assert len(err_line) == 1 and err_line[0].startswith("lkjip: TW1.xlsx: tidak dapat dibaca")
     assert (good.folder / "laporan.html").read_bytes() == before  # the old report is untouched
     assert sorted(p.name for p in out.joinpath("2020").iterdir()) == ["TW1"]  # nothing to open
 
@@ -163,7 +163,7 @@ def test_a_bug_in_a_cell_is_exit_4_and_the_notebook_goes_beside_the_report(tmp_p
     monkeypatch.setattr(rep, "notebook_path", lambda: buggy)
     with pytest.raises(ReportError) as err:
         make_report(2020, 1, raw, out, ("html",))
-    assert re.match(r"cell \[\d+\] `1 / 0  # a bug` of laporan\.ipynb failed: ZeroDivisionError",
+    assert re.match(r"sel \[\d+\] `1 / 0  # a bug` di laporan\.ipynb gagal: ZeroDivisionError",
                     str(err.value))
     assert (good.folder / "laporan.html").read_bytes() == before  # the old report is untouched
     assert sorted(p.name for p in good.folder.iterdir() if p.name != ".lkjip-report") == [
@@ -174,7 +174,7 @@ def test_a_bug_in_a_cell_is_exit_4_and_the_notebook_goes_beside_the_report(tmp_p
     assert main(["report", "--year", "2020", "--quarter", "1", "--raw", str(raw),
                  "--out", str(out), "--format", "html"]) == 4
     err_line = capsys.readouterr().err.strip().splitlines()
-    assert len(err_line) == 1 and err_line[0].startswith("lkjip: cell [")
+    assert len(err_line) == 1 and err_line[0].startswith("lkjip: sel [")
     monkeypatch.undo()
     make_report(2020, 1, raw, out, ("html",))  # a good run clears the stale failure
     assert not failed.exists()

@@ -108,7 +108,7 @@ def test_realisasi_with_the_period_in_a_column(tmp_path):
 def test_realisasi_without_a_period_is_refused(tmp_path):
     grid = open_workbook(write_xlsx(tmp_path / "realisasi.xlsx",
                                     {"S": realisasi([("S1", "5.1", 1, None)])}))[0]
-    with pytest.raises(LayoutError, match="without its period"):
+    with pytest.raises(LayoutError, match="tanpa periodenya"):
         read_flat(grid, find_header(grid))
 
 
@@ -148,7 +148,7 @@ def test_a_bad_code_is_refused_naming_its_cell(tmp_path):
     grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": rows}))[0]
     with pytest.raises(CellError) as e:
         read_flat(grid, find_header(grid))
-    assert "a.xlsx, sheet 'S', cell N4" in str(e.value)
+    assert "a.xlsx, sheet 'S', sel N4" in str(e.value)
 
 
 def test_a_bad_amount_is_refused_naming_its_cell(tmp_path):
@@ -157,7 +157,7 @@ def test_a_bad_amount_is_refused_naming_its_cell(tmp_path):
     grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": rows}))[0]
     with pytest.raises(CellError) as e:
         read_flat(grid, find_header(grid))
-    assert "cell V3" in str(e.value)
+    assert "sel V3" in str(e.value)
 
 
 def test_other_sheets_are_not_taken_for_exports(tmp_path):
@@ -187,7 +187,7 @@ def test_amount_text_forms_and_limits(tmp_path):
     assert _sen(1234.5, grid, 0, 0, notes) == 123450 and notes == []
     assert _sen("6.671.923,749", grid, 0, 0, notes) == 667192374900   # a guess, noted
     assert notes == [("A1", "'6.671.923,749': tiga angka setelah koma dibaca sebagai ribuan")]
-    with pytest.raises(CellError, match="cell A1"):
+    with pytest.raises(CellError, match="sel A1"):
         _sen("1.000.000.000.000.000", grid, 0, 0, notes)               # Rp 10^15: refused
     with pytest.raises(CellError):
         _sen(1e16, grid, 0, 0, notes)

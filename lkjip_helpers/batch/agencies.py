@@ -68,8 +68,8 @@ def split_by_agency(folder: Path, work: Path) -> list[AgencyInput] | None:
         return None
     silent = [p.name for p, a in named.items() if a is None]
     if silent:
-        raise LkjipError(f"the workbooks name {len(keys)} agencies, but {', '.join(silent[:3])} "
-                         "names none: give a --manifest saying whose it is", folder)
+        raise LkjipError(f"workbook menyebut {len(keys)} SKPD, tetapi {', '.join(silent[:3])} "
+                         "tidak menyebut SKPD: beri --manifest yang menyatakan milik siapa", folder)
     out = []
     for key, a in keys.items():
         code = folder_code(a.code or a.name)
@@ -89,7 +89,7 @@ def from_folders(paths: list[Path], work: Path | None = None) -> list[AgencyInpu
     for raw in paths:
         raw = Path(raw).resolve()
         if not raw.is_dir():
-            raise LkjipError("not a folder (lkjip batch takes folders of agencies' workbooks)",
+            raise LkjipError("bukan folder (lkjip batch menerima folder berisi workbook SKPD)",
                              raw)
         if _has_workbooks(raw):
             several = split_by_agency(raw, Path(work)) if work is not None else None
@@ -98,7 +98,7 @@ def from_folders(paths: list[Path], work: Path | None = None) -> list[AgencyInpu
         subs = sorted(p for p in raw.iterdir() if p.is_dir() and not p.name.startswith(".")
                       and _has_workbooks(p))
         if not subs:
-            raise LkjipError("no workbook (.xlsx) in the folder or its sub-folders", raw)
+            raise LkjipError("tidak ada workbook (.xlsx) di folder ini atau sub-foldernya", raw)
         found.extend(AgencyInput(folder_code(p.name), "", str(p)) for p in subs)
     return _unique(found)
 
@@ -108,27 +108,27 @@ def from_manifest(manifest: Path, paths: list[Path], work: Path) -> list[AgencyI
     try:
         rows = list(csv.DictReader(open(manifest, encoding="utf-8-sig", newline="")))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ConfigError(f"cannot read the manifest ({exc})", manifest) from None
+        raise ConfigError(f"manifest tidak dapat dibaca ({exc})", manifest) from None
     need = {"file", "kode_skpd", "nama_skpd"}
     if not rows or not need <= set(rows[0]):
-        raise ConfigError("a manifest needs the columns file, kode_skpd, nama_skpd", manifest)
+        raise ConfigError("manifest memerlukan kolom file, kode_skpd, nama_skpd", manifest)
     roots = [Path(p).resolve() for p in paths]
     agencies: dict[str, AgencyInput] = {}
     for line, r in enumerate(rows, start=2):
         src = next((root / r["file"] for root in roots if (root / r["file"]).is_file()), None)
         if src is None:
-            raise ConfigError(f"line {line}: {r['file']!r} is in none of the RAW folders",
+            raise ConfigError(f"baris {line}: {r['file']!r} tidak ada di folder RAW mana pun",
                               manifest)
         code = folder_code(r["kode_skpd"])
         a = agencies.setdefault(code, AgencyInput(code, r["nama_skpd"].strip(),
                                                   str(work / code)))
         if a.name != r["nama_skpd"].strip():
-            raise ConfigError(f"line {line}: kode_skpd {code} has two names ({a.name!r}, "
+            raise ConfigError(f"baris {line}: kode_skpd {code} punya dua nama ({a.name!r}, "
                               f"{r['nama_skpd'].strip()!r})", manifest)
         target = Path(a.raw) / src.name
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink() or target.exists():
-            raise ConfigError(f"line {line}: two files named {src.name} for {code}", manifest)
+            raise ConfigError(f"baris {line}: dua file bernama {src.name} untuk {code}", manifest)
         os.symlink(src, target)
     return sorted(agencies.values(), key=lambda a: a.code)
 
@@ -137,7 +137,7 @@ def _unique(agencies: list[AgencyInput]) -> list[AgencyInput]:
     seen: dict[str, str] = {}
     for a in agencies:
         if a.code in seen:
-            raise LkjipError(f"two agencies would share the report folder {a.code!r}: "
-                             f"{seen[a.code]} and {a.raw}")
+            raise LkjipError(f"dua SKPD akan memakai folder laporan yang sama {a.code!r}: "
+                             f"{seen[a.code]} dan {a.raw}")
         seen[a.code] = a.raw
     return sorted(agencies, key=lambda a: a.code)

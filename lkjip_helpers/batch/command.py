@@ -37,18 +37,19 @@ def run(args) -> int:
     from .run import run_batch
 
     if args.month is not None:
-        raise LkjipError("--month needs monthly sources (the LRA); the agencies' reports are "
-                         "quarterly today: use --quarter")
+        raise LkjipError("--month memerlukan sumber bulanan (LRA); laporan SKPD saat ini "
+                         "per triwulan: pakai --quarter")
     q = str(args.quarter).lower()
     if q != "auto" and q not in ("1", "2", "3", "4"):
-        print("lkjip: --quarter must be 1, 2, 3, 4 or auto", file=sys.stderr)
+        print("lkjip: --quarter harus 1, 2, 3, 4 atau auto", file=sys.stderr)
         return 2
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or any(f not in ("html", "pdf") for f in formats):
-        print(f"lkjip: --format takes html, pdf or html,pdf (not {args.format!r})", file=sys.stderr)
+        print("lkjip: --format menerima html, pdf atau html,pdf (bukan "
+              f"{args.format!r})", file=sys.stderr)
         return 2
     if args.workers is not None and args.workers < 1:
-        print("lkjip: --workers must be at least 1", file=sys.stderr)
+        print("lkjip: --workers paling sedikit 1", file=sys.stderr)
         return 2
     result = run_batch(args.paths, args.year, q, args.out, args.workers, args.scheduler,
                        formats, args.manifest, args.history, args.memory_limit)

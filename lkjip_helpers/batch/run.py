@@ -143,7 +143,7 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
                                           year=year, pure=False))
             quarter = max((q for q in qs if q), default=None)
             if quarter is None:
-                raise LkjipError(f"no agency has a quarterly sheet for {year}")
+                raise LkjipError(f"tidak ada SKPD dengan lembar triwulanan untuk {year}")
             log(f"triwulan terakhir yang ada datanya: TW {ROMAN[quarter - 1]}")
         quarter = int(quarter)
         folder = out / str(year) / f"TW{quarter}"
@@ -203,5 +203,5 @@ def _history(path: Path) -> list:
             df[c] = [parse_amount(v).value if v else None for v in df[c]]
         return series_from_frame(df)
     except (OSError, KeyError, ValueError) as exc:
-        raise ConfigError(f"cannot read the history ({type(exc).__name__}: {exc}); it needs "
-                          "agency, year, month, pagu, realisasi", path) from None
+        raise ConfigError(f"riwayat tidak dapat dibaca ({type(exc).__name__}: {exc}); riwayat "
+                          "memerlukan kolom agency, year, month, pagu, realisasi", path) from None

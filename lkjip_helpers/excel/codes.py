@@ -39,7 +39,7 @@ def normalise_code(sub_code: str, kegiatan_code: str | None, grid: SheetGrid, r:
         if k:
             got = hierarchy(f"{kegiatan_code.strip()}.{sub_code.strip()}")
     if got is None:
-        raise CellError(f"{sub_code!r} is not a sub kegiatan code (like 1.06.02.2.01.0001)",
+        raise CellError(f"{sub_code!r} bukan kode sub kegiatan (seperti 1.06.02.2.01.0001)",
                         grid.file, grid.name, cell_name(r, c))
     return got
 
@@ -49,6 +49,6 @@ def split_unit_code(code: str, grid: SheetGrid, r: int, c: int | None) -> tuple[
     malformed one, naming the cell."""
     m = _UNIT.match(code.strip().replace(" ", ""))
     if not m:
-        raise CellError(f"{code!r} is not a unit code (like 1.02.0.00.0.00.01.0000)",
+        raise CellError(f"{code!r} bukan kode unit (seperti 1.02.0.00.0.00.01.0000)",
                         grid.file, grid.name, cell_name(r, c) if c is not None else None)
     return m.group(1) + ".0000", m.group(2) or "0000"

@@ -99,7 +99,7 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
         if isinstance(label, str) and label.strip():
             group, group_row = label.strip().upper(), r
         if group is None:
-            raise LayoutError("a Target/Realisasi row without its group (BELANJA, PENDAPATAN…)",
+            raise LayoutError("baris Target/Realisasi tanpa kelompoknya (BELANJA, PENDAPATAN…)",
                               grid.file, grid.name, cell_name(r, header.label))
         rec = next((g for g in res.groups if g["group"] == group), None)
         if rec is None:
@@ -154,7 +154,8 @@ def _amount(value, grid: SheetGrid, r: int, c: int, blank):
     try:
         return int(parse_amount(value).value * 100)
     except NumberError as exc:
-        raise CellError(f"not an amount: {exc}", grid.file, grid.name, cell_name(r, c)) from None
+        raise CellError("bukan jumlah uang: "
+                        f"{exc}", grid.file, grid.name, cell_name(r, c)) from None
 
 
 def _opd(titles: list[str], grid: SheetGrid, header: KasHeader) -> str | None:

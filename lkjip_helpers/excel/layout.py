@@ -152,16 +152,17 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
             if role in BUDGET_ROLES and role not in columns:
                 columns[role] = list(range(start, end)) if role != "capaian" else [start]
         if "pagu" not in columns:
-            where = f"under 'Anggaran' ({group_label})" if group_label else f"in row {r + 2}"
-            raise LayoutError(f"no 'Pagu' column {where}: money is not read from a column whose "
-                              f"meaning is not stated", grid.file, grid.name, cell_name(r + 1, g0))
+            where = f"di bawah 'Anggaran' ({group_label})" if group_label else f"di baris {r + 2}"
+            raise LayoutError(f"tidak ada kolom 'Pagu' {where}: uang tidak dibaca dari kolom "
+                              "yang artinya tidak dinyatakan", grid.file, grid.name,
+                              cell_name(r + 1, g0))
     body = header_rows[-1] + 1
     if body < len(grid.rows) and _is_numbering_row(grid.rows[body]):
         header_rows.append(body)
         body += 1
     for role in ("pagu", "realisasi"):
         if role not in columns:
-            raise LayoutError(f"no '{role.capitalize()}' column in the header",
+            raise LayoutError(f"tidak ada kolom '{role.capitalize()}' pada baris judul",
                               grid.file, grid.name, cell_name(r, name_col))
     columns["name"] = [name_col]
     group = (g0, g_end) if not single and anggaran else None

@@ -52,28 +52,29 @@ def load_mapping(path: Path) -> Mapping:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ConfigError(f"cannot read the mapping ({exc.strerror})", path) from None
+        raise ConfigError(f"pemetaan tidak dapat dibaca ({exc.strerror})", path) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML ({str(exc).splitlines()[0]})", path) from None
+        raise ConfigError(f"bukan YAML yang sah ({str(exc).splitlines()[0]})", path) from None
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
-        raise ConfigError("a mapping needs a 'columns:' section naming the sheet's headers", path)
+        raise ConfigError("pemetaan memerlukan bagian 'columns:' yang menyebut judul kolom "
+                          "sheet", path)
     if data.get("layout", "long") != "long":
-        raise ConfigError(f"layout {data.get('layout')!r} is not supported (only 'long')", path)
+        raise ConfigError(f"layout {data.get('layout')!r} tidak didukung (hanya 'long')", path)
     cols = {str(k): str(v) for k, v in data["columns"].items()}
     missing = [k for k in REQUIRED if k not in cols]
     if "quarter" not in cols and "month" not in cols:
         missing.append("quarter or month")
     if "kegiatan" not in cols and "akun" not in cols:
-        missing.append("kegiatan or akun")
+        missing.append("kegiatan atau akun")
     unknown = [k for k in cols if k not in REQUIRED + OPTIONAL]
     if missing:
-        raise ConfigError(f"columns: missing {', '.join(missing)}", path)
+        raise ConfigError(f"columns: tidak ada {', '.join(missing)}", path)
     if unknown:
-        raise ConfigError(f"columns: unknown field(s) {', '.join(unknown)}; "
-                          f"known: {', '.join(REQUIRED + OPTIONAL)}", path)
+        raise ConfigError(f"columns: kolom tidak dikenal {', '.join(unknown)}; "
+                          f"yang dikenal: {', '.join(REQUIRED + OPTIONAL)}", path)
     scale = data.get("capaian_scale", "percent")
     if scale not in ("percent", "fraction"):
-        raise ConfigError("capaian_scale must be 'percent' or 'fraction'", path)
+        raise ConfigError("capaian_scale harus 'percent' atau 'fraction'", path)
     return Mapping(cols, data.get("sheet"), scale, path)
 
 
@@ -99,9 +100,10 @@ def find_long_header(grid: SheetGrid, mapping: Mapping) -> tuple[int, dict] | No
 
 def long_header_error(grid: SheetGrid, mapping: Mapping) -> LayoutError:
     first = grid.rows[0] if grid.rows else []
-    have = ", ".join(repr(text_of(v)) for v in first if v is not None) or "nothing"
+    have = ", ".join(repr(text_of(v)) for v in first if v is not None) or "kosong"
     missing = [v for v in mapping.columns.values()]
-    return LayoutError(f"no header row with the mapped columns {missing}; row 1 has {have}",
+    return LayoutError(f"tidak ada baris judul dengan kolom yang dipetakan {missing}; baris 1 "
+                       f"berisi {have}",
                        grid.file, grid.name, "A1")
 
 
@@ -110,7 +112,7 @@ def read_long(grids: list[SheetGrid], mapping: Mapping) -> list[SheetResult]:
     if mapping.sheet is not None:
         grids = [g for g in grids if g.name == mapping.sheet]
         if not grids:
-            raise LayoutError(f"no sheet named {mapping.sheet!r} (the mapping asks for it)",
+            raise LayoutError(f"tidak ada sheet bernama {mapping.sheet!r} (diminta oleh pemetaan)",
                               mapping.path)
     found = find_long_header(grids[0], mapping)
     if found is None:
@@ -142,7 +144,7 @@ def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
             try:
                 parsed = parse_amount(get(k))
             except NumberError:
-                raise CellError(f"{text_of(get(k))!r} is not a rupiah amount", grid.file,
+                raise CellError(f"{text_of(get(k))!r} bukan jumlah rupiah", grid.file,
                                 grid.name, cell_name(r, cols[k])) from None
             if parsed.note:
                 res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(r, cols[k]),
@@ -156,14 +158,14 @@ def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
                     value = f"{round(value * (100 if mapping.capaian_scale == 'fraction' else 1), 10)!r}%"
                 cap = parse_percent(value)
             except NumberError:
-                raise CellError(f"{text_of(get('capaian'))!r} is not a percentage", grid.file,
+                raise CellError(f"{text_of(get('capaian'))!r} bukan persentase", grid.file,
                                 grid.name, cell_name(r, cols["capaian"])) from None
         pagu_cell = cell_name(r, cols["pagu"]) if "pagu" in cols else None
         res.roles.append({"row": r + 1, "role": "line", "note": ""})
         if "akun" in cols:
             code = normalise_akun(get("akun"))
             if code is None:
-                raise CellError(f"{text_of(get('akun'))!r} is not a kode rekening", grid.file,
+                raise CellError(f"{text_of(get('akun'))!r} bukan kode rekening", grid.file,
                                 grid.name, cell_name(r, cols["akun"]))
             akun_rows.setdefault(id(res), []).append({
                 "kode": code, "name": text_of(get("kegiatan")).strip() if "kegiatan" in cols
@@ -199,19 +201,19 @@ def _result_for(results: dict, grid: SheetGrid, cols: dict, get, r: int) -> Shee
     """The result of the row's agency and period (made on first use)."""
     year = year_in(text_of(get("year")))
     if year is None:
-        raise CellError(f"{text_of(get('year'))!r} is not a year", grid.file, grid.name,
+        raise CellError(f"{text_of(get('year'))!r} bukan tahun", grid.file, grid.name,
                         cell_name(r, cols["year"]))
     if "month" in cols:
         month = get("month")
         try:
             period = Period.monthly(year, int(float(text_of(month))))
         except ValueError:
-            raise CellError(f"{text_of(month)!r} is not a month (1-12)", grid.file, grid.name,
+            raise CellError(f"{text_of(month)!r} bukan bulan (1-12)", grid.file, grid.name,
                             cell_name(r, cols["month"])) from None
     else:
         quarter = _quarter(get("quarter"))
         if quarter is None:
-            raise CellError(f"{text_of(get('quarter'))!r} is not a quarter (I-IV or 1-4)",
+            raise CellError(f"{text_of(get('quarter'))!r} bukan triwulan (I-IV atau 1-4)",
                             grid.file, grid.name, cell_name(r, cols["quarter"]))
         period = Period.quarterly(year, quarter)
     agency = Agency(text_of(get("agency_code")).strip(), text_of(get("agency_name")).strip())

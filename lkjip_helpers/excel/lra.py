@@ -169,7 +169,8 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
         rows.append(rec)
         res.roles.append({"row": r + 1, "role": "line", "note": ""})
     if not rows:
-        raise LayoutError("the LRA has a header but no row with a kode rekening", grid.file,
+        raise LayoutError("LRA punya baris judul tetapi tidak ada baris dengan kode "
+                          "rekening", grid.file,
                           grid.name, cell_name(header.body, header.spans["kode"][0]))
     _place(res, rows, grid)
     return res
@@ -199,7 +200,7 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list) -> dict | None
     cells = [(c, v) for c, v in enumerate(row[lo:hi], start=lo) if v is not None and c not in skip]
     where = lambda c: cell_name(r, c)  # noqa: E731
     if len(cells) > 2:
-        raise CellError(f"{len(cells)} amounts where ANGGARAN and REALISASI are: "
+        raise CellError(f"{len(cells)} angka di tempat ANGGARAN dan REALISASI: "
                         f"{', '.join(where(c) for c, _ in cells)}", grid.file, grid.name,
                         where(cells[2][0]))
     ang_col, real_col = header.spans["anggaran"][0], header.spans["realisasi"][0]
@@ -227,7 +228,7 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list) -> dict | None
         try:
             parsed = parse_amount(v)
         except NumberError:
-            raise CellError(f"{text_of(v)!r} is not a rupiah amount", grid.file, grid.name,
+            raise CellError(f"{text_of(v)!r} bukan jumlah rupiah", grid.file, grid.name,
                             where(c)) from None
         if parsed.note:
             warnings.append(Warning_(grid.file.name, grid.name, where(c), "AMBIGUOUS_NUMBER",
@@ -247,7 +248,8 @@ def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
     seen: dict[str, dict] = {}
     for rec in rows:
         if rec["kode"] in seen:
-            raise CellError(f"kode rekening {rec['kode']} also in {seen[rec['kode']]['source_cell']}",
+            raise CellError(f"kode rekening {rec['kode']} juga ada di "
+                            f"{seen[rec['kode']]['source_cell']}",
                             grid.file, grid.name, rec["source_cell"])
         seen[rec["kode"]] = rec
     parent = place([r["kode"] for r in rows])

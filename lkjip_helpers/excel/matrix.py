@@ -74,7 +74,7 @@ class _Reader:
         except TooLarge as exc:
             raise self.err(str(exc), r, c) from None
         except NumberError:
-            raise self.err(f"{text_of(value)!r} is not a rupiah amount", r, c) from None
+            raise self.err(f"{text_of(value)!r} bukan jumlah rupiah", r, c) from None
         if parsed.note:
             where = f" (baris ke-{part + 1} sel)" if part is not None else ""
             self.warn("AMBIGUOUS_NUMBER", parsed.note + where, r, c)
@@ -118,7 +118,7 @@ class _Reader:
         except TooLarge as exc:
             raise self.err(str(exc), r, c) from None
         except NumberError:
-            raise self.err(f"{text_of(value)!r} is not a percentage", r, c) from None
+            raise self.err(f"{text_of(value)!r} bukan persentase", r, c) from None
 
     # ------------------------------------------------------------ budget rows
     def budget_items(self, r: int) -> list[dict]:
@@ -140,19 +140,20 @@ class _Reader:
         if n_amount == 1:
             names = [" ".join(names)]  # a name broken over lines is one name
         elif len(names) != n_amount:
-            raise self.err(f"{len(names)} names but {n_amount} amounts stacked in one row; "
-                           f"split the row so that each kegiatan has its own", r, name_col)
+            raise self.err(f"{len(names)} nama tetapi {n_amount} angka bertumpuk dalam satu baris; "
+                           f"pecah barisnya agar tiap kegiatan punya baris sendiri", r, name_col)
 
         def values(key, v):
             p = parts[key]
             if p is None:
                 if n_amount > 1 and v is not None:
-                    raise self.err(f"one value {text_of(v)!r} beside {n_amount} stacked kegiatan",
+                    raise self.err(f"satu nilai {text_of(v)!r} di samping {n_amount} kegiatan "
+                                   "bertumpuk",
                                    r, {"pagu": pc, "realisasi": rc}.get(key, cap_col or 0))
                 return [v] * n_amount if n_amount == 1 else [None] * n_amount
             if len(p) != n_amount:
                 col = {"pagu": pc, "realisasi": rc}.get(key, cap_col or 0)
-                raise self.err(f"{len(p)} values stacked where {n_amount} kegiatan are", r, col)
+                raise self.err(f"{len(p)} nilai bertumpuk di tempat {n_amount} kegiatan", r, col)
             return p
 
         pv, rv, cv = values("pagu", pagu), values("realisasi", real), values("capaian", cap)
@@ -288,9 +289,9 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
     y, q, _ = detect_period(title_texts, grid.name, grid.file.name)
     year, quarter = year or y, (quarter_of_month(month) if month else quarter or q)
     if year is None or quarter is None:
-        missing = " and ".join(x for x, v in (("year", year), ("quarter", quarter)) if v is None)
-        raise LayoutError(f"the {missing} cannot be told from the title rows, the sheet name or "
-                          f"the file name; give --year/--quarter", grid.file, grid.name,
+        missing = " dan ".join(x for x, v in (("tahun", year), ("triwulan", quarter)) if v is None)
+        raise LayoutError(f"{missing} tidak dapat ditentukan dari baris judul, nama sheet atau "
+                          f"nama file; sebutkan --year/--quarter", grid.file, grid.name,
                           cell_name(layout.header_rows[0], layout.col("name")))
     res = SheetResult(grid.file.name, grid.name, year, quarter, month=month,
                       agency=agency_in(title_rows) or Agency())
@@ -347,7 +348,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
             continue
         if not after_total and has_money and name is None:
             c = next(c for c in sorted(money_cols) if grid.get(r, c) is not None)
-            raise rd.err("an amount without a program/kegiatan name", r, c)
+            raise rd.err("angka tanpa nama program/kegiatan", r, c)
         ft = rd.footer(r, row) if (after_total or last_body is not None) else None
         if ft:
             res.stated.append({"kind": "footer", "program_no": None, "pagu": None,
@@ -376,7 +377,8 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
 
     rd.numeric_percents(items)
     if not items:
-        raise LayoutError("the table has a header but no budget lines", grid.file, grid.name,
+        raise LayoutError("tabel punya baris judul tetapi tidak ada baris "
+                          "anggaran", grid.file, grid.name,
                           cell_name(layout.body_start, name_col))
     _assign_hierarchy(res, rd, items)
     res.warnings.extend(rd.warnings)

@@ -144,7 +144,7 @@ def month_of(value, where: str) -> int | None:
     for i, name in enumerate(_MONTHS_ID, start=1):
         if name in text:
             return i
-    raise LayoutError(f"cannot tell the month from {text_of(value)!r}", None, None, where)
+    raise LayoutError(f"bulan tidak dapat ditentukan dari {text_of(value)!r}", None, None, where)
 
 
 def rupiah(sen: int) -> Decimal:
@@ -174,7 +174,8 @@ def _sen(value, grid: SheetGrid, r: int, c: int, notes: list) -> int:
     try:
         parsed = parse_amount(value)
     except NumberError as exc:
-        raise CellError(f"not an amount: {exc}", grid.file, grid.name, cell_name(r, c)) from None
+        raise CellError("bukan jumlah uang: "
+                        f"{exc}", grid.file, grid.name, cell_name(r, c)) from None
     if parsed.note:
         notes.append((cell_name(r, c), parsed.note))
     return int(parsed.value * 100)
@@ -191,8 +192,9 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     if header.kind == "realisasi" and month is None and "periode" not in cols:
         month = month_of(grid.file.stem, None) if _FILE_DATE.search(grid.file.stem) else None
         if month is None:
-            raise LayoutError("realisasi export without its period: name the file by its date "
-                              "(YYYY-MM-DD.xlsx), add a 'bulan' column, or give it in a manifest",
+            raise LayoutError("ekspor realisasi tanpa periodenya: namai file dengan tanggalnya "
+                              "(YYYY-MM-DD.xlsx), tambahkan kolom 'bulan', atau sebutkan di "
+                              "manifest",
                               grid.file, grid.name)
     if year is None and "tahun" not in cols:
         m = _FILE_DATE.search(grid.file.stem)
@@ -207,8 +209,8 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     units: dict[tuple, tuple[str, str]] = {}       # the same few codes repeat on every row
     code_cache: dict[tuple, tuple[str, str, str]] = {}
     if c_skpd is None and c_unit is None:
-        raise LayoutError("no unit code column ('kode skpd' or 'kode sub unit'): the SKPD of a "
-                          "line cannot be told", grid.file, grid.name)
+        raise LayoutError("tidak ada kolom kode unit ('kode skpd' atau 'kode sub unit'): SKPD tiap "
+                          "baris tidak dapat ditentukan", grid.file, grid.name)
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
         code = row[c_sub] if c_sub < len(row) else None
@@ -321,5 +323,5 @@ def _year(row: list, c: int | None, grid: SheetGrid, r: int) -> int | None:
         return None
     text = text_of(row[c]).strip()
     if not re.fullmatch(r"20\d\d", text):
-        raise CellError(f"not a year: {text!r}", grid.file, grid.name, cell_name(r, c))
+        raise CellError(f"bukan tahun: {text!r}", grid.file, grid.name, cell_name(r, c))
     return int(text)

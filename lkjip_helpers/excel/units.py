@@ -92,8 +92,9 @@ def sheet_units(grid: SheetGrid, title_rows: list[int], header_rows: list[int],
                 targets = None
             where = cell_name(r, c)
             if power is None:
-                raise LayoutError(f"the unit {phrase!r} cannot be read (ribuan, jutaan, miliar or "
-                                  f"rupiah are): amounts are not read at a guessed scale",
+                raise LayoutError(f"satuan {phrase!r} tidak dapat dibaca (yang dikenal: ribuan, "
+                                  "jutaan, miliar, rupiah): angka tidak dibaca dengan skala "
+                                  "tebakan",
                                   grid.file, grid.name, where)
             unit = Unit(Decimal(10) ** power, phrase, where, r, c)
             if targets:
@@ -109,8 +110,8 @@ def sheet_units(grid: SheetGrid, title_rows: list[int], header_rows: list[int],
 
 def _agree(old: Unit | None, new: Unit, grid: SheetGrid) -> Unit:
     if old is not None and old.factor != new.factor:
-        raise LayoutError(f"two units for the same amounts: {old.text!r} ({old.cell}) and "
-                          f"{new.text!r}; state one", grid.file, grid.name, new.cell)
+        raise LayoutError(f"dua satuan untuk angka yang sama: {old.text!r} ({old.cell}) dan "
+                          f"{new.text!r}; nyatakan satu saja", grid.file, grid.name, new.cell)
     return old or new
 
 

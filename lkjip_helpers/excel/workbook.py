@@ -115,19 +115,20 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise WorkbookError(f"cannot be read ({exc.strerror or exc})", path) from None
+        raise WorkbookError(f"tidak dapat dibaca ({exc.strerror or exc})", path) from None
     if size == 0:
-        raise WorkbookError("the file is empty (0 bytes), not a workbook", path)
+        raise WorkbookError("file kosong (0 byte), bukan workbook", path)
     with open(path, "rb") as fh:
         magic = fh.read(8)
     if old and not magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise WorkbookError("not an .xls workbook; it may be corrupt or of another type", path)
+        raise WorkbookError("bukan workbook .xls; mungkin rusak atau berjenis lain", path)
     if magic.startswith(b"\xd0\xcf\x11\xe0") and not old:
-        raise WorkbookError("the workbook is password-protected (encrypted) or an old .xls saved "
-                            "under an .xlsx name; remove the password and save as .xlsx", path)
+        raise WorkbookError("workbook dilindungi kata sandi (terenkripsi) atau .xls lama yang "
+                            "disimpan dengan nama .xlsx; hapus kata sandinya dan simpan sebagai "
+                            ".xlsx", path)
     if not old and not magic.startswith(b"PK"):
-        raise WorkbookError("not an .xlsx workbook (the file is not a zip package); "
-                            "it may be corrupt or of another type", path)
+        raise WorkbookError("bukan workbook .xlsx (file bukan paket zip); "
+                            "mungkin rusak atau berjenis lain", path)
     from ..limits import Budget, check_workbook, limits
 
     lim = limits()
@@ -156,9 +157,9 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
             raise
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "password" in text.lower():
-            raise WorkbookError("the workbook is password-protected; remove the password", path) \
+            raise WorkbookError("workbook dilindungi kata sandi; hapus kata sandinya", path) \
                 from None
-        raise WorkbookError(f"cannot be read as a workbook ({text})", path) from None
+        raise WorkbookError(f"tidak dapat dibaca sebagai workbook ({text})", path) from None
     return grids
 
 

@@ -25,7 +25,7 @@ def load_bands(path: Path | str | None = None, table: str | None = None) -> dict
         try:
             data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read the band table ({exc})", path) from None
+            raise ConfigError(f"tabel rentang tidak dapat dibaca ({exc})", path) from None
     try:
         name = table or data["default"]
         t = data["tables"][name]
@@ -33,7 +33,8 @@ def load_bands(path: Path | str | None = None, table: str | None = None) -> dict
                                    key=lambda kv: -kv[1]) for q, bands in t["quarters"].items()}
         assert set(quarters) == {1, 2, 3, 4}
     except (KeyError, TypeError, ValueError, AssertionError):
-        raise ConfigError("a band table needs 'tables: NAME: quarters: 1..4: {label: lower bound}'",
+        raise ConfigError("tabel rentang memerlukan 'tables: NAME: quarters: 1..4: "
+                          "{label: lower bound}'",
                           path) from None
     return {"name": name, "source": str(t.get("source", "")).strip(), "quarters": quarters,
             "lowest": data.get("lowest", "Sangat Rendah")}
