@@ -233,7 +233,8 @@ def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
         made_for, an = fetch(hand.address, "analysis")
         assert made_for == key and an.quarter == 4 and an.findings_workbook.endswith("temuan.xlsx")
         charts = fetch(an.handoff, "charts")
-        assert set(charts) == {"program", "curve", "refocusing", "indicators", "scatter"}
+        keys = {"program", "curve", "refocusing", "indicators", "scatter"}
+        assert set(charts) == keys | {sections.PRINT.format(k) for k in keys}  # screen and print
         assert all(svg.startswith(b"<?xml") for svg in charts.values())
         # the notebook's load takes it only when made for the same parameters
         assert sections.load(2020, 4, "data/raw/2020", prepared=hand.address).handoff == \
