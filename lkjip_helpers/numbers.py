@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 SEN = Decimal("0.01")
@@ -84,6 +84,7 @@ def _digits(body: str, original: str, max_decimals: int) -> Parsed:
 
 
 MAX_AMOUNT = Decimal(10) ** 15  # Rp 1.000 triliun: no budget line is larger; sums stay exact
+_MAX_FLOAT = float(MAX_AMOUNT)  # exactly 10^15
 
 
 def parse_amount(value: object) -> Parsed:
@@ -93,6 +94,8 @@ def parse_amount(value: object) -> Parsed:
     ``note`` is set when the reading was a guess. Raises :class:`NumberError` otherwise, also for
     an amount of :data:`MAX_AMOUNT` or more (a typo or a hostile cell, which would overflow the
     exact money type)."""
+    if type(value) is float and value.is_integer() and -_MAX_FLOAT < value < _MAX_FLOAT:
+        return Parsed(Decimal(int(value)))  # the common case: a whole-rupiah number cell
     parsed = _parse_amount(value)
     if abs(parsed.value) >= MAX_AMOUNT:
         raise TooLarge(f"{value!r} terlalu besar untuk jumlah rupiah (batas Rp 10^15)")
@@ -201,15 +204,17 @@ def percent_of_number(value, as_fraction: bool, decimals: int | None) -> tuple[D
     (0.9972 shows 99,72%). ``decimals``: what its number format prints (None: General, then the
     digits the value has, an unrounded formula result counting as four). The value is rounded
     (half up) to what is printed, never beyond four decimals."""
-    from decimal import ROUND_HALF_UP
-
     d = Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
     pct = d * 100 if as_fraction else d
     if decimals is None:
         exp = pct.normalize().as_tuple().exponent
         decimals = max(0, -exp) if isinstance(exp, int) else 0
     decimals = min(decimals, MAX_PERCENT_DECIMALS)
-    return pct.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP), decimals
+    step = _STEPS[decimals] if decimals >= 0 else Decimal(1).scaleb(-decimals)
+    return pct.quantize(step, ROUND_HALF_UP), decimals
+
+
+_STEPS = tuple(Decimal(1).scaleb(-d) for d in range(MAX_PERCENT_DECIMALS + 1))  # 1, 0.1, …
 
 
 def percent_matches(stated: Decimal, decimals: int, numerator: Decimal, denominator: Decimal) -> bool:

@@ -16,13 +16,22 @@ BAR_AFTER_SECONDS = 2.0
 
 
 def default_workers(n_files: int) -> int:
+    """As many processes as there are idle cores (the cores less the load average), one for a few
+    files. On a machine already busy more processes only share the same cores, and pay for their
+    start and for sending their tables back: there one process reads faster (measured with
+    ``benchmarks/bench_ingest.py``)."""
     if n_files < PARALLEL_FROM:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, 8, n_files // 8))
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average on this system
+        busy = 0.0
+    idle = int(cores - busy + 0.5)
+    return max(1, min(idle, 8, n_files // 8))
 
 
 def _read(task):

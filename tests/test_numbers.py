@@ -133,3 +133,16 @@ def test_plain_amount_shortcut_agrees_with_the_full_reading(parts):
         assert got is None and full is None, text
     else:
         assert (got.value, str(got.value), got.note) == (full.value, str(full.value), full.note), text
+
+
+@pytest.mark.parametrize("value,ok", [(999_999_999_999_999.0, True), (-999_999_999_999_999.0, True),
+                                      (1e15, False), (-1e15, False), (1e16, False), (-0.0, True)])
+def test_number_cells_at_the_amount_limit(value, ok):
+    """Whole-rupiah number cells take a shortcut; the limit of 10^15 holds on it all the same."""
+    from lkjip_helpers.numbers import TooLarge
+
+    if ok:
+        assert parse_amount(value).value == D(int(value))
+    else:
+        with pytest.raises(TooLarge):
+            parse_amount(value)

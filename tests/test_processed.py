@@ -3,6 +3,7 @@ files over processes."""
 import json
 
 import pandas as pd
+import pytest
 from lra_sheets import lra_workbook
 from test_monthly import write_manifest
 
@@ -70,6 +71,21 @@ def test_reading_over_processes_gives_the_same_tables(tmp_path):
     for name in ("budget_lines", "stated_totals", "row_roles"):
         assert getattr(one, name).equals(getattr(two, name)), name
     assert reconcile(one).findings.equals(reconcile(two).findings)
+
+
+@pytest.mark.parametrize("cores,load,files,expected", [
+    (4, 0.1, 200, 4), (4, 1.2, 200, 3), (2, 0.2, 200, 2), (2, 1.6, 200, 1), (2, 11.0, 200, 1),
+    (16, 0.0, 400, 8), (4, 0.0, 40, 4), (4, 0.0, 24, 3), (4, 0.0, 23, 1)])
+def test_files_read_over_the_idle_cores(monkeypatch, cores, load, files, expected):
+    """Processes only for many files, as many as there are idle cores (at most 8, 8 files each
+    at least); on a busy machine the files are read in this process."""
+    import os
+
+    from lkjip_helpers import readmany
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert readmany.default_workers(files) == expected
 
 
 def test_no_progress_bar_off_a_terminal(capsys):

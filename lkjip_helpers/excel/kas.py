@@ -38,8 +38,9 @@ class KasHeader:
 def find_kas_header(grid: SheetGrid, scan: int = 15) -> KasHeader | None:
     """The template's header row (``Rincian`` and the twelve month names), or None."""
     for r in range(min(scan, len(grid.rows))):
-        if sum(isinstance(v, str) for v in grid.rows[r]) < 13:
-            continue  # Rincian and the twelve months are text (a cheap test first)
+        row = grid.rows[r]
+        if len(row) - row.count(None) < 13 or sum(isinstance(v, str) for v in row) < 13:
+            continue  # Rincian and the twelve months are text (cheap tests first)
         keys = [_key(v) for v in grid.rows[r]]
         if "rincian" not in keys or not all(m in keys for m in MONTHS):
             continue

@@ -54,8 +54,9 @@ def find_lra_header(grid: SheetGrid) -> LraHeader | None:
     """The LRA header row and each column's span, or None when the sheet is not an LRA."""
     for r in range(min(len(grid.rows), MAX_HEADER_SEARCH)):
         row = grid.rows[r]
-        if sum(isinstance(v, str) and v.lstrip()[:1].lower() in _INITIALS for v in row) < 4:
-            continue  # no four cells that could be the four headers (a cheap test first)
+        if len(row) - row.count(None) < 4 or \
+                sum(isinstance(v, str) and v.lstrip()[:1].lower() in _INITIALS for v in row) < 4:
+            continue  # no four cells that could be the four headers (cheap tests first)
         labels = [(c, norm(v)) for c, v in enumerate(row) if isinstance(v, str)]
         roles = {}
         for c, text in labels:

@@ -42,6 +42,7 @@ class _Reader:
         self.sheet_unit, self.col_units = None, {}
         self._row_unit: int | None = None
         self._kode_col = layout.col("kode")
+        self._name_col, self._cap_col = layout.col("name"), layout.col("capaian")
 
     def err(self, message: str, r: int, c: int) -> CellError:
         return CellError(message, self.grid.file, self.grid.name, cell_name(r, c))
@@ -123,12 +124,10 @@ class _Reader:
     # ------------------------------------------------------------ budget rows
     def budget_items(self, r: int) -> list[dict]:
         """One or more items (several when a cell stacks kegiatan separated by line breaks)."""
-        lay = self.layout
-        name_col = lay.col("name")
+        name_col, cap_col = self._name_col, self._cap_col
         name = self.grid.get(r, name_col)
         pagu, pc = self.span(r, "pagu")
         real, rc = self.span(r, "realisasi")
-        cap_col = lay.col("capaian")
         cap = self.grid.get(r, cap_col) if cap_col is not None else None
         if not (_stacked(name) or _stacked(pagu) or _stacked(real) or _stacked(cap)):
             return [self._item(name, pagu, real, cap, r, None, pc, rc, cap_col, name_col)]
@@ -162,7 +161,8 @@ class _Reader:
 
     def _item(self, name, pagu, real, cap, r, part, pc, rc, cap_col, name_col) -> dict:
         numeric = type(cap) in (int, float)  # read with its number format and its column
-        cp = self.percent(cap, r, cap_col) if cap_col is not None and not numeric else None
+        cp = self.percent(cap, r, cap_col) if cap is not None and cap_col is not None \
+            and not numeric else None
         if cp is not None and cp[1] > MAX_PERCENT_DECIMALS:  # '99,716484%': kept at 4 places
             cp = percent_of_number(cp[0], False, MAX_PERCENT_DECIMALS)
         if pagu is None:

@@ -174,6 +174,8 @@ def text_of(value) -> str:
     """A cell value as text, for labels (numbers without a trailing .0)."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
