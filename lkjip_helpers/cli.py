@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default data/raw/<year>)")
     p.add_argument("--out", type=Path, help="reports folder (default reports/)")
     p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf")
-    p.add_argument("--agency", default="", help="agency name (default: the annual workbook's)")
+    p.add_argument("--agency", default="", help="the agency whose report to make when the data "
+                   "hold several (code or name); with one agency, the name in the title "
+                   "(default: the annual workbook's)")
     p.add_argument("--strict", action="store_true",
                    help="exit 2 when an entry of the raw folder cannot be read (else a note)")
 
@@ -191,12 +193,12 @@ def cmd_reconcile(args) -> int:
         check_output(args.xlsx, args.paths, args.force, ours=is_findings_workbook)
     data = None
     if args.processed is not None:  # what ingest wrote, while the raw files are the same
-        from .ingest import raw_inputs
-        from .processed import is_fresh, read_processed
+        from .ingest import ingest_options
+        from .processed import fresh_tables
 
-        if is_fresh(args.processed, raw_inputs(args.paths, args.manifest, args.mapping)):
-            data = read_processed(args.processed)
-        else:
+        data = fresh_tables(args.processed, args.paths, args.manifest, args.mapping,
+                            ingest_options(args.year, args.quarter, args.month, args.agency))
+        if data is None:
             print(f"catatan: tabel di {args.processed} tidak dibuat dari berkas mentah ini (atau "
                   f"berkas sudah berubah); berkas mentah dibaca ulang", file=sys.stderr)
     if data is None:

@@ -20,7 +20,7 @@ from .excel.workbook import SPREADSHEET_SUFFIXES, open_workbook, refuse_reason
 from .files import check_output
 from .gather import FileRead, Refusal, gather, one_per_period
 from .period import Agency, Period, period_columns, period_of
-from .processed import STAMP, agency_folder, stamp
+from .processed import RUN, STAMP, agency_folder, stamp, write_run
 from .readmany import read_many
 from .schema import SPECS, frame, frame_of_columns
 
@@ -50,6 +50,7 @@ class Ingested:
         if self.cash_plan is None:
             self.cash_plan = frame([], "cash_plan")
     unread: list[str] = field(default_factory=list)  # folder entries that could not be read
+    options: dict = field(default_factory=dict)  # what ingest was told (--year, --agency …)
 
     @property
     def periods(self) -> list[Period]:
@@ -222,6 +223,22 @@ def ingest(paths: list[Path | str], year: int | None = None, quarter: int | None
     if isinstance(agency, str):
         agency = split_code(agency)
     ctx = ReadContext(year=year, quarter=quarter, month=month, agency=agency, mapping=mapping)
+    out = _ingest(paths, ctx, registry, manifest, strict, workers)
+    out.options = ingest_options(year, quarter, month, agency)
+    return out
+
+
+def ingest_options(year=None, quarter=None, month=None, agency=None) -> dict:
+    """The options that shape the tables beyond the files (kept in the processed stamp)."""
+    if isinstance(agency, str):
+        agency = split_code(agency)
+    label = agency.label if agency is not None and (agency.code or agency.name) else None
+    given = {"year": year, "quarter": quarter, "month": month, "agency": label}
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _ingest(paths, ctx: ReadContext, registry, manifest, strict: bool, workers) -> Ingested:
+    mapping = ctx.mapping
     registry = registry or default_registry()
     paths = [Path(p) for p in paths]
     if manifest is None:
@@ -349,12 +366,13 @@ class _Columns:
 
 
 def is_our_table(path: Path) -> bool:
-    """A table file ingest writes: Parquet (``PAR1``) or the warnings' JSON list."""
+    """A table file ingest writes: Parquet (``PAR1``), the warnings' JSON list, the stamp or
+    ``run.json``."""
     with open(path, "rb") as fh:
         head = fh.read(4)
     if path.suffix == ".parquet":
         return head == b"PAR1"
-    return head[:1] == (b"{" if path.name == STAMP else b"[")
+    return head[:1] == (b"{" if path.name in (STAMP, RUN) else b"[")
 
 
 def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
@@ -381,13 +399,17 @@ def write_tables(data: Ingested, out: Path | None, root: Path) -> list[Path]:
             if len(parts) > 1:  # the cash plan stays whole, beside the partitions
                 _write_year(data, year, tmp, tuple(t for t in TABLES if t not in PARTITIONED),
                             warnings=False)
-            (tmp / STAMP).write_text(json.dumps(stamp(data.inputs), indent=1), encoding="utf-8")
+            write_run(data, year, tmp)
+            (tmp / STAMP).write_text(json.dumps(stamp(data.inputs, data.options), indent=1),
+                                     encoding="utf-8")
             for f in sorted(tmp.iterdir()):  # a link, FIFO or device there is refused
                 if f.is_file():
                     check_output(target / f.name, ours=is_our_table)
+            # the stamp goes first and comes back last: tables half replaced are never "fresh"
+            (target / STAMP).unlink(missing_ok=True)
             for old in target.glob("agency=*"):  # the previous partitions go with the old tables
                 shutil.rmtree(old, ignore_errors=True)
-            for f in sorted(tmp.iterdir()):
+            for f in sorted(tmp.iterdir(), key=lambda f: f.name == STAMP):
                 os.replace(f, target / f.name)
                 written.append(target / f.name)
         finally:

@@ -103,13 +103,21 @@ def latest_quarter(data: Ingested, year: int) -> int | None:
 
 def analyse(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
             mapping=None, bands: Path | None = None, scale: str | None = None,
-            data: Ingested | None = None, negatif_cap=None, plan_tolerance=None) -> Analysis:
+            data: Ingested | None = None, negatif_cap=None, plan_tolerance=None,
+            processed: Path | str | None = None, agency: str | None = None) -> Analysis:
     """Everything for a year up to a quarter (``quarter`` None: the latest with data).
-    ``negatif_cap`` (a setting, in %) caps the capaian of lower-is-better indicators."""
+    ``negatif_cap`` (a setting, in %) caps the capaian of lower-is-better indicators.
+    ``processed``: the folder ``lkjip ingest`` wrote, read instead of the raw files while it was
+    made from exactly these files. ``agency``: a report is about one agency (see
+    :func:`one_agency`); None keeps every agency (reconcile)."""
     from .errors import LkjipError
     from .indicators import load_scale
+    from .processed import fresh_tables
 
-    data = data or ingest(paths, mapping=mapping)
+    data = data or (fresh_tables(processed, paths, mapping=mapping) if processed else None) \
+        or ingest(paths, mapping=mapping)
+    if agency is not None:
+        data = one_agency(data, agency)
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if not years:
         raise LkjipError("tidak ada baris anggaran")
@@ -145,9 +153,40 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     annual_f = findings_frame(items) if items else None
     findings = rec.findings if annual_f is None else _sorted(pd.concat([rec.findings, annual_f],
                                                                       ignore_index=True))
-    agency = annual[0].summary.get("nama_pd", "") if annual else ""
+    name = annual[0].summary.get("nama_pd", "") if annual else ""
+    if not name and len(data.agencies) == 1:
+        name = data.agencies[0].name
     rec = _with_basis(rec, kin if is_year_end(quarter) else None)
-    return Analysis(year, quarter, sub, rec, kin, findings, missing_text, agency)
+    return Analysis(year, quarter, sub, rec, kin, findings, missing_text, name)
+
+
+def one_agency(data: Ingested, wanted: str = "") -> Ingested:
+    """The data of one agency: the only one there is, or the one ``wanted`` names (its code, its
+    name, or both as ``--agency`` takes them). A report is about one agency: data of several
+    without a choice among them is refused in one line (``lkjip batch`` reports them all)."""
+    import dataclasses
+
+    from .errors import LkjipError
+    from .ingest import split_agencies
+
+    parts = split_agencies(data)
+    if len(parts) <= 1:
+        return data
+    fold = lambda text: " ".join(str(text).casefold().split())  # noqa: E731
+    hits = [(a, d) for a, d in parts if fold(wanted) and fold(wanted) in
+            (fold(a.code), fold(a.name), fold(a.label))]
+    if len(hits) != 1:
+        names = "; ".join(a.label for a, _ in parts)
+        raise LkjipError(f"data memuat {len(parts)} instansi ({names}); laporan dibuat per "
+                         "instansi: pilih satu dengan --agency (kode atau nama), atau pakai "
+                         "lkjip batch" if not fold(wanted) else
+                         f"--agency {wanted!r} tidak menunjuk satu instansi; yang ada: {names}")
+    agency, part = hits[0]
+    return dataclasses.replace(
+        part, refused=[r for r in data.refused if r.agency is None or r.agency.key == agency.key],
+        duplicates=[d for d in data.duplicates if d.agency.key == agency.key],
+        plan_checks=[c for c in data.plan_checks if getattr(c[2], "key", None) == agency.key],
+        unread=data.unread, inputs=data.inputs)
 
 
 def _with_basis(rec: Reconciliation, kin: Kinerja | None) -> Reconciliation:

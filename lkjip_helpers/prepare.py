@@ -21,14 +21,16 @@ from pathlib import Path
 NAMES = ("analysis", "charts")
 
 
-def start(handoff, key: tuple, output_dir: Path | None):
+def start(handoff, key: tuple, output_dir: Path | None, processed: str = "", agency: str = ""):
     """Spawn the worker, its results going to ``handoff``; returns the process (see
-    :func:`finish`)."""
+    :func:`finish`). ``processed`` and ``agency``: as :func:`lkjip_helpers.sections.load` takes
+    them (the notebook is given the same)."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
     reader, writer = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_run, args=(writer, handoff.address, key, output_dir),
+    proc = ctx.Process(target=_run, args=(writer, handoff.address, key, output_dir, processed,
+                                          agency),
                        daemon=True, name="lkjip-prepare")
     proc.start()
     writer.close()
@@ -48,7 +50,8 @@ def die_with_parent() -> None:
         pass
 
 
-def prepare_here(handoff, key: tuple, output_dir: Path | None):
+def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = "",
+                 agency: str = ""):
     """Make the analysis, the charts and the findings workbook in this process (a batch worker),
     handing the first two to the notebook through ``handoff``; returns the analysis. A bad
     workbook raises its LkjipError here (and the notebook is then not run)."""
@@ -56,16 +59,18 @@ def prepare_here(handoff, key: tuple, output_dir: Path | None):
         handoff.put_bytes(name, _pickle(obj))
 
     try:
-        return _prepare(send, handoff.address, key, output_dir)
+        return _prepare(send, handoff.address, key, output_dir, processed, agency)
     finally:
         handoff.gone(*NAMES)  # whatever was not delivered will not come
 
 
-def _prepare(send, address: str, key: tuple, output_dir: Path | None):
+def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed: str = "",
+             agency: str = ""):
     from .sections import draw_charts, load, save_findings_workbook
 
     year, quarter, raw, scale, bands, negatif_cap = key
-    an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap)
+    an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap,
+              processed_dir=processed, agency=agency)
     an.handoff = address
     if output_dir is not None:
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
@@ -76,10 +81,12 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None):
     return an
 
 
-def _run(conn, address: str, key: tuple, output_dir: Path | None) -> None:
+def _run(conn, address: str, key: tuple, output_dir: Path | None, processed: str = "",
+         agency: str = "") -> None:
     die_with_parent()
     try:
-        _prepare(lambda name, obj: conn.send((name, _pickle(obj))), address, key, output_dir)
+        _prepare(lambda name, obj: conn.send((name, _pickle(obj))), address, key, output_dir,
+                 processed, agency)
     except BaseException:  # noqa: BLE001 - the notebook redoes what is missing, with the message
         if os.environ.get("LKJIP_DEBUG"):
             import traceback

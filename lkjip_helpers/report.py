@@ -225,11 +225,12 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
         raise LkjipError("folder data mentah tidak ada" if not raw.exists() else
                          "bukan folder", raw)
     unread = _unread(raw, strict)
+    processed = _processed(root, raw, year)
     if str(quarter).lower() == "auto":
         if unread:  # the latest quarter could be in the file that was not read
             raise LkjipError(f"--quarter auto tidak dapat memastikan triwulan terakhir: {unread[0]}; "
                              "perbaiki, atau sebutkan --quarter", raw)
-        quarter = _latest_quarter(raw, year)
+        quarter = _latest_quarter(raw, year, processed)
     quarter = int(quarter)
     out = Path(out) if out else root / "reports"
     folder = out / str(year) / f"TW{quarter}"
@@ -238,14 +239,16 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
     runs.repair(folder)
     runs.cleanup(folder)
     tmp = runs.make_temp(folder)
-    report = Report(folder, notes=[f"file tidak terbaca: {u}" for u in unread])
+    report = Report(folder, notes=[f"file tidak terbaca: {u}" for u in unread] +
+                    ([] if processed else _stale_note(root, year)))
     try:
         executed = tmp / NOTEBOOK
         with Handoff() as handoff:
             params = {"year": int(year), "quarter": quarter, "raw_dir": str(raw),
-                      "processed_dir": str(root / "data" / "processed" / str(year)),
+                      "processed_dir": processed,
                       "agency": agency, "output_dir": str(tmp), "prepared": handoff.address}
-            worker = prepare.start(handoff, analysis_key(year, quarter, raw), tmp)
+            worker = prepare.start(handoff, analysis_key(year, quarter, raw), tmp, processed,
+                                   agency)
             try:
                 execute(notebook_path(), executed, params, root)
             except ReportError:
@@ -259,7 +262,8 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
         if not (tmp / "temuan.xlsx").exists():  # the worker stopped before writing it
             from .sections import load, save_findings_workbook
 
-            save_findings_workbook(load(int(year), quarter, str(raw)), str(tmp))
+            save_findings_workbook(load(int(year), quarter, str(raw), processed_dir=processed,
+                                        agency=agency), str(tmp))
         html = to_html(executed)
         if "html" in formats or "pdf" in formats:
             (tmp / "laporan.html").write_text(html, encoding="utf-8")
@@ -318,11 +322,35 @@ def _unread(raw: Path, strict: bool) -> list[str]:
     return unread
 
 
-def _latest_quarter(raw: Path, year: int) -> int:
+def _processed(root: Path, raw: Path, year: int) -> str:
+    """``data/processed/<year>`` when ``lkjip ingest`` made it from exactly the files of ``raw``
+    (the report then reads it, not the raw folder), else ""."""
+    from .ingest import raw_inputs
+    from .processed import STAMP, is_fresh
+
+    folder = root / "data" / "processed" / str(year)
+    try:
+        fresh = (folder / STAMP).is_file() and is_fresh(folder, raw_inputs([raw]))
+    except LkjipError:  # no workbook at all: said by the run itself
+        fresh = False
+    return str(folder) if fresh else ""
+
+
+def _stale_note(root: Path, year: int) -> list[str]:
+    folder = root / "data" / "processed" / str(year)
+    if not folder.is_dir():
+        return []
+    return [f"tabel di {folder} tidak dibuat dari berkas mentah ini (atau berkasnya berubah "
+            "sesudahnya): berkas mentah dibaca; jalankan lkjip ingest agar tahap berikutnya "
+            "membaca tabelnya"]
+
+
+def _latest_quarter(raw: Path, year: int, processed: str = "") -> int:
     from .ingest import ingest
     from .pipeline import latest_quarter
+    from .processed import read_processed
 
-    q = latest_quarter(ingest([raw]), year)
+    q = latest_quarter(read_processed(processed) if processed else ingest([raw]), year)
     if q is None:
         raise LkjipError(f"tidak ada lembar triwulanan untuk {year}", raw)
     return q

@@ -102,14 +102,16 @@ def draw_charts(an: Analysis) -> dict[str, bytes]:
 
 def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
          bands: str | None = None, negatif_cap: float | None = None,
-         prepared: str = "") -> Analysis:
+         prepared: str = "", processed_dir: str = "", agency: str = "") -> Analysis:
     """The analysis behind the report (paths relative to the project folder).
 
     ``prepared``: the address of a :class:`~lkjip_helpers.handoff.Handoff` where ``lkjip report``
     (or a batch worker) hands over the same analysis and its charts, made in another process while
     the kernel starts; this waits for it. When it is absent, was made for other parameters, or its
     producer failed or died (said at once), the analysis is made here — and a bad workbook fails
-    in this cell, with its message."""
+    in this cell, with its message. ``processed_dir``: the tables ``lkjip ingest`` wrote, read
+    instead of the raw folder while they were made from exactly its files. ``agency``: the agency
+    of the report when the data hold several (its code or name)."""
     from .config import resolve
     from .pipeline import analysis_key
 
@@ -122,7 +124,9 @@ def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
                                                       negatif_cap):
             return got[1]
     return analyse([resolve(raw_dir)], int(year), q, scale=scale or None,
-                   bands=resolve(bands) if bands else None, negatif_cap=negatif_cap)
+                   bands=resolve(bands) if bands else None, negatif_cap=negatif_cap,
+                   processed=resolve(processed_dir) if processed_dir else None,
+                   agency=agency or "")
 
 
 def _period(an: Analysis) -> str:

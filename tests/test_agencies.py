@@ -144,3 +144,48 @@ def test_reconciling_agencies_together_is_reconciling_each_alone(tmp_path):
     assert sorted(map(tuple, both.findings[["agency_code", "code", "source_file"]].values)) == \
         sorted(t for r in alone for t in map(tuple, r.findings[["agency_code", "code",
                                                                   "source_file"]].values))
+
+
+def test_a_report_is_about_one_agency(tmp_path):
+    """A folder of two agencies: the report refuses in one line naming both, unless --agency
+    picks one (by code or name); then every section is that agency's alone."""
+    from lkjip_helpers import sections
+    from lkjip_helpers.errors import LkjipError
+    from lkjip_helpers.pipeline import analyse
+    folder = two_agencies(tmp_path, second_real=3)
+    with pytest.raises(LkjipError, match="2 instansi.*Dinas Kesehatan.*--agency"):
+        sections.load(2021, 2, str(folder))
+    with pytest.raises(LkjipError, match="tidak menunjuk satu instansi"):
+        sections.load(2021, 2, str(folder), agency="Dinas Sosial")
+    for wanted in ("Dinas Pendidikan", "1.01.0.00.0.00.01.0000"):
+        an = sections.load(2021, 2, str(folder), agency=wanted)
+        assert an.data.agencies == [Agency("1.01.0.00.0.00.01.0000", "Dinas Pendidikan")]
+        assert an.agency == "Dinas Pendidikan"
+        assert set(an.rec.totals["agency_name"]) == {"Dinas Pendidikan"}
+        assert an.rec.totals.set_index("quarter").loc[2, "realisasi"] == D(2400)
+        for section in (sections.summary, sections.budget_by_program, sections.absorption,
+                        sections.refocusing, sections.kegiatan, sections.findings):
+            assert "Dinas Kesehatan" not in section(an).html
+    # reconcile keeps every agency (agency None)
+    assert len(analyse([folder], 2021).data.agencies) == 2
+
+
+def test_one_folder_mixing_quarters_of_two_agencies_is_two_agencies(tmp_path):
+    """Dinas A's TW I-II and Dinas B's TW III-IV (same kegiatan names, B spending less): never one
+    agency with realisasi falling at TW III, but two agencies each missing two quarters."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for q, title in enumerate(("TW I 2021", "TW II 2021", "TW III 2021", "TW IV 2021"), start=1):
+        code, name, real = (("1.02.0.00.0.00.01.0000", "Dinas Kesehatan", 4) if q <= 2 else
+                            ("1.01.0.00.0.00.01.0000", "Dinas Pendidikan", 1))
+        sheet = quarter_sheet([(n, p, r * q * real, None) for n, p, r, _ in CLEAN], title=title)
+        sheet.insert(1, [f"SKPD : {code} {name}"])
+        write_xlsx(folder / f"TW{q}.xlsx", {"S": sheet})
+    data = ingest([folder])
+    assert sorted(a.name for a in data.agencies) == ["Dinas Kesehatan", "Dinas Pendidikan"]
+    f = reconcile(data).findings
+    assert "REALISASI_DECREASED" not in set(f["code"])
+    missing = f[f["code"] == "MISSING_PERIOD"]
+    assert sorted(zip(missing["agency_name"], missing["quarter"])) == [
+        ("Dinas Kesehatan", 3), ("Dinas Kesehatan", 4), ("Dinas Pendidikan", 1),
+        ("Dinas Pendidikan", 2)]

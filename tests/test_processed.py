@@ -9,6 +9,7 @@ from test_monthly import write_manifest
 
 from lkjip_helpers.cli import main
 from lkjip_helpers.ingest import ingest, raw_inputs, write_tables
+from lkjip_helpers.period import Agency
 from lkjip_helpers.processed import is_fresh, read_processed
 from lkjip_helpers.reconcile import reconcile
 
@@ -93,3 +94,87 @@ def test_no_progress_bar_off_a_terminal(capsys):
 
     from lkjip_helpers.readmany import _bar, _NoBar
     assert isinstance(_bar(1000, io.StringIO()), _NoBar)
+
+
+def a_run_with_refusals_and_duplicates(tmp_path):
+    """Two agencies by manifest, one file refused (not a workbook), one month uploaded twice."""
+    raw, m = two_agencies(tmp_path)
+    (raw / "rusak.xlsx").write_bytes(b"not a workbook")
+    lra_workbook(raw / "1_3b.xlsx", [("5", "B", 1000, 330), ("5.1", "O", 1000, 330)])
+    rows = [line.split(",") for line in m.read_text().splitlines()[1:]]
+    rows += [["rusak.xlsx", "2", "Dinas 2", "2022", "4", "", ""],
+             ["1_3b.xlsx", "1", "Dinas 1", "2022", "3", "", "2022-04-05 10:00:00"]]
+    return raw, write_manifest(raw / "m.csv", rows)
+
+
+def test_processed_tables_keep_the_rest_of_the_run(tmp_path):
+    """The annual workbook read, refusals, duplicate periods and unread entries come back with
+    the tables (run.json), so a stage reading them loses no finding."""
+    from conftest import SAMPLE
+
+    from lkjip_helpers.processed import fresh_tables
+    data = ingest([SAMPLE])
+    out = tmp_path / "p2020"
+    write_tables(data, out, tmp_path)
+    back = fresh_tables(out, [SAMPLE])
+    assert back is not None and back.skipped == data.skipped
+    (a,), (b,) = data.annuals, back.annuals
+    assert a.summary == b.summary and a.file == b.file
+    for name in ("pk", "results", "budget", "pk_budget", "renja"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.equals(y) and list(x.dtypes) == list(y.dtypes), name
+    raw, m = a_run_with_refusals_and_duplicates(tmp_path)
+    data = ingest([raw], manifest=m)
+    assert data.refused and data.duplicates
+    write_tables(data, tmp_path / "p2022", tmp_path)
+    back = fresh_tables(tmp_path / "p2022", [raw], m)
+    assert back.refused == data.refused and back.duplicates == data.duplicates
+    want, got = reconcile(data).findings, reconcile(back).findings
+    assert {"FILE_REFUSED", "DUPLICATE_PERIOD"} <= set(got["code"])
+    assert got.equals(want)
+
+
+def test_the_stamp_holds_the_options_that_shape_the_tables(tmp_path):
+    from conftest import CLEAN, quarter_sheet, write_xlsx
+
+    from lkjip_helpers.ingest import ingest_options
+    from lkjip_helpers.processed import fresh_tables
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_xlsx(raw / "a.xlsx", {"S": quarter_sheet(CLEAN, title="TW I 2021")})
+    write_tables(ingest([raw], agency="1.02.0.00.0.00.07.0000 Dinas Tujuh"), tmp_path / "p", tmp_path)
+    assert fresh_tables(tmp_path / "p", [raw]) is None  # made with --agency: not for a plain run
+    back = fresh_tables(tmp_path / "p", [raw], options=ingest_options(agency="1.02.0.00.0.00.07.0000 Dinas Tujuh"))
+    assert list(back.agencies) == [Agency("1.02.0.00.0.00.07.0000", "Dinas Tujuh")]
+
+
+def test_later_stages_read_the_processed_tables_not_the_raw_folder(tmp_path, monkeypatch):
+    """Reconcile, the notebooks and the report (sections.load, pipeline.analyse) read
+    data/processed/<year> while it was made from exactly the raw files; else the raw folder."""
+    import shutil
+
+    from conftest import SAMPLE
+
+    import lkjip_helpers.pipeline as pipeline
+    from lkjip_helpers import report, sections
+    raw = tmp_path / "raw" / "2020"
+    shutil.copytree(SAMPLE, raw)
+    processed = tmp_path / "data" / "processed" / "2020"
+    write_tables(ingest([raw]), processed, tmp_path)
+    want = sections.load(2020, 2, str(raw))
+
+    def no_raw(*a, **k):
+        raise AssertionError("the raw folder was read")
+    monkeypatch.setattr(pipeline, "ingest", no_raw)
+    got = sections.load(2020, 2, str(raw), processed_dir=str(processed))
+    assert got.findings.equals(want.findings) and got.rec.totals.equals(want.rec.totals)
+    assert got.kinerja is not None and got.agency == want.agency
+    assert report._processed(tmp_path, raw, 2020) == str(processed)
+    assert report._latest_quarter(raw, 2020, str(processed)) == 4
+    # a raw file changes: the processed tables are not used any more
+    (raw / "pengukuran_kinerja_2020_TW2.xlsx").write_bytes(
+        (SAMPLE / "pengukuran_kinerja_2020_TW1.xlsx").read_bytes())
+    assert report._processed(tmp_path, raw, 2020) == ""
+    assert report._stale_note(tmp_path, 2020)
+    with pytest.raises(AssertionError, match="raw folder was read"):
+        sections.load(2020, 2, str(raw), processed_dir=str(processed))
