@@ -4,8 +4,8 @@ and value cells, title and signature rows, akun levels 4 … 5.1.02.01.01.0024),
 Times, best of K rounds, each variant in a fresh process (so that peak memory is its own):
 
 * baseline: ``pandas.read_excel(f, sheet_name=None, header=None, engine="calamine")`` of every file;
-* ``ingest`` (manifest, one process) + ``reconcile`` of the tables;
-* ``ingest`` over the machine's cores (processes) + ``reconcile``;
+* ``ingest`` (manifest, one process) + ``reconcile`` of the tables (one process);
+* ``ingest`` over the machine's cores (processes) + ``reconcile`` over them too;
 
 and prints per file and total times, the ratio against the baseline (goal ≤ 1.5×) and each
 variant's peak resident memory (ru_maxrss). Run: ``python benchmarks/bench_lra.py [--skpd 50]``.
@@ -112,7 +112,7 @@ def one(variant: str, work: Path, rounds: int) -> dict:
             t0 = time.perf_counter()
             data = ingest([work], manifest=manifest, workers=workers)
             t1 = time.perf_counter()
-            reconcile(data)
+            reconcile(data, workers=workers)
             split["ingest"] = min(split["ingest"], t1 - t0)
             split["reconcile"] = min(split["reconcile"], time.perf_counter() - t1)
     run()  # warm up imports and caches

@@ -28,7 +28,12 @@ def items(an: Analysis, level: str) -> list[tuple[str, int]]:
     """(label, key) of the programs or kegiatan of the year."""
     key, name = LEVELS[level]
     last = _frame(an, level).sort_values("quarter").groupby(key).last()
-    return [(f"{last.loc[k, 'program_no']}. {last.loc[k, name]}", int(k)) for k in last.index]
+
+    def sub(k) -> str:  # the third level, where the sheets have it
+        s = last.loc[k, "sub_kegiatan"] if "sub_kegiatan" in last.columns else None
+        return f" / {s}" if isinstance(s, str) and s else ""
+    return [(f"{last.loc[k, 'program_no']}. {last.loc[k, name]}{sub(k)}", int(k))
+            for k in last.index]
 
 
 def _version_numbers(an: Analysis) -> list[tuple[int, int]]:

@@ -391,12 +391,18 @@ def kegiatan(an: Analysis) -> Block:
 
     k = on_basis(an.rec.kegiatan)
     g = k[(k["year"] == an.year) & (k["quarter"] == an.quarter)]
+    sub = g["sub_kegiatan"] if "sub_kegiatan" in g.columns else pd.Series(dtype=object)
+    three = bool(sub.notna().any())  # sub kegiatan: the third level, where the sheets have it
     rows = pd.DataFrame({
-        "Kegiatan": g["kegiatan"], "Program": g["program"],
+        "Kegiatan": g["kegiatan"], **({"Sub kegiatan": sub.fillna("")} if three else {}),
+        "Program": g["program"],
         "Penyerapan": [_p(v) for v in g["penyerapan"]],
         "Pagu": [_rp(v) for v in g["pagu"]], "Realisasi": [_rp(v) for v in g["realisasi"]],
         "Dalam triwulan": [_rp(v) for v in g["realisasi_increment"]], **_sheet_pagu(g)})
-    return Block(fold(f'Tampilkan anggaran per kegiatan <span class="n">({len(rows)} '
+    what = "kegiatan dan sub kegiatan" if three else "kegiatan"
+    return Block(fold(f'Tampilkan anggaran per {what} <span class="n">({len(rows)} '
+                      "baris)</span>" if three else
+                      f'Tampilkan anggaran per kegiatan <span class="n">({len(rows)} '
                       "kegiatan)</span>",
                       _basis_note(an.rec.totals[(an.rec.totals["year"] == an.year) &
                                                 (an.rec.totals["quarter"] == an.quarter)]) +

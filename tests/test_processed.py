@@ -178,3 +178,16 @@ def test_later_stages_read_the_processed_tables_not_the_raw_folder(tmp_path, mon
     assert report._stale_note(tmp_path, 2020)
     with pytest.raises(AssertionError, match="raw folder was read"):
         sections.load(2020, 2, str(raw), processed_dir=str(processed))
+
+
+def test_reconciling_over_processes_gives_the_same_tables(tmp_path):
+    from lkjip_helpers.reconcile.parallel import chunks
+    raw, m = two_agencies(tmp_path)
+    data = ingest([raw], manifest=m, workers=1)
+    one, two = reconcile(data, workers=1), reconcile(data, workers=2)
+    for name in ("findings", "lines", "kegiatan", "programs", "totals", "versions",
+                 "program_changes", "pefa"):
+        assert getattr(one, name).equals(getattr(two, name)), name
+    from types import SimpleNamespace
+    groups = [SimpleNamespace(rows=[0] * n) for n in (5, 1, 1, 1, 1, 1)]
+    assert [len(c) for c in chunks(groups, 2)] == [1, 5]  # about as many lines each

@@ -52,3 +52,40 @@ def split_unit_code(code: str, grid: SheetGrid, r: int, c: int | None) -> tuple[
         raise CellError(f"{code!r} bukan kode unit (seperti 1.02.0.00.0.00.01.0000)",
                         grid.file, grid.name, cell_name(r, c) if c is not None else None)
     return m.group(1) + ".0000", m.group(2) or "0000"
+
+
+def sub_kegiatan_rows(codes: list[str | None], parent: list[int | None]) -> dict[int, int]:
+    """``{sub kegiatan row: its kegiatan row}`` in a sheet whose Kode column places three levels
+    (program ``1.06.02`` › kegiatan ``1.06.02.2.01`` › sub kegiatan ``1.06.02.2.01.0001``):
+    under each program (``parent``), the rows with the fewest segments are kegiatan and a deeper
+    row belongs to the kegiatan above whose code it extends. Empty for a two-level sheet, or when
+    a deeper row extends no kegiatan above it (the rows then stay as two levels)."""
+    def depth(c: str) -> int:
+        return len(re.split(r"[.\s]+", c.strip(". ")))
+
+    under: dict[int, list[int]] = {}
+    for i, p in enumerate(parent):
+        if p is not None and p != i and codes[i]:
+            under.setdefault(p, []).append(i)
+    out: dict[int, int] = {}
+    for rows in under.values():
+        top = min(depth(codes[i]) for i in rows)
+        current = None
+        for i in rows:
+            if depth(codes[i]) == top:
+                current = i
+            elif current is not None and _extends(codes[i], codes[current]):
+                out[i] = current
+            else:
+                return {}
+    return out
+
+
+def _extends(child: str, parent: str) -> bool:
+    """Does ``child`` sit under ``parent`` (the variant ``1.06.02.02.01.0001`` under
+    ``1.06.02.2.01`` too)?"""
+    c, p = child.strip(". "), parent.strip(". ")
+    if c.startswith(p + "."):
+        return True
+    sub, keg = hierarchy(c), hierarchy(p + ".0000")
+    return sub is not None and keg is not None and sub[1] == keg[1]

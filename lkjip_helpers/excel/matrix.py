@@ -18,6 +18,7 @@ from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, header_repeat_test, norm
 from ..period import Agency, quarter_of_month
 from .agency import agency_in
+from .codes import sub_kegiatan_rows
 from .period import detect_period
 from .result import SheetResult, Warning_
 from ..limits import NO_CACHE
@@ -457,9 +458,11 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
     first = items[0]
     by_code = code_split([i.get("kode") for i in items]) if rd.layout.col("kode") is not None \
         else None
+    subs: dict[int, int] = {}  # sub kegiatan row -> its kegiatan row (a third level by Kode)
     if by_code is not None and len(by_code[0]) < len(items):
         # the codes place the rows; what the numbers say is checked against them
         programs, parent = by_code
+        subs = sub_kegiatan_rows([i.get("kode") for i in items], parent)
         if programs != split.programs:
             rd.warn("CODE_HIERARCHY_MISMATCH",
                     f"kolom Kode menempatkan {len(programs)} baris program, angka-angkanya "
@@ -504,9 +507,18 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
                                   "part": item["part"], **base})
             continue
         p = parent[i]
-        res.lines.append({"program_no": number.get(p, 1), "program": items[p]["name"]
-                          if p is not None else "", "kegiatan": item["name"],
-                          "line": len(res.lines) + 1, "part": item["part"], **base})
+        if i in set(subs.values()):  # a kegiatan over sub kegiatan: its row is a stated sum
+            res.stated.append({"kind": "kegiatan", "label": item["name"],
+                               "program_no": number.get(p, 1), "amount": None,
+                               "amount_cell": None, **base, "part": item["part"]})
+            continue
+        line = {"program_no": number.get(p, 1), "program": items[p]["name"]
+                if p is not None else "", "kegiatan": item["name"],
+                "line": len(res.lines) + 1, "part": item["part"], **base}
+        if i in subs:
+            line.update(kegiatan=items[subs[i]]["name"], sub_kegiatan=item["name"],
+                        level="sub_kegiatan")
+        res.lines.append(line)
 
 
 def source_label(cell: str | None, part) -> str | None:

@@ -24,7 +24,8 @@ from .levels import level_checks
 from .series import duplicate_finding, missing_periods, stale_repeats
 from .findings import CODES, SEVERITIES, Finding, findings_frame
 from .matching import follow_kegiatan
-from .records import Part, agency_parts, records
+from ..schema import KEYS
+from .records import Part, agency_groups, agency_parts, records
 
 __all__ = ["reconcile", "Reconciliation", "load_bands", "band", "CODES", "SEVERITIES"]
 
@@ -66,21 +67,45 @@ class Reconciliation:
 TABLES = ("kegiatan", "programs", "totals", "versions", "program_changes", "pefa")
 
 
-def reconcile(data: Ingested, bands: dict | None = None, plan_settings=None) -> Reconciliation:
+FRAMES = ("lines",) + TABLES
+
+
+def reconcile(data: Ingested, bands: dict | None = None, plan_settings=None,
+              workers: int | None = None) -> Reconciliation:
     """All checks and tables for ingested data (any agencies, years and periods).
 
     Each agency is reconciled on its own (nothing is ever summed or matched across agencies);
     every finding and derived table carries the agency's code and name. The tables are turned into
-    records once and each derived table is built once for all agencies (see
-    :mod:`lkjip_helpers.reconcile.records`)."""
+    records once and each derived table is built once for a run of agencies (see
+    :mod:`lkjip_helpers.reconcile.records`); many agencies are shared among the machine's cores
+    (``workers`` processes; None: as many as cores for many agencies, 1: this process only; see
+    :mod:`lkjip_helpers.reconcile.parallel`)."""
+    from .parallel import run
+
     bands = bands or load_bands()
-    parts = agency_parts(data.budget_lines, data.stated_totals, data.warnings)
+    groups = agency_groups(data.budget_lines, data.stated_totals, data.warnings)
+    pieces = run(reconcile_groups, data, bands, groups, workers)
+    items = [f for found, _ in pieces for f in found]
+    frames = {t: pieces[0][1][t] if len(pieces) == 1 else
+              pd.concat([p[1][t] for p in pieces], ignore_index=True) for t in FRAMES}
+    items += [refused_finding(r) for r in data.refused]
+    items += [duplicate_finding(d) for d in data.duplicates]
+    spend = data.budget_lines[data.budget_lines["jenis"] == "belanja"]
+    items += missing_periods(records(spend[list(KEYS)].drop_duplicates()))
+    plan = plan_tables(data.cash_plan, data.budget_lines, data.plan_checks,
+                       plan_settings or Settings())
+    return Reconciliation(findings_frame(items + plan.findings), *(frames[t] for t in FRAMES),
+                          bands, plan.baseline, plan.curve, plan.ikpa)
+
+
+def reconcile_groups(data: Ingested, bands: dict, groups: list) -> tuple[list, dict]:
+    """The findings and tables of some agencies (a run of :class:`records.Group`)."""
     items: list[Finding] = []
     rows: dict[str, list[dict]] = {t: [] for t in TABLES}
     who: dict[str, list[Agency]] = {t: [] for t in TABLES}
     keyed: list[dict] = []
     spend_rows: list[int] = []
-    for part in parts:
+    for part in agency_parts(groups, data.budget_lines, data.stated_totals):
         found, tables, lines, at = _reconcile_agency(part, bands)
         items += found
         keyed += lines
@@ -88,21 +113,15 @@ def reconcile(data: Ingested, bands: dict | None = None, plan_settings=None) -> 
         for t in TABLES:
             rows[t] += tables[t]
             who[t] += [part.agency] * len(tables[t])
-    items += [refused_finding(r) for r in data.refused]
-    items += [duplicate_finding(d) for d in data.duplicates]
-    items += missing_periods([r for p in parts for r in p.lines if r["jenis"] == "belanja"])
-    plan = plan_tables(data.cash_plan, data.budget_lines, data.plan_checks,
-                       plan_settings or Settings())
-    return Reconciliation(
-        findings_frame(items + plan.findings), _keyed_lines(data.budget_lines, spend_rows, keyed),
-        as_frame(rows["kegiatan"], who["kegiatan"], MONEY_COLUMNS),
-        as_frame(rows["programs"], who["programs"], MONEY_COLUMNS),
-        as_frame(rows["totals"], who["totals"], MONEY_COLUMNS),
-        as_frame(rows["versions"], who["versions"], ["pagu"]),
-        as_frame(rows["program_changes"], who["program_changes"],
-                 ["pagu_before", "pagu_after", "change"], CHANGE_COLUMNS),
-        as_frame(rows["pefa"], who["pefa"], columns=PEFA_COLUMNS),
-        bands, plan.baseline, plan.curve, plan.ikpa)
+    return items, {
+        "lines": _keyed_lines(data.budget_lines, spend_rows, keyed),
+        "kegiatan": as_frame(rows["kegiatan"], who["kegiatan"], MONEY_COLUMNS),
+        "programs": as_frame(rows["programs"], who["programs"], MONEY_COLUMNS),
+        "totals": as_frame(rows["totals"], who["totals"], MONEY_COLUMNS),
+        "versions": as_frame(rows["versions"], who["versions"], ["pagu"]),
+        "program_changes": as_frame(rows["program_changes"], who["program_changes"],
+                                    ["pagu_before", "pagu_after", "change"], CHANGE_COLUMNS),
+        "pefa": as_frame(rows["pefa"], who["pefa"], columns=PEFA_COLUMNS)}
 
 
 def _reconcile_agency(part: Part, bands: dict) -> tuple[list, dict, list, list]:

@@ -51,6 +51,7 @@ def kegiatan_rows(lines: list[dict]) -> list[dict]:
                     "pagu_latest": latest_pagu,
                     "penyerapan_latest": _pct(r["realisasi"], latest_pagu)
                     if latest_pagu is not None else None,
+                    "sub_kegiatan": r.get("sub_kegiatan"), "kode": r.get("kode"),
                 })
     return rows
 

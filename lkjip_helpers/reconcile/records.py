@@ -44,6 +44,17 @@ def by_period(rows: list[dict], key=None) -> dict:
 
 
 @dataclass
+class Group:
+    """One agency's rows in the tables (positions, in table order) and the ingest warnings about
+    its files: what a worker needs to reconcile it."""
+
+    agency: Agency
+    rows: list[int]
+    stated_rows: list[int]
+    warnings: list
+
+
+@dataclass
 class Part:
     """One agency's records: budget lines (with their row in the table), stated totals, and the
     ingest warnings about its files."""
@@ -55,33 +66,53 @@ class Part:
     warnings: list = field(default_factory=list)
 
 
-def agency_parts(budget_lines: pd.DataFrame, stated_totals: pd.DataFrame,
-                 warnings: list) -> list[Part]:
-    """Each agency's records, agencies in order of their key. With one agency (or none) every
-    stated total and warning is its own; with several, each goes to the agency it names (a warning
-    to the agency whose budget lines came from its file)."""
-    lines = records(budget_lines)
-    stated = records(stated_totals)
-    keys = [agency_key(r["agency_code"], r["agency_name"]) for r in lines]
-    parts: dict[str, Part] = {}
-    for i, (k, r) in enumerate(zip(keys, lines)):
-        part = parts.get(k)
-        if part is None:
-            part = parts[k] = Part(Agency(r["agency_code"], r["agency_name"]))
-        part.lines.append(r)
-        part.rows.append(i)
-    if len(parts) <= 1:
-        part = next(iter(parts.values()), None) or Part(Agency())
-        part.stated, part.warnings = stated, list(warnings)
-        return [part]
-    for r in stated:
-        part = parts.get(agency_key(r["agency_code"], r["agency_name"]))
-        if part is not None:
-            part.stated.append(r)
+def _positions(df: pd.DataFrame) -> dict[str, tuple[Agency, list[int]]]:
+    """``{agency key: (agency of its first row, rows)}``."""
+    out: dict[str, tuple[Agency, list[int]]] = {}
+    if not len(df):
+        return out
+    groups = df.groupby(["agency_code", "agency_name"], sort=False, dropna=False).indices
+    for (code, name), idx in groups.items():  # in order of first appearance
+        k = agency_key(code, name)
+        if k in out:
+            out[k][1].extend(idx.tolist())
+        else:
+            out[k] = (Agency(code, name), idx.tolist())
+    for _, rows in out.values():
+        rows.sort()
+    return out
+
+
+def agency_groups(budget_lines: pd.DataFrame, stated_totals: pd.DataFrame,
+                  warnings: list) -> list[Group]:
+    """Each agency's rows, agencies in order of their key. With one agency (or none) every stated
+    total and warning is its own; with several, each goes to the agency it names (a warning to
+    the agency whose budget lines came from its file)."""
+    lines = _positions(budget_lines)
+    if len(lines) <= 1:
+        agency, rows = next(iter(lines.values()), (Agency(), []))
+        return [Group(agency, rows, list(range(len(stated_totals))), list(warnings))]
+    stated = _positions(stated_totals)
     files: dict[str, dict[str, None]] = {}
-    for k, r in zip(keys, lines):
-        files.setdefault(r["source_file"], {})[k] = None
+    for code, name, f in budget_lines[["agency_code", "agency_name", "source_file"]] \
+            .drop_duplicates().itertuples(index=False):
+        files.setdefault(f, {})[agency_key(code, name)] = None
+    warns: dict[str, list] = {k: [] for k in lines}
     for w in warnings:
         for k in files.get(w.file, ()):
-            parts[k].warnings.append(w)
-    return [parts[k] for k in sorted(parts)]
+            warns[k].append(w)
+    return [Group(lines[k][0], lines[k][1], stated[k][1] if k in stated else [], warns[k])
+            for k in sorted(lines)]
+
+
+def agency_parts(groups: list[Group], budget_lines: pd.DataFrame,
+                 stated_totals: pd.DataFrame) -> list[Part]:
+    """The records of each group's rows (the tables turned into records once)."""
+    lines = records(budget_lines.iloc[[i for g in groups for i in g.rows]])
+    stated = records(stated_totals.iloc[[i for g in groups for i in g.stated_rows]])
+    out, a, b = [], 0, 0
+    for g in groups:
+        out.append(Part(g.agency, lines[a:a + len(g.rows)], g.rows,
+                        stated[b:b + len(g.stated_rows)], g.warnings))
+        a, b = a + len(g.rows), b + len(g.stated_rows)
+    return out

@@ -1,0 +1,77 @@
+"""Three levels from the Kode column of a quarterly matrix: program › kegiatan › sub kegiatan, in
+the tables, in reconcile (matched across quarters by code first), in the report and the explorer."""
+from decimal import Decimal as D
+
+from conftest import write_xlsx
+from test_layouts import _coded
+
+from lkjip_helpers.excel.codes import sub_kegiatan_rows
+from lkjip_helpers.ingest import ingest
+from lkjip_helpers.reconcile import reconcile
+
+TW1 = [("1.06.01", "Program A", 300, 150, None),
+       ("1.06.01.2.01", "Kegiatan A1", 300, 150, None),
+       ("1.06.01.2.01.0001", "Penyediaan Jasa Kebersihan", 100, 50, None),
+       ("1.06.01.2.01.0002", "Pemeliharaan Gedung", 200, 100, None),
+       ("1.06.02", "Program B", 1000, 250, None),
+       ("1.06.02.2.01", "Kegiatan B1", 1000, 250, None)]
+# TW II: the first sub kegiatan renamed beyond recognition (same code), the second written with
+# the variant code 1.06.01.02.01.0002, and Kegiatan A1's own row 10 more than its sub kegiatan
+TW2 = [("1.06.01", "Program A", 310, 240, None),
+       ("1.06.01.2.01", "Kegiatan A1", 310, 240, None),
+       ("1.06.01.2.01.0001", "Belanja Alat Tulis", 100, 90, None),
+       ("1.06.01.02.01.0002", "Pemeliharaan Gedung", 200, 150, None),
+       ("1.06.02", "Program B", 1000, 500, None),
+       ("1.06.02.2.01", "Kegiatan B1", 1000, 500, None)]
+
+
+def quarter(rows, q):
+    out = _coded(rows)
+    out[0] = [f"PENGUKURAN KINERJA TRIWULAN {'I' * q} Tahun Anggaran 2020"]
+    return out
+
+
+def test_sub_kegiatan_rows_from_codes():
+    codes = [r[0] for r in TW1]
+    parent = [0, 0, 0, 0, 4, 4]
+    assert sub_kegiatan_rows(codes, parent) == {2: 1, 3: 1}
+    # a deeper row under no kegiatan above it: two levels, as before
+    assert sub_kegiatan_rows(["1.06", "1.06.01.0001", "1.06.02"], [0, 0, 0]) == {}
+    assert sub_kegiatan_rows(["1.06", "1.06.01", "1.06.02"], [0, 0, 0]) == {}
+
+
+def test_three_levels_in_tables_reconcile_report_and_explorer(tmp_path):
+    write_xlsx(tmp_path / "tw1.xlsx", {"TW I": quarter(TW1, 1)})
+    write_xlsx(tmp_path / "tw2.xlsx", {"TW II": quarter(TW2, 2)})
+    data = ingest([tmp_path])
+    bl = data.budget_lines
+    tw1 = bl[bl["quarter"] == 1]
+    assert list(zip(tw1["level"], tw1["kegiatan"], tw1["sub_kegiatan"].fillna(""))) == [
+        ("sub_kegiatan", "Kegiatan A1", "Penyediaan Jasa Kebersihan"),
+        ("sub_kegiatan", "Kegiatan A1", "Pemeliharaan Gedung"), ("kegiatan", "Kegiatan B1", "")]
+    st = data.stated_totals
+    assert list(st.loc[st["kind"] == "kegiatan", "label"]) == ["Kegiatan A1", "Kegiatan A1"]
+    assert [(p["programs"], p["kegiatan"], p["sub_kegiatan"], p["pagu"])
+            for p in data.summary()["periods"]] == [(2, 2, 2, 1300), (2, 2, 2, 1300)]
+    rec = reconcile(data)
+    f = rec.findings[rec.findings["code"] != "MISSING_VALUE"]
+    # Kegiatan A1 states 310 over sub kegiatan summing to 300: both cells named
+    lv = f[f["code"] == "LEVEL_SUM_MISMATCH"]
+    assert list(zip(lv["quarter"], lv["field"], lv["source_cell"])) == [(2, "pagu", "H6")]
+    assert "H7, H8" in lv.iloc[0]["message"]
+    # matched across quarters by code first: no kegiatan lost or new, realisasi followed
+    assert "UNMATCHED_KEGIATAN" not in set(f["code"])
+    k = rec.kegiatan.set_index(["quarter", "kegiatan_key"])
+    key = int(rec.lines.loc[rec.lines["sub_kegiatan"] == "Belanja Alat Tulis", "kegiatan_key"]
+              .iloc[0])
+    assert k.loc[(1, key), "sub_kegiatan"] == "Penyediaan Jasa Kebersihan"
+    assert k.loc[(2, key), "realisasi_increment"] == D(40)
+    assert k.loc[(2, key), "kode"] == "1.06.01.2.01.0001"
+    # the report and the explorer show the third level
+    from lkjip_helpers import sections
+    from lkjip_helpers.explorer import items
+    an = sections.load(2020, 2, str(tmp_path))
+    html = sections.kegiatan(an).html
+    assert "Sub kegiatan" in html and "Belanja Alat Tulis" in html and "3 sub kegiatan" not in html
+    labels = [label for label, _ in items(an, "kegiatan")]
+    assert "1. Kegiatan A1 / Belanja Alat Tulis" in labels and "2. Kegiatan B1" in labels
