@@ -16,6 +16,7 @@ from .safe import escape
 from .sections import Block, table
 
 DUPLICATE = " is also in "      # ingest's message for a second sheet of the same period
+FIGURE_LIMIT = 60              # SKPD drawn in the heatmap and the S-curves (a province has 1.500)
 
 
 def period_label(year: int, month: int, cadence: str) -> str:
@@ -182,21 +183,45 @@ def early_warning(v: PemdaView) -> Block:
                              {1, 2, 3}))
 
 
+def shown(v: PemdaView, limit: int = FIGURE_LIMIT) -> list[str]:
+    """The SKPD the figures draw, in the ranking's order: all of them up to ``limit``; beyond, the
+    ``limit`` furthest behind their plan (lowest absorption against it) — a figure of 1.500 rows
+    is neither drawn in seconds nor read; every SKPD stays in the tables."""
+    order = list(v.ranked["agency"])
+    if len(order) <= limit:
+        return order
+    rated = v.ranked[v.ranked["against_plan"].notna()]
+    behind = set(rated.sort_values("against_plan", key=lambda c: c.map(float),
+                                   kind="stable")["agency"].head(limit))
+    return [a for a in order if a in behind]
+
+
+def _left_out(v: PemdaView, drawn: list[str]) -> str:
+    n = len(v.ranked)
+    if len(drawn) == n:
+        return ""
+    return (f"<p>Gambar ini memuat {len(drawn)} dari {n} SKPD: yang paling tertinggal dari "
+            "pembandingnya. Seluruh SKPD ada di tabel peringkat dan tabel kualitas data.</p>")
+
+
 def heatmap(v: PemdaView) -> Block:
     from .pemda_charts import heatmap as draw
 
     months = list(range(v.step, v.inp.month + 1, v.step))
+    order = shown(v)
+    keep = set(order)
+    series = [s for s in v.inp.series if s.agency in keep]
     grid = {}
     for m in months:
-        t = pemda.absorption_table(v.inp.series, m, v.tolerance, v.step)
+        t = pemda.absorption_table(series, m, v.tolerance, v.step)
         t = t[t["month"] == m]
         grid[m] = dict(zip(t["agency"], t["against_plan"]))
-    order = list(v.ranked["agency"])
     df = pd.DataFrame({m: [grid[m].get(a) for a in order] for m in months},
                       index=[v.names.get(a, a) for a in order]).astype(float)
     return Block(_svg(draw(df, "Penyerapan terhadap pembanding (%), per SKPD per periode"),
                       "Peta panas penyerapan terhadap rencana", "heatmap", wide=True) +
-                 "<p>Merah: tertinggal dari rencana; biru: mendahului; – : tidak diunggah.</p>")
+                 "<p>Merah: tertinggal dari rencana; biru: mendahului; – : tidak diunggah.</p>" +
+                 _left_out(v, order))
 
 
 def curves(v: PemdaView) -> Block:
@@ -207,7 +232,9 @@ def curves(v: PemdaView) -> Block:
     lo = [float(v.tolerance["months"][m][0]) for m in band_ms]
     hi = [float(v.tolerance["months"][m][1]) for m in band_ms]
     items = []
-    for s in v.inp.series:
+    drawn = shown(v)
+    by_code = {s.agency: s for s in v.inp.series}
+    for s in (by_code[a] for a in drawn):
         ms = [m for m in s.months if m <= v.inp.month]
         p = by.get(s.agency)
         plan_ms = sorted(m for m in s.plan if s.pagu.get(m))
@@ -220,7 +247,8 @@ def curves(v: PemdaView) -> Block:
                       else (float(p.value), float(p.low), float(p.high))})
     return Block(_svg(s_curves(items, v.inp.month), "Kurva S penyerapan per SKPD", "curves") +
                  "<p>Biru: penyerapan kumulatif; garis putus-putus: rencana kas; abu-abu: rentang "
-                 "toleransi; jingga: proyeksi Desember dengan rentangnya.</p>")
+                 "toleransi; jingga: proyeksi Desember dengan rentangnya.</p>" +
+                 _left_out(v, drawn))
 
 
 def quality(v: PemdaView) -> Block:

@@ -116,3 +116,21 @@ def test_pemda_page_reads_on_a_phone(executed):
                                  "'table.stack thead')).display") == "none"
         finally:
             b.close()
+
+
+def test_the_figures_draw_at_most_the_skpd_furthest_behind(tmp_path):
+    """A province's 1.500 SKPD are not drawn: beyond the limit, the figures keep those furthest
+    behind their plan (in the ranking's order) and say how many are left out."""
+    from lkjip_helpers import pemda_sections as p
+
+    path, _ = pemda_input(tmp_path)
+    v = p.load(str(path))
+    rated = v.ranked[v.ranked["against_plan"].notna()]
+    assert len(v.ranked) == 8 and len(rated) == 7                   # the failed one: no data
+    assert p.shown(v) == list(v.ranked["agency"])                   # under the limit: all
+    lowest = set(sorted(rated["agency"], key=lambda a: float(
+        rated.set_index("agency").loc[a, "against_plan"]))[:3])
+    three = p.shown(v, 3)
+    assert set(three) == lowest and three == [a for a in v.ranked["agency"] if a in lowest]
+    assert "Gambar ini memuat 3 dari 8 SKPD" in p._left_out(v, three)
+    assert p._left_out(v, p.shown(v)) == ""
