@@ -311,7 +311,13 @@ def collect(reads: list[FileRead], many: bool | None = None, strict: bool = Fals
     from .excel.plan_readers import combine
 
     g = gather(reads, many, strict)
-    results, plan_rows, plan_checks = combine(g.results)
+    results, plan_rows, plan_checks, unpriced = combine(g.results)
+    for res, why in unpriced:  # a realisasi with no pagu of its SKPD and year at all
+        if not g.lenient:
+            raise LayoutError(why, res.file, res.sheet)
+        g.refused.append(Refusal(res.file, res.sheet, None, why, res.agency, res.period))
+    kept_files = {res.file for res in results}
+    g.files = [f for f in g.files if f in kept_files or all(f != r.file for r, _ in unpriced)]
     if check_periods:
         results = one_per_period(results, reads, g.lenient, g.duplicates)
     out = assemble(results, g.files, g.skipped)

@@ -179,3 +179,35 @@ def test_the_command_line_takes_the_tolerance(tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         main(["reconcile", str(d), "--plan-tolerance", "banyak"])
     assert e.value.code == 2 and "'banyak' bukan angka poin persen" in capsys.readouterr().err
+
+
+def test_realisasi_without_any_pagu_is_refused(tmp_path):
+    from lkjip_helpers.errors import LayoutError
+    d = tmp_path / "r"
+    d.mkdir()
+    write_xlsx(d / "2022-03-31.xlsx", {"Sheet1": realisasi([("S1", "5.1", 150_000, None)])})
+    with pytest.raises(LayoutError) as e:
+        ingest([d])
+    assert "2022-03-31.xlsx" in str(e.value) and "without its pagu" in str(e.value)
+
+
+def test_spending_outside_the_budget_is_one_warning(tmp_path):
+    data = ingest([_folder(tmp_path, budget=BUDGET[:1] + BUDGET[2:])])   # S2 not budgeted
+    notes = [w for w in data.warnings if w.code == "MISSING_VALUE"]
+    assert [(w.file, w.message[:40]) for w in notes] == \
+        [("2022-06-30.xlsx", "1 sub kegiatan tidak ada di data anggara")]
+    bl = data.budget_lines
+    s2 = bl[(bl["kode"] == "1.06.02.2.01.0002") & (bl["month"] == 6)]
+    assert s2[["pagu", "realisasi"]].values.tolist() == [[D(0), D(150000)]]
+
+
+def test_a_batch_goes_on_without_the_unpriced_realisasi(tmp_path):
+    from lkjip_helpers.excel.readers import ReadContext
+    from lkjip_helpers.ingest import collect, read_file
+    d = tmp_path / "r"
+    d.mkdir()
+    path = write_xlsx(d / "2022-03-31.xlsx", {"Sheet1": realisasi([("S1", "5.1", 1, None)])})
+    data = collect([read_file(path, ReadContext())], many=True)
+    assert len(data.budget_lines) == 0
+    assert [r.file for r in data.refused] == ["2022-03-31.xlsx"]
+    assert data.refused[0].agency.code == SOSIAL

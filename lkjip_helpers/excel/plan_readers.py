@@ -114,9 +114,12 @@ def _realisasi_results(flat) -> list[SheetResult]:
 
 
 # ------------------------------------------------------------------ bringing the exports together
-def combine(results: list[SheetResult]) -> tuple[list[SheetResult], list[dict], list[tuple]]:
+def combine(results: list[SheetResult]
+            ) -> tuple[list[SheetResult], list[dict], list[tuple], list[tuple]]:
     """(the results with budget lines, the cash plan records, the plan checks as
-    ``(file, sheet, checks)``). Results of other readers pass unchanged."""
+    ``(file, sheet, agency, checks)``, the realisasi results refused as ``(result, why)``: no data
+    anggaran and no anggaran kas of their SKPD and year among the files, so no pagu at all).
+    Results of other readers pass unchanged."""
     from .sipd import version_rank
 
     budget: dict[tuple, dict[str, dict]] = {}     # (agency, year) -> sub code -> line (latest)
@@ -143,12 +146,20 @@ def combine(results: list[SheetResult]) -> tuple[list[SheetResult], list[dict], 
             found = _against_budget(res, budget.get((res.agency.code, res.year), {}))
             if found:
                 checks.append((res.file, res.sheet, res.agency, found))
+    unpriced = []
     for res in kept:
         if res.reader == "sipd_realisasi":
             rak = {r["sub_kegiatan_code"]: r for p in latest.get((res.agency.key, res.year), [])
                    for r in p.plan}
-            _fill_pagu(res, budget.get((res.agency.code, res.year), {}), rak)
-    return kept, cash_plan, checks
+            own = budget.get((res.agency.code, res.year), {})
+            if not own and not rak:
+                unpriced.append((res, f"realisasi of SKPD {res.agency.code} {res.year} without "
+                                      f"its pagu: add the SIPD-RI data anggaran (or anggaran kas) "
+                                      f"export of that SKPD and year to the files"))
+                continue
+            _fill_pagu(res, own, rak)
+    kept = [r for r in kept if all(r is not u for u, _ in unpriced)]
+    return kept, cash_plan, checks, unpriced
 
 
 def _against_budget(res: SheetResult, budget: dict[str, dict]) -> list[dict]:
@@ -191,13 +202,16 @@ def _fill_pagu(res: SheetResult, budget: dict[str, dict], rak: dict[str, dict]) 
     programs = {c: i for i, c in enumerate(sorted({_code(source, spent, c)["program_code"]
                                                    for c in codes}), start=1)}
     res.lines = []
+    unknown = [c for c in codes if c not in source]
+    if unknown:  # one note for the lot: spending on sub kegiatan the budget does not hold
+        res.warnings.append(Warning_(
+            res.file, res.sheet, spent[unknown[0]]["source_cell"], "MISSING_VALUE",
+            f"{len(unknown)} sub kegiatan tidak ada di data anggaran maupun anggaran kas "
+            f"({', '.join(unknown[:3])}{', …' if len(unknown) > 3 else ''}): pagunya tidak "
+            f"diketahui, dihitung 0"))
     for n, code in enumerate(codes, start=1):
         r = _code(source, spent, code)
         s, b = spent.get(code), source.get(code)
-        if b is None:
-            res.warnings.append(Warning_(res.file, res.sheet, s["source_cell"], "MISSING_VALUE",
-                                         f"sub kegiatan {code} tidak ada di data anggaran maupun "
-                                         f"anggaran kas: pagunya tidak diketahui, dihitung 0"))
         res.lines.append({
             "program_no": programs[r["program_code"]],
             "program": r.get("program") or r["program_code"],
