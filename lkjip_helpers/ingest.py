@@ -345,7 +345,8 @@ def assemble(results: list[SheetResult], files: list[str], skipped: list[str]) -
         indicators.add(res.indicators, src)
         roles.add(res.roles, {**res.agency.columns(), "source_file": res.file,
                               "source_sheet": res.sheet})
-        warnings.extend(res.warnings)
+        warnings.extend(w if w.agency is not None else dataclasses.replace(w, agency=res.agency.key)
+                        for w in res.warnings)
     return Ingested(lines.frame(), stated.frame(), indicators.frame(), roles.frame(),
                     warnings, files, skipped)
 
@@ -470,7 +471,8 @@ def split_agencies(data: Ingested) -> list[tuple[Agency, Ingested]]:
         files = set(part["budget_lines"]["source_file"])
         code = agencies[k].code
         out.append((agencies[k], Ingested(
-            **part, warnings=[w for w in data.warnings if w.file in files], files=sorted(files),
+            **part, warnings=[w for w in data.warnings if w.file in files
+                              and w.agency in (None, k)], files=sorted(files),
             skipped=data.skipped, annuals=data.annuals,
             cash_plan=plan[plan["agency_code"] == code].reset_index(drop=True)
             if "agency_code" in plan.columns else plan)))

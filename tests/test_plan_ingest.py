@@ -3,6 +3,7 @@ tables with agency and period, reconcile judges absorption against the plan."""
 import shutil
 from decimal import Decimal as D
 
+import pandas as pd
 import pytest
 from conftest import FIXTURES, write_xlsx
 from made_exports import data_anggaran, rak, realisasi
@@ -211,3 +212,57 @@ def test_a_batch_goes_on_without_the_unpriced_realisasi(tmp_path):
     assert len(data.budget_lines) == 0
     assert [r.file for r in data.refused] == ["2022-03-31.xlsx"]
     assert data.refused[0].agency.code == SOSIAL
+
+
+def test_guessed_amounts_of_the_exports_are_findings(tmp_path):
+    """A reading that guessed, in the data anggaran, the RAK or the realisasi, is an
+    AMBIGUOUS_NUMBER finding with its file, sheet, cell and SKPD: in reconcile, its JSON, the
+    findings workbook and the report's analysis."""
+    from openpyxl import load_workbook
+
+    from lkjip_helpers.pipeline import analyse
+    from lkjip_helpers.reconcile.export import write_findings_workbook
+    from lkjip_helpers.reconcile.findings import findings_json
+
+    budget = [BUDGET[0], ("S2", "DAK", "5.1.02.01.01.0024", "600,000"),  # the column writes
+              BUDGET[2]]                                                # "2.400.000,00"
+    plan = [("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [100_000.004] + [100_000] * 11),
+            *PLAN[1:]]
+    d = _folder(tmp_path, plan=plan, budget=budget)
+    write_xlsx(d / "2022-06-30.xlsx", {"Sheet1": realisasi([
+        ("S1", "5.1.02.01.01.0024", "600.000", None),       # the column writes "150000.00"
+        ("S2", "5.1.02.01.01.0024", "150000.00", None),
+        ("K1", "5.2.03.01.01.0001", "1.200.000", None)])})
+    data = ingest([d])
+    bl = data.budget_lines
+    june = bl[bl["month"] == 6].set_index("kode")
+    assert june.loc["1.06.02.2.01.0001", "realisasi"] == D(600000)      # read as thousands
+    assert june.loc["1.06.02.2.01.0002", "pagu"] == D(600000)
+    rec = reconcile(data)
+    f = rec.findings[rec.findings["code"] == "AMBIGUOUS_NUMBER"]
+    got = sorted(zip(f["source_file"], f["source_sheet"], f["source_cell"], f["agency_code"],
+                     f["severity"], f["month"].astype(object)))
+    assert got == [("2022-06-30.xlsx", "Sheet1", "R2", SOSIAL, "warning", 6),
+                   ("data_anggaran_murni.xlsx", "Sheet1", "V3", SOSIAL, "warning", pd.NA),
+                   ("rak_murni.xlsx", "Sheet1", "U2", SOSIAL, "warning", pd.NA)]
+    by_file = dict(zip(f["source_file"], f["message"]))
+    assert by_file["2022-06-30.xlsx"] == (
+        "Angka dibaca dengan menebak: '600.000' dibaca Rp 600.000 (tanda titik sebagai ribuan), "
+        "padahal kolom ini juga memakai titik sebagai tanda desimal")
+    assert by_file["data_anggaran_murni.xlsx"].startswith("Angka dibaca dengan menebak: "
+                                                          "'600,000' dibaca Rp 600.000")
+    assert "100000.004" in by_file["rak_murni.xlsx"]
+    assert {r["source_cell"] for r in findings_json(rec.findings)
+            if r["code"] == "AMBIGUOUS_NUMBER"} == {"R2", "V3", "U2"}
+    # the March file's "600.000" sits in a column of plain numbers: no doubt there
+    assert "2022-03-31.xlsx" not in set(f["source_file"])
+    out = tmp_path / "temuan.xlsx"
+    write_findings_workbook(rec, data, out)
+    ws = load_workbook(out).worksheets[0]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    head = rows[0]
+    listed = [r for r in rows[1:] if "AMBIGUOUS_NUMBER" in r]
+    assert sorted(r[head.index("Sel")] for r in listed) == ["R2", "U2", "V3"]
+    an = analyse([d], 2022)      # the report's analysis keeps them (plan files hold no lines)
+    assert set(an.findings.loc[an.findings["code"] == "AMBIGUOUS_NUMBER", "source_cell"]) \
+        == {"R2", "U2", "V3"}

@@ -177,17 +177,36 @@ def test_version_names():
 
 
 def test_amount_text_forms_and_limits(tmp_path):
-    from lkjip_helpers.excel.sipd import _sen
+    from lkjip_helpers.excel.amounts import Amounts
     grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": [["x"]]}))[0]
-    notes = []
-    assert _sen("1.234.567,89", grid, 0, 0, notes) == 123456789
-    assert _sen("1.234.567,8", grid, 0, 0, notes) == 123456780
-    assert _sen("250", grid, 0, 0, notes) == 25000
-    assert _sen("Rp 1,009,235,000", grid, 0, 0, notes) == 100923500000
-    assert _sen(1234.5, grid, 0, 0, notes) == 123450 and notes == []
-    assert _sen("6.671.923,749", grid, 0, 0, notes) == 667192374900   # a guess, noted
-    assert notes == [("A1", "'6.671.923,749': tiga angka setelah koma dibaca sebagai ribuan")]
+    a = Amounts(grid)
+    assert a.sen("1.234.567,89", 0, 0) == 123456789
+    assert a.sen("1.234.567,8", 0, 0) == 123456780
+    assert a.sen("250", 0, 0) == 25000
+    assert a.sen("Rp 1,009,235,000", 0, 0) == 100923500000
+    assert a.sen(1234.5, 0, 0) == 123450 and a.guesses() == []
+    assert a.sen("6.671.923,749", 0, 0) == 667192374900   # a guess, noted
+    assert a.guesses() == [(0, 0, "'6.671.923,749': tiga angka setelah koma dibaca sebagai "
+                                  "ribuan")]
     with pytest.raises(CellError, match="sel A1"):
-        _sen("1.000.000.000.000.000", grid, 0, 0, notes)               # Rp 10^15: refused
+        a.sen("1.000.000.000.000.000", 0, 0)               # Rp 10^15: refused
     with pytest.raises(CellError):
-        _sen(1e16, grid, 0, 0, notes)
+        a.sen(1e16, 0, 0)
+
+
+def test_a_short_amount_is_a_guess_where_its_column_writes_decimals_with_that_sign(tmp_path):
+    from lkjip_helpers.excel.amounts import Amounts
+    grid = open_workbook(write_xlsx(tmp_path / "a.xlsx", {"S": [["x"]]}))[0]
+    a = Amounts(grid)
+    # column 0 writes the point as a decimal sign ("1500.50"): its "1.234" and "12.345" are doubtful
+    assert [a.sen(v, r, 0) for r, v in enumerate(["1500.50", "1.234", "12.345", "2.000.000"])] \
+        == [150050, 123400, 1234500, 200000000]
+    # column 1 writes Indonesian amounts ("1.234.567,89"): its "1.234" is a thousand, no doubt
+    assert [a.sen(v, r, 1) for r, v in enumerate(["1.234.567,89", "1.234"])] == [123456789, 123400]
+    # column 2 writes the comma as a decimal sign ("12,5"): its "1,234" is doubtful
+    assert [a.sen(v, r, 2) for r, v in enumerate(["12,5", "7", "1,234"])] == [1250, 700, 123400]
+    assert a.guesses() == [
+        (1, 0, "'1.234' dibaca Rp 1.234 (tanda titik sebagai ribuan), padahal kolom ini juga "
+               "memakai titik sebagai tanda desimal (dan 1 sel lain seperti itu di kolom ini)"),
+        (2, 2, "'1,234' dibaca Rp 1.234 (tanda koma sebagai ribuan), padahal kolom ini juga "
+               "memakai koma sebagai tanda desimal")]

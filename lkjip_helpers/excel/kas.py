@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..numbers import NumberError, parse_amount
-from ..errors import CellError, LayoutError
+from ..errors import LayoutError
+from .amounts import Amounts, rupiah
 from .period import year_in
-from .sipd import _key, rupiah  # one header normalisation for the flat exports and this template
+from .sipd import _key  # one header normalisation for the flat exports and this template
 from .workbook import SheetGrid, cell_name, text_of
 
 MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
@@ -88,6 +88,7 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
                                                                               header), None)
     group, group_row = None, None
     last_seen = 0
+    amounts = Amounts(grid)
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
         kind = _key(row[header.rincian]) if header.rincian < len(row) else ""
@@ -109,9 +110,9 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
                    "target": None, "realisasi": None, "cells": {}}
             res.groups.append(rec)
             if header.total is not None:
-                rec["total"] = _amount(row[header.total], grid, r, header.total, blank=None)
+                rec["total"] = _amount(amounts, row[header.total], r, header.total, blank=None)
                 rec["cells"]["total"] = cell_name(r, header.total)
-        monthly = [_amount(row[header.months[m]], grid, r, header.months[m], blank=0)
+        monthly = [_amount(amounts, row[header.months[m]], r, header.months[m], blank=0)
                    for m in range(1, 13)]
         rec[kind] = monthly
         rec["cells"][kind] = {m: cell_name(r, header.months[m]) for m in range(1, 13)}
@@ -121,7 +122,7 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
                 res.checks.append({**where, "kind": "negative", "month": m, "stated": v,
                                    "computed": 0, "cell": cell_name(r, header.months[m])})
         for q, c in sorted(header.triwulan.items()):
-            stated = _amount(row[c], grid, r, c, blank=None)
+            stated = _amount(amounts, row[c], r, c, blank=None)
             want = sum(monthly[3 * q - 3:3 * q])
             if stated is not None and stated != want:
                 res.checks.append({**where, "kind": "triwulan", "quarter": q, "stated": stated,
@@ -136,27 +137,24 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
                                "year": res.year, "stated": sum(rec["target"]),
                                "computed": rec["total"], "cell": rec["cells"]["total"]})
     res.month = _months_in_name(grid.name) or (last_seen or None)
+    res.checks += [{"kind": "ambiguous", "row": r, "cell": cell_name(r, c), "note": note,
+                    "year": res.year} for r, c, note in amounts.guesses()]
     for rec in res.groups:
         for k in ("target", "realisasi"):
             if rec[k] is not None:
                 rec[k] = [rupiah(v) for v in rec[k]]
         rec["total"] = None if rec["total"] is None else rupiah(rec["total"])
     for c in res.checks:
-        c["stated"], c["computed"] = rupiah(c["stated"]), rupiah(c["computed"])
+        if "stated" in c:
+            c["stated"], c["computed"] = rupiah(c["stated"]), rupiah(c["computed"])
     return res
 
 
-def _amount(value, grid: SheetGrid, r: int, c: int, blank):
+def _amount(amounts: Amounts, value, r: int, c: int, blank):
     """Sen, or ``blank`` for an empty cell or a bare "Rp."; refuses a non-amount naming the cell."""
     if value is None or (isinstance(value, str) and re.fullmatch(r"\s*(rp\.?)?\s*", value, re.I)):
         return blank
-    if type(value) is float and value.is_integer():
-        return int(value) * 100
-    try:
-        return int(parse_amount(value).value * 100)
-    except NumberError as exc:
-        raise CellError("bukan jumlah uang: "
-                        f"{exc}", grid.file, grid.name, cell_name(r, c)) from None
+    return amounts.sen(value, r, c)
 
 
 def _opd(titles: list[str], grid: SheetGrid, header: KasHeader) -> str | None:

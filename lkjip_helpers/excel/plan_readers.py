@@ -45,6 +45,7 @@ class SipdReader:
                               reader=reader)
             res.plan = lines
             res.plan_checks = [c for c in flat.checks if c.get("agency_code") == code
+                               and c.get("year", year) == year
                                and c.get("kind") != "unread"]
             out.append(res)
         return out
@@ -109,6 +110,9 @@ def _realisasi_results(flat) -> list[SheetResult]:
                           month=month, agency=Agency(code, _name(lines)),
                           reader="sipd_realisasi")
         res.plan = lines          # kept for combine(): the pagu comes from the budget exports
+        res.warnings = [Warning_(flat.file, flat.sheet, c["cell"], "AMBIGUOUS_NUMBER", c["note"])
+                        for c in flat.checks if c["kind"] == "ambiguous" and
+                        (c["agency_code"], c["year"], c["month"]) == (code, year, month)]
         out.append(res)
     return out
 

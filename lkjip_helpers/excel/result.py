@@ -14,10 +14,11 @@ class Warning_:
     cell: str
     code: str
     message: str
+    agency: str | None = None    # the key of the agency it is about (ingest sets it)
 
     def as_dict(self) -> dict:
         return {"file": self.file, "sheet": self.sheet, "cell": self.cell, "code": self.code,
-                "message": self.message}
+                "message": self.message, "agency": self.agency}
 
     def __str__(self) -> str:
         return f"{self.file}, sheet {self.sheet!r}, cell {self.cell}: {self.message}"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import CellError, LayoutError
-from ..numbers import NumberError, parse_amount
+from .amounts import Amounts, rupiah
 from .codes import normalise_code, split_unit_code
 from .workbook import SheetGrid, cell_name, text_of
 
@@ -104,7 +104,6 @@ class FlatResult:
     version: str | None = None       # anggaran kas: "Murni", "Pergeseran ke 2", …
     lines: list[dict] = field(default_factory=list)
     checks: list[dict] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)   # (cell, why a reading guessed)
     rows: int = 0
 
 
@@ -147,40 +146,6 @@ def month_of(value, where: str) -> int | None:
     raise LayoutError(f"bulan tidak dapat ditentukan dari {text_of(value)!r}", None, None, where)
 
 
-def rupiah(sen: int) -> Decimal:
-    """Sen, as the readers sum them, to rupiah, exactly."""
-    return Decimal(sen).scaleb(-2)
-
-
-_ID_AMOUNT = re.compile(r"(\d{1,3}(?:\.\d{3})*)(?:,(\d\d?))?")
-_MAX = 10 ** 15   # numbers.MAX_AMOUNT: parse_amount refuses an amount that large
-
-
-def _sen(value, grid: SheetGrid, r: int, c: int, notes: list) -> int:
-    """An amount in sen (exact); refuses a cell that is not an amount, naming it; a reading that
-    was a guess is noted ``(cell, note)``. Whole numbers and plain ``1.234.567,89`` text are read
-    here directly (the bulk of an export); everything else by :func:`parse_amount`."""
-    if type(value) is float and value.is_integer() and -_MAX < value < _MAX:
-        return int(value) * 100
-    if type(value) is int and -_MAX < value < _MAX:
-        return value * 100
-    if type(value) is str:
-        m = _ID_AMOUNT.fullmatch(value)
-        if m:
-            whole = int(m.group(1).replace(".", ""))
-            if whole < _MAX:
-                frac = m.group(2)
-                return whole * 100 + (int(frac.ljust(2, "0")) if frac else 0)
-    try:
-        parsed = parse_amount(value)
-    except NumberError as exc:
-        raise CellError("bukan jumlah uang: "
-                        f"{exc}", grid.file, grid.name, cell_name(r, c)) from None
-    if parsed.note:
-        notes.append((cell_name(r, c), parsed.note))
-    return int(parsed.value * 100)
-
-
 def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
               month: int | None = None) -> FlatResult:
     """Read one export sheet: lines summed to (SKPD, sub kegiatan), in sen until the end."""
@@ -204,13 +169,10 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     amount_cols = tuple(a for a in amount_cols if a in cols)
     total_col = get("total_rak")
     acc: dict[tuple, dict] = {}
-    c_sub, c_skpd = cols["kode_sub_kegiatan"], get("kode_skpd")
-    c_unit, c_keg = get("kode_sub_unit"), get("kode_kegiatan")
-    units: dict[tuple, tuple[str, str]] = {}       # the same few codes repeat on every row
+    c_sub, c_keg = cols["kode_sub_kegiatan"], get("kode_kegiatan")
+    keys = _RowKeys(grid, header, year, month, res.version)
+    amounts = Amounts(grid)
     code_cache: dict[tuple, tuple[str, str, str]] = {}
-    if c_skpd is None and c_unit is None:
-        raise LayoutError("tidak ada kolom kode unit ('kode skpd' atau 'kode sub unit'): SKPD tiap "
-                          "baris tidak dapat ditentukan", grid.file, grid.name)
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
         code = row[c_sub] if c_sub < len(row) else None
@@ -219,27 +181,13 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
                 res.checks.append({"kind": "unread", "row": r, "cell": cell_name(r, c_sub)})
             continue
         res.rows += 1
-        unit = row[c_unit] if c_unit is not None else None
-        skpd = row[c_skpd] if c_skpd is not None else None
-        got = units.get((skpd, unit))
-        if got is None:
-            agency, sub_unit = split_unit_code(text_of(skpd or unit), grid, r,
-                                               c_skpd if skpd is not None else c_unit)
-            if skpd is not None and unit is not None:
-                sub_unit = split_unit_code(text_of(unit), grid, r, c_unit)[1]
-            got = units[(skpd, unit)] = (agency, sub_unit)
-        agency, sub_unit = got
+        agency, sub_unit = keys.unit(row, r)
         keg = row[c_keg] if c_keg is not None else None
         codes = code_cache.get((code, keg))
         if codes is None:
             codes = code_cache[(code, keg)] = normalise_code(
                 text_of(code), _cell_text(row, c_keg), grid, r, c_sub)
-        y = year if year is not None else _year(row, get("tahun"), grid, r)
-        mo = month if header.kind != "realisasi" or month is not None else \
-            month_of(row[cols["periode"]], cell_name(r, cols["periode"]))
-        version = res.version
-        if "versi" in cols and row[cols["versi"]] is not None:
-            version = version_of(text_of(row[cols["versi"]])) or version
+        y, mo, version = keys.when(row, r)
         key = (agency, y, mo, version, codes[2])
         rec = acc.get(key)
         if rec is None:
@@ -268,10 +216,15 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
         vals = {}
         for a in amount_cols:
             c = cols[a]
-            vals[a] = _sen(row[c], grid, r, c, res.notes)
+            vals[a] = amounts.sen(row[c], r, c)
             rec[a] += vals[a]
         if header.kind == "anggaran_kas":
-            _check_rak_line(res, grid, r, row, cols, vals, total_col, rec)
+            _check_rak_line(res, amounts, r, row, cols, vals, total_col, rec)
+    for r, c, note in amounts.guesses():
+        agency, _ = keys.unit(grid.rows[r], r)
+        y, mo, version = keys.when(grid.rows[r], r)
+        res.checks.append({"kind": "ambiguous", "row": r, "cell": cell_name(r, c), "note": note,
+                           "agency_code": agency, "year": y, "month": mo, "version": version})
     res.lines = list(acc.values())
     money = amount_cols + (("total_rak",) if total_col is not None else ())
     for rec in res.lines:
@@ -288,7 +241,7 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     return res
 
 
-def _check_rak_line(res: FlatResult, grid: SheetGrid, r: int, row: list, cols: dict,
+def _check_rak_line(res: FlatResult, amounts: Amounts, r: int, row: list, cols: dict,
                     vals: dict, total_col: int | None, rec: dict) -> None:
     """Within one RAK line: no negative month; Total RAK = Σ bulan; Σ bulan = Nilai Rincian."""
     months = sum(vals[m] for m in MONTH_FIELDS)
@@ -299,7 +252,7 @@ def _check_rak_line(res: FlatResult, grid: SheetGrid, r: int, row: list, cols: d
             res.checks.append({**where, "kind": "negative", "month": i, "stated": vals[m],
                                "computed": 0, "cell": cell_name(r, cols[m])})
     if total_col is not None:
-        total = _sen(row[total_col], grid, r, total_col, res.notes)
+        total = amounts.sen(row[total_col], r, total_col)
         rec["total_rak"] += total
         if total != months:
             res.checks.append({**where, "kind": "total_rak", "stated": total, "computed": months,
@@ -308,6 +261,47 @@ def _check_rak_line(res: FlatResult, grid: SheetGrid, r: int, row: list, cols: d
         res.checks.append({**where, "kind": "nilai_rincian", "stated": months,
                            "computed": vals["nilai_rincian"],
                            "cell": cell_name(r, cols["nilai_rincian"])})
+
+
+class _RowKeys:
+    """The SKPD (the unit code without its sub-unit segment), the sub unit, the year, the month
+    and the version of an export's row; the few unit codes of an export are split once."""
+
+    def __init__(self, grid: SheetGrid, header: FlatHeader, year: int | None, month: int | None,
+                 version: str | None):
+        cols = header.columns
+        self.grid, self.cols, self.year, self.version = grid, cols, year, version
+        self.month = month if header.kind != "realisasi" or month is not None else None
+        self.c_periode = cols.get("periode") if self.month is None and \
+            header.kind == "realisasi" else None
+        self.c_skpd, self.c_unit = cols.get("kode_skpd"), cols.get("kode_sub_unit")
+        self.c_tahun, self.c_versi = cols.get("tahun"), cols.get("versi")
+        self.units: dict[tuple, tuple[str, str]] = {}
+        if self.c_skpd is None and self.c_unit is None:
+            raise LayoutError("tidak ada kolom kode unit ('kode skpd' atau 'kode sub unit'): SKPD "
+                              "tiap baris tidak dapat ditentukan", grid.file, grid.name)
+
+    def unit(self, row: list, r: int) -> tuple[str, str]:
+        c_skpd, c_unit = self.c_skpd, self.c_unit
+        unit = row[c_unit] if c_unit is not None else None
+        skpd = row[c_skpd] if c_skpd is not None else None
+        got = self.units.get((skpd, unit))
+        if got is None:
+            agency, sub_unit = split_unit_code(text_of(skpd or unit), self.grid, r,
+                                               c_skpd if skpd is not None else c_unit)
+            if skpd is not None and unit is not None:
+                sub_unit = split_unit_code(text_of(unit), self.grid, r, c_unit)[1]
+            got = self.units[(skpd, unit)] = (agency, sub_unit)
+        return got
+
+    def when(self, row: list, r: int) -> tuple[int | None, int | None, str | None]:
+        y = self.year if self.year is not None else _year(row, self.c_tahun, self.grid, r)
+        mo = self.month if self.c_periode is None else \
+            month_of(row[self.c_periode], cell_name(r, self.c_periode))
+        version = self.version
+        if self.c_versi is not None and row[self.c_versi] is not None:
+            version = version_of(text_of(row[self.c_versi])) or version
+        return y, mo, version
 
 
 def _cell_text(row: list, c: int | None) -> str | None:

@@ -22,7 +22,7 @@ from .derived import (CHANGE_COLUMNS, MONEY_COLUMNS, PEFA_COLUMNS, aggregate_row
                       change_rows, kegiatan_rows, pefa_rows, version_rows)
 from .levels import level_checks
 from .series import duplicate_finding, missing_periods, stale_repeats
-from .findings import CODES, SEVERITIES, Finding, findings_frame
+from .findings import CODES, GUESSED, SEVERITIES, Finding, findings_frame
 from .matching import follow_kegiatan
 from ..schema import KEYS
 from .records import Part, agency_groups, agency_parts, records
@@ -182,7 +182,7 @@ def _ingest_warnings(lines: list[dict], warnings: list) -> list[Finding]:
                                            "NEGATIVE_AMOUNT") else "info"
         if w.code == "NEGATIVE_AMOUNT" and w.message.startswith("pagu"):
             severity = "error"  # a negative ceiling is never right; realisasi may be a refund
-        message = {"AMBIGUOUS_NUMBER": "Angka dibaca dengan menebak: "}.get(w.code, "") + w.message
+        message = {"AMBIGUOUS_NUMBER": GUESSED}.get(w.code, "") + w.message
         out.append(Finding(w.code, severity, message, year=year, quarter=quarter, month=month,
                            unit="",
                            source_file=w.file, source_sheet=w.sheet, source_cell=w.cell))

@@ -7,7 +7,8 @@ and sub kegiatan and month (records for :mod:`lkjip_helpers.plan`), and the find
   month;
 * ``BEHIND_PLAN`` (warning): cumulative realisasi below the plan by more than the tolerance (points of
   pagu), naming the months;
-* ``AHEAD_OF_PLAN`` (info): above the plan by more than the tolerance.
+* ``AHEAD_OF_PLAN`` (info): above the plan by more than the tolerance;
+* ``AMBIGUOUS_NUMBER`` (warning): an amount of a plan or a data anggaran read by a guess.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..plan import MONTHS, ZERO, Settings
-from .findings import Finding, rp
+from .findings import GUESSED, Finding, rp
 
 _TW = ("I", "II", "III", "IV")
 
@@ -114,6 +115,14 @@ def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> li
         kind = c["kind"]
         if kind == "unread":
             continue
+        agency_code = c.get("agency_code") or (agency.code if agency else None) or None
+        if kind == "ambiguous":   # an amount of the plan or the budget read by a guess
+            out.append(Finding("AMBIGUOUS_NUMBER", "warning", GUESSED + c["note"],
+                               year=c.get("year"), month=c.get("month"),
+                               quarter=_quarter(c.get("month")), unit="", source_file=file,
+                               source_sheet=sheet, source_cell=c["cell"], agency_code=agency_code,
+                               agency_name=agency.name if agency else None))
+            continue
         stated, computed = c["stated"], c["computed"]
         who = c.get("sub_kegiatan_code") or c.get("group") or ""
         who += f" ({c['rincian'].capitalize()})" if c.get("rincian") else ""
@@ -127,8 +136,7 @@ def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> li
                            kegiatan=c.get("sub_kegiatan_code"), field="plan", stated=stated,
                            computed=computed, source_file=file, source_sheet=sheet,
                            source_cell=c["cell"], month=c.get("month"),
-                           agency_code=c.get("agency_code") or (agency.code if agency else None)
-                           or None, agency_name=agency.name if agency else None))
+                           agency_code=agency_code, agency_name=agency.name if agency else None))
     return out
 
 

@@ -50,6 +50,8 @@ CODES = {
     "FILE_REFUSED": "Berkas tidak dapat dibaca (dilewati, instansi lain tetap diproses)",
 }
 
+GUESSED = "Angka dibaca dengan menebak: "   # the start of every AMBIGUOUS_NUMBER message
+
 register("findings", {
     "code": (TEXT, False, ("isin", list(CODES))),
     "severity": (TEXT, False, ("isin", list(SEVERITIES))),
