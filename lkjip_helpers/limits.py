@@ -1,7 +1,8 @@
 """Limits against hostile workbooks, checked before a file reaches the Excel reader and while it is
 read, so that no workbook can exhaust memory or time, or abort the interpreter inside the reader.
 
-A real agency workbook is far below every limit (the sample year: under 30 KB, a few hundred cells).
+A real agency workbook is far below every limit (the sample year: under 30 KB, a few hundred cells);
+a whole pemda's SIPD-RI export (50 SKPD x 3.000 lines x 32 columns, 22 MB) is within them too.
 Each limit can be raised with an environment variable, e.g. ``LKJIP_LIMIT_CELLS=20000000``:
 
 =================  ===========  ==========================================================
@@ -12,7 +13,7 @@ variable           default      what it bounds
 ``TOTAL_MB``       512          uncompressed size of all parts together
 ``RATIO``          250          compression ratio of a part over ``RATIO_ABOVE_MB`` (zip bomb)
 ``RATIO_ABOVE_MB`` 16           parts smaller than this are not held to ``RATIO``
-``CELLS``          2000000      cells in one sheet
+``CELLS``          10000000     cells in one sheet (a pemda's SIPD-RI RAK: ~5 million)
 ``GRID``           10000000     rows × columns from A1 to the last cell (the reader's grid)
 ``SECONDS``        120          time to read one workbook (and for the report's worker)
 =================  ===========  ==========================================================
@@ -44,7 +45,7 @@ class Limits:
     total_mb: float = 512
     ratio: float = 250
     ratio_above_mb: float = 16
-    cells: int = 2_000_000
+    cells: int = 10_000_000   # a pemda's SIPD-RI export: 150.000 lines x 32 columns = 4,8 M
     grid: int = 10_000_000
     seconds: float = 120
 

@@ -59,6 +59,8 @@ def test_html_shows_the_true_totals(report):
             "baris Total" in html[max(0, m.start() - 200):m.start()]
     assert "14 kesalahan" in html
     assert "Tabel 3.1.1.A" in html and "Tabel 3.2" in html
+    from lkjip_helpers.plan_report import NO_PLAN   # the sample year has no cash plan: one line
+    assert html.count(NO_PLAN) == 1
 
 
 def test_pdf_is_a4_with_the_text(report):

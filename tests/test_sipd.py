@@ -210,3 +210,13 @@ def test_a_short_amount_is_a_guess_where_its_column_writes_decimals_with_that_si
                "memakai titik sebagai tanda desimal (dan 1 sel lain seperti itu di kolom ini)"),
         (2, 2, "'1,234' dibaca Rp 1.234 (tanda koma sebagai ribuan), padahal kolom ini juga "
                "memakai koma sebagai tanda desimal")]
+
+
+def test_a_pemda_export_is_within_the_default_limits(monkeypatch):
+    """A whole pemda's RAK (50 SKPD x 3.000 lines x 32 columns, about 22 MB) must be read by
+    default, not refused as a hostile workbook: benchmarks/bench_sipd.py reads one."""
+    from lkjip_helpers.limits import limits
+    for name in ("CELLS", "GRID", "FILE_MB"):
+        monkeypatch.delenv(f"LKJIP_LIMIT_{name}", raising=False)
+    lim = limits()
+    assert lim.cells >= 50 * 3000 * 32 and lim.grid >= 50 * 3000 * 32 and lim.file_mb >= 22
