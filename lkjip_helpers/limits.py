@@ -85,6 +85,7 @@ def _col_number(letters: bytes) -> int:
 
 _CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})')
 _WIDE = re.compile(rb'<c r="[A-Z]{2}')
+_WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
 _CELL_AT = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 _ANY_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"')
 _ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,7})"')
@@ -240,12 +241,13 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
                     rows_max = max(rows_max, int(m.group(1)) if m else 0)
                     cols_max = max(cols_max, 26)
                     # a column beyond Z, or a cell claiming a row beyond the last one's digits
-                    digits = len(str(rows_max)) + 1
-                    wide = re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]\d{%d})' % min(digits, 7))
-                    if wide.search(body):  # rare: count exactly
-                        refs = _ANY_CELL_REF.findall(body)
-                        cols_max = max(cols_max, max(_col_number(c) for c in {c for c, _ in refs}))
-                        rows_max = max(rows_max, max(int(r) for _, r in refs))
+                    digits = min(len(str(rows_max)) + 1, 7)
+                    if _WIDE.search(body):  # columns beyond Z (a SIPD-RI export has 32): each
+                        letters = set(_WIDE_COL.findall(body))  # distinct letters counted once
+                        cols_max = max(cols_max, max(_col_number(c) for c in letters))
+                    far = re.findall(rb'<c r="[A-Z]{1,3}(\d{%d,7})"' % digits, body)
+                    if far:  # rare: a cell claiming a row far beyond the last one's
+                        rows_max = max(rows_max, max(int(r) for r in far))
             else:
                 refs = _ANY_CELL_REF.findall(body)
                 if refs:

@@ -104,16 +104,38 @@ def deviation_colour(deviation: Decimal | float | None) -> str | None:
 
 
 # ------------------------------------------------------------------ per unit and month
-def _group(records: list[dict], level: str) -> dict[tuple, dict]:
-    """``{unit key: {"name", "agency_name", "year", "subs": {sub key: {month: record}}}}``."""
-    keys = KEYS[level]
-    out: dict[tuple, dict] = {}
+@dataclass(frozen=True)
+class Subs:
+    """Plan records grouped once per sub kegiatan (:func:`prepare`): each as (its first record,
+    (pagu, monthly plan 1..12, cumulative realisasi per reported month)). :func:`baseline`,
+    :func:`plan_curve` and :func:`ikpa` take it instead of the records, to group them only once."""
+
+    items: tuple
+
+
+def prepare(records) -> Subs:
+    """Group plan records per sub kegiatan (agency, year and codes), once for every level."""
+    if isinstance(records, Subs):
+        return records
+    by: dict[tuple, dict[int, dict]] = {}
     for r in records:
+        k = (r["year"], r["agency_code"], r["program_code"], r["kegiatan_code"],
+             r["sub_kegiatan_code"])
+        by.setdefault(k, {})[int(r["month"])] = r
+    return Subs(tuple((next(iter(m.values())), _sub_series(m)) for m in by.values()))
+
+
+def _group(records, level: str) -> dict[tuple, dict]:
+    """``{unit key: {"name", "agency_name", "series": [the series of each sub kegiatan]}}``."""
+    keys = KEYS[level]
+    name = NAMES[level]
+    out: dict[tuple, dict] = {}
+    for r, series in prepare(records).items:
         k = (int(r["year"]),) + tuple(r[c] for c in keys)
-        unit = out.setdefault(k, {"name": r[NAMES[level]], "agency_name": r["agency_name"],
-                                  "subs": {}})
-        sub = (r["program_code"], r["kegiatan_code"], r["sub_kegiatan_code"])
-        unit["subs"].setdefault(sub, {})[int(r["month"])] = r
+        unit = out.get(k)
+        if unit is None:
+            unit = out[k] = {"name": r[name], "agency_name": r["agency_name"], "series": []}
+        unit["series"].append(series)
     return out
 
 
@@ -143,13 +165,13 @@ def _spans(reported: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def baseline(records: list[dict], level: str = "skpd") -> pd.DataFrame:
+def baseline(records: list[dict] | Subs, level: str = "skpd") -> pd.DataFrame:
     """Per unit of ``level`` and reported month: pagu, cumulative plan and realisasi, RAK %,
     capaian %, the gap in points, the RFK deviation and the month's pagu-weighted IKPA deviation,
     each percentage with its rule (columns ``rule_*``)."""
     rows = []
     for k, unit in sorted(_group(records, level).items(), key=lambda kv: tuple(map(str, kv[0]))):
-        series = [_sub_series(m) for m in unit["subs"].values()]
+        series = unit["series"]
         pagu = sum((s[0] for s in series), ZERO)
         plan_cum = _cum([sum((s[1][m] for s in series), ZERO) for m in range(12)])
         reported = sorted(set.intersection(*(set(s[2]) for s in series))) if series else []
@@ -173,12 +195,12 @@ def baseline(records: list[dict], level: str = "skpd") -> pd.DataFrame:
                                         "deviasi_ikpa_bulan"))
 
 
-def plan_curve(records: list[dict], level: str = "skpd") -> pd.DataFrame:
+def plan_curve(records: list[dict] | Subs, level: str = "skpd") -> pd.DataFrame:
     """Per unit of ``level``: the plan's cumulative share of the pagu (RAK %) for every month 1..12,
     whether or not realisasi was reported — the curve the absorption chart draws."""
     rows = []
     for k, unit in sorted(_group(records, level).items(), key=lambda kv: tuple(map(str, kv[0]))):
-        series = [_sub_series(m) for m in unit["subs"].values()]
+        series = unit["series"]
         pagu = sum((s[0] for s in series), ZERO)
         cum = _cum([sum((s[1][m] for s in series), ZERO) for m in range(12)])
         for m in range(1, 13):
@@ -206,13 +228,13 @@ def _weighted_month_deviation(series, reported: list[int]) -> dict[int, Decimal]
     return out
 
 
-def ikpa(records: list[dict], level: str = "skpd", settings: Settings = Settings()
+def ikpa(records: list[dict] | Subs, level: str = "skpd", settings: Settings = Settings()
          ) -> pd.DataFrame:
     """Per unit of ``level``: the IKPA-style deviation averaged over the months up to the last
     reported one, its score, and both rules."""
     rows = []
     for k, unit in sorted(_group(records, level).items(), key=lambda kv: tuple(map(str, kv[0]))):
-        series = [_sub_series(m) for m in unit["subs"].values()]
+        series = unit["series"]
         reported = sorted(set.intersection(*(set(s[2]) for s in series))) if series else []
         devs = _weighted_month_deviation(series, reported)
         avg = (sum(devs.values(), ZERO) / len(devs)) if devs else None

@@ -119,6 +119,28 @@ def test_the_cash_plan_is_written_with_the_other_tables(tmp_path):
     assert back["plan"].tolist() == data.cash_plan["plan"].tolist()
 
 
+def test_the_plans_findings_survive_the_processed_stage(tmp_path):
+    """What the plans' readers measured (a plan off its pagu, a guessed amount of the RAK) is
+    written with the tables: reconcile of the processed tables finds the same as of the raw."""
+    from lkjip_helpers.processed import read_processed
+    plan = [("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [100_000.004] + [100_000] * 11),
+            ("S2", "5.1.02.01.01.0024", 500_000, 500_000, [0] * 5 + [500_000] + [0] * 6),
+            PLAN[2]]
+    data = ingest([_folder(tmp_path, plan=plan)])
+    write_tables(data, tmp_path / "out", tmp_path)
+    back = read_processed(tmp_path / "out")
+
+    def plan_findings(rec):
+        f = rec.findings[rec.findings["code"].isin(["PLAN_MISMATCH", "AMBIGUOUS_NUMBER"])]
+        return sorted(zip(f["code"], f["source_file"], f["source_cell"], f["agency_code"],
+                          f["stated"].astype(object), f["message"]))
+
+    raw = plan_findings(reconcile(data))
+    assert [(c, cell) for c, _, cell, *_ in raw] == [("AMBIGUOUS_NUMBER", "U2"),
+                                                      ("PLAN_MISMATCH", "O3")]
+    assert plan_findings(reconcile(back)) == raw
+
+
 def test_the_xls_template_through_ingest(tmp_path):
     d = tmp_path / "kas"
     d.mkdir()

@@ -71,7 +71,7 @@ class PlanTables:
 def plan_tables(cash_plan: pd.DataFrame, lines: pd.DataFrame, checks: list,
                 settings: Settings = Settings()) -> PlanTables:
     """Everything about the plan for ingested data; empty tables when there is no plan."""
-    from ..plan import LEVELS, baseline, ikpa, plan_curve
+    from ..plan import LEVELS, baseline, ikpa, plan_curve, prepare
 
     items = [f for file, sheet, agency, found in checks
              for f in check_findings(found, file, sheet, agency)]
@@ -80,6 +80,7 @@ def plan_tables(cash_plan: pd.DataFrame, lines: pd.DataFrame, checks: list,
         return PlanTables(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), items)
     sipd = [r for r in recs if r["sub_kegiatan_code"] is not None]
     levels = LEVELS if sipd else ("skpd",)     # the template knows the SKPD only
+    recs, sipd = prepare(recs), prepare(sipd)  # grouped per sub kegiatan once for every level
     base = {lv: baseline(recs if lv == "skpd" else sipd, lv) for lv in levels}
     sources = {}
     if len(lines):
