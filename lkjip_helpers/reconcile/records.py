@@ -98,9 +98,10 @@ def agency_groups(budget_lines: pd.DataFrame, stated_totals: pd.DataFrame,
             .drop_duplicates().itertuples(index=False):
         files.setdefault(f, {})[agency_key(code, name)] = None
     warns: dict[str, list] = {k: [] for k in lines}
-    for w in warnings:
+    for w in warnings:  # a warning that names its agency (a file of several SKPD) is its alone
         for k in files.get(w.file, ()):
-            warns[k].append(w)
+            if getattr(w, "agency", None) in (None, k):
+                warns[k].append(w)
     return [Group(lines[k][0], lines[k][1], stated[k][1] if k in stated else [], warns[k])
             for k in sorted(lines)]
 
