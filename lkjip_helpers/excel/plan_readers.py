@@ -183,17 +183,21 @@ def _against_budget(res: SheetResult, budget: dict[str, dict]) -> list[dict]:
     return out
 
 
+_NAMES = ("program_code", "program", "kegiatan_code", "kegiatan", "sub_kegiatan_code",
+          "sub_kegiatan")
+_MONTHS = tuple((m, quarter_of_month(m), f"bulan{m}") for m in range(1, 13))
+
+
 def _plan_rows(res: SheetResult) -> list[dict]:
+    """The cash_plan records of a plan: one per line and month (the month's own amount)."""
     out = []
+    agency = res.agency.columns()
     for r in res.plan:
-        pagu = r.get("nilai_rincian", r.get("pagu"))
-        for m in range(1, 13):
-            out.append({**res.agency.columns(), "year": res.year, "month": m,
-                        "quarter": quarter_of_month(m), "version": r.get("version"),
-                        **{k: r.get(k) for k in ("program_code", "program", "kegiatan_code",
-                                                 "kegiatan", "sub_kegiatan_code", "sub_kegiatan")},
-                        "pagu": pagu, "plan": r[f"bulan{m}"], "source_file": r["source_file"],
-                        "source_sheet": r["source_sheet"], "source_cell": r["source_cell"]})
+        line = {**agency, "year": res.year, "version": r.get("version"),
+                **{k: r.get(k) for k in _NAMES}, "pagu": r.get("nilai_rincian", r.get("pagu")),
+                "source_file": r["source_file"], "source_sheet": r["source_sheet"],
+                "source_cell": r["source_cell"]}
+        out += [{**line, "month": m, "quarter": q, "plan": r[b]} for m, q, b in _MONTHS]
     return out
 
 

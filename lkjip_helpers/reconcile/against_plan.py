@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ..plan import MONTHS, ZERO, Settings
+from ..plan import MONTHS, ZERO, Settings, Subs
 from .findings import GUESSED, Finding, rp
 
 _TW = ("I", "II", "III", "IV")
@@ -28,33 +28,46 @@ def _quarter(month: int | None) -> int | None:
 
 
 # ------------------------------------------------------------------ plan records
-def records_from_tables(cash_plan: pd.DataFrame, lines: pd.DataFrame) -> list[dict]:
-    """Plan records (one per SKPD, sub kegiatan and month 1..12) from the ``cash_plan`` table and
+PLAN_KEYS = ("agency_code", "agency_name", "program_code", "program", "kegiatan_code", "kegiatan",
+             "sub_kegiatan_code", "sub_kegiatan")
+
+
+def plan_subs(cash_plan: pd.DataFrame, lines: pd.DataFrame) -> Subs:
+    """The plan per SKPD and sub kegiatan (:class:`lkjip_helpers.plan.Subs`: pagu, the twelve
+    monthly plans, the cumulative realisasi of each reported month) from the ``cash_plan`` table and
     the budget lines' cumulative realisasi (matched on agency, year, month and the sub kegiatan
     code; the template's single BELANJA line has no code on either side). A month some realisasi
-    was reported for spent 0 on a sub kegiatan without a line; months nobody reported stay None."""
-    from . import records
+    was reported for spent 0 on a sub kegiatan without a line; months nobody reported are left
+    out. Read column by column: a pemda's plan has millions of rows."""
+    from .records import column_values
 
     reported: dict[tuple, set[int]] = {}
     spent: dict[tuple, Decimal] = {}
     if len(lines):
         cols = lines[["agency_code", "year", "month", "kode", "level", "jenis", "realisasi"]]
-        for r in records(cols[cols["month"].notna() & (cols["jenis"] == "belanja")]):
-            a, y, m = r["agency_code"], int(r["year"]), int(r["month"])
+        cols = cols[cols["month"].notna() & (cols["jenis"] == "belanja")]
+        for a, y, m, kode, level, _, real in zip(*(column_values(cols[c]) for c in cols.columns)):
+            y, m = int(y), int(m)
             reported.setdefault((a, y), set()).add(m)
-            k = (a, y, m, r["kode"] if r["level"] == "sub_kegiatan" else None)
-            spent[k] = spent.get(k, ZERO) + r["realisasi"]
+            k = (a, y, m, kode if level == "sub_kegiatan" else None)
+            spent[k] = spent.get(k, ZERO) + real
+    subs: dict[tuple, tuple[dict, dict]] = {}
+    names = PLAN_KEYS + ("year", "month", "pagu", "plan")
+    for row in zip(*(column_values(cash_plan[c]) for c in names)):
+        a, code, y, m = row[0], row[6], int(row[8]), int(row[9])
+        k = (y, a, row[2], row[4], code)
+        got = subs.get(k)
+        if got is None:
+            got = subs[k] = ({**dict(zip(PLAN_KEYS, row[:8])), "year": y}, {})
+        got[1][m] = (row[10], row[11])
     out = []
-    for p in records(cash_plan):
-        a, y, m = p["agency_code"], int(p["year"]), int(p["month"])
-        code = p["sub_kegiatan_code"]
-        real = spent.get((a, y, m, code), ZERO) if m in reported.get((a, y), ()) else None
-        out.append({**{k: p[k] for k in ("agency_code", "agency_name", "program_code", "program",
-                                         "kegiatan_code", "kegiatan", "sub_kegiatan_code",
-                                         "sub_kegiatan")},
-                    "year": y, "month": m, "pagu": p["pagu"], "plan": p["plan"],
-                    "realisasi": real})
-    return out
+    for (y, a, _, _, code), (first, months) in subs.items():
+        pagu = next(iter(months.values()))[0]
+        plan = [Decimal(months[m][1] or 0) if m in months else ZERO for m in range(1, 13)]
+        done = reported.get((a, y), ())
+        real = {m: spent.get((a, y, m, code), ZERO) for m in months if m in done}
+        out.append((first, (Decimal(pagu or 0), plan, real)))
+    return Subs(tuple(out))
 
 
 @dataclass
@@ -71,16 +84,15 @@ class PlanTables:
 def plan_tables(cash_plan: pd.DataFrame, lines: pd.DataFrame, checks: list,
                 settings: Settings = Settings()) -> PlanTables:
     """Everything about the plan for ingested data; empty tables when there is no plan."""
-    from ..plan import LEVELS, baseline, ikpa, plan_curve, prepare
+    from ..plan import LEVELS, baseline, ikpa, plan_curve
 
     items = [f for file, sheet, agency, found in checks
              for f in check_findings(found, file, sheet, agency)]
-    recs = records_from_tables(cash_plan, lines) if len(cash_plan) else []
-    if not recs:
+    recs = plan_subs(cash_plan, lines) if len(cash_plan) else Subs(())
+    if not recs.items:
         return PlanTables(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), items)
-    sipd = [r for r in recs if r["sub_kegiatan_code"] is not None]
-    levels = LEVELS if sipd else ("skpd",)     # the template knows the SKPD only
-    recs, sipd = prepare(recs), prepare(sipd)  # grouped per sub kegiatan once for every level
+    sipd = Subs(tuple(s for s in recs.items if s[0]["sub_kegiatan_code"] is not None))
+    levels = LEVELS if sipd.items else ("skpd",)     # the template knows the SKPD only
     base = {lv: baseline(recs if lv == "skpd" else sipd, lv) for lv in levels}
     sources = {}
     if len(lines):
