@@ -173,6 +173,11 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     keys = _RowKeys(grid, header, year, month, res.version)
     amounts = Amounts(grid)
     code_cache: dict[tuple, tuple[str, str, str]] = {}
+    renamed = tuple((f, cols[n]) for f, n in (("sub_kegiatan", "nama_sub_kegiatan"),
+                    ("kegiatan", "nama_kegiatan"), ("program", "nama_program"),
+                    ("agency_name", "nama_skpd")) if n in cols)
+    c_dana, sen, rak = get("nama_sumber_dana"), amounts.sen, header.kind == "anggaran_kas"
+    money_at = tuple((a, cols[a]) for a in amount_cols)
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
         code = row[c_sub] if c_sub < len(row) else None
@@ -204,21 +209,18 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
                 **{a: 0 for a in amount_cols}, **({"total_rak": 0} if total_col is not None else {}),
             }
         else:  # a level's name changed mid-export: the last one written is kept
-            for f, c in (("sub_kegiatan", get("nama_sub_kegiatan")), ("kegiatan",
-                         get("nama_kegiatan")), ("program", get("nama_program")),
-                         ("agency_name", get("nama_skpd"))):
-                if c is not None and row[c] is not None:
+            for f, c in renamed:
+                if row[c] is not None:
                     rec[f] = text_of(row[c])
         rec["lines"] += 1
         rec["sub_units"].add(sub_unit)
-        if "nama_sumber_dana" in cols and row[cols["nama_sumber_dana"]] is not None:
-            rec["sumber_dana"].add(text_of(row[cols["nama_sumber_dana"]]))
+        if c_dana is not None and row[c_dana] is not None:
+            rec["sumber_dana"].add(text_of(row[c_dana]))
         vals = {}
-        for a in amount_cols:
-            c = cols[a]
-            vals[a] = amounts.sen(row[c], r, c)
-            rec[a] += vals[a]
-        if header.kind == "anggaran_kas":
+        for a, c in money_at:
+            vals[a] = v = sen(row[c], r, c)
+            rec[a] += v
+        if rak:
             _check_rak_line(res, amounts, r, row, cols, vals, total_col, rec)
     for r, c, note in amounts.guesses():
         agency, _ = keys.unit(grid.rows[r], r)
@@ -244,23 +246,27 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
 def _check_rak_line(res: FlatResult, amounts: Amounts, r: int, row: list, cols: dict,
                     vals: dict, total_col: int | None, rec: dict) -> None:
     """Within one RAK line: no negative month; Total RAK = Σ bulan; Σ bulan = Nilai Rincian."""
-    months = sum(vals[m] for m in MONTH_FIELDS)
+    monthly = [vals[m] for m in MONTH_FIELDS]
+    months = sum(monthly)
+    total = None
+    if total_col is not None:
+        total = amounts.sen(row[total_col], r, total_col)
+        rec["total_rak"] += total
+    rincian = vals.get("nilai_rincian", months)
+    if min(monthly) >= 0 and total in (None, months) and rincian == months:
+        return                                  # the usual line: nothing to say
     where = {"row": r, "sub_kegiatan_code": rec["sub_kegiatan_code"], "agency_code":
              rec["agency_code"], "year": rec["year"], "version": rec["version"]}
     for i, m in enumerate(MONTH_FIELDS, start=1):
         if vals[m] < 0:
             res.checks.append({**where, "kind": "negative", "month": i, "stated": vals[m],
                                "computed": 0, "cell": cell_name(r, cols[m])})
-    if total_col is not None:
-        total = amounts.sen(row[total_col], r, total_col)
-        rec["total_rak"] += total
-        if total != months:
-            res.checks.append({**where, "kind": "total_rak", "stated": total, "computed": months,
-                               "cell": cell_name(r, total_col)})
-    if "nilai_rincian" in vals and vals["nilai_rincian"] != months:
+    if total is not None and total != months:
+        res.checks.append({**where, "kind": "total_rak", "stated": total, "computed": months,
+                           "cell": cell_name(r, total_col)})
+    if rincian != months:
         res.checks.append({**where, "kind": "nilai_rincian", "stated": months,
-                           "computed": vals["nilai_rincian"],
-                           "cell": cell_name(r, cols["nilai_rincian"])})
+                           "computed": rincian, "cell": cell_name(r, cols["nilai_rincian"])})
 
 
 class _RowKeys:
@@ -277,6 +283,7 @@ class _RowKeys:
         self.c_skpd, self.c_unit = cols.get("kode_skpd"), cols.get("kode_sub_unit")
         self.c_tahun, self.c_versi = cols.get("tahun"), cols.get("versi")
         self.units: dict[tuple, tuple[str, str]] = {}
+        self.years: dict = {}
         if self.c_skpd is None and self.c_unit is None:
             raise LayoutError("tidak ada kolom kode unit ('kode skpd' atau 'kode sub unit'): SKPD "
                               "tiap baris tidak dapat ditentukan", grid.file, grid.name)
@@ -295,7 +302,13 @@ class _RowKeys:
         return got
 
     def when(self, row: list, r: int) -> tuple[int | None, int | None, str | None]:
-        y = self.year if self.year is not None else _year(row, self.c_tahun, self.grid, r)
+        y = self.year
+        if y is None and self.c_tahun is not None:   # the same few years on every row
+            y = self.years.get(row[self.c_tahun])
+            if y is None:
+                y = _year(row, self.c_tahun, self.grid, r)
+                if y is not None:
+                    self.years[row[self.c_tahun]] = y
         mo = self.month if self.c_periode is None else \
             month_of(row[self.c_periode], cell_name(r, self.c_periode))
         version = self.version
