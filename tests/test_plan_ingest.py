@@ -211,7 +211,7 @@ def test_realisasi_without_any_pagu_is_refused(tmp_path):
     write_xlsx(d / "2022-03-31.xlsx", {"Sheet1": realisasi([("S1", "5.1", 150_000, None)])})
     with pytest.raises(LayoutError) as e:
         ingest([d])
-    assert "2022-03-31.xlsx" in str(e.value) and "without its pagu" in str(e.value)
+    assert "2022-03-31.xlsx" in str(e.value) and "tanpa pagu" in str(e.value)
 
 
 def test_spending_outside_the_budget_is_one_warning(tmp_path):

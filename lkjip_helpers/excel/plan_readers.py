@@ -157,9 +157,9 @@ def combine(results: list[SheetResult]
                    for r in p.plan}
             own = budget.get((res.agency.code, res.year), {})
             if not own and not rak:
-                unpriced.append((res, f"realisasi of SKPD {res.agency.code} {res.year} without "
-                                      f"its pagu: add the SIPD-RI data anggaran (or anggaran kas) "
-                                      f"export of that SKPD and year to the files"))
+                unpriced.append((res, f"realisasi SKPD {res.agency.code} {res.year} tanpa pagu: "
+                                      f"sertakan ekspor data anggaran (atau anggaran kas) SIPD-RI "
+                                      f"SKPD dan tahun itu"))
                 continue
             _fill_pagu(res, own, rak)
     kept = [r for r in kept if all(r is not u for u, _ in unpriced)]

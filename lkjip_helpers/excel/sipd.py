@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..errors import CellError, LayoutError
 from .amounts import Amounts, rupiah
