@@ -191,7 +191,10 @@ def _read_grids(grids, ctx: ReadContext, registry: Registry, skipped: list[str],
 
 
 def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
-    if ctx.agency is not None and (ctx.agency.code or ctx.agency.name):
+    # a SIPD-RI export names each line's SKPD by its unit code: one export holds many SKPD, and a
+    # manifest row or --agency must not turn them all into one
+    own = res.reader.startswith("sipd_") and bool(res.agency.code)
+    if ctx.agency is not None and (ctx.agency.code or ctx.agency.name) and not own:
         res.agency = ctx.agency
     if ctx.month is not None:
         res.set_period(Period.monthly(ctx.year or res.year, ctx.month))

@@ -288,3 +288,20 @@ def test_guessed_amounts_of_the_exports_are_findings(tmp_path):
     an = analyse([d], 2022)      # the report's analysis keeps them (plan files hold no lines)
     assert set(an.findings.loc[an.findings["code"] == "AMBIGUOUS_NUMBER", "source_cell"]) \
         == {"R2", "U2", "V3"}
+
+
+def test_a_realisasi_export_with_its_period_in_a_manifest_keeps_its_skpd(tmp_path):
+    """The period of a realisasi export not named by its date comes from the manifest; the SKPD
+    of each line stays the export's own (a manifest row names one agency, the export holds two)."""
+    import csv
+    d = _folder(tmp_path)
+    (d / "2022-06-30.xlsx").rename(d / "realisasi_sipd.xlsx")
+    with open(d / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([("file", "kode_skpd", "nama_skpd", "tahun", "bulan"),
+                                  ("realisasi_sipd.xlsx", SOSIAL, "Dinas Sosial", "2022", "6")])
+    data = ingest([d], manifest=d / "manifest.csv")
+    june = data.budget_lines[data.budget_lines["month"] == 6]
+    got = {(a, k): r for a, k, r in zip(june["agency_code"], june["kode"], june["realisasi"])}
+    assert got == {(SOSIAL, "1.06.02.2.01.0001"): D(600000), (SOSIAL, "1.06.02.2.01.0002"): D(150000),
+                   (KESEHATAN, "1.02.02.2.01.0001"): D(1200000)}
+    assert set(june["source_file"]) == {"realisasi_sipd.xlsx"} and not data.duplicates
