@@ -75,3 +75,10 @@ def test_three_levels_in_tables_reconcile_report_and_explorer(tmp_path):
     assert "Sub kegiatan" in html and "Belanja Alat Tulis" in html and "3 sub kegiatan" not in html
     labels = [label for label, _ in items(an, "kegiatan")]
     assert "1. Kegiatan A1 / Belanja Alat Tulis" in labels and "2. Kegiatan B1" in labels
+
+
+def test_a_finding_about_a_sub_kegiatan_names_it():
+    from lkjip_helpers.reconcile.across import _name
+    assert _name({"kegiatan": "Kegiatan A1", "sub_kegiatan": "Belanja Alat Tulis"}) == \
+        "Kegiatan A1 / Belanja Alat Tulis"
+    assert _name({"kegiatan": "Kegiatan B1", "sub_kegiatan": None}) == "Kegiatan B1"

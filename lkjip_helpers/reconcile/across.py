@@ -57,6 +57,12 @@ def _pct(num, den) -> float | None:
     return float(Decimal(num) * 100 / Decimal(den))
 
 
+def _name(r: dict) -> str:
+    """A line's name in a message: ``kegiatan / sub kegiatan`` where it is a sub kegiatan."""
+    sub = r.get("sub_kegiatan")
+    return f"{r['kegiatan']} / {sub}" if sub else r["kegiatan"]
+
+
 def _prev_quarters(qs: list) -> dict:
     """Each period's previous period (periods of one year, in order)."""
     return {q: qs[i - 1] for i, q in enumerate(qs) if i > 0}
@@ -98,7 +104,7 @@ def across_findings(lines: list[dict]) -> list[Finding]:
                 if int(a["program_key"]) != int(b["program_key"]):
                     out.append(Finding(
                         "KEGIATAN_MOVED", "info",
-                        f"Kegiatan '{b['kegiatan']}' pindah dari program '{a['program']}' "
+                        f"Kegiatan '{_name(b)}' pindah dari program '{a['program']}' "
                         f"({p.label}) ke program '{b['program']}' ({q.label}); angka kedua program "
                         f"antar triwulan tidak sebanding tanpa memperhitungkannya.",
                         field="program", unit="", **base,
@@ -106,7 +112,7 @@ def across_findings(lines: list[dict]) -> list[Finding]:
                 if b["realisasi"] < a["realisasi"]:
                     out.append(Finding(
                         "REALISASI_DECREASED", "error",
-                        f"Realisasi kumulatif '{b['kegiatan']}' turun dari {rp(a['realisasi'])} "
+                        f"Realisasi kumulatif '{_name(b)}' turun dari {rp(a['realisasi'])} "
                         f"({p.label}) menjadi {rp(b['realisasi'])} ({q.label}); realisasi kumulatif "
                         f"tidak boleh turun.", field="realisasi", stated=b["realisasi"],
                         computed=a["realisasi"], **base,
@@ -120,7 +126,7 @@ def across_findings(lines: list[dict]) -> list[Finding]:
                         eq = earlier[-1][0]
                         out.append(Finding(
                             "PAGU_REVERTED", "warning",
-                            f"Pagu '{b['kegiatan']}' di {q.label} kembali ke {rp(b['pagu'])}, versi "
+                            f"Pagu '{_name(b)}' di {q.label} kembali ke {rp(b['pagu'])}, versi "
                             f"{eq.label}, padahal {p.label} sudah menggantinya menjadi {rp(a['pagu'])}. "
                             f"Periksa versi pagu mana yang berlaku.", field="pagu",
                             stated=b["pagu"], computed=a["pagu"], **base, source_cell=cell))
@@ -128,7 +134,7 @@ def across_findings(lines: list[dict]) -> list[Finding]:
                         sign = "naik" if change > 0 else "turun"
                         out.append(Finding(
                             "PAGU_CHANGED", "info",
-                            f"Pagu '{b['kegiatan']}' {sign} dari {rp(a['pagu'])} ({p.label}) menjadi "
+                            f"Pagu '{_name(b)}' {sign} dari {rp(a['pagu'])} ({p.label}) menjadi "
                             f"{rp(b['pagu'])} ({q.label}): {rp(change)} ({pct(change_pct)}).",
                             field="pagu", stated=b["pagu"], computed=a["pagu"], **base,
                             source_cell=cell))
@@ -136,9 +142,9 @@ def across_findings(lines: list[dict]) -> list[Finding]:
 
 
 def _unmatched(r, year: int, q: Period, other: Period, how: str) -> Finding:
-    text = (f"Kegiatan '{r['kegiatan']}' ({q.label}) tidak ditemukan di {other.label}"
+    text = (f"Kegiatan '{_name(r)}' ({q.label}) tidak ditemukan di {other.label}"
             if how == "hilang" else
-            f"Kegiatan '{r['kegiatan']}' muncul di {q.label} tanpa padanan di {other.label}")
+            f"Kegiatan '{_name(r)}' muncul di {q.label} tanpa padanan di {other.label}")
     return Finding("UNMATCHED_KEGIATAN", "warning",
                    text + "; periksa nama atau apakah kegiatan ini dihapus/ditambah.",
                    **period_columns(q), program_no=int(r["program_no"]), program=r["program"],

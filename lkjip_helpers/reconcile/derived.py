@@ -30,6 +30,7 @@ def kegiatan_rows(lines: list[dict]) -> list[dict]:
         latest = by_q[qs[-1]]
         for q in qs:
             prev_q = by_q.get(prevq.get(q), {})
+            when = period_columns(q)
             for key, r in by_q[q].items():
                 prev = prev_q.get(key)
                 pagu_prev = prev["pagu"] if prev is not None else None
@@ -37,7 +38,7 @@ def kegiatan_rows(lines: list[dict]) -> list[dict]:
                     Decimal(0) if q == qs[0] and q.n == 1 else None)
                 latest_pagu = latest[key]["pagu"] if key in latest else None
                 rows.append({
-                    **period_columns(q), "kegiatan_key": key,
+                    **when, "kegiatan_key": key,
                     "program_key": int(r["program_key"]), "program_no": int(r["program_no"]),
                     "program": r["program"], "kegiatan": r["kegiatan"],
                     "pagu": r["pagu"], "realisasi": r["realisasi"],

@@ -93,7 +93,8 @@ def match_names(prev: list[tuple[str, str]], cur: list[tuple[str, str]],
 def follow_kegiatan(lines: list[dict]) -> list[dict]:
     """One agency's budget lines (records) with ``kegiatan_key`` and ``program_key``: the same key
     for the same kegiatan (program) in every period of a year, and ``match_score`` (name
-    similarity with the period before). Returns new records.
+    similarity with the period before), set on the records given (reconcile's own), which are
+    returned.
 
     A kegiatan seen for the first time gets a new key; its program gets the key most of its
     kegiatan had the period before (so two programs of the same name stay apart)."""
@@ -151,5 +152,6 @@ def follow_kegiatan(lines: list[dict]) -> list[dict]:
                 next_k += 1
             p_key[i] = prog_key[program_no[i]]
         prev_idx, prev_year = idx, year
-    return [{**r, "kegiatan_key": k, "program_key": p, "match_score": s}
-            for r, k, p, s in zip(lines, k_key, p_key, score)]
+    for r, k, p, s in zip(lines, k_key, p_key, score):  # reconcile's own records: no copy
+        r["kegiatan_key"], r["program_key"], r["match_score"] = k, p, s
+    return lines
