@@ -1,7 +1,8 @@
 """The interactive refocusing explorer for JupyterLab. First a ranked overview: every program (or,
-on request, kegiatan) with its cut in Rp and %, its share of the total cut, and its absorption
-before and after the cut against each pagu version, sortable; then the drill-down: pick a program
-or kegiatan, a pagu version and a quarter; the table and the chart follow.
+on request, kegiatan, or sub kegiatan where the sheets have that third level) with its cut in Rp
+and %, its share of the total cut, and its absorption before and after the cut against each pagu
+version, sortable; then the drill-down: pick a level, an item, a pagu version and a quarter; the
+table and the chart follow.
 
 The numbers are plain functions (tested); the widgets only call them. Charts are shown as SVG
 (drawn with matplotlib's object-oriented API), so they appear inline whatever backend the
@@ -16,16 +17,85 @@ from .numbers import format_percent, format_rupiah
 from .pipeline import Analysis
 
 ROMAN = ("I", "II", "III", "IV")
-LEVELS = {"program": ("program_key", "program"), "kegiatan": ("kegiatan_key", "kegiatan")}
+LEVELS = {"program": ("program_key", "program"), "kegiatan": ("kegiatan_key", "kegiatan"),
+          "sub_kegiatan": ("kegiatan_key", "kegiatan")}
+WORDS = {"program": "Program", "kegiatan": "Kegiatan", "sub_kegiatan": "Sub kegiatan"}
+
+
+def _has_sub_kegiatan(df: pd.DataFrame) -> bool:
+    return "sub_kegiatan" in df.columns and bool(df["sub_kegiatan"].notna().any())
+
+
+def levels(an: Analysis) -> list[tuple[str, str]]:
+    """(label, level) of the levels the year's data has: program and kegiatan, and sub kegiatan
+    where the sheets have a third level."""
+    kg = an.rec.kegiatan
+    three = _has_sub_kegiatan(kg[kg["year"] == an.year])
+    return [(WORDS[lv], lv) for lv in LEVELS if lv != "sub_kegiatan" or three]
 
 
 def _frame(an: Analysis, level: str) -> pd.DataFrame:
-    df = an.rec.programs if level == "program" else an.rec.kegiatan
-    return df[df["year"] == an.year]
+    if level == "program":
+        df = an.rec.programs
+        return df[df["year"] == an.year]
+    df = an.rec.kegiatan
+    df = df[df["year"] == an.year]
+    if level == "kegiatan" and _has_sub_kegiatan(df):
+        return kegiatan_of_sub_kegiatan(df)
+    return df
+
+
+def _parent(r) -> tuple:
+    """The kegiatan a line of the kegiatan table belongs to: itself when it is a kegiatan, else its
+    program and kegiatan code (from the sub kegiatan's code), or the kegiatan's folded name."""
+    from .excel.codes import hierarchy
+    from .reconcile.matching import normalise
+
+    if not isinstance(r["sub_kegiatan"], str) or not r["sub_kegiatan"]:
+        return ("kegiatan", int(r["kegiatan_key"]))
+    codes = hierarchy(r["kode"]) if isinstance(r.get("kode"), str) else None
+    return ("sub", int(r["program_key"]), codes[1] if codes else normalise(r["kegiatan"]))
+
+
+def kegiatan_of_sub_kegiatan(df: pd.DataFrame) -> pd.DataFrame:
+    """The kegiatan table (lines that are sub kegiatan or kegiatan) summed to kegiatan, period by
+    period: pagu, realisasi (and ``pagu_dasar`` where the table has it) exact. A sub kegiatan
+    belongs to the kegiatan of its latest period, so that it is never split; the kegiatan's key is
+    the smallest key of its lines, its names those of its latest line."""
+    from .numbers import is_missing
+    from .schema import MONEY, column
+
+    recs = df.sort_values(["quarter", "month"], na_position="first").to_dict("records")
+    parent = {int(r["kegiatan_key"]): _parent(r) for r in recs}  # the latest period wins
+    key: dict[tuple, int] = {}
+    for k, p in parent.items():
+        key[p] = min(key.get(p, k), k)
+    money = [c for c in ("pagu", "realisasi", "pagu_dasar") if c in df.columns]
+    groups: dict[tuple, dict] = {}
+    for r in recs:
+        k = key[parent[int(r["kegiatan_key"])]]
+        month = None if is_missing(r["month"]) else int(r["month"])
+        g = groups.setdefault((int(r["year"]), month, int(r["quarter"]), k), {
+            "year": int(r["year"]), "month": month, "quarter": int(r["quarter"]),
+            "kegiatan_key": k, **{c: [] for c in money}})
+        g.update(program_key=int(r["program_key"]), program_no=int(r["program_no"]),
+                 program=r["program"], kegiatan=r["kegiatan"])
+        for c in money:
+            g[c].append(r[c])
+    rows = list(groups.values())
+    for g in rows:
+        for c in money:
+            vals = g[c]
+            g[c] = None if any(is_missing(v) for v in vals) else sum(vals, Decimal(0))
+    out = pd.DataFrame(rows, columns=["year", "month", "quarter", "kegiatan_key", "program_key",
+                                      "program_no", "program", "kegiatan", *money])
+    for c in money:
+        out[c] = column(list(out[c]), MONEY)
+    return out
 
 
 def items(an: Analysis, level: str) -> list[tuple[str, int]]:
-    """(label, key) of the programs or kegiatan of the year."""
+    """(label, key) of the programs, kegiatan or sub kegiatan of the year."""
     key, name = LEVELS[level]
     last = _frame(an, level).sort_values("quarter").groupby(key).last()
 
@@ -72,9 +142,9 @@ def _pct(num, den) -> Decimal | None:
 
 
 def overview_data(an: Analysis, level: str = "program") -> pd.DataFrame:
-    """One row per program (or kegiatan), as numbers: its pagu in each version, its cut at the
-    refocusing quarter (Rp, %, share of the total cut), and its cumulative absorption just before
-    the cut and at the latest quarter against each version's pagu. Exact (Decimal)."""
+    """One row per program (kegiatan, sub kegiatan), as numbers: its pagu in each version, its cut
+    at the refocusing quarter (Rp, %, share of the total cut), and its cumulative absorption just
+    before the cut and at the latest quarter against each version's pagu. Exact (Decimal)."""
     key, name = LEVELS[level]
     df = _frame(an, level)
     q = cut_quarter(an)
@@ -127,7 +197,7 @@ def overview(an: Analysis, level: str = "program", sort: str = "Potongan terbesa
     q, bq, aq = (d.attrs["cut_quarter"], d.attrs["before_quarter"], d.attrs["after_quarter"])
     cut = f" di TW {ROMAN[q - 1]}" if q else ""
     out = {"No": list(range(1, len(d) + 1)),
-           "Program" if level == "program" else "Kegiatan": list(d["label"]),
+           WORDS[level]: list(d["label"]),
            f"Potongan{cut}": [format_rupiah(v) for v in d["cut"]],
            "Potongan (%)": [format_percent(v, 1) for v in d["cut_pct"]],
            "Porsi dari total potongan": [format_percent(v, 1) for v in d["share_of_cut_pct"]]}
@@ -148,7 +218,7 @@ def _sort_key(v):
 
 def styled(df: pd.DataFrame):
     """A table for the notebook: no index column, workbook text escaped, numbers right-aligned."""
-    num = [c for c in df.columns if c not in ("Program", "Kegiatan")]
+    num = [c for c in df.columns if c not in WORDS.values()]
     return (df.style.hide(axis="index").format(escape="html")
             .set_properties(subset=num, **{"text-align": "right", "white-space": "nowrap"})
             .set_table_styles([{"selector": "th", "props": "text-align: left"}]))
@@ -222,12 +292,10 @@ class RefocusingExplorer:
         from . import charts
 
         an = self.an
-        o_level = w.ToggleButtons(options=[("Program", "program"), ("Kegiatan", "kegiatan")],
-                                  value="program", description="Peringkat")
+        o_level = w.ToggleButtons(options=levels(an), value="program", description="Peringkat")
         o_sort = w.Dropdown(options=list(SORTS), value=self.sort, description="Urutkan")
         o_out = w.Output()
-        level = w.ToggleButtons(options=[("Program", "program"), ("Kegiatan", "kegiatan")],
-                                value=self.level, description="Tingkat")
+        level = w.ToggleButtons(options=levels(an), value=self.level, description="Tingkat")
         item = w.Dropdown(options=items(an, self.level), value=self.key,
                           description="Pilih", layout=w.Layout(width="95%"))
         version = w.Dropdown(options=versions(an), value=self.version_quarter,
@@ -242,7 +310,7 @@ class RefocusingExplorer:
             with o_out:
                 d = overview_data(an, o_level.value)
                 display(styled(overview(an, o_level.value, o_sort.value)))
-                display(_svg(charts.cut_ranking(d, o_level.value)))
+                display(_svg(charts.cut_ranking(d, WORDS[o_level.value].lower())))
 
         def redraw(*_):
             self.level, self.key = level.value, item.value
@@ -266,5 +334,5 @@ class RefocusingExplorer:
         redraw()
         return w.VBox([w.HTML("<h3>Siapa yang paling terpotong oleh refocusing</h3>"),
                        w.HBox([o_level, o_sort]), o_out,
-                       w.HTML("<h3>Rincian satu program atau kegiatan</h3>"),
+                       w.HTML("<h3>Rincian satu program, kegiatan atau sub kegiatan</h3>"),
                        level, item, version, quarter, out])

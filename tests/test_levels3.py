@@ -73,8 +73,10 @@ def test_three_levels_in_tables_reconcile_report_and_explorer(tmp_path):
     an = sections.load(2020, 2, str(tmp_path))
     html = sections.kegiatan(an).html
     assert "Sub kegiatan" in html and "Belanja Alat Tulis" in html and "3 sub kegiatan" not in html
-    labels = [label for label, _ in items(an, "kegiatan")]
-    assert "1. Kegiatan A1 / Belanja Alat Tulis" in labels and "2. Kegiatan B1" in labels
+    assert [label for label, _ in items(an, "sub_kegiatan")] == [
+        "1. Kegiatan A1 / Belanja Alat Tulis", "1. Kegiatan A1 / Pemeliharaan Gedung",
+        "2. Kegiatan B1"]
+    assert [label for label, _ in items(an, "kegiatan")] == ["1. Kegiatan A1", "2. Kegiatan B1"]
 
 
 def test_a_finding_about_a_sub_kegiatan_names_it():
@@ -82,3 +84,56 @@ def test_a_finding_about_a_sub_kegiatan_names_it():
     assert _name({"kegiatan": "Kegiatan A1", "sub_kegiatan": "Belanja Alat Tulis"}) == \
         "Kegiatan A1 / Belanja Alat Tulis"
     assert _name({"kegiatan": "Kegiatan B1", "sub_kegiatan": None}) == "Kegiatan B1"
+
+
+# TW II cuts one sub kegiatan of Kegiatan A1 (Pemeliharaan Gedung 200 -> 150) and keeps the other
+CUT = [("1.06.01", "Program A", 250, 200, None),
+       ("1.06.01.2.01", "Kegiatan A1", 250, 200, None),
+       ("1.06.01.2.01.0001", "Penyediaan Jasa Kebersihan", 100, 80, None),
+       ("1.06.01.2.01.0002", "Pemeliharaan Gedung", 150, 120, None),
+       ("1.06.02", "Program B", 1000, 500, None),
+       ("1.06.02.2.01", "Kegiatan B1", 1000, 500, None)]
+
+
+def test_explorer_ranks_and_drills_down_by_program_kegiatan_and_sub_kegiatan(tmp_path):
+    from lkjip_helpers import sections
+    from lkjip_helpers.explorer import (items, kegiatan_of_sub_kegiatan, levels, overview,
+                                        overview_data, selection_data)
+    write_xlsx(tmp_path / "tw1.xlsx", {"TW I": quarter(TW1, 1)})
+    write_xlsx(tmp_path / "tw2.xlsx", {"TW II": quarter(CUT, 2)})
+    an = sections.load(2020, 2, str(tmp_path))
+    assert levels(an) == [("Program", "program"), ("Kegiatan", "kegiatan"),
+                          ("Sub kegiatan", "sub_kegiatan")]
+    # kegiatan: the sub kegiatan summed, exactly, period by period
+    keg = kegiatan_of_sub_kegiatan(an.rec.kegiatan)
+    assert [(q, k, p, r) for q, k, p, r in zip(keg["quarter"], keg["kegiatan"], keg["pagu"],
+                                               keg["realisasi"])] == [
+        (1, "Kegiatan A1", D(300), D(150)), (1, "Kegiatan B1", D(1000), D(250)),
+        (2, "Kegiatan A1", D(250), D(200)), (2, "Kegiatan B1", D(1000), D(500))]
+    d = overview_data(an, "kegiatan").set_index("label")
+    assert d.attrs["cut_quarter"] == 2
+    assert d.loc["1. Kegiatan A1", "cut"] == D(-50) and d.loc["2. Kegiatan B1", "cut"] == D(0)
+    assert d.loc["1. Kegiatan A1", "share_of_cut_pct"] == D(100)
+    s = overview_data(an, "sub_kegiatan").set_index("label")
+    assert list(s.index) == ["1. Kegiatan A1 / Penyediaan Jasa Kebersihan",
+                             "1. Kegiatan A1 / Pemeliharaan Gedung", "2. Kegiatan B1"]
+    assert list(s["cut"]) == [D(0), D(-50), D(0)]
+    assert s.loc["1. Kegiatan A1 / Pemeliharaan Gedung", "cut_pct"] == D(-25)
+    # TW II realisasi 120 of the first version's 200
+    assert s.loc["1. Kegiatan A1 / Pemeliharaan Gedung", "absorption_after_v1"] == D(60)
+    t = overview(an, "sub_kegiatan")
+    assert list(t.columns[:2]) == ["No", "Sub kegiatan"]
+    assert t.iloc[0]["Sub kegiatan"] == "1. Kegiatan A1 / Pemeliharaan Gedung"
+    assert t.iloc[0]["Potongan di TW II"] == "-Rp 50"
+    # the drill-down of a kegiatan follows its sub kegiatan
+    key = dict(items(an, "kegiatan"))["1. Kegiatan A1"]
+    sel = selection_data(an, "kegiatan", key, 1)
+    assert list(sel["pagu"]) == [D(300), D(250)] and list(sel["realisasi"]) == [D(150), D(200)]
+    assert list(sel["change"]) == [D(0), D(-50)]
+
+
+def test_explorer_of_two_levels_offers_program_and_kegiatan_only():
+    from lkjip_helpers import sections
+    from lkjip_helpers.explorer import levels
+    an = sections.load(2020, 4, "data/raw/2020")
+    assert levels(an) == [("Program", "program"), ("Kegiatan", "kegiatan")]
