@@ -52,9 +52,15 @@ def band(penyerapan: float | None, quarter: int, bands: dict) -> str | None:
 
 # ------------------------------------------------------------------ helpers
 def _pct(num, den) -> float | None:
-    if den is None or pd.isna(den) or den == 0:
+    if den is None:
         return None
-    return float(Decimal(num) * 100 / Decimal(den))
+    if type(den) is not Decimal:  # money is Decimal: the checks below are for anything else
+        if pd.isna(den) or den == 0:
+            return None
+        den = Decimal(den)
+    elif den.is_nan() or not den:
+        return None
+    return float((num if type(num) is Decimal else Decimal(num)) * 100 / den)
 
 
 def _name(r: dict) -> str:
@@ -98,6 +104,9 @@ def across_findings(lines: list[dict]) -> list[Finding]:
                 out.append(_unmatched(cur[key], year, q, p, "baru"))
             for key in cur.keys() & prev.keys():
                 a, b = prev[key], cur[key]
+                if (b["pagu"] == a["pagu"] and not b["realisasi"] < a["realisasi"]
+                        and int(a["program_key"]) == int(b["program_key"])):
+                    continue  # nothing to report (most kegiatan): no message made
                 base = {**period_columns(q), "program_no": int(b["program_no"]),
                         "program": b["program"], "kegiatan": b["kegiatan"],
                         "source_file": b["source_file"], "source_sheet": b["source_sheet"]}

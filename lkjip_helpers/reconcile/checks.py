@@ -35,8 +35,8 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
         acc["pagu"] += r["pagu"]
         acc["realisasi"] += r["realisasi"]
         acc["rows"] += 1
-    unit = max((int(r["unit"]) for r in [*lines, *stated] if r.get("unit") is not None
-                and not pd.isna(r.get("unit"))), default=1)
+    units = {r.get("unit") for r in lines} | {r.get("unit") for r in stated}
+    unit = max((int(u) for u in units if u is not None and not pd.isna(u)), default=1)
 
     for p in programs:
         no = int(p["program_no"])
@@ -114,6 +114,11 @@ def _footer(f, total_row, true_pagu, true_real, year, quarter, rows=0, unit=1) -
 
 
 def _percent_and_limits(r, kind: str, year: int, quarter: int, unit: int = 1) -> list[Finding]:
+    # a source without pagu (a long table with no pagu column) gives 0 and no cell
+    has_pagu = isinstance(r.get("pagu_cell"), str) or r["pagu"] != 0
+    no_capaian = r["capaian_cell"] is None or pd.isna(r["capaian_cell"]) or not has_pagu
+    if no_capaian and not (kind == "kegiatan" and has_pagu and r["realisasi"] > r["pagu"]):
+        return []  # nothing to check (most lines): no message made
     out = []
     name = r["kegiatan"] if kind == "kegiatan" else r["label"]
     who = {"program_no": int(r["program_no"]),
@@ -123,9 +128,7 @@ def _percent_and_limits(r, kind: str, year: int, quarter: int, unit: int = 1) ->
             "source_sheet": r["source_sheet"]}
     part = r["source_part"]
     cap = r["capaian"]
-    # a source without pagu (a long table with no pagu column) gives 0 and no cell
-    has_pagu = isinstance(r.get("pagu_cell"), str) or r["pagu"] != 0
-    if r["capaian_cell"] is None or pd.isna(r["capaian_cell"]) or not has_pagu:
+    if no_capaian:
         pass  # the layout has no capaian column, or no pagu to check it against
     elif cap is None or pd.isna(cap):
         out.append(Finding("MISSING_VALUE", "info",

@@ -57,12 +57,21 @@ def kegiatan_rows(lines: list[dict]) -> list[dict]:
     return rows
 
 
-def aggregate_rows(kegiatan: list[dict], by: list[str], bands: dict) -> list[dict]:
-    """Sum kegiatan rows to programs (``by=["program_key"]``) or to the agency (``by=[]``)."""
+def aggregate_rows(kegiatan: list[dict], by: list[str], bands: dict,
+                   summed: bool = False) -> list[dict]:
+    """Sum kegiatan rows to programs (``by=["program_key"]``) or to the agency (``by=[]``).
+    ``summed``: the rows are sums already (programs to the agency), their ``kegiatan`` counts."""
     keys = ["year", "month", "quarter"] + by
     groups: dict[tuple, list[dict]] = {}
     for r in kegiatan:  # month -1: a quarterly source (sorts before any month)
-        groups.setdefault(tuple(-1 if r[k] is None else int(r[k]) for k in keys), []).append(r)
+        month = r["month"]
+        k = (int(r["year"]), -1 if month is None else int(month), int(r["quarter"]),
+             *(int(r[b]) for b in by))
+        g = groups.get(k)
+        if g is None:
+            groups[k] = [r]
+        else:
+            g.append(r)
     rows = []
     for k in sorted(groups):
         g = groups[k]
@@ -72,9 +81,9 @@ def aggregate_rows(kegiatan: list[dict], by: list[str], bands: dict) -> list[dic
             rec["program"] = g[-1]["program"]
             rec["program_no"] = int(g[-1]["program_no"])
         for c in MONEY_COLUMNS:
-            vals = [r[c] for r in g if r[c] is not None]
-            rec[c] = sum(vals, Decimal(0)) if len(vals) == len(g) else None
-        rec["kegiatan"] = len(g)
+            vals = [r[c] for r in g]
+            rec[c] = None if None in vals else sum(vals, Decimal(0))
+        rec["kegiatan"] = sum(r["kegiatan"] for r in g) if summed else len(g)
         rec["pagu_change_pct"] = _pct(rec["pagu_change"], rec["pagu_prev"]) \
             if rec["pagu_prev"] is not None else None
         rec["penyerapan"] = _pct(rec["realisasi"], rec["pagu"])

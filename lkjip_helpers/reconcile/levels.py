@@ -55,11 +55,12 @@ def level_checks(lines: list[dict], stated: list[dict], period: dict) -> list[Fi
     out = []
     for code in sorted(c for c in parents if c in children):
         p = nodes[code]
-        kids = sorted(children[code], key=lambda k: _row_of(k.get("pagu_cell")))
+        kids = children[code]
         for field in ("pagu", "realisasi"):
             want = sum((k[field] for k in kids), Decimal(0))
             if p[field] is None or p[field] == want:
                 continue
+            kids = sorted(kids, key=lambda k: _row_of(k.get("pagu_cell")))  # in sheet order
             cells = ", ".join(k[f"{field}_cell"] for k in kids if k.get(f"{field}_cell"))
             label = p.get("label") or p.get("kegiatan") or ""
             out.append(Finding(

@@ -7,8 +7,11 @@ cost what their rows cost, not fifty rounds of pandas' per-call overhead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..period import Agency, period_of
 
@@ -16,7 +19,11 @@ from ..period import Agency, period_of
 def column_values(s: pd.Series) -> list:
     """A column as Python values, None where missing (money stays Decimal)."""
     if isinstance(s.dtype, pd.ArrowDtype):
-        return s.array.__arrow_array__().to_pylist()
+        arr = s.array.__arrow_array__()
+        if pa.types.is_decimal(arr.type):  # Arrow's exact text of each value, then Decimal: the
+            # same values (digits and scale) in half the time of to_pylist
+            return [t if t is None else Decimal(t) for t in pc.cast(arr, pa.string()).to_pylist()]
+        return arr.to_pylist()
     return s.to_numpy(dtype=object, na_value=None).tolist()
 
 
