@@ -1,22 +1,29 @@
 """A made kabupaten: 50 SKPD × 12 monthly LRA workbooks (untidy as the real uploads: merged header
 and value cells, title and signature rows, akun levels 4 … 5.1.02.01.01.0024), with a manifest.
 
-Times, best of K rounds, each variant in a fresh process (so that peak memory is its own):
+Each variant runs in a fresh process (so that its memory is its own):
 
 * baseline: ``pandas.read_excel(f, sheet_name=None, header=None, engine="calamine")`` of every file;
 * ``ingest`` (manifest, one process) + ``reconcile`` of the tables (one process);
-* ``ingest`` over the machine's cores (processes) + ``reconcile`` over them too;
+* ``ingest`` over the machine's cores (processes) + ``reconcile`` over them too.
 
-and prints per file and total times, the ratio against the baseline (goal ≤ 1.5×) and each
-variant's peak resident memory (ru_maxrss). Run: ``python benchmarks/bench_lra.py [--skpd 50]``.
+It prints, best of K rounds, the wall-clock time and the CPU time (the process and its worker
+processes: on a shared machine the CPU time is what the others' load does not inflate), per file
+and in total, with their ratios against the baseline (goal ≤ 1.5×); the split ingest / reconcile;
+the peak resident memory (ru_maxrss; the workers' largest beside it) and how it grows per workbook:
+each process first does the same work on a quarter of the files (a folder of hard links with its
+own manifest), and (peak over all − peak over a quarter) / (files − a quarter) is the growth.
+Run: ``python benchmarks/bench_lra.py [--skpd 50] [--rounds 2]``.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -80,8 +87,7 @@ def make_kabupaten(work: Path, skpd: int) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     with open(manifest, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["file", "kode_skpd", "nama_skpd", "tahun", "bulan", "tanggal_data",
-                    "tanggal_upload"])
+        w.writerow(MANIFEST_HEADER)
         for s in range(1, skpd + 1):
             for m in range(1, 13):
                 name = f"{s}_lra_2022{m:02d}.xlsx"
@@ -91,41 +97,86 @@ def make_kabupaten(work: Path, skpd: int) -> Path:
     return manifest
 
 
+MANIFEST_HEADER = ["file", "kode_skpd", "nama_skpd", "tahun", "bulan", "tanggal_data",
+                   "tanggal_upload"]
+
+
+def make_part(work: Path) -> Path:
+    """A quarter of the kabupaten (its first SKPD, all their months) in a folder of hard links
+    beside it, with its own manifest: the run that memory growth is measured from."""
+    part = work.with_name(work.name + "-part")
+    with open(work / "manifest.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    keep = rows[:max(12, len(rows) // 4 // 12 * 12)]
+    if part.exists() and len(list(part.glob("*.xlsx"))) == len(keep):
+        return part
+    shutil.rmtree(part, ignore_errors=True)
+    part.mkdir(parents=True)
+    for r in keep:
+        try:
+            os.link(work / r[0], part / r[0])
+        except OSError:  # no hard links here: a copy
+            shutil.copy(work / r[0], part / r[0])
+    with open(part / "manifest.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([MANIFEST_HEADER] + keep)
+    return part
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its worker processes that have ended."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def peaks_kib() -> tuple[int, int]:
+    """(peak resident memory of this process, of its largest ended worker), KiB on Linux."""
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
 def one(variant: str, work: Path, rounds: int) -> dict:
-    """Run one variant in this process: best time and peak memory."""
-    files = sorted(work.glob("*.xlsx"))
-    manifest = work / "manifest.csv"
+    """Run one variant in this process: first over a quarter of the files (its peak memory), then
+    ``rounds`` times over all of them (best wall-clock and CPU time, peak memory)."""
+    part = make_part(work)
+
     if variant == "calamine":
         import pandas as pd
 
-        def run():
-            for f in files:
+        def run(folder: Path, split: dict):
+            for f in sorted(folder.glob("*.xlsx")):
                 pd.read_excel(f, sheet_name=None, header=None, engine="calamine")
     else:
         from lkjip_helpers.ingest import ingest
         from lkjip_helpers.reconcile import reconcile
 
         workers = 1 if variant == "ingest" else None
-        split = {"ingest": float("inf"), "reconcile": float("inf")}
 
-        def run():
-            t0 = time.perf_counter()
-            data = ingest([work], manifest=manifest, workers=workers)
-            t1 = time.perf_counter()
+        def run(folder: Path, split: dict):
+            t0, c0 = time.perf_counter(), cpu_seconds()
+            data = ingest([folder], manifest=folder / "manifest.csv", workers=workers)
+            t1, c1 = time.perf_counter(), cpu_seconds()
             reconcile(data, workers=workers)
-            split["ingest"] = min(split["ingest"], t1 - t0)
-            split["reconcile"] = min(split["reconcile"], time.perf_counter() - t1)
-    run()  # warm up imports and caches
-    best = float("inf")
+            t2, c2 = time.perf_counter(), cpu_seconds()
+            for k, v in (("ingest", t1 - t0), ("ingest_cpu", c1 - c0),
+                         ("reconcile", t2 - t1), ("reconcile_cpu", c2 - c1)):
+                split[k] = min(split.get(k, float("inf")), v)
+
+    run(part, {})  # a quarter of the files; warms up imports and caches too
+    part_peak, part_kids = peaks_kib()
+    split: dict = {}
+    wall = cpu = float("inf")
     for _ in range(rounds):
-        t = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - t)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out = {"variant": variant, "seconds": best, "files": len(files), "peak_mb": peak_kb / 1024}
-    if variant != "calamine":
-        out.update(split)
-    return out
+        t, c = time.perf_counter(), cpu_seconds()
+        run(work, split)
+        wall, cpu = min(wall, time.perf_counter() - t), min(cpu, cpu_seconds() - c)
+    peak, kids = peaks_kib()
+    files = len(list(work.glob("*.xlsx")))
+    part_files = len(list(part.glob("*.xlsx")))
+    return {"variant": variant, "seconds": wall, "cpu": cpu, "files": files, **split,
+            "peak_mb": peak / 1024, "workers_peak_mb": kids / 1024,
+            "growth_kb": (peak - part_peak) / (files - part_files) if files > part_files else 0.0,
+            "part_files": part_files}
 
 
 def main(argv=None) -> int:
@@ -146,18 +197,24 @@ def main(argv=None) -> int:
                              check=True, cwd=ROOT)
         res[variant] = json.loads(out.stdout.strip().splitlines()[-1])
     n = res["calamine"]["files"]
-    base = res["calamine"]["seconds"]
+    base, base_cpu = res["calamine"]["seconds"], res["calamine"]["cpu"]
     print(f"{args.skpd} SKPD x 12 monthly LRA = {n} workbooks, best of {args.rounds}, "
-          f"each variant in its own process")
+          f"each variant in its own process (load average before: {os.getloadavg()[0]:.1f})")
     for v, label in (("calamine", "pandas.read_excel (calamine)"),
                      ("ingest", "lkjip ingest + reconcile, 1 process"),
                      ("ingest-processes", "lkjip ingest + reconcile, processes")):
         r = res[v]
-        print(f"  {label:<38} {r['seconds']:7.2f} s  {r['seconds'] / n * 1000:6.1f} ms/file  "
-              f"peak {r['peak_mb']:6.0f} MB  ratio {r['seconds'] / base:4.2f}x")
+        print(f"  {label:<38} wall {r['seconds']:6.2f} s ({r['seconds'] / n * 1000:5.1f} ms/file, "
+              f"{r['seconds'] / base:4.2f}x)  CPU {r['cpu']:6.2f} s "
+              f"({r['cpu'] / n * 1000:5.1f} ms/file, {r['cpu'] / base_cpu:4.2f}x)")
         if "ingest" in r:
-            print(f"    of which ingest {r['ingest']:6.2f} s ({r['ingest'] / base:4.2f}x), "
-                  f"reconcile {r['reconcile']:6.2f} s")
+            print(f"    of which ingest wall {r['ingest']:5.2f} s ({r['ingest'] / base:4.2f}x), "
+                  f"CPU {r['ingest_cpu']:5.2f} s ({r['ingest_cpu'] / base_cpu:4.2f}x); reconcile "
+                  f"wall {r['reconcile']:5.2f} s, CPU {r['reconcile_cpu']:5.2f} s")
+        kids = f", workers' largest {r['workers_peak_mb']:.0f} MB" if r["workers_peak_mb"] else ""
+        print(f"    peak memory {r['peak_mb']:.0f} MB{kids}; growth "
+              f"{r['growth_kb']:.0f} KB per workbook (peak over {n} files against "
+              f"{r['part_files']})")
     print("  goal: ingest + reconcile <= 1.5x read_excel(calamine)")
     return 0
 
