@@ -7,8 +7,10 @@ same sheet that is a prefix of it by whole segments. Codes are placed by their c
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _AKUN = re.compile(r"^[4-6](?:\.\d{1,4}){0,5}$")
+_SPACE = re.compile(r"\s+")
 JENIS = {"4": "pendapatan", "5": "belanja", "6": "pembiayaan"}
 
 
@@ -18,7 +20,12 @@ def normalise_akun(text) -> str | None:
         return None
     if isinstance(text, float) and text.is_integer():
         text = str(int(text))
-    code = re.sub(r"\s+", "", str(text)).strip(".")
+    return _akun_of_text(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=8192)  # a pure function of the text; a kabupaten repeats the same few hundred
+def _akun_of_text(text: str) -> str | None:
+    code = _SPACE.sub("", text).strip(".")
     return code if _AKUN.match(code) else None
 
 

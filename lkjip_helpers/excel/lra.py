@@ -149,13 +149,14 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
         if any(v is not None for v in grid.rows[r]):
             res.roles.append({"row": r + 1, "role": "header", "note": ""})
     merged = _merged_end(grid)
+    skip = frozenset(c for s, e in header.others for c in range(s, e))  # columns left unread
     rows: list[dict] = []
     ended = False
     for r in range(header.body, len(grid.rows)):
         row = grid.rows[r]
         if not any(v is not None for v in row):
             continue
-        rec = None if ended else _row(grid, header, merged, r, res.warnings)
+        rec = None if ended else _row(grid, header, merged, r, res.warnings, skip)
         if rec is None:
             texts = " ".join(text_of(v) for v in row if v is not None)
             if rows and (ended or _SIGNATURE.search(texts) or not _has_amount(row, header)):
@@ -189,7 +190,8 @@ def _first(row: list, span: tuple[int, int]) -> tuple[int, object] | None:
     return None
 
 
-def _row(grid, header: LraHeader, merged, r: int, warnings: list) -> dict | None:
+def _row(grid, header: LraHeader, merged, r: int, warnings: list,
+         skip: frozenset = frozenset()) -> dict | None:
     row = grid.rows[r]
     kode = _first(row, header.spans["kode"])
     code = normalise_akun(kode[1]) if kode else None
@@ -197,7 +199,6 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list) -> dict | None
         return None
     name = _first(row, header.spans["uraian"])
     lo, hi = header.spans["anggaran"][0], header.spans["realisasi"][1]
-    skip = {c for s, e in header.others for c in range(s, e)}
     cells = [(c, v) for c, v in enumerate(row[lo:hi], start=lo) if v is not None and c not in skip]
     where = lambda c: cell_name(r, c)  # noqa: E731
     if len(cells) > 2:
