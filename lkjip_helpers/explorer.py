@@ -37,12 +37,21 @@ def levels(an: Analysis) -> list[tuple[str, str]]:
 def _frame(an: Analysis, level: str) -> pd.DataFrame:
     if level == "program":
         df = an.rec.programs
-        return df[df["year"] == an.year]
+        return quarter_ends(df[df["year"] == an.year])
     df = an.rec.kegiatan
-    df = df[df["year"] == an.year]
+    df = quarter_ends(df[df["year"] == an.year])
     if level == "kegiatan" and _has_sub_kegiatan(df):
         return kegiatan_of_sub_kegiatan(df)
     return df
+
+
+def quarter_ends(df: pd.DataFrame) -> pd.DataFrame:
+    """The explorer works by quarter: of a monthly source, each quarter's latest month (where the
+    quarter stands: realisasi is cumulative); quarterly rows as they are."""
+    if "month" not in df.columns or not df["month"].notna().any():
+        return df
+    last = df.groupby("quarter")["month"].transform("max")
+    return df[(df["month"].isna() | (df["month"] == last)).fillna(False).astype(bool)]
 
 
 def _parent(r) -> tuple:
@@ -129,9 +138,10 @@ def versions(an: Analysis) -> list[tuple[str, int]]:
 def cut_quarter(an: Analysis) -> int | None:
     """The quarter whose total pagu fell most against the quarter before (the refocusing; the
     earliest on a tie); None when the pagu never fell."""
-    t = an.rec.totals[an.rec.totals["year"] == an.year]
-    cuts = [(c, int(q)) for q, c in zip(t["quarter"], t["pagu_change"])
-            if c is not None and not pd.isna(c) and c < 0]
+    t = quarter_ends(an.rec.totals[an.rec.totals["year"] == an.year]).sort_values("quarter")
+    pagu, qs = list(t["pagu"]), [int(q) for q in t["quarter"]]
+    cuts = [(b - a, q) for a, b, q in zip(pagu, pagu[1:], qs[1:])  # against the quarter before
+            if not pd.isna(a) and not pd.isna(b) and b - a < 0]
     return min(cuts)[1] if cuts else None
 
 

@@ -137,3 +137,33 @@ def test_explorer_of_two_levels_offers_program_and_kegiatan_only():
     from lkjip_helpers.explorer import levels
     an = sections.load(2020, 4, "data/raw/2020")
     assert levels(an) == [("Program", "program"), ("Kegiatan", "kegiatan")]
+
+
+def test_explorer_of_a_monthly_source_stands_each_quarter_at_its_latest_month(tmp_path):
+    """Monthly LRA January–June, BELANJA OPERASI cut from 1.000 to 800 in May: the explorer reads
+    TW I at March and TW II at June (realisasi is cumulative), never three rows a quarter."""
+    from lra_sheets import lra_workbook
+
+    from lkjip_helpers import sections
+    from lkjip_helpers.explorer import cut_quarter, overview_data, selection_data
+    names = ["Januari", "Februari", "Maret", "April", "Mei", "Juni"]
+    for m, name in enumerate(names, start=1):
+        p51 = 1000 if m < 5 else 800
+        lra_workbook(tmp_path / f"lra_{m:02d}.xlsx",
+                     [("4", "PENDAPATAN DAERAH", 0, 0), ("4.1", "PENDAPATAN ASLI DAERAH", 0, 0),
+                      ("5", "BELANJA DAERAH", p51 + 500, 120 * m),
+                      ("5.1", "BELANJA OPERASI", p51, 100 * m),
+                      ("5.2", "BELANJA MODAL", 500, 20 * m)],
+                     unit="1.02.0.00.0.00.01.0000 Dinas Kesehatan",
+                     periode=f"periode 1 Januari s.d 28 {name} 2022")
+    an = sections.load(2022, 2, str(tmp_path))
+    assert cut_quarter(an) == 2
+    d = overview_data(an, "kegiatan").set_index("label")
+    assert list(d.index) == ["2. BELANJA OPERASI", "2. BELANJA MODAL"]
+    assert d.loc["2. BELANJA OPERASI", "cut"] == D(-200)
+    assert d.loc["2. BELANJA OPERASI", "absorption_after_v1"] == D(60)  # 600 of March's 1.000
+    assert d.loc["2. BELANJA MODAL", "cut"] == D(0)
+    key = int(d.loc["2. BELANJA OPERASI", "key"])
+    sel = selection_data(an, "kegiatan", key, 1)
+    assert list(sel["quarter"]) == [1, 2]
+    assert list(sel["pagu"]) == [D(1000), D(800)] and list(sel["realisasi"]) == [D(300), D(600)]

@@ -150,7 +150,8 @@ def _reconcile_agency(part: Part, bands: dict) -> tuple[list, dict, list, list]:
     items.extend(stale_repeats([r for _, r in spend]))
     keg = kegiatan_rows(keyed)
     programs = aggregate_rows(keg, ["program_key"], bands)
-    tables = {"kegiatan": keg, "programs": programs, "totals": aggregate_rows(programs, [], bands, summed=True),
+    tables = {"kegiatan": keg, "programs": programs,
+              "totals": aggregate_rows(programs, [], bands, summed=True),
               "versions": version_rows(keg), "program_changes": change_rows(programs),
               "pefa": pefa_rows(keg)}
     agency = part.agency
