@@ -39,7 +39,12 @@ def ancestors(code: str) -> list[str]:
     return [".".join(parts[:k]) for k in range(len(parts) - 1, 0, -1)]
 
 
+@lru_cache(maxsize=8192)
+def _ancestors(code: str) -> tuple[str, ...]:
+    return tuple(ancestors(code))
+
+
 def place(codes: list[str]) -> dict[str, str | None]:
     """Each code's parent among ``codes`` (the nearest ancestor present), None at the top."""
     present = set(codes)
-    return {c: next((a for a in ancestors(c) if a in present), None) for c in codes}
+    return {c: next((a for a in _ancestors(c) if a in present), None) for c in codes}

@@ -154,7 +154,7 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
     ended = False
     for r in range(header.body, len(grid.rows)):
         row = grid.rows[r]
-        if not any(v is not None for v in row):
+        if row.count(None) == len(row):  # an empty row
             continue
         rec = None if ended else _row(grid, header, merged, r, res.warnings, skip)
         if rec is None:

@@ -44,7 +44,8 @@ def clean(value):
 
 
 def _clean_row(row: list) -> list:
-    return [(clean(v) if ("\r" in v or "\xa0" in v) else (v.strip() or None))
+    # most cells of a sheet are empty (""): they are tested first
+    return [None if v == "" else (clean(v) if ("\r" in v or "\xa0" in v) else (v.strip() or None))
             if type(v) is str else v for v in row]
 
 
