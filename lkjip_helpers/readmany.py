@@ -22,6 +22,11 @@ def default_workers(n_files: int) -> int:
     ``benchmarks/bench_ingest.py``)."""
     if n_files < PARALLEL_FROM:
         return 1
+    return max(1, min(idle_cores(), 8, n_files // 8))
+
+
+def idle_cores() -> int:
+    """The cores of this process less the load average (rounded; 0 on a busy machine)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -30,8 +35,7 @@ def default_workers(n_files: int) -> int:
         busy = os.getloadavg()[0]
     except (AttributeError, OSError):  # no load average on this system
         busy = 0.0
-    idle = int(cores - busy + 0.5)
-    return max(1, min(idle, 8, n_files // 8))
+    return int(cores - busy + 0.5)
 
 
 def _read(task):

@@ -191,3 +191,22 @@ def test_reconciling_over_processes_gives_the_same_tables(tmp_path):
     from types import SimpleNamespace
     groups = [SimpleNamespace(rows=[0] * n) for n in (5, 1, 1, 1, 1, 1)]
     assert [len(c) for c in chunks(groups, 2)] == [1, 5]  # about as many lines each
+
+
+@pytest.mark.parametrize("cores,load,agencies,lines,expected", [
+    (2, 0.1, 50, 13800, 2), (2, 1.6, 50, 13800, 1), (2, 11.0, 50, 13800, 1),
+    (8, 0.0, 50, 13800, 4), (4, 0.0, 7, 13800, 1), (4, 0.0, 50, 4999, 1)])
+def test_agencies_reconciled_over_the_idle_cores(monkeypatch, cores, load, agencies, lines,
+                                                 expected):
+    """Processes for many agencies and lines only, as many as there are idle cores (at most 4);
+    on a busy machine reconcile stays in this process."""
+    import os
+    from types import SimpleNamespace
+
+    from lkjip_helpers.reconcile.parallel import default_workers
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    groups = [SimpleNamespace(rows=[0] * (lines // agencies + (i < lines % agencies)))
+              for i in range(agencies)]
+    assert default_workers(groups) == expected

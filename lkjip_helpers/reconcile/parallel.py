@@ -7,7 +7,6 @@ agency order, so the result is the same whatever the number of processes.
 """
 from __future__ import annotations
 
-import os
 from concurrent.futures import ProcessPoolExecutor
 
 PARALLEL_FROM_AGENCIES = 8
@@ -17,14 +16,15 @@ _HELD: dict = {}  # in a worker only: the tables it inherited when it was forked
 
 
 def default_workers(groups: list) -> int:
+    """One process for a few agencies or lines; else as many as there are idle cores (at most
+    4): on a busy machine more processes only share the same cores and pay for their start and
+    for sending their tables back (measured with ``benchmarks/bench_lra.py``)."""
+    from ..readmany import idle_cores
+
     lines = sum(len(g.rows) for g in groups)
     if len(groups) < PARALLEL_FROM_AGENCIES or lines < PARALLEL_FROM_LINES:
         return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 4))
+    return max(1, min(idle_cores(), 4))
 
 
 def chunks(groups: list, n: int) -> list[list]:
