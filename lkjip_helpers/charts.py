@@ -95,13 +95,15 @@ def _money_axis(axis):
     axis.set_major_locator(MaxNLocator(3))
 
 
-def pagu_realisasi_per_program(programs: pd.DataFrame, year: int, quarter: int) -> Figure:
+def pagu_realisasi_per_program(programs: pd.DataFrame, year: int, quarter: int,
+                               label: str = "") -> Figure:
     """Horizontal bars: each program's pagu (outlined) with its realisasi inside (filled),
-    penyerapan written after the bar."""
+    penyerapan written after the bar. ``label``: the period in the title (default TW of
+    ``quarter``; a monthly source's rows come already narrowed to their month)."""
     g = programs[(programs["year"] == year) & (programs["quarter"] == quarter)]
     g = g.sort_values("pagu", key=lambda s: s.map(float))
-    fig, ax = _figure(0.8 * len(g) + 1.5, f"Pagu dan realisasi per program, TW "
-                                          f"{ROMAN[quarter - 1]} {year}")
+    fig, ax = _figure(0.8 * len(g) + 1.5, "Pagu dan realisasi per program, "
+                                          + (label or f"TW {ROMAN[quarter - 1]} {year}"))
     y = range(len(g))
     pagu = [_f(v) for v in g["pagu"]]
     real = [_f(v) for v in g["realisasi"]]
@@ -121,15 +123,19 @@ def pagu_realisasi_per_program(programs: pd.DataFrame, year: int, quarter: int) 
 def absorption_curve(totals: pd.DataFrame, year: int) -> Figure:
     """Cumulative penyerapan TW I→IV against a straight-line plan (25% a quarter); against each
     quarter's own pagu and against the latest pagu. Never capped at 100%."""
-    g = totals[totals["year"] == year].sort_values("quarter")
+    g = totals[totals["year"] == year]
+    monthly = "month" in g.columns and g["month"].notna().all() and len(g)
+    g = g.sort_values(["quarter", "month"] if monthly else "quarter")
     fig, ax = _figure(3.9, f"Penyerapan anggaran kumulatif {year}")
     ax.plot([0, 1, 2, 3, 4], [0, 25, 50, 75, 100], color=BLACK, ls="--", lw=1.5)
-    q = [0] + [int(x) for x in g["quarter"]]
+    # a monthly source: each month at its place on the quarters' axis (March = TW I)
+    q = [0] + ([int(x) / 3 for x in g["month"]] if monthly else [int(x) for x in g["quarter"]])
     own = [0.0] + [_f(v) for v in g["penyerapan"]]
     latest = [0.0] + [_f(v) for v in g["penyerapan_latest"]]
     ax.plot(q, own, color=BLUE, lw=2.5, marker="o", ms=6)
     handles = [Line2D([], [], color=BLACK, ls="--", lw=1.5, label=STRAIGHT_LINE),
-               Line2D([], [], color=BLUE, lw=2.5, marker="o", label="Thd pagu triwulan itu")]
+               Line2D([], [], color=BLUE, lw=2.5, marker="o",
+                      label="Thd pagu bulan itu" if monthly else "Thd pagu triwulan itu")]
     if any(abs(a - b) > 0.05 for a, b in zip(own, latest)):
         ax.plot(q, latest, color=VERMILLION, lw=2, marker="s", ms=5)
         handles.append(Line2D([], [], color=VERMILLION, lw=2, marker="s",
@@ -139,7 +145,8 @@ def absorption_curve(totals: pd.DataFrame, year: int) -> Figure:
         ax.annotate(_pct(v), (x, v), textcoords="offset points", xytext=(0, -15 if below else 7),
                     ha="center", va="top" if below else "bottom", fontsize=MIN_FONT,
                     color=BLUE)
-    ax.set_xticks([0, 1, 2, 3, 4], ["", "TW I", "TW II", "TW III", "TW IV"])
+    ax.set_xticks([0, 1, 2, 3, 4], [""] + ([MONTH_ABBR[i] for i in (2, 5, 8, 11)] if monthly
+                                           else ["TW I", "TW II", "TW III", "TW IV"]))
     ax.set_ylim(0, max(110, max(own + latest) * 1.12))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
     ax.yaxis.set_major_locator(MaxNLocator(5))

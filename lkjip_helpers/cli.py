@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="render the report of a quarter (HTML, PDF, findings)")
     p.add_argument("--year", type=_year, required=True)
     p.add_argument("--quarter", default="auto", help="1-4 or auto (the latest with data)")
+    p.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12",
+                   help="a monthly source (LRA, SIPD-RI): the report of this month, into "
+                   "reports/<year>/B<MM>/ (instead of --quarter)")
     p.add_argument("--raw", type=Path, help="folder of the year's workbooks "
                    "(default data/raw/<year>)")
     p.add_argument("--out", type=Path, help="reports folder (default reports/)")
@@ -257,7 +260,11 @@ def cmd_report(args) -> int:
         print(f"lkjip: --format menerima html, pdf atau html,pdf (bukan {args.format!r})",
               file=sys.stderr)
         return 2
-    rep = make_report(args.year, q, args.raw, args.out, formats, args.agency, args.strict)
+    if args.month is not None and str(q).lower() != "auto":
+        print("lkjip: --month dan --quarter tidak dipakai bersama", file=sys.stderr)
+        return 2
+    rep = make_report(args.year, q, args.raw, args.out, formats, args.agency, args.strict,
+                      args.month)
     for note in rep.notes:
         print(f"catatan: {printable(note)}", file=sys.stderr)
     print(printable(f"laporan: {rep.folder}"))

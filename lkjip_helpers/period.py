@@ -78,6 +78,11 @@ class Period:
     def long_label(self) -> str:
         return f"{self.label} {self.year}"
 
+    @property
+    def folder(self) -> str:
+        """The report folder's name under its year: ``TW4``, or ``B05`` (bulan) for May."""
+        return f"TW{self.n}" if self.kind == "Q" else f"B{self.n:02d}"
+
     def is_year_end(self) -> bool:
         """TW IV or December: the year's figures are final."""
         return self.closing_month == 12
@@ -106,6 +111,12 @@ def period_of(year, month, quarter) -> Period:
     if month is None or str(month) in ("<NA>", "nan", "NaT"):
         return Period.quarterly(int(year), int(quarter))
     return Period.monthly(int(year), int(month))
+
+
+def row_labels(table) -> list[str]:
+    """Each row's period in a tidy table: ``TW II``, or ``Mei`` where the row has a month."""
+    months = table["month"] if "month" in table.columns else [None] * len(table)
+    return [period_of(y, m, q).label for y, m, q in zip(table["year"], months, table["quarter"])]
 
 
 def period_columns(period: Period) -> dict:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .ingest import Ingested, ingest
+from .period import MONTHS, Period, quarter_of_month, tw
 from .kinerja import Kinerja, evaluate
 from .reconcile import Reconciliation, load_bands, reconcile
 from .reconcile.findings import findings_frame
@@ -26,33 +27,62 @@ class Analysis:
     charts: dict = field(default_factory=dict)  # SVG drawn beforehand (sections.draw_charts)
     findings_workbook: str = ""  # written beforehand, by lkjip report's worker
     handoff: str = ""            # where that worker's charts are handed over (handoff.py)
+    month: int | None = None     # a monthly source: the month reported (``quarter`` is its quarter)
+
+    @property
+    def period(self) -> Period:
+        """TW II 2022 (quarterly sheets), or Mei 2022 (a monthly source)."""
+        return Period.monthly(self.year, self.month) if self.month else \
+            Period.quarterly(self.year, self.quarter)
 
     @property
     def year_end(self) -> bool:
-        return is_year_end(self.quarter)
+        return self.period.is_year_end()
+
+    def at(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a reconciled table at the report's period: its year and quarter, and for a
+        monthly source its month."""
+        return df[at_period(df, self.year, self.quarter, self.month)]
 
 
-def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None) -> tuple:
+def at_period(df: pd.DataFrame, year: int, quarter: int, month: int | None = None) -> pd.Series:
+    """The mask of ``df``'s rows at one period (see :meth:`Analysis.at`)."""
+    keep = (df["year"] == year) & (df["quarter"] == quarter)
+    if month and "month" in df.columns:
+        keep &= (df["month"] == month).fillna(False).astype(bool)
+    return keep
+
+
+def quarter_ends(df: pd.DataFrame) -> pd.DataFrame:
+    """A reconciled table by quarter: a monthly source's rows of the latest month of each quarter
+    (quarterly sheets' rows as they are)."""
+    if "month" not in df.columns or df["month"].isna().all():
+        return df
+    last = df.groupby(["year", "quarter"])["month"].transform("max")
+    return df[(df["month"] == last).fillna(False).astype(bool)]
+
+
+def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None,
+                 month=None) -> tuple:
     """What a prepared analysis was made for; the notebook uses one only when this matches."""
     from .config import resolve
 
     q = None if str(quarter).lower() == "auto" else int(quarter)
-    return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap)
+    return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap,
+            int(month) if month else None)
 
 
 def is_year_end(quarter: int) -> bool:
     """Year-end tables (Tabel 3.2, PK, IKU results) are compared and rated only at TW IV."""
-    from .period import Period
-
     return Period.quarterly(2000, quarter).is_year_end()
 
 
-def _period_findings(items: list, quarter: int) -> list:
+def _period_findings(items: list, year_end: bool) -> list:
     """The annual workbook's findings a report of ``quarter`` shows: at TW IV all of them; before,
     only those about a quarterly sheet (they carry its quarter) and about the PK's own columns
     signed at the start of the year: year-end tables (Tabel 3.2, IKU results, PK budgets against
     the year's pagu) are compared only in the year-end report."""
-    if is_year_end(quarter):
+    if year_end:
         return list(items)
     return [f for f in items if f.quarter is not None or f.code in ("AGGREGATION_INFERRED",
                                                                      "RENSTRA_TARGET_PASSED")]
@@ -72,10 +102,14 @@ def _check_quarter(data: Ingested, year: int, quarter: int, paths) -> None:
                          where)
 
 
-def restrict(data: Ingested, year: int, quarter: int) -> Ingested:
-    """The data of one year up to and including a quarter."""
+def restrict(data: Ingested, year: int, quarter: int, month: int | None = None) -> Ingested:
+    """The data of one year up to and including a quarter (and, for a monthly source, a month:
+    nothing after it)."""
     def keep(df):
-        return df[(df["year"] == year) & (df["quarter"] <= quarter)].reset_index(drop=True)
+        k = (df["year"] == year) & (df["quarter"] <= quarter)
+        if month and "month" in df.columns:
+            k &= ~(df["month"] > month).fillna(False).astype(bool)
+        return df[k].reset_index(drop=True)
 
     files = set(keep(data.budget_lines)["source_file"])
     roles = data.row_roles[data.row_roles["source_file"].isin(files)].reset_index(drop=True)
@@ -101,21 +135,62 @@ def latest_quarter(data: Ingested, year: int) -> int | None:
     return int(qs.max()) if len(qs) else None
 
 
+def months_of(data: Ingested, year: int) -> list[int]:
+    """The months of ``year`` a monthly source has lines for; [] when the year's lines are
+    quarterly sheets (or mix both: such a year is reported by quarter)."""
+    bl = data.budget_lines
+    months = bl.loc[bl["year"] == year, "month"] if "month" in bl.columns else pd.Series([])
+    if not len(months) or months.isna().any():
+        return []
+    return sorted({int(m) for m in months})
+
+
+def report_month(data: Ingested, year: int, quarter: int | None, month: int | None,
+                 paths=()) -> int | None:
+    """The month a report stands at: ``month`` itself (refused in one line when the year's data
+    are quarterly sheets or hold no line for it); for a monthly source asked for a quarter, the
+    latest month of that quarter with data; for a monthly source without either, its latest
+    month; None for quarterly sheets."""
+    from .errors import LkjipError
+
+    months = months_of(data, year)
+    where = paths[0] if paths else None
+    if month is None and not months:
+        return None
+    if month is not None and not months:
+        raise LkjipError(f"--month memerlukan sumber bulanan (LRA, SIPD-RI); data {year} berupa "
+                         "lembar triwulan: pakai --quarter", where)
+    if month is None:
+        month = max((m for m in months if quarter is None or quarter_of_month(m) == quarter),
+                    default=None)
+        if month is None:
+            raise LkjipError(f"tidak ada data bulanan {tw(quarter)} {year} (bulan yang ada: {', '.join(MONTHS[m - 1] for m in months)})"
+                             "; pilih --month atau --quarter yang ada datanya", where)
+    if month not in months:
+        raise LkjipError(f"tidak ada data bulan {MONTHS[month - 1]} {year} (yang ada: "
+                         f"{', '.join(MONTHS[m - 1] for m in months)}); pilih --month yang ada "
+                         "datanya", where)
+    return int(month)
+
+
 def analyse(paths: list[Path | str], year: int | None = None, quarter: int | None = None,
             mapping=None, bands: Path | None = None, scale: str | None = None,
             data: Ingested | None = None, negatif_cap=None, plan_tolerance=None,
-            processed: Path | str | None = None, agency: str | None = None) -> Analysis:
-    """Everything for a year up to a quarter (``quarter`` None: the latest with data).
+            processed: Path | str | None = None, agency: str | None = None,
+            month: int | None = None, manifest: Path | str | None = None) -> Analysis:
+    """Everything for a year up to a quarter (``quarter`` None: the latest with data), or for a
+    monthly source up to a month (``month``; see :func:`report_month`).
     ``negatif_cap`` (a setting, in %) caps the capaian of lower-is-better indicators.
     ``processed``: the folder ``lkjip ingest`` wrote, read instead of the raw files while it was
     made from exactly these files. ``agency``: a report is about one agency (see
-    :func:`one_agency`); None keeps every agency (reconcile)."""
+    :func:`one_agency`); None keeps every agency (reconcile). ``manifest``: the agency and
+    period of the files it lists (:mod:`lkjip_helpers.manifest`)."""
     from .errors import LkjipError
     from .indicators import load_scale
     from .processed import fresh_tables
 
     data = data or (fresh_tables(processed, paths, mapping=mapping) if processed else None) \
-        or ingest(paths, mapping=mapping)
+        or ingest(paths, mapping=mapping, manifest=manifest)
     if agency is not None:
         data = one_agency(data, agency)
     years = sorted({int(y) for y in data.budget_lines["year"]})
@@ -125,18 +200,16 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     if year not in years:
         raise LkjipError(f"tidak ada baris anggaran untuk {year} (yang ada: "
                          f"{', '.join(map(str, years))})")
-    last = latest_quarter(data, year)
-    quarter = quarter or last
+    month = report_month(data, year, quarter, month, paths)
+    quarter = quarter_of_month(month) if month else quarter or latest_quarter(data, year)
     _check_quarter(data, year, quarter, paths)
-    sub = restrict(data, year, quarter)
+    sub = restrict(data, year, quarter, month)
+    period = Period.monthly(year, month) if month else Period.quarterly(year, quarter)
     from .plan import Settings
 
     rec = reconcile(sub, load_bands(bands) if bands else None,
                     Settings(tolerance=plan_tolerance) if plan_tolerance is not None else None)
-    present = sorted({int(q) for q in sub.budget_lines["quarter"]})
-    missing = [f"TW {('I', 'II', 'III', 'IV')[q - 1]}" for q in range(1, quarter + 1)
-               if q not in present]
-    missing_text = [f"lembar triwulan tidak ada: {', '.join(missing)}"] if missing else []
+    missing_text = _missing_periods(sub, period)
     missing_text += [f"file tidak terbaca: {u}" for u in data.unread]
     kin = None
     annual = [a for a in data.annuals if f"_{year}" in a.file] or data.annuals[:1]
@@ -149,15 +222,27 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     else:
         missing_text.append(f"workbook tahunan kinerja_{year}.xlsx tidak ada: tabel Bab III "
                             "(capaian indikator, Tabel 3.2) tidak dibuat")
-    items = _period_findings(kin.findings, quarter) if kin else []
+    items = _period_findings(kin.findings, period.is_year_end()) if kin else []
     annual_f = findings_frame(items) if items else None
     findings = rec.findings if annual_f is None else _sorted(pd.concat([rec.findings, annual_f],
                                                                       ignore_index=True))
     name = annual[0].summary.get("nama_pd", "") if annual else ""
     if not name and len(data.agencies) == 1:
         name = data.agencies[0].name
-    rec = _with_basis(rec, kin if is_year_end(quarter) else None)
-    return Analysis(year, quarter, sub, rec, kin, findings, missing_text, name)
+    rec = _with_basis(rec, kin if period.is_year_end() else None)
+    return Analysis(year, quarter, sub, rec, kin, findings, missing_text, name, month=month)
+
+
+def _missing_periods(sub: Ingested, period: Period) -> list[str]:
+    """The quarters (or, for a monthly source, months) up to the period without data, in words."""
+    bl = sub.budget_lines
+    if period.kind == "M":
+        present = {int(m) for m in bl["month"].dropna()}
+        missing = [MONTHS[m - 1] for m in range(1, period.n + 1) if m not in present]
+        return [f"data bulan tidak ada: {', '.join(missing)}"] if missing else []
+    present = {int(q) for q in bl["quarter"]}
+    missing = [tw(q) for q in range(1, period.n + 1) if q not in present]
+    return [f"lembar triwulan tidak ada: {', '.join(missing)}"] if missing else []
 
 
 def one_agency(data: Ingested, wanted: str = "") -> Ingested:

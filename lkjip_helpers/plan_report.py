@@ -39,6 +39,24 @@ def _p(v) -> str:
     return "–" if v is None or pd.isna(v) else format_percent(v, 2)
 
 
+def to_date(rec, year: int, month: int) -> str:
+    """HTML: one line, absorption against the plan to date at ``month`` (the report's month of a
+    monthly source); "" when there is no plan."""
+    if not has_plan(rec, year):
+        return ""
+    base, _ = skpd_rows(rec, year)
+    row = base[base["month"] == month]
+    if not len(row):
+        return (f'<p class="src">Rencana kas tidak memuat {escape(MONTHS[month - 1])} '
+                f"{year}.</p>")
+    r = row.iloc[0]
+    judged = None if pd.isna(r["deviasi_rfk"]) else deviation_class(r["deviasi_rfk"])
+    return (f"<p>Terhadap rencana kas sampai akhir {escape(MONTHS[month - 1])}: rencana "
+            f"<b>{_p(r['rak_pct'])}</b> dari pagu, terserap <b>{_p(r['capaian_pct'])}</b>, "
+            f"deviasi <b>{_p(r['deviasi_rfk'])}</b>"
+            + (f" ({escape(judged[1])})" if judged else "") + ".</p>")
+
+
 def block(rec, year: int) -> str:
     """HTML: the monthly table against the plan, the IKPA-style average, the rules."""
     if not has_plan(rec, year):

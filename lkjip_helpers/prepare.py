@@ -51,7 +51,7 @@ def die_with_parent() -> None:
 
 
 def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = "",
-                 agency: str = ""):
+                 agency: str = "", manifest: str = ""):
     """Make the analysis, the charts and the findings workbook in this process (a batch worker),
     handing the first two to the notebook through ``handoff``; returns the analysis. A bad
     workbook raises its LkjipError here (and the notebook is then not run)."""
@@ -59,18 +59,18 @@ def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = 
         handoff.put_bytes(name, _pickle(obj))
 
     try:
-        return _prepare(send, handoff.address, key, output_dir, processed, agency)
+        return _prepare(send, handoff.address, key, output_dir, processed, agency, manifest)
     finally:
         handoff.gone(*NAMES)  # whatever was not delivered will not come
 
 
 def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed: str = "",
-             agency: str = ""):
+             agency: str = "", manifest: str = ""):
     from .sections import draw_charts, load, save_findings_workbook
 
-    year, quarter, raw, scale, bands, negatif_cap = key
+    year, quarter, raw, scale, bands, negatif_cap, month = key
     an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap,
-              processed_dir=processed, agency=agency)
+              processed_dir=processed, agency=agency, month=month, manifest=manifest)
     an.handoff = address
     if output_dir is not None:
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .config import project_root
 from .errors import LkjipError
+from .period import Period
 
 NOTEBOOK = "laporan.ipynb"
 KERNEL = "python3"
@@ -209,8 +210,9 @@ def to_pdf(html: str, path: Path) -> None:
 
 def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                 out: Path | None = None, formats: tuple[str, ...] = ("html", "pdf"),
-                agency: str = "", strict: bool = False) -> Report:
-    """Execute, render and place the report for one quarter; see the module docstring."""
+                agency: str = "", strict: bool = False, month: int | None = None) -> Report:
+    """Execute, render and place the report for one quarter, or for a monthly source one month
+    (``month``; its folder ``B05``); see the module docstring."""
     from . import prepare, runs
     from .files import check_output
     from .handoff import Handoff
@@ -226,14 +228,18 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                          "bukan folder", raw)
     unread = _unread(raw, strict)
     processed = _processed(root, raw, year)
-    if str(quarter).lower() == "auto":
+    if month:
+        period = Period.monthly(year, month)
+    elif str(quarter).lower() == "auto":
         if unread:  # the latest quarter could be in the file that was not read
             raise LkjipError(f"--quarter auto tidak dapat memastikan triwulan terakhir: {unread[0]}; "
                              "perbaiki, atau sebutkan --quarter", raw)
-        quarter = _latest_quarter(raw, year, processed)
-    quarter = int(quarter)
+        period = _latest_period(raw, year, processed)
+    else:
+        period = Period.quarterly(year, int(quarter))
+    quarter, month = period.quarter, period.month
     out = Path(out) if out else root / "reports"
-    folder = out / str(year) / f"TW{quarter}"
+    folder = out / str(year) / period.folder
     check_output(folder, [raw], folder=True, whole=True)
     _check_ours(folder)
     runs.repair(folder)
@@ -244,11 +250,11 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
     try:
         executed = tmp / NOTEBOOK
         with Handoff() as handoff:
-            params = {"year": int(year), "quarter": quarter, "raw_dir": str(raw),
-                      "processed_dir": processed,
+            params = {"year": int(year), "quarter": quarter, "month": month or 0,
+                      "raw_dir": str(raw), "processed_dir": processed,
                       "agency": agency, "output_dir": str(tmp), "prepared": handoff.address}
-            worker = prepare.start(handoff, analysis_key(year, quarter, raw), tmp, processed,
-                                   agency)
+            worker = prepare.start(handoff, analysis_key(year, quarter, raw, month=month), tmp,
+                                   processed, agency)
             try:
                 execute(notebook_path(), executed, params, root)
             except ReportError:
@@ -263,7 +269,7 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             from .sections import load, save_findings_workbook
 
             save_findings_workbook(load(int(year), quarter, str(raw), processed_dir=processed,
-                                        agency=agency), str(tmp))
+                                        agency=agency, month=month), str(tmp))
         html = to_html(executed)
         if "html" in formats or "pdf" in formats:
             (tmp / "laporan.html").write_text(html, encoding="utf-8")
@@ -346,11 +352,20 @@ def _stale_note(root: Path, year: int) -> list[str]:
 
 
 def _latest_quarter(raw: Path, year: int, processed: str = "") -> int:
+    return _latest_period(raw, year, processed).quarter
+
+
+def _latest_period(raw: Path, year: int, processed: str = "") -> Period:
+    """The latest quarter with a sheet, or for a monthly source the latest month with data."""
     from .ingest import ingest
-    from .pipeline import latest_quarter
+    from .pipeline import latest_quarter, months_of
     from .processed import read_processed
 
-    q = latest_quarter(read_processed(processed) if processed else ingest([raw]), year)
+    data = read_processed(processed) if processed else ingest([raw])
+    months = months_of(data, year)
+    if months:
+        return Period.monthly(year, months[-1])
+    q = latest_quarter(data, year)
     if q is None:
         raise LkjipError(f"tidak ada lembar triwulanan untuk {year}", raw)
-    return q
+    return Period.quarterly(year, q)

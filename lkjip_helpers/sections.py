@@ -14,7 +14,8 @@ import pandas as pd
 from . import charts, plan_report
 from .basis import on_basis
 from .numbers import format_as_written, format_percent, format_rupiah
-from .pipeline import Analysis, analyse
+from .period import row_labels as _labels
+from .pipeline import Analysis, analyse, quarter_ends
 from .present import PEFA_PI2, PEFA_SCORE, counts, findings_block, fold, kinds, where
 from .present import table as _table
 from .safe import escape
@@ -51,14 +52,15 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
 
 # the report's charts: key -> (how to draw it from the analysis, its alt text)
 CHARTS = {
-    "program": (lambda an: charts.pagu_realisasi_per_program(on_basis(an.rec.programs), an.year,
-                                                             an.quarter),
+    "program": (lambda an: charts.pagu_realisasi_per_program(an.at(on_basis(an.rec.programs)),
+                                                             an.year, an.quarter,
+                                                             an.period.long_label),
                 "Pagu (dasar laporan) dan realisasi per program"),
     "curve": (lambda an: plan_report.figure(an.rec, an.year)
               if plan_report.has_plan(an.rec, an.year)
               else charts.absorption_curve(on_basis(an.rec.totals), an.year),
               "Penyerapan kumulatif dibanding rencana kas (atau garis lurus bila tidak ada)"),
-    "refocusing": (lambda an: charts.refocusing(an.rec.programs, an.year),
+    "refocusing": (lambda an: charts.refocusing(quarter_ends(an.rec.programs), an.year),
                    "Pagu per program tiap triwulan"),
     "indicators": (lambda an: charts.indicator_capaian(an.kinerja.indicators),
                    "Capaian indikator menurut kategori"),
@@ -102,7 +104,8 @@ def draw_charts(an: Analysis) -> dict[str, bytes]:
 
 def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
          bands: str | None = None, negatif_cap: float | None = None,
-         prepared: str = "", processed_dir: str = "", agency: str = "") -> Analysis:
+         prepared: str = "", processed_dir: str = "", agency: str = "",
+         month: int | None = None, manifest: str = "") -> Analysis:
     """The analysis behind the report (paths relative to the project folder).
 
     ``prepared``: the address of a :class:`~lkjip_helpers.handoff.Handoff` where ``lkjip report``
@@ -111,7 +114,9 @@ def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
     producer failed or died (said at once), the analysis is made here — and a bad workbook fails
     in this cell, with its message. ``processed_dir``: the tables ``lkjip ingest`` wrote, read
     instead of the raw folder while they were made from exactly its files. ``agency``: the agency
-    of the report when the data hold several (its code or name)."""
+    of the report when the data hold several (its code or name). ``month`` (1-12; 0 or None: by
+    quarter): a monthly source's report of that month. ``manifest``: the agency and period of
+    the files it lists (a batch's agency)."""
     from .config import resolve
     from .pipeline import analysis_key
 
@@ -121,21 +126,26 @@ def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
 
         got = fetch(prepared, "analysis")
         if got is not None and got[0] == analysis_key(year, quarter, raw_dir, scale, bands,
-                                                      negatif_cap):
+                                                      negatif_cap, month):
             return got[1]
     return analyse([resolve(raw_dir)], int(year), q, scale=scale or None,
                    bands=resolve(bands) if bands else None, negatif_cap=negatif_cap,
                    processed=resolve(processed_dir) if processed_dir else None,
-                   agency=agency or "")
+                   agency=agency or "", month=int(month) if month else None,
+                   manifest=resolve(manifest) if manifest else None)
 
 
 def _period(an: Analysis) -> str:
-    return f"TW {ROMAN[an.quarter - 1]} {an.year}"
+    return an.period.long_label
 
 
 def _totals(an: Analysis):
-    t = an.rec.totals
-    return t[(t["year"] == an.year) & (t["quarter"] == an.quarter)].iloc[0]
+    return an.at(an.rec.totals).iloc[0]
+
+
+def _step(an: Analysis) -> str:
+    """What one step of the series is called: ``triwulan``, or ``bulan`` for a monthly source."""
+    return "bulan" if an.month else "triwulan"
 
 
 # ------------------------------------------------------------------ sections
@@ -144,8 +154,12 @@ def title(an: Analysis, agency: str = "") -> Block:
     made = dt.datetime.now().strftime("%d-%m-%Y %H:%M")
     return Block(f'<header class="lk-title"><h1>Laporan Anggaran dan Kinerja</h1>'
                  f'<p class="lk-sub agency">{escape(name)}</p>'
-                 f'<p class="lk-sub period">Tahun {an.year}, sampai dengan Triwulan '
-                 f'{ROMAN[an.quarter - 1]}</p><p class="src">dibuat {made}</p></header>')
+                 f'<p class="lk-sub period">Tahun {an.year}, sampai dengan '
+                 f'{_until(an)}</p><p class="src">dibuat {made}</p></header>')
+
+
+def _until(an: Analysis) -> str:
+    return an.period.label if an.month else f"Triwulan {ROMAN[an.quarter - 1]}"
 
 
 def on_track(kategori: str | None, bands: dict, quarter: int) -> tuple[str, str]:
@@ -166,7 +180,7 @@ def _headline(an: Analysis):
     t = _totals(an)
     if "pagu_dasar" not in t.index:  # an analysis made without the basis: the sheet's own pagu
         return Headline(f"pagu lembar {_period(an)}", t["pagu"], t["realisasi"], t["penyerapan"],
-                        t["kategori"])
+                        None if pd.isna(t["kategori"]) else t["kategori"])
     annual = next((a.file for a in an.data.annuals if f"_{an.year}" in a.file), "") \
         if an.kinerja is not None else ""
     return headline(an.rec.kegiatan, t, an.year, an.quarter, annual)
@@ -177,7 +191,7 @@ def summary(an: Analysis) -> Block:
     for the quarter, what is wrong; then the figures as cards, what is missing, the band table."""
     head = _headline(an)
     bands = an.rec.bands
-    tw = f"TW {ROMAN[an.quarter - 1]}"
+    tw = an.period.label
     cls, words = on_track(head.kategori, bands, an.quarter)
     bounds = ", ".join(f"{escape(label)} mulai {format_percent(lower, 0)}"
                        for label, lower in bands["quarters"][an.quarter][:2])
@@ -189,8 +203,14 @@ def summary(an: Analysis) -> Block:
     for o in head.others:
         html.append(f'<p class="src basis-other">Terhadap {escape(o.label)} {_rp(o.pagu)} '
                     f'penyerapan {_p(o.penyerapan)}: {escape(o.why)}.</p>')
-    html.append(f"<p><b>{escape(words.capitalize())}</b>: untuk akhir {tw} penyerapan ini "
-                f"tergolong <b>{escape(head.kategori or '–')}</b> ({bounds}).</p>")
+    against_plan = plan_report.to_date(an.rec, an.year, an.month) if an.month else ""
+    if an.period.closes_quarter:
+        html.append(f"<p><b>{escape(words.capitalize())}</b>: untuk akhir {tw} penyerapan ini "
+                    f"tergolong <b>{escape(head.kategori or '–')}</b> ({bounds}).</p>")
+    elif not against_plan:  # the band table judges the end of a quarter only
+        html.append(f"<p><b>Belum dapat dinilai</b>: tabel rentang kategori menilai akhir "
+                    f"triwulan saja, dan tidak ada rencana kas untuk menilai akhir {tw}.</p>")
+    html.append(against_plan)
     if c["error"]:
         top = "; ".join(f"{n} {escape(label[:1].lower() + label[1:])}"
                         for label, n in kinds(an.findings, "error")[:2])
@@ -248,37 +268,39 @@ def budget_by_program(an: Analysis) -> Block:
     from .basis import on_basis
 
     p = on_basis(an.rec.programs)
-    g = p[(p["year"] == an.year) & (p["quarter"] == an.quarter)].sort_values("program_no")
+    g = an.at(p).sort_values("program_no")
     rows = pd.DataFrame({
         "Program": [f"{int(n)}. {p}" for n, p in zip(g["program_no"], g["program"])],
         "Penyerapan": [_p(v) for v in g["penyerapan"]],
         "Pagu": [_rp(v) for v in g["pagu"]],
         "Realisasi": [_rp(v) for v in g["realisasi"]],
-        "Realisasi dalam triwulan": [_rp(v) for v in g["realisasi_increment"]],
+        f"Realisasi dalam {_step(an)}": [_rp(v) for v in g["realisasi_increment"]],
         **_sheet_pagu(g),
     })
     return Block(figure(an, "program") + _basis_note(g) +
-                 table(rows, ("Pagu", "Realisasi", "Penyerapan", "Realisasi dalam triwulan",
+                 table(rows, ("Pagu", "Realisasi", "Penyerapan", f"Realisasi dalam {_step(an)}",
                               "Pagu di lembar", "Penyerapan thd pagu lembar"), head="Program"))
 
 
 def absorption(an: Analysis) -> Block:
     t = on_basis(an.rec.totals)
-    t = t[t["year"] == an.year].sort_values("quarter")
+    t = t[t["year"] == an.year].sort_values(["quarter", "month"] if "month" in t.columns
+                                            else "quarter")
+    step = _step(an)
     rows = pd.DataFrame({
-        "Triwulan": [f"TW {ROMAN[int(q) - 1]}" for q in t["quarter"]],
+        step.capitalize(): _labels(t),
         "Pagu": [_rp(v) for v in t["pagu"]],
         "Realisasi kumulatif": [_rp(v) for v in t["realisasi"]],
-        "Realisasi dalam triwulan": [_rp(v) for v in t["realisasi_increment"]],
+        f"Realisasi dalam {step}": [_rp(v) for v in t["realisasi_increment"]],
         "Penyerapan": [_p(v) for v in t["penyerapan"]],
         "Kategori": list(t["kategori"]),
         **({"Dasar": list(t["dasar"])} if "dasar" in t.columns else {}),
         **_sheet_pagu(t),
     })
     return Block(figure(an, "curve") +
-                 table(rows, ("Pagu", "Realisasi kumulatif", "Realisasi dalam triwulan",
+                 table(rows, ("Pagu", "Realisasi kumulatif", f"Realisasi dalam {step}",
                               "Penyerapan", "Pagu di lembar", "Penyerapan thd pagu lembar"),
-                       head="Triwulan") +
+                       head=step.capitalize()) +
                  plan_report.block(an.rec, an.year))
 
 
@@ -292,11 +314,14 @@ def refocusing(an: Analysis) -> Block:
                               for r in v.itertuples()) + ".</p>")
     pc = rec.program_changes[rec.program_changes["year"] == an.year]
     if len(pc):
-        totals = pc.groupby("quarter")["change"].apply(lambda s: sum(s, Decimal(0)))
+        step = "month" if an.month else "quarter"   # a monthly source changes month by month
+        totals = pc.groupby(step)["change"].apply(lambda s: sum(s, Decimal(0)))
         q = int(totals.map(lambda x: abs(x)).astype(float).idxmax())
-        g = pc[pc["quarter"] == q].sort_values("change", key=lambda s: s.map(float))
-        pefa = rec.pefa[(rec.pefa["year"] == an.year) & (rec.pefa["quarter"] == q)]
-        html.append(f"<p>Perubahan terbesar di TW {ROMAN[q - 1]}: {_rp(totals[q])}.</p>")
+        g = pc[pc[step] == q].sort_values("change", key=lambda s: s.map(float))
+        pefa = rec.pefa[(rec.pefa["year"] == an.year)
+                        & (rec.pefa[step] == q).fillna(False).astype(bool)]
+        at = _labels(g.head(1))[0]
+        html.append(f"<p>Perubahan terbesar di {at}: {_rp(totals[q])}.</p>")
         if len(pefa):
             score = str(pefa.iloc[0]["score"])
             html.append(f"<p>Pergeseran susunan anggaran antar kegiatan (PEFA PI-2): "
@@ -310,10 +335,10 @@ def refocusing(an: Analysis) -> Block:
             "Perubahan (%)": [_p(x) for x in g["change_pct"]],
             "Porsi dari total": [_p(x) for x in g["share_of_change_pct"]]})
         html.append(table(rows, ("Pagu sebelum", "Pagu sesudah", "Perubahan", "Perubahan (%)",
-                                 "Porsi dari total"), caption=f"Perubahan pagu di TW {ROMAN[q - 1]}",
+                                 "Porsi dari total"), caption=f"Perubahan pagu di {at}",
                           head="Program"))
     else:
-        html.append("<p>Pagu tidak berubah antar triwulan.</p>")
+        html.append(f"<p>Pagu tidak berubah antar {_step(an)}.</p>")
     return Block("".join(html))
 
 
@@ -390,7 +415,7 @@ def kegiatan(an: Analysis) -> Block:
     from .basis import on_basis
 
     k = on_basis(an.rec.kegiatan)
-    g = k[(k["year"] == an.year) & (k["quarter"] == an.quarter)]
+    g = an.at(k)
     sub = g["sub_kegiatan"] if "sub_kegiatan" in g.columns else pd.Series(dtype=object)
     three = bool(sub.notna().any())  # sub kegiatan: the third level, where the sheets have it
     rows = pd.DataFrame({
@@ -398,24 +423,24 @@ def kegiatan(an: Analysis) -> Block:
         "Program": g["program"],
         "Penyerapan": [_p(v) for v in g["penyerapan"]],
         "Pagu": [_rp(v) for v in g["pagu"]], "Realisasi": [_rp(v) for v in g["realisasi"]],
-        "Dalam triwulan": [_rp(v) for v in g["realisasi_increment"]], **_sheet_pagu(g)})
+        f"Dalam {_step(an)}": [_rp(v) for v in g["realisasi_increment"]], **_sheet_pagu(g)})
     what = "kegiatan dan sub kegiatan" if three else "kegiatan"
     return Block(fold(f'Tampilkan anggaran per {what} <span class="n">({len(rows)} '
                       "baris)</span>" if three else
                       f'Tampilkan anggaran per kegiatan <span class="n">({len(rows)} '
                       "kegiatan)</span>",
-                      _basis_note(an.rec.totals[(an.rec.totals["year"] == an.year) &
-                                                (an.rec.totals["quarter"] == an.quarter)]) +
-                      table(rows, ("Pagu", "Realisasi", "Penyerapan", "Dalam triwulan",
+                      _basis_note(an.at(an.rec.totals)) +
+                      table(rows, ("Pagu", "Realisasi", "Penyerapan", f"Dalam {_step(an)}",
                                    "Pagu di lembar", "Penyerapan thd pagu lembar"),
                             head="Kegiatan")))
 
 
 def sources(an: Analysis) -> Block:
     bl = an.data.budget_lines
-    src = bl.groupby(["source_file", "source_sheet", "quarter"]).size().reset_index(name="n")
+    keys = ["source_file", "source_sheet", "year", "quarter"] + (["month"] if an.month else [])
+    src = bl.groupby(keys).size().reset_index(name="n")
     rows = pd.DataFrame({"File": src["source_file"], "Sheet": src["source_sheet"],
-                         "Triwulan": [f"TW {ROMAN[int(q) - 1]}" for q in src["quarter"]],
+                         _step(an).capitalize(): _labels(src),
                          "Baris kegiatan": src["n"]})
     extra = "".join(f"<li>{escape(a.file)} (workbook tahunan)</li>" for a in an.data.annuals)
     from . import __version__

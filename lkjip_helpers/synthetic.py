@@ -150,3 +150,54 @@ def write_agency(s: MonthlySeries, folder, name: str | None = None,
         wb.save(path)
         written.append(path)
     return written
+
+
+LRA_HEADER = ["KODE REKENING", "URAIAN", "ANGGARAN", "REALISASI"]
+LAST_DAY = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def lra_rows(s: MonthlySeries, month: int, name: str, code: str = "") -> list[list]:
+    """The monthly LRA of one SKPD as of ``month`` (cumulative from January), figures from the
+    series: akun 5 stated over 5.1 (two thirds of the pagu and of the realisasi) and 5.2, numbers
+    that add up. Its period in the ``periode … s.d …`` line, its SKPD in ``Unit Organisasi``."""
+    from .period import MONTHS
+
+    pagu, real = s.pagu[month], s.realisasi[month]
+    p1, r1 = (pagu * 2 / 3).to_integral_value(), (real * 2 / 3).to_integral_value()
+    return [["PEMERINTAH KABUPATEN CONTOH"],
+            ["LAPORAN REALISASI ANGGARAN PENDAPATAN DAN BELANJA DAERAH"],
+            [f"periode 1 Januari s.d {LAST_DAY[month - 1]} {MONTHS[month - 1]} {s.year}"], [],
+            ["Unit Organisasi", ":", f"{code} {name}".strip()], [],
+            LRA_HEADER,
+            ["5", "BELANJA DAERAH", int(pagu), int(real)],
+            ["5.1", "BELANJA OPERASI", int(p1), int(r1)],
+            ["5.2", "BELANJA MODAL", int(pagu - p1), int(real - r1)]]
+
+
+def write_agency_lra(s: MonthlySeries, folder, name: str | None = None,
+                     months: tuple[int, ...] = tuple(range(1, 13)), code: str = "") -> list:
+    """One LRA workbook per month (``lra_<year>_<MM>.xlsx``) for a made SKPD: a monthly source.
+    Months missing from the series are skipped."""
+    from pathlib import Path
+
+    from openpyxl import Workbook
+
+    from .safe import set_text
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for m in months:
+        if m not in s.realisasi:
+            continue
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "LRA"
+        for r, row in enumerate(lra_rows(s, m, name or s.agency, code), start=1):
+            for c, v in enumerate(row, start=1):
+                if v is not None:
+                    set_text(ws.cell(row=r, column=c), v)
+        path = folder / f"lra_{s.year}_{m:02d}.xlsx"
+        wb.save(path)
+        written.append(path)
+    return written

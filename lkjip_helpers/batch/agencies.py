@@ -7,7 +7,10 @@
 - ``RAW`` a folder of folders holding workbooks: one agency per sub-folder;
 - ``--manifest FILE`` (CSV with at least ``file``, ``kode_skpd``, ``nama_skpd``; ``file`` relative
   to one of the RAW folders): the files of each agency, wherever they lie, are linked into a folder
-  of their own under the batch's working folder (the raw files are never copied or touched).
+  of their own under the batch's working folder (the raw files are never copied or touched). When
+  the manifest also names periods (``tahun`` with ``bulan`` or ``triwulan``, and the other columns
+  of :mod:`lkjip_helpers.manifest`), each agency's rows go with it (``<work>/<code>.manifest.csv``)
+  and its workbooks are read with them: an LRA whose ``periode`` line is blank gets its month.
 
 An agency's code names its report folder, so it must be usable as one: anything but letters,
 digits, dot, dash and underscore becomes ``_``. Two agencies with the same code are refused.
@@ -15,6 +18,7 @@ digits, dot, dash and underscore becomes ``_``. Two agencies with the same code 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -114,6 +118,7 @@ def from_manifest(manifest: Path, paths: list[Path], work: Path) -> list[AgencyI
         raise ConfigError("manifest memerlukan kolom file, kode_skpd, nama_skpd", manifest)
     roots = [Path(p).resolve() for p in paths]
     agencies: dict[str, AgencyInput] = {}
+    own: dict[str, list[dict]] = {}                  # code -> its rows (file: the link's name)
     for line, r in enumerate(rows, start=2):
         src = next((root / r["file"] for root in roots if (root / r["file"]).is_file()), None)
         if src is None:
@@ -130,7 +135,30 @@ def from_manifest(manifest: Path, paths: list[Path], work: Path) -> list[AgencyI
         if target.is_symlink() or target.exists():
             raise ConfigError(f"baris {line}: dua file bernama {src.name} untuk {code}", manifest)
         os.symlink(src, target)
+        own.setdefault(code, []).append({**r, "file": src.name})
+    if _names_periods(rows[0]):
+        agencies = {c: dataclasses.replace(a, manifest=str(_write_rows(own[c], work / c)))
+                    for c, a in agencies.items()}
     return sorted(agencies.values(), key=lambda a: a.code)
+
+
+def _names_periods(row: dict) -> bool:
+    """Whether a manifest's columns name each file's period (year, and month or quarter)."""
+    from ..manifest import ALIASES
+
+    cols = {str(k).strip().casefold().replace(" ", "_") for k in row}
+    return bool(cols & set(ALIASES["year"])) and bool(cols & (set(ALIASES["month"]) |
+                                                              set(ALIASES["quarter"])))
+
+
+def _write_rows(rows: list[dict], folder: Path) -> Path:
+    """An agency's manifest rows beside its folder of links (``<folder>.manifest.csv``)."""
+    path = folder.with_name(folder.name + ".manifest.csv")
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return path
 
 
 def _unique(agencies: list[AgencyInput]) -> list[AgencyInput]:

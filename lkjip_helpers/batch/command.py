@@ -19,7 +19,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
                    help="CSV naming each file's agency (file, kode_skpd, nama_skpd)")
     p.add_argument("--year", type=int, required=True)
     when = p.add_mutually_exclusive_group(required=True)
-    when.add_argument("--month", type=int, choices=range(1, 13), metavar="M")
+    when.add_argument("--month", type=int, choices=range(1, 13), metavar="M",
+                      help="monthly sources (LRA, SIPD-RI): every report as of this month, into "
+                      "<out>/<year>/B<MM>/")
     when.add_argument("--quarter", help="1-4 or auto (the latest quarter any agency has)")
     p.add_argument("--out", type=Path, help="reports folder (default reports/)")
     p.add_argument("--workers", type=int, help="local worker processes (default: the cores)")
@@ -33,13 +35,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    from ..errors import LkjipError
     from .run import run_batch
 
-    if args.month is not None:
-        raise LkjipError("--month memerlukan sumber bulanan (LRA); laporan SKPD saat ini "
-                         "per triwulan: pakai --quarter")
-    q = str(args.quarter).lower()
+    q = "auto" if args.month is not None else str(args.quarter).lower()
     if q != "auto" and q not in ("1", "2", "3", "4"):
         print("lkjip: --quarter harus 1, 2, 3, 4 atau auto", file=sys.stderr)
         return 2
@@ -52,6 +50,7 @@ def run(args) -> int:
         print("lkjip: --workers paling sedikit 1", file=sys.stderr)
         return 2
     result = run_batch(args.paths, args.year, q, args.out, args.workers, args.scheduler,
-                       formats, args.manifest, args.history, args.memory_limit)
+                       formats, args.manifest, args.history, args.memory_limit,
+                       month=args.month)
     print(f"indeks: {result.folder / 'index.html'}")
     return result.exit_status

@@ -61,16 +61,37 @@ def dashboard(client) -> str:
     return client.dashboard_link if "dashboard" in services else ""
 
 
-def latest_quarter(raw: str, year: int) -> int | None:
-    """The latest quarter of ``year`` an agency's folder has a sheet for (None when it cannot be
-    read: its report will fail with the reason)."""
+def latest_period(raw: str, year: int, manifest: str = ""):
+    """The latest period of ``year`` an agency's folder has data for: its latest quarter, or for
+    a monthly source its latest month (None when it cannot be read: its report will fail with
+    the reason)."""
     from ..ingest import ingest
-    from ..pipeline import latest_quarter as latest
+    from ..period import Period
+    from ..pipeline import latest_quarter, months_of
 
     try:
-        return latest(ingest([Path(raw)]), year)
+        data = ingest([Path(raw)], manifest=manifest or None)
     except LkjipError:
         return None
+    months = months_of(data, year)
+    if months:
+        return Period.monthly(year, months[-1])
+    q = latest_quarter(data, year)
+    return Period.quarterly(year, q) if q else None
+
+
+def batch_period(periods: list, year: int):
+    """The period of a ``--quarter auto`` batch from each agency's latest: the latest month when
+    every agency that has data is monthly, else the latest quarter (a monthly agency's report then
+    stands at its latest month of that quarter)."""
+    from ..period import Period
+
+    found = [p for p in periods if p is not None]
+    if not found:
+        raise LkjipError(f"tidak ada SKPD dengan data untuk {year}")
+    if all(p.kind == "M" for p in found):
+        return Period.monthly(year, max(p.n for p in found))
+    return Period.quarterly(year, max(p.quarter for p in found))
 
 
 class Progress:
@@ -114,11 +135,13 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
               out: Path | None = None, workers: int | None = None, scheduler: str | None = None,
               formats: tuple[str, ...] = ("html", "pdf"), manifest: Path | None = None,
               history: Path | None = None, memory_limit: str = "4GiB", log=None,
-              progress_stream=None) -> BatchResult:
-    """Render every agency's report and the pemda report; see the module docstring."""
+              progress_stream=None, month: int | None = None) -> BatchResult:
+    """Render every agency's report and the pemda report; see the module docstring. ``month``:
+    monthly sources, every report as of that month (folder ``B<MM>``)."""
     from distributed import as_completed
 
     from ..config import project_root
+    from ..period import MONTHS, Period
     from . import agencies as found
     from .outputs import table_text, write_csv, write_index
     from .summary import gather, save
@@ -138,19 +161,22 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
         log(f"dasbor Dask: {link}" if link else "dasbor Dask tidak tersedia: scheduler tanpa "
             "bokeh (pasang dengan pip install 'bokeh>=3.1' untuk melihat kemajuan di peramban)")
         client.register_plugin(Warm(cwd=str(root)), name="lkjip-warm")
-        if str(quarter).lower() == "auto":
-            qs = client.gather(client.map(latest_quarter, [a.raw for a in agencies],
-                                          year=year, pure=False))
-            quarter = max((q for q in qs if q), default=None)
-            if quarter is None:
-                raise LkjipError(f"tidak ada SKPD dengan lembar triwulanan untuk {year}")
-            log(f"triwulan terakhir yang ada datanya: TW {ROMAN[quarter - 1]}")
-        quarter = int(quarter)
-        folder = out / str(year) / f"TW{quarter}"
+        if month:
+            period = Period.monthly(year, month)
+        elif str(quarter).lower() == "auto":
+            period = batch_period(client.gather(client.map(
+                latest_period, [a.raw for a in agencies], [a.manifest for a in agencies],
+                year=year, pure=False)), year)
+            log(f"periode terakhir yang ada datanya: {period.long_label}")
+        else:
+            period = Period.quarterly(year, int(quarter))
+        quarter = period.quarter
+        folder = out / str(year) / period.folder
         folder.mkdir(parents=True, exist_ok=True)
         result = BatchResult(folder)
         futures = {client.submit(render_agency, a, year, quarter, str(folder), formats,
-                                 pure=False, key=f"laporan-{a.code}-{time.time_ns()}"): a
+                                 period.month, pure=False,
+                                 key=f"laporan-{a.code}-{time.time_ns()}"): a
                    for a in agencies}
         bar = Progress(len(futures), progress_stream)
         by_code = {}
@@ -163,7 +189,7 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
             bar.update(o)
         bar.close()
         result.outcomes = [by_code[a.code] for a in agencies]
-        inp = save(gather(year, quarter * 3, "Q", result.outcomes, hist),
+        inp = save(gather(year, period.closing_month, period.kind, result.outcomes, hist),
                    folder / ".pemda-input.pkl")
         try:
             result.pemda = client.submit(render_pemda, str(inp), str(folder), formats,
@@ -176,8 +202,9 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
         result.seconds = round(time.perf_counter() - t0, 1)
         everything = result.outcomes + [result.pemda]
         write_csv(everything, folder / "hasil.csv")
-        write_index(f"Laporan {year} Triwulan {ROMAN[quarter - 1]}", result.outcomes,
-                    result.pemda, folder / "index.html")
+        title = (f"Laporan {year} Triwulan {ROMAN[quarter - 1]}" if period.kind == "Q"
+                 else f"Laporan {year} Bulan {MONTHS[period.n - 1]}")
+        write_index(title, result.outcomes, result.pemda, folder / "index.html")
         for line in table_text(everything).splitlines():   # one line per print: the CLI's
             print(line)                                       # stdout escapes line breaks
         return result

@@ -34,6 +34,7 @@ class AgencyInput:
     code: str          # a folder name: the report goes to <out>/<year>/<period>/<code>/
     name: str
     raw: str           # the folder of the agency's workbooks
+    manifest: str = ""  # its rows of the batch's manifest, when that names periods (CSV)
 
 
 @dataclass
@@ -284,9 +285,10 @@ def _guarded(out: Outcome, work, cleanup) -> Outcome:
 
 
 def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
-                  formats: tuple[str, ...] = ("html",)) -> Outcome:
-    """The agency's report into ``<period_dir>/<code>/`` and its summary for the pemda report.
-    The analysis is made here, in the warm worker, and handed to the notebook. Never raises."""
+                  formats: tuple[str, ...] = ("html",), month: int | None = None) -> Outcome:
+    """The agency's report into ``<period_dir>/<code>/`` and its summary for the pemda report
+    (``month``: a monthly source's report as of that month). The analysis is made here, in the
+    warm worker, and handed to the notebook. Never raises."""
     from .. import prepare, report
     from ..handoff import Handoff
     from ..pipeline import analysis_key
@@ -299,13 +301,15 @@ def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
 
     def work():
         with Handoff() as hand:
-            an = prepare.prepare_here(hand, analysis_key(year, quarter, agency.raw), tmp)
+            an = prepare.prepare_here(hand, analysis_key(year, quarter, agency.raw, month=month),
+                                      tmp, manifest=agency.manifest)
             named = [a.name for a in an.data.agencies if a.name]
             out.name = agency.name or an.agency or (named[0] if len(named) == 1 else agency.code)
             out.findings = {s: int((an.findings["severity"] == s).sum())
                             for s in ("error", "warning", "info")}
             out.summary = summarise(an, agency.code, out.name)
-            params = {"year": int(year), "quarter": int(quarter), "raw_dir": agency.raw,
+            params = {"year": int(year), "quarter": int(quarter), "month": month or 0,
+                      "raw_dir": agency.raw,
                       "processed_dir": "", "agency": out.name, "output_dir": str(tmp),
                       "prepared": hand.address}
             _render(report.notebook_path(), params, tmp, period_dir / agency.code, formats, out,
