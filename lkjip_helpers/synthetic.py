@@ -129,27 +129,28 @@ def write_agency(s: MonthlySeries, folder, name: str | None = None,
     matrix layout the sample year uses. Quarters whose month is missing are skipped."""
     from pathlib import Path
 
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [write_sheet(quarter_rows(s, q, name or s.agency, code), f"TW {ROMAN[q - 1]}",
+                        folder / f"{prefix}_{s.year}_TW{q}.xlsx")
+            for q in quarters if q * 3 in s.realisasi]
+
+
+def write_sheet(rows: list[list], title: str, path):
+    """A workbook of one sheet, cell by cell (text stays text); returns its path."""
     from openpyxl import Workbook
 
     from .safe import set_text
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for q in quarters:
-        if q * 3 not in s.realisasi:
-            continue
-        wb = Workbook()
-        ws = wb.active
-        ws.title = f"TW {ROMAN[q - 1]}"
-        for r, row in enumerate(quarter_rows(s, q, name or s.agency, code), start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    set_text(ws.cell(row=r, column=c), v)
-        path = folder / f"{prefix}_{s.year}_TW{q}.xlsx"
-        wb.save(path)
-        written.append(path)
-    return written
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                set_text(ws.cell(row=r, column=c), v)
+    wb.save(path)
+    return path
 
 
 LRA_HEADER = ["KODE REKENING", "URAIAN", "ANGGARAN", "REALISASI"]
@@ -180,24 +181,8 @@ def write_agency_lra(s: MonthlySeries, folder, name: str | None = None,
     Months missing from the series are skipped."""
     from pathlib import Path
 
-    from openpyxl import Workbook
-
-    from .safe import set_text
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for m in months:
-        if m not in s.realisasi:
-            continue
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "LRA"
-        for r, row in enumerate(lra_rows(s, m, name or s.agency, code), start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    set_text(ws.cell(row=r, column=c), v)
-        path = folder / f"lra_{s.year}_{m:02d}.xlsx"
-        wb.save(path)
-        written.append(path)
-    return written
+    return [write_sheet(lra_rows(s, m, name or s.agency, code), "LRA",
+                        folder / f"lra_{s.year}_{m:02d}.xlsx")
+            for m in months if m in s.realisasi]

@@ -89,3 +89,20 @@ def realisasi(lines) -> list[list]:
                      lv["keg"][0], lv["keg"][1], lv["code"], lv["name"], akun, "Belanja " + akun,
                      amount])
     return rows
+
+
+def one_line_with_plan(folder, realised: dict[str, int]):
+    """An SKPD of one sub kegiatan (pagu 2.400.000, its anggaran kas 100.000 a month January-June
+    and 300.000 a month July-December) and its realisasi exports ``{"2022-03-31": amount}``."""
+    from conftest import write_xlsx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_xlsx(folder / "data_anggaran_murni.xlsx",
+               {"Sheet1": data_anggaran([("K1", "DAK", "5.2.03.01.01.0001", 2_400_000)])})
+    write_xlsx(folder / "rak_murni.xlsx", {"Sheet1": rak([("K1", "5.2.03.01.01.0001", 2_400_000,
+                                                           2_400_000,
+                                                           [100_000] * 6 + [300_000] * 6)])})
+    for day, amount in realised.items():
+        write_xlsx(folder / f"{day}.xlsx",
+                   {"Sheet1": realisasi([("K1", "5.2.03.01.01.0001", amount, None)])})
+    return folder

@@ -274,24 +274,15 @@ def test_the_agency_summary_carries_its_cash_plan(tmp_path):
     own plan to date and projects its year from it (projection method (a))."""
     from decimal import Decimal as D
 
-    from conftest import write_xlsx
-    from made_exports import data_anggaran, rak, realisasi
+    from made_exports import one_line_with_plan
 
     from lkjip_helpers import pemda
     from lkjip_helpers.batch.summary import summarise
     from lkjip_helpers.pipeline import analyse
     from lkjip_helpers.projection import project
 
-    d = tmp_path / "kesehatan"
-    d.mkdir()
-    write_xlsx(d / "data_anggaran_murni.xlsx",
-               {"Sheet1": data_anggaran([("K1", "DAK", "5.2.03.01.01.0001", 2_400_000)])})
-    write_xlsx(d / "rak_murni.xlsx", {"Sheet1": rak([("K1", "5.2.03.01.01.0001", 2_400_000,
-                                                      2_400_000, [100_000] * 6 + [300_000] * 6)])})
-    write_xlsx(d / "2022-03-31.xlsx", {"Sheet1": realisasi([("K1", "5.2.03.01.01.0001", 300_000,
-                                                             None)])})
-    write_xlsx(d / "2022-06-30.xlsx", {"Sheet1": realisasi([("K1", "5.2.03.01.01.0001", 450_000,
-                                                             None)])})
+    d = one_line_with_plan(tmp_path / "kesehatan", {"2022-03-31": 300_000,
+                                                    "2022-06-30": 450_000})
     s = summarise(analyse([d], 2022, 2), "kes", "Dinas Kesehatan")["series"]
     assert s.pagu == {3: D(2_400_000), 6: D(2_400_000)}
     assert s.realisasi == {3: D(300_000), 6: D(450_000)}

@@ -82,21 +82,13 @@ def test_a_missing_month_is_said_and_quarterly_sheets_refuse_a_month(tmp_path, k
 
 def test_a_month_against_its_cash_plan(tmp_path):
     """A month of a monthly source with a cash plan: the headline says the plan to date."""
-    from conftest import write_xlsx
-    from made_exports import data_anggaran, rak, realisasi
+    from made_exports import one_line_with_plan
 
     from lkjip_helpers import sections
 
-    d = tmp_path / "kesehatan"
-    d.mkdir()
-    write_xlsx(d / "data_anggaran_murni.xlsx",
-               {"Sheet1": data_anggaran([("K1", "DAK", "5.2.03.01.01.0001", 2_400_000)])})
-    write_xlsx(d / "rak_murni.xlsx", {"Sheet1": rak([("K1", "5.2.03.01.01.0001", 2_400_000,
-                                                      2_400_000, [100_000] * 6 + [300_000] * 6)])})
-    for day, amount in (("2022-03-31", 300_000), ("2022-05-31", 400_000),
-                        ("2022-06-30", 450_000)):
-        write_xlsx(d / f"{day}.xlsx", {"Sheet1": realisasi([("K1", "5.2.03.01.01.0001", amount,
-                                                              None)])})
+    d = one_line_with_plan(tmp_path / "kesehatan", {"2022-03-31": 300_000,
+                                                    "2022-05-31": 400_000,
+                                                    "2022-06-30": 450_000})
     an = analyse([d], 2022, month=5)
     html = sections.summary(an).html
     # May: 400.000 of 2.400.000 = 16,67% against the plan's 500.000 = 20,83%
