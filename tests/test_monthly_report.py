@@ -179,3 +179,17 @@ def test_lkjip_batch_of_a_month_with_a_manifest_of_the_real_toba_series(tmp_path
     assert f"terserap {rupiah(real)} dari pagu {rupiah(pagu)}" in page
     assert "data bulan tidak ada: Januari" in page        # the series starts in February
     assert [p.name for p in toba.iterdir() if p.name.endswith(".manifest.csv")] == []
+
+
+def test_the_period_of_an_auto_batch():
+    """``--quarter auto``: the latest month when every agency is monthly, else the latest quarter."""
+    from lkjip_helpers.batch.run import batch_period
+    from lkjip_helpers.period import Period
+
+    m, q = Period.monthly, Period.quarterly
+    assert batch_period([m(2024, 5), m(2024, 7), None], 2024) == m(2024, 7)
+    assert batch_period([m(2024, 5), q(2024, 1)], 2024) == q(2024, 2)
+    assert batch_period([q(2024, 3), q(2024, 4)], 2024).folder == "TW4"
+    assert m(2024, 7).folder == "B07"
+    with pytest.raises(LkjipError, match="tidak ada SKPD dengan data untuk 2024"):
+        batch_period([None, None], 2024)

@@ -61,7 +61,7 @@ def dashboard(client) -> str:
     return client.dashboard_link if "dashboard" in services else ""
 
 
-def latest_period(raw: str, year: int, manifest: str = ""):
+def latest_period(raw: str, manifest: str, year: int):
     """The latest period of ``year`` an agency's folder has data for: its latest quarter, or for
     a monthly source its latest month (None when it cannot be read: its report will fail with
     the reason)."""
