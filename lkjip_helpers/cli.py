@@ -140,7 +140,6 @@ def cmd_ingest(args) -> int:
     if args.json:
         _print_json(summary)
         return 0
-    from .numbers import format_rupiah
     from .period import period_of
 
     print(printable(f"{len(data.files)} workbook dibaca" +
@@ -151,7 +150,7 @@ def cmd_ingest(args) -> int:
         print(f"{who + '  ' if who else ''}{p['year']} {period.label:<9}  "
               f"{p['programs']} program, {p['kegiatan']} kegiatan"
               f"{', %d sub kegiatan' % p['sub_kegiatan'] if p['sub_kegiatan'] else ''}  "
-              f"pagu {format_rupiah(p['pagu']):>20}  realisasi {format_rupiah(p['realisasi']):>20}")
+              f"pagu {_rupiah(p['pagu']):>20}  realisasi {_rupiah(p['realisasi']):>20}")
     for w in summary["warnings"]:
         print(f"peringatan: {printable(w)}")
     for r in summary["refused"]:
@@ -162,6 +161,13 @@ def cmd_ingest(args) -> int:
     folders = sorted({str(w.parent) for w in written})
     print(printable(f"tabel ditulis ke {', '.join(folders)}"))
     return 0
+
+
+def _rupiah(amount) -> str:
+    """A period's sum, or why there is none (an unknown amount, see lkjip_helpers.unknown)."""
+    from .numbers import format_rupiah
+
+    return "tidak diketahui" if amount is None else format_rupiah(amount)
 
 
 def _points(text: str):
@@ -212,7 +218,7 @@ def cmd_reconcile(args) -> int:
     years = sorted({int(y) for y in data.budget_lines["year"]})
     if len(years) == 1:  # one year: the annual workbook's findings join in, when it is there
         an = analyse(args.paths, years[0], data=data, bands=args.bands,
-                     plan_tolerance=args.plan_tolerance)
+                     plan_tolerance=args.plan_tolerance, partial=True)
         rec = dataclasses.replace(an.rec, findings=an.findings)
     else:
         rec = reconcile(data, load_bands(args.bands) if args.bands else None,

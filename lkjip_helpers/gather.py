@@ -43,8 +43,8 @@ class Duplicate:
     used: str                    # "file, sheet"
     others: tuple[str, ...]
     why: str                     # how the used one was chosen
-    pagu_difference: Decimal     # used − other (spending lines), for the first other
-    realisasi_difference: Decimal
+    pagu_difference: Decimal | None  # used − other (spending lines), for the first other;
+    realisasi_difference: Decimal | None  # None: an amount is unknown
 
 
 @dataclass
@@ -123,10 +123,16 @@ def _why(fr: FileRead) -> str:
     return "nama berkas terakhir (tanggal unggah tidak diketahui)"
 
 
-def _spending(res: SheetResult) -> tuple[Decimal, Decimal]:
+def _spending(res: SheetResult) -> tuple[Decimal | None, Decimal | None]:
+    """Pagu and realisasi over the spending lines; None where an amount is unknown."""
     lines = [r for r in res.lines if r.get("jenis", "belanja") == "belanja"]
-    return (sum((r["pagu"] for r in lines), Decimal(0)),
-            sum((r["realisasi"] for r in lines), Decimal(0)))
+    return tuple(None if any(r[k] is None for r in lines) else sum((r[k] for r in lines),
+                                                                   Decimal(0))
+                 for k in ("pagu", "realisasi"))
+
+
+def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a - b
 
 
 def _one_per_period(kept, lenient: bool, duplicates: list) -> list:
@@ -153,6 +159,6 @@ def _one_per_period(kept, lenient: bool, duplicates: list) -> list:
         (pu, ru), (po, ro) = _spending(used), _spending(other)
         duplicates.append(Duplicate(used.agency, period, f"{used.file}, sheet {used.sheet!r}",
                                     tuple(f"{r.file}, sheet {r.sheet!r}" for _, r in group[:-1]),
-                                    _why(fr), pu - po, ru - ro))
+                                    _why(fr), _minus(pu, po), _minus(ru, ro)))
         out.append((fr, used))
     return out

@@ -2,6 +2,7 @@
 annual workbook is there, the chapter III computation. The CLI and the notebooks call this."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .period import MONTHS, Period, quarter_of_month, tw
 from .kinerja import Kinerja, evaluate
 from .reconcile import Reconciliation, load_bands, reconcile
 from .reconcile.findings import findings_frame
+from .unknown import held_periods, known, unknown_sheets
 
 
 @dataclass
@@ -102,6 +104,21 @@ def _check_quarter(data: Ingested, year: int, quarter: int, paths) -> None:
                          where)
 
 
+def _check_known(sub: Ingested, period: Period, partial: bool) -> list:
+    """The sheets of ``sub`` (a year up to ``period``, see :func:`restrict`) held out for an unknown
+    amount (:mod:`lkjip_helpers.unknown`); unless ``partial``, an analysis of ``period`` when one
+    of them is its own sheet is refused with one line naming its cells."""
+    from .errors import LkjipError
+
+    held = held_periods(sub.budget_lines)
+    this = [t for _, q, m, t in held
+            if (m == period.n if period.kind == "M" else q == period.quarter)]
+    if this and not partial:
+        raise LkjipError(f"laporan {period.long_label} tidak dibuat: {this[0]}; perbaiki sel itu "
+                         "(atau buka dan simpan ulang workbook di Excel/LibreOffice)")
+    return held
+
+
 def restrict(data: Ingested, year: int, quarter: int, month: int | None = None) -> Ingested:
     """The data of one year up to and including a quarter (and, for a monthly source, a month:
     nothing after it)."""
@@ -177,14 +194,17 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
             mapping=None, bands: Path | None = None, scale: str | None = None,
             data: Ingested | None = None, negatif_cap=None, plan_tolerance=None,
             processed: Path | str | None = None, agency: str | None = None,
-            month: int | None = None, manifest: Path | str | None = None) -> Analysis:
+            month: int | None = None, manifest: Path | str | None = None,
+            partial: bool = False) -> Analysis:
     """Everything for a year up to a quarter (``quarter`` None: the latest with data), or for a
     monthly source up to a month (``month``; see :func:`report_month`).
     ``negatif_cap`` (a setting, in %) caps the capaian of lower-is-better indicators.
     ``processed``: the folder ``lkjip ingest`` wrote, read instead of the raw files while it was
     made from exactly these files. ``agency``: a report is about one agency (see
     :func:`one_agency`); None keeps every agency (reconcile). ``manifest``: the agency and
-    period of the files it lists (:mod:`lkjip_helpers.manifest`)."""
+    period of the files it lists (:mod:`lkjip_helpers.manifest`).
+    A period whose sheet holds an unknown amount (:mod:`lkjip_helpers.unknown`) is refused,
+    unless ``partial`` (the findings of ``lkjip reconcile``): it is then left out of every sum."""
     from .errors import LkjipError
     from .indicators import load_scale
     from .processed import fresh_tables
@@ -205,12 +225,16 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     _check_quarter(data, year, quarter, paths)
     sub = restrict(data, year, quarter, month)
     period = Period.monthly(year, month) if month else Period.quarterly(year, quarter)
+    held = _check_known(sub, period, partial)
     from .plan import Settings
 
     rec = reconcile(sub, load_bands(bands) if bands else None,
                     Settings(tolerance=plan_tolerance) if plan_tolerance is not None else None)
     missing_text = _missing_periods(sub, period)
     missing_text += [f"file tidak terbaca: {u}" for u in data.unread]
+    missing_text += [f"lembar tidak dijumlahkan: {t}" for *_, t in held]
+    sub = dataclasses.replace(sub, budget_lines=known(sub.budget_lines,
+                                                      unknown_sheets(sub.budget_lines)))
     kin = None
     annual = [a for a in data.annuals if f"_{year}" in a.file] or data.annuals[:1]
     if annual:

@@ -51,7 +51,8 @@ SPECS: dict[str, dict] = {
         "kode": (TEXT, True, None),
         "level": (TEXT, False, ("isin", LEVELS)), "akun": (TEXT, True, None),
         "jenis": (TEXT, False, ("isin", JENIS)),
-        "pagu": (MONEY, False, None), "realisasi": (MONEY, False, None),
+        # empty: unknown (an error value or a formula without its value; see lkjip_helpers.unknown)
+        "pagu": (MONEY, True, None), "realisasi": (MONEY, True, None),
         "capaian": (PERCENT, True, None), "capaian_decimals": ("Int64", True, None),
         "line": ("int64", False, None),
         **_SOURCE, "source_part": ("Int64", True, None), **_CELLS,

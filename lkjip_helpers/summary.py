@@ -45,6 +45,10 @@ def period_summary(lines: pd.DataFrame) -> list[dict]:
         spend = spending(g)
         out.append({"agency_code": code, "agency_name": name, "year": period.year,
                     "month": period.month, "quarter": period.quarter, **count_levels(g),
-                    "pagu": money_json(spend["pagu"].sum()),
-                    "realisasi": money_json(spend["realisasi"].sum())})
+                    "pagu": _sum(spend["pagu"]), "realisasi": _sum(spend["realisasi"])})
     return out
+
+
+def _sum(amounts: pd.Series) -> int | float | None:
+    """The sum as JSON; None (unknown) when an amount is unknown (see lkjip_helpers.unknown)."""
+    return None if amounts.isna().any() else money_json(amounts.sum())

@@ -31,7 +31,8 @@ from .layout import norm
 from .lra import place_rows
 from .result import SheetResult, Warning_
 from .period import ROMAN, quarter_in, year_in
-from .workbook import SheetGrid, cell_name, text_of
+from .workbook import SheetGrid, Unreadable, cell_name, text_of
+from ..unknown import UNKNOWN_NOTE, unreadable_text
 
 REQUIRED = ("year", "realisasi")
 OPTIONAL = ("quarter", "month", "kegiatan", "pagu", "kode", "akun", "program", "capaian",
@@ -141,6 +142,12 @@ def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
         for k in ("pagu", "realisasi"):
             if k not in cols:
                 continue
+            if isinstance(get(k), Unreadable) and "akun" not in cols:  # never 0: unknown
+                res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(r, cols[k]),
+                                             "MISSING_VALUE", f"{k}: {unreadable_text(get(k))}; "
+                                             f"{UNKNOWN_NOTE}"))
+                amounts[k] = None
+                continue
             try:
                 parsed = parse_amount(get(k))
             except NumberError:
@@ -151,7 +158,11 @@ def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
                                              "AMBIGUOUS_NUMBER", parsed.note))
             amounts[k] = parsed.value
         cap = None
-        if "capaian" in cols and get("capaian") is not None:
+        if "capaian" in cols and isinstance(get("capaian"), Unreadable):
+            text = unreadable_text(get("capaian"))
+            res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(r, cols["capaian"]),
+                                         "MISSING_VALUE", f"capaian: {text}; dianggap kosong"))
+        elif "capaian" in cols and get("capaian") is not None:
             value = get("capaian")
             try:
                 if isinstance(value, (int, float)) and not isinstance(value, bool):

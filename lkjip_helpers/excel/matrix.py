@@ -21,7 +21,7 @@ from .agency import agency_in
 from .codes import sub_kegiatan_rows
 from .period import detect_period
 from .result import SheetResult, Warning_
-from ..limits import NO_CACHE
+from ..unknown import UNKNOWN_NOTE, unreadable_text
 from .units import sheet_units
 from .workbook import SheetGrid, Unreadable, cell_name, column_letter, text_of
 
@@ -68,9 +68,13 @@ class _Reader:
             return vals[0][1], vals[0][0]  # "Rp" alone: parse_amount reads it as zero
         return " ".join(text_of(v) for _, v in vals), rest[0][0]
 
-    def amount(self, value, r: int, c: int, part: int | None) -> Decimal:
+    def amount(self, value, r: int, c: int, part: int | None, what: str = "jumlah"
+               ) -> Decimal | None:
+        """The amount of a cell; None (unknown, with a MISSING_VALUE naming the cell) for an error
+        value or a formula saved without its value: never 0 (see :mod:`lkjip_helpers.unknown`)."""
         if isinstance(value, Unreadable):
-            raise self.err(_unreadable_text(value), r, c)
+            self.warn("MISSING_VALUE", f"{what}: {unreadable_text(value)}; {UNKNOWN_NOTE}", r, c)
+            return None
         try:
             parsed = parse_amount(value)
         except TooLarge as exc:
@@ -113,7 +117,7 @@ class _Reader:
 
     def percent(self, value, r: int, c: int):
         if isinstance(value, Unreadable):
-            self.warn("MISSING_VALUE", f"capaian: {_unreadable_text(value)}; dianggap kosong", r, c)
+            self.warn("MISSING_VALUE", f"capaian: {unreadable_text(value)}; dianggap kosong", r, c)
             return None
         try:
             return parse_percent(value)
@@ -172,9 +176,10 @@ class _Reader:
             self.warn("MISSING_VALUE", "realisasi kosong, dibaca 0 (belum ada belanja?)", r, rc)
         if part is None and type(name) is str and "\n" in name:
             name = " ".join(name.split())
-        pagu, real = self.amount(pagu, r, pc, part), self.amount(real, r, rc, part)
+        pagu = self.amount(pagu, r, pc, part, "pagu")
+        real = self.amount(real, r, rc, part, "realisasi")
         for key, value, col in (("pagu", pagu, pc), ("realisasi", real, rc)):
-            if value < 0:
+            if value is not None and value < 0:
                 self.warn("NEGATIVE_AMOUNT", f"{key} negatif: {value}", r, col)
         return {
             "name": text_of(name).strip(),
@@ -329,8 +334,9 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
             pagu, pc = rd.span(r, "pagu")
             real, rc = rd.span(r, "realisasi")
             res.stated.append({"kind": "total", "label": left[1], "program_no": None,
-                               "pagu": rd.amount(pagu, r, pc, None),
-                               "realisasi": rd.amount(real, r, rc, None), "amount": None,
+                               "pagu": rd.amount(pagu, r, pc, None, "pagu"),
+                               "realisasi": rd.amount(real, r, rc, None, "realisasi"),
+                               "amount": None,
                                "capaian": None, "capaian_decimals": None,
                                "source_cell": cell_name(r, left[0]),
                                "pagu_cell": cell_name(r, pc), "realisasi_cell": cell_name(r, rc),
@@ -392,6 +398,8 @@ def _plain_as_written(items: list[dict], kinds: dict) -> bool:
     the reading that agrees on more rows wins (a vote: floats are enough to count agreement)."""
     votes = {True: 0, False: 0}
     for it in items:
+        if it["pagu"] is None or it["realisasi"] is None:
+            continue
         pagu = float(it["pagu"])
         if pagu == 0:
             continue
@@ -415,11 +423,10 @@ def _digits(x: float) -> int:
     return len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text else 0
 
 
-def _unreadable_text(value: Unreadable) -> str:
-    if value.what == NO_CACHE:
-        return ("rumus tanpa nilai tersimpan (workbook disimpan tanpa menghitung ulang); buka dan "
-                "simpan ulang di Excel/LibreOffice, atau ketik angkanya")
-    return f"berisi nilai galat {value.what}, bukan angka; perbaiki rumusnya atau ketik angkanya"
+def _known(amount: Decimal | None) -> Decimal:
+    """An unknown amount counts as 0 for telling programs from kegiatan only: the sheet's sums are
+    never checked or used (see :mod:`lkjip_helpers.unknown`)."""
+    return Decimal(0) if amount is None else amount
 
 
 def _stacked(value) -> bool:
@@ -454,7 +461,8 @@ def code_split(codes: list[str | None]) -> tuple[list[int], list[int]] | None:
 
 
 def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
-    split = infer_hierarchy([i["pagu"] for i in items], [i["realisasi"] for i in items])
+    split = infer_hierarchy([_known(i["pagu"]) for i in items],
+                            [_known(i["realisasi"]) for i in items])
     first = items[0]
     by_code = code_split([i.get("kode") for i in items]) if rd.layout.col("kode") is not None \
         else None
@@ -481,7 +489,7 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
         programs, parent = [], [None] * len(items)
     else:
         programs, parent = split.programs, split.parent
-        if split.alternatives > 1:
+        if split.alternatives > 1 and all(i["pagu"] is not None for i in items):
             rd.warn("AMBIGUOUS_HIERARCHY", f"baris dapat dibagi menjadi program dengan "
                     f"{split.alternatives} cara yang sama-sama cocok; realisasi yang menentukan",
                     first["row"], rd.layout.col("name"))

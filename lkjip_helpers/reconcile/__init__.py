@@ -18,6 +18,7 @@ from ..plan import Settings
 from .against_plan import plan_tables
 from .across import across_findings, band, load_bands
 from .checks import sheet_checks
+from ..unknown import UNKNOWN_NOTE, held_sheets, known, unknown_sheets
 from .derived import (CHANGE_COLUMNS, MONEY_COLUMNS, PEFA_COLUMNS, aggregate_rows, as_frame,
                       change_rows, kegiatan_rows, pefa_rows, version_rows)
 from .levels import level_checks
@@ -92,7 +93,8 @@ def reconcile(data: Ingested, bands: dict | None = None, plan_settings=None,
     items += [duplicate_finding(d) for d in data.duplicates]
     spend = data.budget_lines[data.budget_lines["jenis"] == "belanja"]
     items += missing_periods(records(spend[list(KEYS)].drop_duplicates()))
-    plan = plan_tables(data.cash_plan, data.budget_lines, data.plan_checks,
+    complete = known(data.budget_lines, unknown_sheets(data.budget_lines))
+    plan = plan_tables(data.cash_plan, complete, data.plan_checks,
                        plan_settings or Settings())
     return Reconciliation(findings_frame(items + plan.findings), *(frames[t] for t in FRAMES),
                           bands, plan.baseline, plan.curve, plan.ikpa)
@@ -127,13 +129,17 @@ def reconcile_groups(data: Ingested, bands: dict, groups: list) -> tuple[list, d
 def _reconcile_agency(part: Part, bands: dict) -> tuple[list, dict, list, list]:
     """One agency's findings, derived rows, keyed spending lines and their rows in the table."""
     items: list[Finding] = []
+    held = held_sheets(part.lines)  # nothing is summed over an unknown amount
+    kept = [(i, r) for i, r in zip(part.rows, part.lines)
+            if (r["source_file"], r["source_sheet"]) not in held]
     by_sheet: dict[tuple, tuple[list, list]] = {}
     key = lambda r: (r["source_file"], r["source_sheet"], r["year"], r["month"] or 0,  # noqa
                      r["quarter"])
-    for r in part.lines:
+    for _, r in kept:
         by_sheet.setdefault(key(r), ([], []))[0].append(r)
     for r in part.stated:
-        by_sheet.setdefault(key(r), ([], []))[1].append(r)
+        if (r["source_file"], r["source_sheet"]) not in held:
+            by_sheet.setdefault(key(r), ([], []))[1].append(r)
     for k in sorted(by_sheet):
         sheet_lines, sheet_stated = by_sheet[k]
         if sheet_lines:
@@ -144,7 +150,7 @@ def _reconcile_agency(part: Part, bands: dict) -> tuple[list, dict, list, list]:
                 f.month = k[3] or None
             items.extend(found)
     items.extend(_ingest_warnings(part.lines, part.warnings))
-    spend = [(i, r) for i, r in zip(part.rows, part.lines) if r["jenis"] == "belanja"]
+    spend = [(i, r) for i, r in kept if r["jenis"] == "belanja"]
     keyed = follow_kegiatan([r for _, r in spend])  # revenue is kept apart from spending
     items.extend(across_findings(keyed))
     items.extend(stale_repeats([r for _, r in spend]))
@@ -183,6 +189,8 @@ def _ingest_warnings(lines: list[dict], warnings: list) -> list[Finding]:
                                            "NEGATIVE_AMOUNT") else "info"
         if w.code == "NEGATIVE_AMOUNT" and w.message.startswith("pagu"):
             severity = "error"  # a negative ceiling is never right; realisasi may be a refund
+        if w.code == "MISSING_VALUE" and UNKNOWN_NOTE in w.message:
+            severity = "error"  # an unknown pagu or realisasi: never read as 0
         message = {"AMBIGUOUS_NUMBER": GUESSED}.get(w.code, "") + w.message
         out.append(Finding(w.code, severity, message, year=year, quarter=quarter, month=month,
                            unit="",

@@ -42,6 +42,8 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
         no = int(p["program_no"])
         for field, label in (("pagu", "Pagu"), ("realisasi", "Realisasi")):
             want = sums.get(no, {}).get(field, Decimal(0))
+            if p[field] is None:  # an error value: unknown, a MISSING_VALUE finding of its own
+                continue
             if not within_rounding(p[field], want, sums.get(no, {}).get("rows", 0), unit):
                 out.append(Finding(
                     "SUBTOTAL_MISMATCH", "error",
@@ -52,9 +54,12 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
                     source_cell=_cell(p[f"{field}_cell"], p["source_part"])))
 
     totals = [s for s in stated if s["kind"] == "total"]
-    program_sum = {f: sum((p[f] for p in programs), Decimal(0)) for f in ("pagu", "realisasi")}
+    program_sum = {f: sum((p[f] for p in programs if p[f] is not None), Decimal(0))
+                   for f in ("pagu", "realisasi")}
     for t in totals:
         for field, want in (("pagu", true_pagu), ("realisasi", true_real)):
+            if t[field] is None:  # unknown (see above)
+                continue
             if not within_rounding(t[field], want, len(lines), unit):
                 cause = (" Angka Total sama dengan jumlah baris program, jadi kesalahan subtotal "
                          "program ikut terbawa." if t[field] == program_sum[field] else "")
@@ -83,7 +88,7 @@ def _footer(f, total_row, true_pagu, true_real, year, quarter, rows=0, unit=1) -
     base = {"year": year, "quarter": quarter, "source_file": f["source_file"],
             "source_sheet": f["source_sheet"], "source_cell": f["amount_cell"]}
     field = "realisasi" if _REALISASI.search(label) else ("pagu" if _PAGU.search(label) else None)
-    if field is None:
+    if field is None or f["amount"] is None:
         return []
     true = true_real if field == "realisasi" else true_pagu
     if (named_q is not None and named_q != quarter) or (named_y is not None and named_y != year):
@@ -120,6 +125,8 @@ def _percent_and_limits(r, kind: str, year: int, quarter: int, unit: int = 1) ->
     if no_capaian and not (kind == "kegiatan" and has_pagu and r["realisasi"] > r["pagu"]):
         return []  # nothing to check (most lines): no message made
     out = []
+    if r["pagu"] is None or r["realisasi"] is None:  # unknown: nothing to check it against
+        return out
     name = r["kegiatan"] if kind == "kegiatan" else r["label"]
     who = {"program_no": int(r["program_no"]),
            "program": r["program"] if kind == "kegiatan" else r["label"],

@@ -129,7 +129,7 @@ def _cell_key(cell: str | None):
 
 
 def rp(value) -> str:
-    return format_rupiah(value)
+    return "tidak diketahui" if value is None else format_rupiah(value)
 
 
 def pct(value, decimals: int = 2) -> str:
