@@ -88,6 +88,29 @@ def timed(fn, rounds: int) -> tuple[float, float]:
     return wall, cpu
 
 
+def checks_cost(folder: Path, rounds: int) -> tuple[float, float]:
+    """Best-of-``rounds`` times of ingest (in this process) with the limits checks and with
+    them replaced by a no-op, the two alternating so that both see the same load."""
+    import lkjip_helpers.limits as limits_module
+    from lkjip_helpers.ingest import ingest
+
+    real = limits_module.check_workbook
+    on = off = float("inf")
+    try:
+        for _ in range(rounds):
+            limits_module.check_workbook = real
+            t = time.perf_counter()
+            ingest([folder], workers=1)
+            on = min(on, time.perf_counter() - t)
+            limits_module.check_workbook = lambda *a, **k: {}
+            t = time.perf_counter()
+            ingest([folder], workers=1)
+            off = min(off, time.perf_counter() - t)
+    finally:
+        limits_module.check_workbook = real
+    return on, off
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--files", type=int, default=200)
@@ -95,6 +118,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=None,
                     help="ingest's reading processes (default: as ingest chooses)")
+    ap.add_argument("--checks-only", action="store_true",
+                    help="only the limits checks' cost (ingest with and without them)")
     args = ap.parse_args(argv)
 
     import pandas as pd
@@ -115,6 +140,10 @@ def main(argv=None) -> int:
         for f in files:
             pd.read_excel(f, sheet_name=None, header=None, engine=engine)
 
+    if args.checks_only:
+        ingest([work], workers=1)  # warm up imports and caches
+        report_checks(work, len(files), args)
+        return 0
     # warm up imports and caches once
     bare("calamine")
     data = ingest([work], workers=args.workers)
@@ -132,13 +161,8 @@ def main(argv=None) -> int:
     print(f"  CPU seconds: read_excel(calamine) {c_calamine:.3f} s, ingest {c_ingest:.3f} s "
           f"(with its reading processes): ratio {c_ingest / c_calamine:.2f}x")
     # the limits checked before the reader sees a file (zip parts, cells, grid, error cells):
-    # their share of ingest, which includes them (aim: a few percent)
-    from lkjip_helpers.limits import check_workbook, limits
-
-    lim = limits()
-    t_checks = best_of(lambda: [check_workbook(f, lim) for f in files], args.rounds)
-    print(f"  limits checks (in ingest)     {t_checks:7.3f} s = {100 * t_checks / t_ingest:.1f}% "
-          f"of ingest (ingest without them ~{t_ingest - t_checks:.3f} s)")
+    # ingest in this process with and without them, alternating (aim: a few percent)
+    report_checks(work, len(files), args)
     try:
         from lkjip_helpers.reconcile import reconcile
     except ImportError:
@@ -147,6 +171,15 @@ def main(argv=None) -> int:
     print(f"  lkjip reconcile (on the ingested tables) {t_rec:7.3f} s")
     print(f"  ratio reconcile / ingest = {t_rec / t_ingest:.2f}x")
     return 0
+
+
+def report_checks(work: Path, n_files: int, args) -> None:
+    t_on, t_off = checks_cost(work, args.rounds)
+    print(f"{n_files} workbooks x {args.rows} rows, best of {args.rounds}")
+    print(f"  ingest, one process, with the limits checks    {t_on:7.3f} s")
+    print(f"  ingest, one process, without them              {t_off:7.3f} s")
+    print(f"  ratio with / without = {t_on / t_off:.3f}x: the checks cost "
+          f"{100 * (t_on - t_off) / t_off:.1f}% of ingest (aim: a few percent)")
 
 
 if __name__ == "__main__":

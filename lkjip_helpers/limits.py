@@ -70,10 +70,12 @@ class Budget:
         self.path, self.seconds = path, seconds
         self.deadline = time.monotonic() + seconds
 
-    def check(self, sheet: str | None = None) -> None:
+    def check(self, sheet=None) -> None:
+        """``sheet``: its name, or a function giving it (called only when the time is up)."""
         if time.monotonic() > self.deadline:
             raise WorkbookError(f"pembacaan melewati batas waktu {self.seconds:g} detik "
-                                "(LKJIP_LIMIT_SECONDS)", self.path, sheet)
+                                "(LKJIP_LIMIT_SECONDS)", self.path,
+                                sheet() if callable(sheet) else sheet)
 
 
 def _col_number(letters: bytes) -> int:
@@ -266,7 +268,7 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
             if cells > lim.cells:
                 raise WorkbookError(f"lebih dari {lim.cells:,} sel (LKJIP_LIMIT_CELLS)".replace(
                     ",", "."), path, sheet())
-            budget.check(sheet())
+            budget.check(sheet)
     grid = rows_max * cols_max
     if grid > lim.grid and cols_max == 26:  # the bound was a guess: count exactly to say it
         with z.open(info) as fh:

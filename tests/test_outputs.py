@@ -100,10 +100,15 @@ def test_raw_folder_is_byte_identical_around_every_command(tmp_path, capsys):
                 ["reconcile", raw, "--xlsx", raw / "pengukuran_kinerja_2020_TW1.xlsx", "--force"],
                 ["reconcile", raw, "--fail-on", "error"],
                 ["template", "--year", 2020, "--out", raw / "kinerja_2020.xlsx"],
+                ["renja", "--year", 2020, "--quarter", 4, "--raw", raw,
+                 "--out", tmp_path / "r.xlsx"],
+                ["renja", "--year", 2020, "--quarter", 4, "--raw", raw, "--force",
+                 "--out", raw / "pengukuran_kinerja_2020_TW1.xlsx"],
                 ["ingest", raw, "--out", raw]]
     for cmd in commands:
         run(cmd, capsys)
         assert tree_digest(raw) == before, cmd
+    assert (tmp_path / "r.xlsx").exists() and (tmp_path / "p").is_dir()
 
 
 def test_csv_fields_never_become_formulas_with_either_separator(tmp_path):
