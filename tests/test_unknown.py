@@ -112,3 +112,30 @@ def test_an_earlier_quarter_with_an_unknown_amount_is_left_out_with_a_note(tmp_p
     assert an.data.budget_lines["pagu"].notna().all()
     assert any("TW1.xlsx" in m and "H6" in m for m in an.missing)
     assert list(missing(an.findings, "H6")["severity"]) == ["error"]
+
+
+def test_the_processed_stage_and_the_findings_workbook_keep_the_unknown_amount(
+        sample_with_error, tmp_path, capsys):
+    """ingest --out writes the line with its empty pagu; reconcile over the processed tables finds
+    the same MISSING_VALUE (not a 0 read back from Parquet), and writes the findings workbook."""
+    import openpyxl
+
+    from lkjip_helpers.processed import read_processed
+
+    raw, out, book = sample_with_error, tmp_path / "processed", tmp_path / "temuan.xlsx"
+    status, _, err = run(["ingest", raw, "--out", out], capsys)
+    assert status == 0, err
+    back = read_processed(out)
+    lines = back.budget_lines
+    k10 = lines[(lines["pagu_cell"] == "K10") & lines["source_file"].str.endswith("TW4.xlsx")]
+    assert len(k10) == 1 and k10["pagu"].isna().all()
+    assert lines["pagu"].isna().sum() == 1
+    assert [w.cell for w in back.warnings if w.code == "MISSING_VALUE"
+            and w.file.endswith("TW4.xlsx")] == ["K10"]
+    status, text, err = run(["reconcile", raw, "--processed", out, "--xlsx", book], capsys)
+    assert status == 0 and "dibaca ulang" not in err, err
+    line = next(x for x in text.splitlines() if "(MISSING_VALUE)" in x and "TW4" in x)
+    assert "sel K10" in line and line.startswith("[kesalahan]")
+    cells = [c.value for ws in openpyxl.load_workbook(book) for row in ws.iter_rows()
+             for c in row]
+    assert any(isinstance(v, str) and "#DIV/0!" in v for v in cells)
