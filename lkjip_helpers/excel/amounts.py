@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from ..errors import CellError
 from ..numbers import NumberError, format_rupiah, parse_amount
-from .workbook import SheetGrid, cell_name
+from ..unknown import unreadable_text
+from .workbook import SheetGrid, Unreadable, cell_name
 
 _MAX = 10 ** 15   # numbers.MAX_AMOUNT: parse_amount refuses an amount that large
 _ID_AMOUNT = re.compile(r"(\d{1,3}(?:\.\d{3})*)(?:,(\d\d?))?")
@@ -62,9 +63,10 @@ class Amounts:
             self._separators(value, r, c)
         try:
             parsed = parse_amount(value)
-        except NumberError as exc:
-            raise CellError(f"bukan jumlah uang: {exc}", self.grid.file, self.grid.name,
-                            cell_name(r, c)) from None
+        except NumberError as exc:  # an error value or a formula without its value: never 0
+            why = unreadable_text(value) if isinstance(value, Unreadable) else \
+                f"bukan jumlah uang: {exc}"
+            raise CellError(why, self.grid.file, self.grid.name, cell_name(r, c)) from None
         if parsed.note:
             self._notes.append((r, c, parsed.note))
         return int(parsed.value * 100)

@@ -112,6 +112,11 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
             if header.total is not None:
                 rec["total"] = _amount(amounts, row[header.total], r, header.total, blank=None)
                 rec["cells"]["total"] = cell_name(r, header.total)
+                if rec["total"] is not None and rec["total"] < 0:
+                    res.checks.append({"kind": "negative_amount", "field": "total",
+                                       "group": group, "row": r, "year": res.year,
+                                       "stated": rec["total"], "computed": 0,
+                                       "cell": rec["cells"]["total"]})
         monthly = [_amount(amounts, row[header.months[m]], r, header.months[m], blank=0)
                    for m in range(1, 13)]
         rec[kind] = monthly
@@ -121,6 +126,10 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
             if v < 0 and kind == "target":
                 res.checks.append({**where, "kind": "negative", "month": m, "stated": v,
                                    "computed": 0, "cell": cell_name(r, header.months[m])})
+            elif v < 0:
+                res.checks.append({**where, "kind": "negative_amount", "field": "realisasi",
+                                   "month": m, "stated": v, "computed": 0,
+                                   "cell": cell_name(r, header.months[m])})
         for q, c in sorted(header.triwulan.items()):
             stated = _amount(amounts, row[c], r, c, blank=None)
             want = sum(monthly[3 * q - 3:3 * q])

@@ -29,7 +29,7 @@ from ..period import Agency, Period
 from .akun import normalise_akun
 from .layout import norm
 from .lra import place_rows
-from .result import SheetResult, Warning_
+from .result import SheetResult, Warning_, negative_amount
 from .period import ROMAN, quarter_in, year_in
 from .workbook import SheetGrid, Unreadable, cell_name, text_of
 from ..unknown import UNKNOWN_NOTE, unreadable_text
@@ -150,13 +150,17 @@ def read_long_sheet(grid: SheetGrid, mapping: Mapping, found: tuple[int, dict]
                 continue
             try:
                 parsed = parse_amount(get(k))
-            except NumberError:
-                raise CellError(f"{text_of(get(k))!r} bukan jumlah rupiah", grid.file,
-                                grid.name, cell_name(r, cols[k])) from None
+            except NumberError:  # an error value among account rows: refused, never 0
+                why = unreadable_text(get(k)) if isinstance(get(k), Unreadable) else \
+                    f"{text_of(get(k))!r} bukan jumlah rupiah"
+                raise CellError(why, grid.file, grid.name, cell_name(r, cols[k])) from None
             if parsed.note:
                 res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(r, cols[k]),
                                              "AMBIGUOUS_NUMBER", parsed.note))
             amounts[k] = parsed.value
+            if parsed.value < 0:
+                res.warnings.append(negative_amount(grid.file.name, grid.name,
+                                                    cell_name(r, cols[k]), k, parsed.value))
         cap = None
         if "capaian" in cols and isinstance(get("capaian"), Unreadable):
             text = unreadable_text(get("capaian"))

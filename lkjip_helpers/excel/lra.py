@@ -25,8 +25,9 @@ from .agency import agency_in
 from .akun import jenis_of, normalise_akun, place
 from .layout import norm
 from .period import year_in
-from .result import SheetResult, Warning_
-from .workbook import SheetGrid, cell_name, text_of
+from .result import SheetResult, Warning_, negative_amount
+from ..unknown import unreadable_text
+from .workbook import SheetGrid, Unreadable, cell_name, text_of
 
 _HEAD = {"kode": re.compile(r"^kode\s*(rekening|akun|rek\.?)$", re.I),
          "uraian": re.compile(r"^uraian$", re.I),
@@ -229,13 +230,17 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list,
                                      f"{label} akun {code} kosong, dibaca 0"))
         try:
             parsed = parse_amount(v)
-        except NumberError:
-            raise CellError(f"{text_of(v)!r} bukan jumlah rupiah", grid.file, grid.name,
-                            where(c)) from None
+        except NumberError:  # an error value or a formula without its value: never 0
+            why = unreadable_text(v) if isinstance(v, Unreadable) else \
+                f"{text_of(v)!r} bukan jumlah rupiah"
+            raise CellError(why, grid.file, grid.name, where(c)) from None
         if parsed.note:
             warnings.append(Warning_(grid.file.name, grid.name, where(c), "AMBIGUOUS_NUMBER",
                                      parsed.note))
         out[key] = parsed.value
+        if parsed.value < 0:
+            warnings.append(negative_amount(grid.file.name, grid.name, where(c), key,
+                                            parsed.value))
     return out
 
 

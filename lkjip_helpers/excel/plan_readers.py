@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..period import Agency, quarter_of_month
-from .result import SheetResult, Warning_
+from .result import SheetResult, Warning_, negative_amount
 from .workbook import SheetGrid
 
 ZERO = Decimal(0)
@@ -110,9 +110,12 @@ def _realisasi_results(flat) -> list[SheetResult]:
                           month=month, agency=Agency(code, _name(lines)),
                           reader="sipd_realisasi")
         res.plan = lines          # kept for combine(): the pagu comes from the budget exports
+        ours = [c for c in flat.checks if c["kind"] in ("ambiguous", "negative_amount") and
+                (c["agency_code"], c["year"], c["month"]) == (code, year, month)]
         res.warnings = [Warning_(flat.file, flat.sheet, c["cell"], "AMBIGUOUS_NUMBER", c["note"])
-                        for c in flat.checks if c["kind"] == "ambiguous" and
-                        (c["agency_code"], c["year"], c["month"]) == (code, year, month)]
+                        if c["kind"] == "ambiguous" else
+                        negative_amount(flat.file, flat.sheet, c["cell"], "realisasi", c["stated"])
+                        for c in ours]
         out.append(res)
     return out
 

@@ -24,6 +24,12 @@ class Warning_:
         return f"{self.file}, sheet {self.sheet!r}, cell {self.cell}: {self.message}"
 
 
+def negative_amount(file: str, sheet: str, cell: str, field: str, value) -> Warning_:
+    """``NEGATIVE_AMOUNT`` of a cell: ``field`` "pagu" (an error finding: a ceiling is never
+    negative) or "realisasi" (a warning: a refund can make it so)."""
+    return Warning_(file, sheet, cell, "NEGATIVE_AMOUNT", f"{field} negatif: {value}")
+
+
 @dataclass
 class SheetResult:
     """What one sheet holds for one agency and one period.

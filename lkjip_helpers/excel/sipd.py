@@ -219,6 +219,11 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
         for a, c in money_at:
             vals[a] = v = sen(row[c], r, c)
             rec[a] += v
+            if v < 0 and a not in MONTH_FIELDS:  # a negative month: _check_rak_line's
+                res.checks.append({"kind": "negative_amount", "field": a, "row": r,
+                                   "cell": cell_name(r, c), "stated": v, "computed": 0,
+                                   "agency_code": agency, "year": y, "month": mo,
+                                   "version": version, "sub_kegiatan_code": codes[2]})
         if rak:
             _check_rak_line(res, amounts, r, row, cols, vals, total_col, rec)
     for r, c, note in amounts.guesses():

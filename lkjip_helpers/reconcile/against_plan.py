@@ -8,7 +8,9 @@ and sub kegiatan and month (records for :mod:`lkjip_helpers.plan`), and the find
 * ``BEHIND_PLAN`` (warning): cumulative realisasi below the plan by more than the tolerance (points of
   pagu), naming the months;
 * ``AHEAD_OF_PLAN`` (info): above the plan by more than the tolerance;
-* ``AMBIGUOUS_NUMBER`` (warning): an amount of a plan or a data anggaran read by a guess.
+* ``AMBIGUOUS_NUMBER`` (warning): an amount of a plan or a data anggaran read by a guess;
+* ``NEGATIVE_AMOUNT``: a negative pagu of a data anggaran, Nilai Rincian of a RAK or Total
+  Anggaran of the template (error), a negative realisasi month of the template (warning).
 """
 from __future__ import annotations
 
@@ -136,6 +138,9 @@ def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> li
                                source_sheet=sheet, source_cell=c["cell"], agency_code=agency_code,
                                agency_name=agency.name if agency else None))
             continue
+        if kind == "negative_amount":  # a pagu (Nilai Rincian, Total Anggaran) or a realisasi
+            out.append(_negative(c, file, sheet, agency_code, agency))
+            continue
         stated, computed = c["stated"], c["computed"]
         who = c.get("sub_kegiatan_code") or c.get("group") or ""
         who += f" ({c['rincian'].capitalize()})" if c.get("rincian") else ""
@@ -151,6 +156,24 @@ def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> li
                            source_cell=c["cell"], month=c.get("month"),
                            agency_code=agency_code, agency_name=agency.name if agency else None))
     return out
+
+
+_FIELDS = {"pagu": "pagu", "nilai_rincian": "Nilai Rincian", "total": "Total Anggaran",
+           "realisasi": "realisasi"}
+
+
+def _negative(c: dict, file: str, sheet: str, agency_code, agency) -> Finding:
+    """NEGATIVE_AMOUNT: an error for a pagu (a ceiling is never negative), a warning for a
+    realisasi (a refund can make it so)."""
+    who = c.get("sub_kegiatan_code") or c.get("group") or ""
+    month = f" bulan {MONTHS[c['month'] - 1]}" if c.get("month") else ""
+    return Finding("NEGATIVE_AMOUNT", "warning" if c["field"] == "realisasi" else "error",
+                   f"{_FIELDS.get(c['field'], c['field'])} {who}{month} negatif: "
+                   f"{rp(c['stated'])}".replace("  ", " "),
+                   year=c.get("year"), month=c.get("month"), quarter=_quarter(c.get("month")),
+                   unit="", kegiatan=c.get("sub_kegiatan_code"), source_file=file,
+                   source_sheet=sheet, source_cell=c["cell"], agency_code=agency_code,
+                   agency_name=agency.name if agency else None)
 
 
 def deviation_findings(table: pd.DataFrame, settings: Settings = Settings(),
