@@ -30,7 +30,7 @@ def start(handoff, key: tuple, output_dir: Path | None, processed: str = "", age
     ctx = multiprocessing.get_context("spawn")
     reader, writer = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_run, args=(writer, handoff.address, key, output_dir, processed,
-                                          agency),
+                                          agency, os.getpid()),
                        daemon=True, name="lkjip-prepare")
     proc.start()
     writer.close()
@@ -38,9 +38,11 @@ def start(handoff, key: tuple, output_dir: Path | None, processed: str = "", age
     return proc
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int | None = None) -> None:
     """Ask Linux to kill this process when its parent (the thread that started it) dies; a no-op
-    elsewhere. Also used as ``preexec_fn`` for the report's kernel."""
+    elsewhere. Also used as ``preexec_fn`` for the report's kernel. ``parent``: the pid that started
+    this process; when it is no longer the parent, it died before the request took effect (a
+    ``kill -9`` while this process was starting, which Linux then never signals): exit at once."""
     try:
         import ctypes
         import signal
@@ -48,6 +50,8 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:
+        os._exit(0)
 
 
 def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = "",
@@ -82,8 +86,8 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
 
 
 def _run(conn, address: str, key: tuple, output_dir: Path | None, processed: str = "",
-         agency: str = "") -> None:
-    die_with_parent()
+         agency: str = "", parent: int | None = None) -> None:
+    die_with_parent(parent)
     try:
         _prepare(lambda name, obj: conn.send((name, _pickle(obj))), address, key, output_dir,
                  processed, agency)
@@ -102,7 +106,8 @@ def _pickle(obj) -> bytes:
 
 
 def finish(proc, budget: float) -> None:
-    """Wait for the worker to finish what it writes (at most ``budget`` seconds), else stop it."""
+    """Wait for the worker to finish what it writes (at most ``budget`` seconds), else stop it
+    (``budget`` 0: a run that failed or was stopped needs nothing more from it)."""
     proc.join(timeout=budget)
     if proc.is_alive():
         proc.kill()

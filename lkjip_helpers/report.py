@@ -70,9 +70,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
         try:
             thread.join()
         finally:
-            if thread.is_alive():  # interrupted: stop the kernel, let papermill unwind
-                _kill_kernel(km)
-                thread.join(timeout=10)
+            _stop_papermill(km, thread)
     exc = outcome.get("error")
     if exc is None:
         return
@@ -105,10 +103,13 @@ def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
         if own:  # started here, so that it dies with this thread, even under kill -9
             from jupyter_core.utils import run_sync
 
+            from functools import partial
+
             from .prepare import die_with_parent
 
             run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                                      cwd=str(cwd), preexec_fn=die_with_parent)
+                                      cwd=str(cwd),
+                                      preexec_fn=partial(die_with_parent, os.getpid()))
         pm.execute_notebook(str(notebook), str(output), parameters=parameters,
                             kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
                             log_output=False, language="python", km=km,
@@ -123,6 +124,17 @@ def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
     finally:
         if own:
             _shutdown_kernel(km)
+
+
+def _stop_papermill(km, thread, seconds: float = 10) -> None:
+    """After an interruption: kill the kernel and let papermill unwind (at most ``seconds``). The
+    kernel is killed again while the thread runs: one still starting had no pid to kill yet."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while thread.is_alive() and time.monotonic() < deadline:
+        _kill_kernel(km)
+        thread.join(timeout=0.2)
 
 
 def _shutdown_kernel(km) -> None:
@@ -255,14 +267,16 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                       "agency": agency, "output_dir": str(tmp), "prepared": handoff.address}
             worker = prepare.start(handoff, analysis_key(year, quarter, raw, month=month), tmp,
                                    processed, agency)
+            done = False
             try:
                 execute(notebook_path(), executed, params, root)
+                done = True
             except ReportError:
                 if executed.exists():
                     _keep_failed(executed, folder)
                 raise
-            finally:
-                prepare.finish(worker, limits().seconds)
+            finally:  # stopped or failed: the worker is stopped at once
+                prepare.finish(worker, limits().seconds if done else 0)
         for part in tmp.glob(".tmp-*"):  # a write the worker did not finish
             part.unlink(missing_ok=True)
         if not (tmp / "temuan.xlsx").exists():  # the worker stopped before writing it

@@ -202,3 +202,16 @@ def test_leftovers_are_removed_by_pid_and_age_never_a_live_runs(tmp_path):
     finally:
         live.kill()
         live.wait()
+
+
+def test_a_worker_whose_parent_died_while_it_started_exits_at_once():
+    """``PR_SET_PDEATHSIG`` is never sent when the parent died before it was set (a kill -9 while
+    the worker or the kernel was starting): the pid given is no longer the parent, it exits."""
+    code = ("import os, sys; from lkjip_helpers.prepare import die_with_parent; "
+            "die_with_parent(int(sys.argv[1])); print('alive')")
+    gone = subprocess.run([sys.executable, "-c", code, str(os.getpid() + 10 ** 6)],
+                          capture_output=True, text=True)
+    here = subprocess.run([sys.executable, "-c", code, str(os.getpid())],
+                          capture_output=True, text=True)
+    assert (gone.returncode, gone.stdout) == (0, "")
+    assert (here.returncode, here.stdout) == (0, "alive\n")
