@@ -139,3 +139,29 @@ def test_the_processed_stage_and_the_findings_workbook_keep_the_unknown_amount(
     cells = [c.value for ws in openpyxl.load_workbook(book) for row in ws.iter_rows()
              for c in row]
     assert any(isinstance(v, str) and "#DIV/0!" in v for v in cells)
+
+
+def test_agencies_reconciled_over_processes_hold_out_the_same_sheet(tmp_path):
+    """The records-based reconcile, in one process or shared among processes: the agency whose
+    sheet has an unknown amount gets its MISSING_VALUE error and no total; the others are whole."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for x in "ABC":
+        write_xlsx(tmp_path / f"{x}.xlsx", {"TW I": [[f"SKPD : Dinas {x}"]] +
+                                            quarter_sheet(CLEAN, title="TRIWULAN I 2020")})
+        shutil.copy(tmp_path / f"{x}.xlsx", raw / f"{x}.xlsx")
+    sheet = zipfile.ZipFile(tmp_path / "B.xlsx").read("xl/worksheets/sheet1.xml")
+    old = re.search(rb'<c r="H7"[^>]*>.*?</c>', sheet).group(0)
+    patch_xlsx(tmp_path / "B.xlsx", raw / "B.xlsx", {old: b'<c r="H7" t="e"><v>#N/A</v></c>'})
+    data = ingest([raw])
+    assert sorted(a.name for a in data.agencies) == ["Dinas A", "Dinas B", "Dinas C"]
+    found = []
+    for workers in (1, 2):
+        rec = reconcile(data, workers=workers)
+        hit = missing(rec.findings, "H7")
+        assert list(zip(hit["severity"], hit["agency_name"])) == [("error", "Dinas B")]
+        assert sorted(rec.totals["agency_name"]) == ["Dinas A", "Dinas C"]
+        assert [str(v) for v in rec.totals["pagu"]] == ["1300.00", "1300.00"]
+        found.append(sorted(zip(rec.findings["code"], rec.findings["agency_name"],
+                                rec.findings["source_cell"])))
+    assert found[0] == found[1]
