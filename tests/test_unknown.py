@@ -34,7 +34,7 @@ def test_an_unknown_pagu_is_an_error_finding_never_a_number(xml, words, tmp_path
     assert status == 0, err
     period = next(line for line in out.splitlines() if "TW I" in line)
     assert "pagu      tidak diketahui" in period and "Rp 1.300" not in period  # not 1.400 - 100
-    assert any("cell H6" in line and words in line for line in out.splitlines())
+    assert any("sel H6" in line and words in line for line in out.splitlines())
     data = ingest([path])
     a1 = data.budget_lines[data.budget_lines["kegiatan"] == "Kegiatan A1"].iloc[0]
     assert a1.isna()["pagu"] and a1["realisasi"] == 50 and a1["pagu_cell"] == "H6"
