@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hostile import tree_digest
 
 from lkjip_helpers.batch import agencies
 from lkjip_helpers.batch.outputs import index_html, table_text, write_csv
@@ -144,10 +145,12 @@ def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
     shutil.copyfile(kab / duplicate / "pengukuran_kinerja_2024_TW2.xlsx",
                     kab / duplicate / "salinan_TW2.xlsx")
     out = tmp_path / "reports"
+    before = tree_digest(kab)
     status = main(["batch", str(kab), "--year", "2024", "--quarter", "auto", "--out", str(out),
                    "--workers", "2", "--format", "html"])
     captured = capsys.readouterr()
     assert status == 4
+    assert tree_digest(kab) == before                     # the raw folders are byte-identical
     folder = out / "2024" / "TW4"
     ok = [c for c in codes if c not in (refused, duplicate)]
     for c in ok:
