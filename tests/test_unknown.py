@@ -165,3 +165,15 @@ def test_agencies_reconciled_over_processes_hold_out_the_same_sheet(tmp_path):
         found.append(sorted(zip(rec.findings["code"], rec.findings["agency_name"],
                                 rec.findings["source_cell"])))
     assert found[0] == found[1]
+
+
+def test_lkjip_report_of_that_quarter_exits_2_naming_the_cell(sample_with_error, tmp_path,
+                                                               capsys):
+    """The command a user runs: one line naming TW IV's K10, no report folder, no traceback."""
+    out = tmp_path / "r"
+    status, _, err = run(["report", "--year", 2020, "--quarter", 4, "--raw", sample_with_error,
+                          "--out", out, "--format", "html"], capsys)
+    assert status == 2
+    line = one_line(err)
+    assert "TW IV 2020" in line and "K10" in line and "MISSING_VALUE" in line
+    assert not (out / "2020" / "TW4").exists()
