@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .numbers import format_percent, format_rupiah
-from .pipeline import Analysis
+from .pipeline import Analysis, quarter_ends
 
 ROMAN = ("I", "II", "III", "IV")
 LEVELS = {"program": ("program_key", "program"), "kegiatan": ("kegiatan_key", "kegiatan"),
@@ -43,15 +43,6 @@ def _frame(an: Analysis, level: str) -> pd.DataFrame:
     if level == "kegiatan" and _has_sub_kegiatan(df):
         return kegiatan_of_sub_kegiatan(df)
     return df
-
-
-def quarter_ends(df: pd.DataFrame) -> pd.DataFrame:
-    """The explorer works by quarter: of a monthly source, each quarter's latest month (where the
-    quarter stands: realisasi is cumulative); quarterly rows as they are."""
-    if "month" not in df.columns or not df["month"].notna().any():
-        return df
-    last = df.groupby("quarter")["month"].transform("max")
-    return df[(df["month"].isna() | (df["month"] == last)).fillna(False).astype(bool)]
 
 
 def _parent(r) -> tuple:
