@@ -24,17 +24,29 @@ def stylesheet() -> str:
     return re.sub(r"\n\s*\n+", "\n", css).strip()
 
 
-def render(notebook: Path) -> str:
-    """The executed notebook as the report's page (outputs only)."""
-    import nbformat
+def exporter():
+    """nbconvert's exporter for the page (outputs only, our template), used once so that its
+    template is compiled and its filters imported: a later :func:`render` with it only renders."""
     from nbconvert import HTMLExporter
+    from nbformat.v4 import new_markdown_cell, new_notebook
 
-    exporter = HTMLExporter(template_name="lkjip", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    nb = nbformat.read(str(notebook), as_version=4)
-    page, _ = exporter.from_notebook_node(
+    made = HTMLExporter(template_name="lkjip", extra_template_basedirs=[str(TEMPLATES)])
+    made.exclude_input = True
+    made.exclude_input_prompt = True
+    made.exclude_output_prompt = True
+    made.from_notebook_node(new_notebook(cells=[new_markdown_cell("# -")]),
+                            resources={"lkjip": {"css": "", "title": ""}})
+    return made
+
+
+def render(notebook, made=None) -> str:
+    """The executed notebook (a path, or the notebook itself) as the report's page (outputs
+    only); ``made``: an :func:`exporter` made beforehand."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4) if isinstance(notebook, (str, Path)) \
+        else notebook
+    page, _ = (made or exporter()).from_notebook_node(
         nb, resources={"lkjip": {"css": stylesheet(), "title": "Laporan Anggaran dan Kinerja"}})
     return finish(page)
 

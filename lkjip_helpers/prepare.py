@@ -18,7 +18,9 @@ import os
 import pickle
 from pathlib import Path
 
-NAMES = ("analysis", "charts")
+# what the worker hands over: the analysis, then each chart (sections.CHARTS, in its order)
+CHART_KEYS = ("program", "curve", "refocusing", "indicators", "scatter")
+NAMES = ("analysis",) + tuple(f"chart:{k}" for k in CHART_KEYS)
 
 
 def start(handoff, key: tuple, output_dir: Path | None, processed: str = "", agency: str = ""):
@@ -70,7 +72,7 @@ def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = 
 
 def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed: str = "",
              agency: str = "", manifest: str = ""):
-    from .sections import draw_charts, load, save_findings_workbook
+    from .sections import chart_name, draw_charts, load, save_findings_workbook
 
     year, quarter, raw, scale, bands, negatif_cap, month = key
     an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap,
@@ -79,7 +81,8 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
     if output_dir is not None:
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
     send("analysis", (key, an))       # the kernel's first cell waits for it
-    send("charts", draw_charts(an))   # the chart cells wait for these
+    for k, svgs in draw_charts(an):   # each chart cell waits for its own chart only
+        send(chart_name(k), svgs)
     if output_dir is not None:
         save_findings_workbook(an, str(output_dir), force=True)
     return an

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,9 +44,10 @@ def notebook_path() -> Path:
     return project_root() / "notebooks" / NOTEBOOK
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) -> None:
-    """Run a notebook with papermill (kernel named explicitly); a failing cell raises ReportError
-    naming the cell, a dead kernel ReportError saying so.
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None):
+    """Run a notebook with papermill (kernel named explicitly) and return the executed notebook
+    (also written to ``output``); a failing cell raises ReportError naming the cell, a dead kernel
+    ReportError saying so.
 
     ``km``: a kernel manager whose kernel is already started (a batch worker starts the next one
     ahead of need); papermill then runs in the calling thread and leaves it running, the caller
@@ -59,8 +61,6 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
     if km is not None:
         _papermill(km, notebook, output, parameters, cwd, outcome, own=False)
     else:
-        import threading
-
         from jupyter_client.manager import AsyncKernelManager
 
         km = AsyncKernelManager(kernel_name=KERNEL)
@@ -73,7 +73,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None) 
             _stop_papermill(km, thread)
     exc = outcome.get("error")
     if exc is None:
-        return
+        return outcome.get("notebook")
     from nbclient.exceptions import DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
@@ -95,8 +95,6 @@ def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
                outcome: dict, own: bool = True) -> None:
     import logging
 
-    import papermill as pm
-
     if not os.environ.get("LKJIP_DEBUG"):  # the one line saying why comes from execute()
         logging.getLogger("papermill").setLevel(logging.CRITICAL)
     try:
@@ -110,15 +108,16 @@ def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
             run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR"],
                                       cwd=str(cwd),
                                       preexec_fn=partial(die_with_parent, os.getpid()))
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters,
-                            kernel_name=KERNEL, cwd=str(cwd), progress_bar=False,
-                            log_output=False, language="python", km=km,
-                            # written once at the end (or at the failing cell), not after every
-                            # cell: saving a growing notebook 40 times cost more than the analysis
-                            request_save_on_cell_execute=False,
-                            # the kernel runs on loopback only; keep its TCP notice and its
-                            # "KeyboardInterrupt caught in kernel" at shutdown out of the logs
-                            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        pm = import_papermill()  # while the kernel starts
+        outcome["notebook"] = pm.execute_notebook(
+            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL, cwd=str(cwd),
+            progress_bar=False, log_output=False, language="python", km=km,
+            # written once at the end (or at the failing cell), not after every cell: saving a
+            # growing notebook 40 times cost more than the analysis
+            request_save_on_cell_execute=False,
+            # the kernel runs on loopback only; keep its TCP notice and its "KeyboardInterrupt
+            # caught in kernel" at shutdown out of the logs
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except BaseException as exc:  # noqa: BLE001 - handed to the caller
         outcome["error"] = exc
     finally:
@@ -135,6 +134,27 @@ def _stop_papermill(km, thread, seconds: float = 10) -> None:
     while thread.is_alive() and time.monotonic() < deadline:
         _kill_kernel(km)
         thread.join(timeout=0.2)
+
+
+def import_papermill():
+    """papermill, imported without jsonschema's optional IRI format checker: the rfc3987-syntax
+    package builds its grammar when imported, over a second of every report run (a known upstream
+    issue, python-jsonschema/jsonschema#1392). nbformat's schemas use no ``format`` at all, so
+    nothing is checked less; the package stays importable for others afterwards."""
+    import sys
+
+    if "jsonschema" in sys.modules:
+        import papermill
+        return papermill
+    blocked = "rfc3987_syntax" not in sys.modules
+    if blocked:
+        sys.modules["rfc3987_syntax"] = None  # jsonschema's optional import then fails quietly
+    try:
+        import papermill
+    finally:
+        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
+    return papermill
 
 
 def _shutdown_kernel(km) -> None:
@@ -200,12 +220,26 @@ def _failed_cell(output: Path, exc) -> str:
     return f"[{exc.exec_count}]"
 
 
-def to_html(notebook: Path) -> str:
-    """The executed notebook as one HTML page: outputs only, our template and stylesheet (no
-    script, no external URL); see :mod:`lkjip_helpers.page`."""
+def to_html(notebook, exporter=None) -> str:
+    """The executed notebook (a path, or the notebook itself) as one HTML page: outputs only, our
+    template and stylesheet (no script, no external URL); see :mod:`lkjip_helpers.page`.
+    ``exporter``: one made beforehand by :func:`warm_exporter`."""
     from .page import render
 
-    return render(notebook)
+    return render(notebook, exporter)
+
+
+def warm_exporter(into: dict) -> None:
+    """Import papermill's and nbconvert's modules and make the page's exporter, its template
+    compiled, into ``into["exporter"]``: run in a thread while the kernel works, this takes them
+    off the end of the run."""
+    try:
+        import_papermill()
+        from .page import exporter
+
+        into["exporter"] = exporter()
+    except Exception:  # noqa: BLE001 - the render then makes its own, and says what is wrong
+        pass
 
 
 def to_pdf(html: str, path: Path) -> None:
@@ -267,10 +301,16 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                       "agency": agency, "output_dir": str(tmp), "prepared": handoff.address}
             worker = prepare.start(handoff, analysis_key(year, quarter, raw, month=month), tmp,
                                    processed, agency)
+            warm: dict = {}
+            warming = threading.Thread(target=warm_exporter, args=(warm,), daemon=True,
+                                       name="lkjip-nbconvert")
+            warming.start()
             done = False
             try:
-                execute(notebook_path(), executed, params, root)
+                nb = execute(notebook_path(), executed, params, root)
                 done = True
+                warming.join()  # the page is made while the worker writes the findings workbook
+                html = to_html(nb if nb is not None else executed, warm.get("exporter"))
             except ReportError:
                 if executed.exists():
                     _keep_failed(executed, folder)
@@ -284,7 +324,6 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
 
             save_findings_workbook(load(int(year), quarter, str(raw), processed_dir=processed,
                                         agency=agency, month=month), str(tmp))
-        html = to_html(executed)
         if "html" in formats or "pdf" in formats:
             (tmp / "laporan.html").write_text(html, encoding="utf-8")
         if "pdf" in formats:

@@ -71,14 +71,15 @@ CHARTS = {
 
 def figure(an: Analysis, key: str) -> str:
     """A chart embedded in the page (inline SVG): the report stays one file. Drawn here, or taken
-    from ``an.charts`` when they were drawn beforehand (see :func:`draw_charts`). Two variants:
-    glyphs as paths for the screen, words as text for print (see :func:`charts.to_svg`)."""
+    from ``an.charts`` or the handoff when it was drawn beforehand (see :func:`draw_charts`): each
+    chart comes as soon as it is drawn, so the first chart's cell does not wait for the last. Two
+    variants: glyphs as paths for the screen, words as text for print (see
+    :func:`charts.to_svg`)."""
     make, alt = CHARTS[key]
     if key not in an.charts and an.handoff:
         from .handoff import fetch
 
-        an.charts.update(fetch(an.handoff, "charts") or {})
-        an.handoff = ""
+        an.charts.update(fetch(an.handoff, chart_name(key)) or {})
     if key not in an.charts or PRINT.format(key) not in an.charts:
         an.charts.update(_draw(make(an), key))
     return (f'<figure>{charts.inline_svg(an.charts[key], key, alt, "screen")}'
@@ -88,18 +89,22 @@ def figure(an: Analysis, key: str) -> str:
 PRINT = "{}.print"  # the print variant's key in ``Analysis.charts``
 
 
+def chart_name(key: str) -> str:
+    """The name a chart is handed over under (:mod:`lkjip_helpers.handoff`)."""
+    return f"chart:{key}"
+
+
 def _draw(fig, key: str) -> dict[str, bytes]:
     return {key: charts.to_svg(fig), PRINT.format(key): charts.to_svg(fig, text=True)}
 
 
-def draw_charts(an: Analysis) -> dict[str, bytes]:
-    """Every chart the report shows, as SVG (both variants, see :func:`figure`)."""
+def draw_charts(an: Analysis):
+    """Every chart the report shows, in the report's order: ``(key, {key: screen SVG,
+    key.print: print SVG})`` (see :func:`figure`), one at a time."""
     rated = an.kinerja is not None and an.year_end  # ratings are year-end figures
-    keys = [k for k in CHARTS if rated or k not in ("indicators", "scatter")]
-    out: dict[str, bytes] = {}
-    for k in keys:
-        out.update(_draw(CHARTS[k][0](an), k))
-    return out
+    for k in CHARTS:
+        if rated or k not in ("indicators", "scatter"):
+            yield k, _draw(CHARTS[k][0](an), k)
 
 
 def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,

@@ -234,10 +234,11 @@ def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
         worker = prepare.start(hand, key, tmp_path)
         made_for, an = fetch(hand.address, "analysis")
         assert made_for == key and an.quarter == 4 and an.findings_workbook.endswith("temuan.xlsx")
-        charts = fetch(an.handoff, "charts")
-        keys = {"program", "curve", "refocusing", "indicators", "scatter"}
-        assert set(charts) == keys | {sections.PRINT.format(k) for k in keys}  # screen and print
-        assert all(svg.startswith(b"<?xml") for svg in charts.values())
+        assert set(prepare.CHART_KEYS) == set(sections.CHARTS)
+        for k in prepare.CHART_KEYS:   # each chart handed over alone, screen and print variant
+            svgs = fetch(an.handoff, sections.chart_name(k))
+            assert set(svgs) == {k, sections.PRINT.format(k)}, k
+            assert all(svg.startswith(b"<?xml") for svg in svgs.values())
         # the notebook's load takes it only when made for the same parameters
         assert sections.load(2020, 4, "data/raw/2020", prepared=hand.address).handoff == \
             hand.address
@@ -259,7 +260,7 @@ def test_a_failing_worker_is_not_waited_for(tmp_path):
         worker = prepare.start(hand, analysis_key(2020, 1, raw), None)
         t = time.monotonic()
         assert fetch(hand.address, "analysis") is None
-        assert fetch(hand.address, "charts") is None
+        assert fetch(hand.address, "chart:program") is None
         assert time.monotonic() - t < 30
         worker.join(10)
         assert worker.exitcode == 0  # it failed quietly; the notebook tells why
@@ -492,3 +493,18 @@ def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
     ing = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "ingest", str(SAMPLE),
                           "--out", str(tmp_path / "p")], capture_output=True, text=True)
     assert "workbook dibaca" in ing.stdout and "tabel ditulis ke" in ing.stdout
+
+
+def test_papermill_is_imported_without_jsonschemas_iri_grammar():
+    """The report imports papermill without rfc3987-syntax (its grammar is built at import, over
+    a second of every run); notebooks still validate, and the package stays importable after."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from lkjip_helpers.report import import_papermill\n"
+            "import_papermill(); import nbformat, nbformat.v4 as v4\n"
+            "print('rfc3987_syntax' in sys.modules)\n"
+            "nbformat.validate(v4.new_notebook(cells=[v4.new_code_cell('1')]))\n"
+            "import rfc3987_syntax; print('importable')")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.stdout.split() == ["False", "importable"], run.stderr
