@@ -478,11 +478,22 @@ def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
     import subprocess
     import sys
 
+    from test_language import _english
+
+    # a project of its own: what a checkout's data/processed holds (git-ignored, maybe stale)
+    # does not decide what the run says
+    project = tmp_path / "proyek"
+    project.mkdir()
+    (project / "notebooks").symlink_to(Path(__file__).resolve().parent.parent / "notebooks")
+    env = {**os.environ, "LKJIP_ROOT": str(project)}
     run = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "report", "--year", "2020",
                           "--quarter", "1", "--raw", str(SAMPLE), "--out", str(tmp_path),
-                          "--format", "html"], capture_output=True, text=True, cwd=tmp_path)
-    assert run.returncode == 0 and run.stderr == ""
+                          "--format", "html"], capture_output=True, text=True, cwd=tmp_path,
+                         env=env)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
     assert run.stdout.startswith("laporan: ")
+    said = run.stdout.replace(str(tmp_path), "<folder>")  # a path is no sentence
+    assert [line for line in said.splitlines() if _english(line)] == []
     rec = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "reconcile", str(SAMPLE)],
                          capture_output=True, text=True)
     first = rec.stdout.splitlines()[0]
