@@ -37,92 +37,104 @@ def _year(text: str) -> int:
 
 
 def _input_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="a workbook (.xlsx) or a folder of them (optional with --manifest)")
+    p.add_argument("paths", nargs="*", type=Path, metavar="BERKAS",
+                   help="workbook (.xlsx) atau folder berisi workbook (boleh kosong bila ada "
+                   "--manifest)")
     p.add_argument("--manifest", type=Path,
-                   help="CSV or xlsx naming each file's agency and period (file, kode_skpd, "
+                   help="CSV atau xlsx yang menyebut SKPD dan periode tiap file (file, kode_skpd, "
                    "nama_skpd, tahun, bulan|triwulan, tanggal_data, tanggal_upload, ...)")
     p.add_argument("--strict", action="store_true",
-                   help="any file or folder entry that cannot be read stops the run (exit 2), "
-                   "even over many agencies (else a warning, or a finding)")
-    p.add_argument("--year", type=_year, help="the year, when the sheets do not say it")
+                   help="file atau isi folder yang tidak terbaca menghentikan proses (status 2), "
+                   "juga untuk banyak SKPD (tanpa opsi ini: peringatan, atau temuan)")
+    p.add_argument("--year", type=_year, metavar="TAHUN",
+                   help="tahun, bila lembar kerjanya tidak menyebutnya")
     p.add_argument("--quarter", type=int, choices=[1, 2, 3, 4],
-                   help="the quarter (triwulan), when the sheets do not say it")
+                   help="triwulan, bila lembar kerjanya tidak menyebutnya")
     p.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12",
-                   help="the month, for a monthly source whose sheets do not say it")
-    p.add_argument("--agency", help="the agency (SKPD) of sheets that do not name one, e.g. "
-                   "'1.02.0.00.0.00.01.0000 Dinas Kesehatan'")
-    p.add_argument("--mapping", type=Path,
-                   help="YAML mapping for a long table (one row per line per quarter)")
-
-
-class _Parser(argparse.ArgumentParser):
-    """Bad arguments: exit 2 with one line (and where to read the usage)."""
-
-    def error(self, message: str):
-        self.exit(2, printable(f"{self.prog}: {message} (lihat {self.prog} --help)") + "\n")
+                   help="bulan, untuk sumber bulanan yang lembarnya tidak menyebutnya")
+    p.add_argument("--agency", metavar="SKPD", help="SKPD untuk lembar yang tidak menyebutnya, "
+                   "mis. '1.02.0.00.0.00.01.0000 Dinas Kesehatan'")
+    p.add_argument("--mapping", type=Path, metavar="YAML",
+                   help="pemetaan YAML untuk tabel panjang (satu baris per rincian per triwulan)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = _Parser(prog="lkjip", description="LKjIP workbook: ingest, reconcile, report.")
-    sub = ap.add_subparsers(dest="command", required=True)
+    from importlib.metadata import PackageNotFoundError, version
 
-    p = sub.add_parser("ingest", help="read quarterly workbooks into tidy tables (Parquet)")
-    _input_options(p)
-    p.add_argument("--out", type=Path, help="output folder (default data/processed/<year>/)")
-    p.add_argument("--json", action="store_true", help="print the per-quarter summary as JSON")
+    from .arguments import VERSION, Parser
 
-    p = sub.add_parser("reconcile", help="check stated totals, percentages and quarters")
+    ap = Parser(prog="lkjip", description="Buku kerja LKjIP: membaca (ingest), memeriksa "
+                "(reconcile) dan melaporkan (report) realisasi anggaran dan kinerja SKPD.")
+    try:
+        ours = version("lkjip")
+    except PackageNotFoundError:  # run from a checkout that was not installed
+        ours = "(versi tidak diketahui)"
+    ap.add_argument("--version", action="version", version=f"lkjip {ours}", help=VERSION)
+    sub = ap.add_subparsers(dest="command", required=True, metavar="PERINTAH", title="perintah")
+
+    p = sub.add_parser("ingest", help="membaca workbook triwulanan menjadi tabel rapi (Parquet)")
     _input_options(p)
-    p.add_argument("--json", action="store_true", help="print findings and summary as JSON")
-    p.add_argument("--xlsx", type=Path, help="write the findings workbook for the analyst")
+    p.add_argument("--out", type=Path, metavar="FOLDER",
+                   help="folder keluaran (bawaan: data/processed/<tahun>/)")
+    p.add_argument("--json", action="store_true", help="cetak ringkasan per triwulan sebagai JSON")
+
+    p = sub.add_parser("reconcile", help="memeriksa total, persentase dan triwulan yang tertulis")
+    _input_options(p)
+    p.add_argument("--json", action="store_true", help="cetak temuan dan ringkasan sebagai JSON")
+    p.add_argument("--xlsx", type=Path, help="tulis workbook temuan untuk analis")
     p.add_argument("--force", action="store_true",
-                   help="replace an existing --xlsx file that lkjip did not make")
+                   help="timpa file --xlsx yang sudah ada walau bukan buatan lkjip")
     p.add_argument("--fail-on", choices=["error", "warning"],
-                   help="exit 3 when a finding of this severity (or worse) occurs")
-    p.add_argument("--bands", type=Path, help="YAML table of per-quarter absorption bands")
-    p.add_argument("--plan-tolerance", type=_points, metavar="POINTS",
-                   help="points of pagu by which realisasi may trail or lead the cash plan before "
-                        "BEHIND_PLAN / AHEAD_OF_PLAN (default 10)")
-    p.add_argument("--processed", type=Path, help="the folder `lkjip ingest` wrote (e.g. "
-                   "data/processed/2022): read it instead of the raw files while they are the "
-                   "ones it was made from")
+                   help="status 3 bila ada temuan setingkat ini atau lebih berat ('error': "
+                   "kesalahan; 'warning': perlu diperiksa)")
+    p.add_argument("--bands", type=Path, metavar="YAML",
+                   help="tabel YAML batas penyerapan per triwulan")
+    p.add_argument("--plan-tolerance", type=_points, metavar="POIN",
+                   help="selisih realisasi terhadap rencana kas, dalam poin persen pagu, sebelum "
+                        "menjadi BEHIND_PLAN / AHEAD_OF_PLAN (bawaan 10)")
+    p.add_argument("--processed", type=Path, metavar="FOLDER", help="folder tulisan `lkjip "
+                   "ingest` (mis. data/processed/2022): dibaca sebagai ganti berkas mentah "
+                   "selama berkas mentahnya masih sama")
 
-    p = sub.add_parser("report", help="render the report of a quarter (HTML, PDF, findings)")
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--quarter", default="auto", help="1-4 or auto (the latest with data)")
+    p = sub.add_parser("report", help="membuat laporan satu triwulan (HTML, PDF, temuan)")
+    p.add_argument("--year", type=_year, required=True, metavar="TAHUN", help="tahun laporan")
+    p.add_argument("--quarter", default="auto", metavar="TRIWULAN",
+                   help="1-4 atau auto (triwulan terakhir yang ada datanya)")
     p.add_argument("--month", type=int, choices=range(1, 13), metavar="1-12",
-                   help="a monthly source (LRA, SIPD-RI): the report of this month, into "
-                   "reports/<year>/B<MM>/ (instead of --quarter)")
-    p.add_argument("--raw", type=Path, help="folder of the year's workbooks "
-                   "(default data/raw/<year>)")
-    p.add_argument("--out", type=Path, help="reports folder (default reports/)")
-    p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf")
-    p.add_argument("--agency", default="", help="the agency whose report to make when the data "
-                   "hold several (code or name); with one agency, the name in the title "
-                   "(default: the annual workbook's)")
+                   help="sumber bulanan (LRA, SIPD-RI): laporan bulan ini, ke "
+                   "reports/<tahun>/B<MM>/ (sebagai ganti --quarter)")
+    p.add_argument("--raw", type=Path, metavar="FOLDER", help="folder workbook tahun itu "
+                   "(bawaan: data/raw/<tahun>)")
+    p.add_argument("--out", type=Path, metavar="FOLDER",
+                   help="folder laporan (bawaan: reports/)")
+    p.add_argument("--format", default="html,pdf", metavar="FORMAT", help="html, pdf atau html,pdf")
+    p.add_argument("--agency", default="", metavar="SKPD", help="SKPD yang dilaporkan bila "
+                   "datanya memuat beberapa (kode atau nama); untuk satu SKPD: namanya di judul "
+                   "(bawaan: dari workbook tahunan)")
     p.add_argument("--strict", action="store_true",
-                   help="exit 2 when an entry of the raw folder cannot be read (else a note)")
+                   help="status 2 bila isi folder mentah ada yang tidak terbaca (tanpa opsi ini: "
+                   "catatan)")
 
     from .batch.command import add_parser as add_batch_parser
 
     add_batch_parser(sub)
 
-    p = sub.add_parser("renja", help="write the Renja evaluation form (Permendagri 86/2017) "
-                       "of a quarter as evaluasi_renja.xlsx")
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4])
-    p.add_argument("--raw", type=Path, help="folder of the year's workbooks "
-                   "(default data/raw/<year>)")
-    p.add_argument("--out", type=Path, help="file to write "
-                   "(default reports/<year>/evaluasi_renja_TW<quarter>.xlsx)")
+    p = sub.add_parser("renja", help="menulis formulir evaluasi Renja (Permendagri 86/2017) "
+                       "satu triwulan sebagai evaluasi_renja.xlsx")
+    p.add_argument("--year", type=_year, required=True, metavar="TAHUN", help="tahun Renja")
+    p.add_argument("--quarter", type=int, required=True, choices=[1, 2, 3, 4], help="triwulan")
+    p.add_argument("--raw", type=Path, metavar="FOLDER", help="folder workbook tahun itu "
+                   "(bawaan: data/raw/<tahun>)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="file yang ditulis "
+                   "(bawaan: reports/<tahun>/evaluasi_renja_TW<triwulan>.xlsx)")
     p.add_argument("--force", action="store_true",
-                   help="replace an existing file that lkjip renja did not write")
+                   help="timpa file yang sudah ada walau bukan tulisan lkjip renja")
 
-    p = sub.add_parser("template", help="write a blank annual workbook kinerja_<year>.xlsx")
-    p.add_argument("--year", type=_year, required=True)
-    p.add_argument("--out", type=Path, help="file to write (default data/raw/<year>/kinerja_<year>.xlsx)")
-    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p = sub.add_parser("template", help="menulis workbook tahunan kosong kinerja_<tahun>.xlsx")
+    p.add_argument("--year", type=_year, required=True, metavar="TAHUN", help="tahun workbook")
+    p.add_argument("--out", type=Path, metavar="FILE",
+                   help="file yang ditulis (bawaan: data/raw/<tahun>/kinerja_<tahun>.xlsx)")
+    p.add_argument("--force", action="store_true", help="timpa file yang sudah ada")
     return ap
 
 

@@ -65,3 +65,69 @@ def test_every_message_a_user_reads_is_indonesian():
 def test_an_error_names_its_cell_in_indonesian():
     err = LkjipError("bukan jumlah rupiah", "data/x.xlsx", "TW I", "H6")
     assert str(err) == "x.xlsx, sheet 'TW I', sel H6: bukan jumlah rupiah"
+
+
+# argparse's own English and help texts' usual words besides the ones above
+HELP_ENGLISH = re.compile(ENGLISH.pattern + r"|\b(usage|options|positional|arguments?|show|help|"
+                          r"message|exit|and|or|for|to|when|default|this|that|which|from|into|"
+                          r"write|print|check|render|each|every|one|an?|error|required|invalid|"
+                          r"choice|choose|expected|unrecognized|allowed|agency|quarter|month)\b",
+                          re.I)
+
+
+def _help_english(text: str) -> list[str]:
+    text = re.sub(r"--[a-z-]+|`[^`]*`|'[^']*'|\{[^}]*\}|\([a-z_, |.\s]+\)", " ", text)  # options,
+    return HELP_ENGLISH.findall(text)  # quoted names, choices, column names
+
+
+def _said(argv: list[str]) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from lkjip_helpers.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except SystemExit as exc:
+            status = exc.code
+    return status, out.getvalue() + err.getvalue()
+
+
+def test_the_help_check_sees_argparses_english():
+    assert _help_english("usage: lkjip [-h]\n\noptions:\n  -h, --help  show this help message")
+    assert _help_english("the following arguments are required: --year")
+    assert not _help_english("cara pakai: lkjip [-h]\n\nopsi:\n  -h, --help  tampilkan bantuan "
+                             "ini lalu keluar; --fail-on {error,warning} (file, kode_skpd)")
+
+
+def test_every_help_is_indonesian():
+    """`lkjip --help` and each command's --help: usage line, section titles, every option's
+    text (flags, metavariables, choices and column names excepted)."""
+    from lkjip_helpers.cli import COMMANDS
+
+    assert {"ingest", "reconcile", "report", "batch", "renja", "template"} <= set(COMMANDS)
+    for argv in [[]] + [[c] for c in COMMANDS]:
+        status, text = _said(argv + ["--help"])
+        assert status == 0 and text.startswith(f"cara pakai: lkjip {' '.join(argv)}".rstrip())
+        assert "opsi:" in text and "tampilkan bantuan ini lalu keluar" in text, argv
+        assert _help_english(text) == [], (argv, text)
+
+
+def test_argument_errors_and_version_are_indonesian():
+    cases = {("report",): "lkjip report: argumen wajib belum diberikan: --year",
+             ("report", "--year", "x"): "lkjip report: argumen --year: 'x' bukan tahun",
+             ("reconcile", "--fail-on", "x"): "pilihan 'x' tidak ada (pilih salah satu: 'error', "
+                                              "'warning')",
+             ("report", "--year", "2020", "--bogus"): "lkjip: argumen tidak dikenal: --bogus",
+             ("batch", "d", "--year", "2020"): "salah satu dari --month --quarter wajib diberikan",
+             ("batch", "d", "--year", "abc", "--month", "1"): "'abc' bukan bilangan bulat",
+             ("renja", "--year", "2020", "--quarter"): "argumen --quarter: memerlukan satu nilai",
+             (): "lkjip: argumen wajib belum diberikan: PERINTAH"}
+    for argv, expected in cases.items():
+        status, text = _said(list(argv))
+        assert status == 2 and expected in text, (argv, text)
+        assert len(text.splitlines()) == 1 and _help_english(text) == [], (argv, text)
+    status, text = _said(["--version"])
+    assert status == 0 and re.fullmatch(r"lkjip \d+\.\d+\.\d+\S*\n", text)

@@ -181,7 +181,7 @@ def test_html_escape_shows_controls():
 @pytest.mark.parametrize("args,words", [
     (["report", "--year", "3000"], "tahun 3000"),
     (["ingest", "--year", "19x", "a.xlsx"], "bukan tahun"),
-    (["frobnicate"], "invalid choice"),
+    (["frobnicate"], "pilihan 'frobnicate' tidak ada"),
     (["report", "--year", "2020", "--quarter", "7"], "--quarter"),
 ])
 def test_bad_arguments_exit_2_in_one_line(args, words, capsys):

@@ -8,29 +8,35 @@ from pathlib import Path
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
-    p = sub.add_parser("batch", help="every agency's report and the pemda report, on Dask workers",
-                       description="Render one report per agency (folders of workbooks, or a "
-                       "manifest) and one for the whole pemda, on a Dask cluster. Exit status 0 "
-                       "when every report was made, 4 when some failed (the outcomes table says "
-                       "which and why).")
-    p.add_argument("paths", nargs="+", type=Path, metavar="RAW",
-                   help="a folder of one agency's workbooks, or a folder of such folders")
+    p = sub.add_parser("batch", help="laporan setiap SKPD dan laporan pemda, di worker Dask",
+                       description="Membuat satu laporan per SKPD (folder workbook, atau "
+                       "manifest) dan satu laporan untuk seluruh pemda, di kluster Dask. Status 0 "
+                       "bila setiap laporan jadi, 4 bila ada yang gagal (tabel hasilnya menyebut "
+                       "yang mana dan mengapa).")
+    p.add_argument("paths", nargs="+", type=Path, metavar="MENTAH",
+                   help="folder workbook satu SKPD, atau folder berisi folder-folder itu")
     p.add_argument("--manifest", type=Path,
-                   help="CSV naming each file's agency (file, kode_skpd, nama_skpd)")
-    p.add_argument("--year", type=int, required=True)
+                   help="CSV yang menyebut SKPD tiap file (file, kode_skpd, nama_skpd)")
+    p.add_argument("--year", type=int, required=True, metavar="TAHUN", help="tahun laporan")
     when = p.add_mutually_exclusive_group(required=True)
-    when.add_argument("--month", type=int, choices=range(1, 13), metavar="M",
-                      help="monthly sources (LRA, SIPD-RI): every report as of this month, into "
-                      "<out>/<year>/B<MM>/")
-    when.add_argument("--quarter", help="1-4 or auto (the latest quarter any agency has)")
-    p.add_argument("--out", type=Path, help="reports folder (default reports/)")
-    p.add_argument("--workers", type=int, help="local worker processes (default: the cores)")
-    p.add_argument("--scheduler", help="address of an existing Dask scheduler "
-                   "(tcp://HOST:8786); its workers must see the RAW and --out folders")
-    p.add_argument("--memory-limit", default="4GiB", help="memory limit per local worker")
-    p.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf")
-    p.add_argument("--history", type=Path, help="CSV of earlier years' monthly series (agency, "
-                   "year, month, pagu, realisasi): references for the year-end projection")
+    when.add_argument("--month", type=int, choices=range(1, 13), metavar="BULAN",
+                      help="sumber bulanan (LRA, SIPD-RI): setiap laporan per bulan ini, ke "
+                      "<out>/<tahun>/B<MM>/")
+    when.add_argument("--quarter", metavar="TRIWULAN",
+                      help="1-4 atau auto (triwulan terakhir yang dimiliki suatu SKPD)")
+    p.add_argument("--out", type=Path, metavar="FOLDER",
+                   help="folder laporan (bawaan: reports/)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="jumlah proses worker lokal (bawaan: jumlah inti prosesor)")
+    p.add_argument("--scheduler", metavar="ALAMAT", help="alamat scheduler Dask yang sudah "
+                   "berjalan (tcp://HOST:8786); workernya harus dapat membuka folder MENTAH dan "
+                   "--out")
+    p.add_argument("--memory-limit", default="4GiB", metavar="BATAS",
+                   help="batas memori per worker lokal (bawaan 4GiB)")
+    p.add_argument("--format", default="html,pdf", metavar="FORMAT",
+                   help="html, pdf atau html,pdf")
+    p.add_argument("--history", type=Path, metavar="CSV", help="CSV deret bulanan tahun-tahun "
+                   "sebelumnya (agency, year, month, pagu, realisasi): acuan proyeksi akhir tahun")
     return p
 
 
