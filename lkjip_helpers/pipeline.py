@@ -28,6 +28,7 @@ class Analysis:
     agency: str = ""             # the agency's name, from the annual workbook
     charts: dict = field(default_factory=dict)  # SVG drawn beforehand (sections.draw_charts)
     findings_workbook: str = ""  # written beforehand, by lkjip report's worker
+    renja_workbook: str = ""     # the same, for evaluasi_renja.xlsx
     handoff: str = ""            # where that worker's charts are handed over (handoff.py)
     month: int | None = None     # a monthly source: the month reported (``quarter`` is its quarter)
 

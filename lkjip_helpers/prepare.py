@@ -79,12 +79,18 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
               processed_dir=processed, agency=agency, month=month, manifest=manifest)
     an.handoff = address
     if output_dir is not None:
+        from .renja_section import FILE as RENJA
+
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
+        an.renja_workbook = str(Path(output_dir) / RENJA)
     send("analysis", (key, an))       # the kernel's first cell waits for it
     for k, svgs in draw_charts(an):   # each chart cell waits for its own chart only
         send(chart_name(k), svgs)
-    if output_dir is not None:
+    if output_dir is not None:  # off the kernel's path: its cells only name them
+        from .renja_section import save_renja_workbook
+
         save_findings_workbook(an, str(output_dir), force=True)
+        save_renja_workbook(an, str(output_dir), force=True)
     return an
 
 

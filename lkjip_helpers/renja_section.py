@@ -122,9 +122,19 @@ def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
             f"Renja workbook tahunan (bukan nol). Kategori: {escape(form.scale.source)}</p>"]
     html += [f'<p class="warn">{escape(n)}</p>' for n in form.notes]
     if output_dir:
-        from .renja_xlsx import write
-
-        path = write(forms, Path(output_dir) / FILE)
+        path = save_renja_workbook(an, output_dir, forms)
         html.append(f'<p class="src">Formulir lengkap (kolom 1–17, K dan Rp, rumus pemeriksa): '
                     f"{escape(path.name)} (di folder yang sama dengan laporan ini).</p>")
     return Block("".join(html))
+
+
+def save_renja_workbook(an: Analysis, output_dir: str, forms: list[RenjaForm] | None = None,
+                        force: bool = False) -> Path:
+    """``evaluasi_renja.xlsx`` in ``output_dir`` (its path returned); not again when lkjip
+    report's worker writes it (``an.renja_workbook``), unless ``force``."""
+    path = Path(output_dir) / FILE
+    if force or an.renja_workbook != str(path):
+        from .renja_xlsx import write
+
+        write(forms if forms is not None else forms_of(an), path)
+    return path

@@ -229,10 +229,12 @@ def to_html(notebook, exporter=None) -> str:
     return render(notebook, exporter)
 
 
-def warm_exporter(into: dict) -> None:
+def warm_exporter(into: dict, pdf: bool = False) -> None:
     """Import papermill's and nbconvert's modules and make the page's exporter, its template
     compiled, into ``into["exporter"]``: run in a thread while the kernel works, this takes them
-    off the end of the run."""
+    off the end of the run. ``pdf``: also import WeasyPrint and lay out a line of text in the
+    PDF's font (fontconfig and Pango loaded), which :func:`to_pdf` would otherwise pay after the
+    page exists."""
     try:
         import_papermill()
         from .page import exporter
@@ -240,6 +242,13 @@ def warm_exporter(into: dict) -> None:
         into["exporter"] = exporter()
     except Exception:  # noqa: BLE001 - the render then makes its own, and says what is wrong
         pass
+    if pdf:
+        try:
+            from weasyprint import HTML
+
+            HTML(string='<p style="font-family: \'DejaVu Sans\'">Halaman 1</p>').render()
+        except Exception:  # noqa: BLE001 - to_pdf says what is missing
+            pass
 
 
 def to_pdf(html: str, path: Path) -> None:
@@ -302,8 +311,8 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             worker = prepare.start(handoff, analysis_key(year, quarter, raw, month=month), tmp,
                                    processed, agency)
             warm: dict = {}
-            warming = threading.Thread(target=warm_exporter, args=(warm,), daemon=True,
-                                       name="lkjip-nbconvert")
+            warming = threading.Thread(target=warm_exporter, args=(warm, "pdf" in formats),
+                                       daemon=True, name="lkjip-nbconvert")
             warming.start()
             done = False
             try:
@@ -319,11 +328,17 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                 prepare.finish(worker, limits().seconds if done else 0)
         for part in tmp.glob(".tmp-*"):  # a write the worker did not finish
             part.unlink(missing_ok=True)
-        if not (tmp / "temuan.xlsx").exists():  # the worker stopped before writing it
+        missing = [n for n in ("temuan.xlsx", RENJA) if not (tmp / n).exists()]
+        if missing:  # the worker stopped before writing them
+            from .renja_section import save_renja_workbook
             from .sections import load, save_findings_workbook
 
-            save_findings_workbook(load(int(year), quarter, str(raw), processed_dir=processed,
-                                        agency=agency, month=month), str(tmp))
+            an = load(int(year), quarter, str(raw), processed_dir=processed, agency=agency,
+                      month=month)
+            if "temuan.xlsx" in missing:
+                save_findings_workbook(an, str(tmp))
+            if RENJA in missing:
+                save_renja_workbook(an, str(tmp))
         if "html" in formats or "pdf" in formats:
             (tmp / "laporan.html").write_text(html, encoding="utf-8")
         if "pdf" in formats:
@@ -350,9 +365,10 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+RENJA = "evaluasi_renja.xlsx"  # renja_section.FILE (not imported here: the main process stays light)
 MARK = ".lkjip-report"  # in every report folder: a rerun may replace the folder
 _OURS = {"laporan.html", "laporan.pdf", "temuan.xlsx", "laporan.ipynb", "laporan.gagal.ipynb",
-         "evaluasi_renja.xlsx"}
+         RENJA}
 _ENVIRONMENT_ERRNOS = {28, 27, 122, 30, 13}  # ENOSPC, EFBIG, EDQUOT, EROFS, EACCES
 
 

@@ -245,6 +245,18 @@ def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
         prepare.finish(worker, 60)
     assert (tmp_path / "temuan.xlsx").exists()
     assert fetch(hand.address, "analysis") is None  # closed: no answer, no wait
+    # the Renja form is written by the worker too; the notebook's cell names it, writes nothing
+    from openpyxl import load_workbook
+
+    from lkjip_helpers.renja_section import renja_section
+
+    renja = tmp_path / "evaluasi_renja.xlsx"
+    assert an.renja_workbook == str(renja) and load_workbook(renja).sheetnames == ["Evaluasi Renja"]
+    renja.unlink()
+    assert "evaluasi_renja.xlsx" in renja_section(an, str(tmp_path)).html and not renja.exists()
+    an.renja_workbook = ""  # an analysis made in the notebook itself: the cell writes it
+    renja_section(an, str(tmp_path))
+    assert load_workbook(renja).sheetnames == ["Evaluasi Renja"]
 
 
 def test_a_failing_worker_is_not_waited_for(tmp_path):
