@@ -40,17 +40,21 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
           css: str = "", head: str | None = None, total_last: bool = False) -> str:
     """An escaped HTML table. On a phone each row stacks, each value under its column's name
     (``data-label``); ``head`` names the column shown first, in bold, without a label. Tables of
-    seven columns or more go on landscape pages in print."""
+    seven columns or more go on landscape pages in print, each column as wide as its text asks
+    (:func:`col_widths`)."""
     cols = list(df.columns)
-    classes = " ".join(c for c in ("stack", css, "wide" if len(cols) >= 7 else "") if c)
+    wide = len(cols) >= 7
+    classes = " ".join(c for c in ("stack", css, "wide" if wide else "") if c)
     num = ' class="num"'
     th = "".join(f"<th{num if c in numeric else ''}>{escape(c)}</th>" for c in cols)
+    texts = [[str(c)] for c in cols]
     body = []
     n = len(df)
     for i, row in enumerate(df.itertuples(index=False)):
         cells = []
-        for c, v in zip(cols, row):
+        for j, (c, v) in enumerate(zip(cols, row)):
             text = "" if _missing(v) else v
+            texts[j].append(str(text))
             if c == head:
                 cells.append(f'<td class="head">{escape(text)}</td>')
                 continue
@@ -60,8 +64,35 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
         tr = '<tr class="total">' if total_last and i == n - 1 else "<tr>"
         body.append(tr + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f'<div class="tbl"><table class="{classes}">{cap}<thead><tr>{th}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>')
+    widths = "".join(f'<col style="--w: {w:.1f}%">' for w in col_widths(texts, wide))
+    return (f'<div class="tbl"><table class="{classes}">{cap}<colgroup>{widths}</colgroup>'
+            f'<thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+# characters of 8 pt text a table's line holds in print: A4 portrait, landscape (report.css)
+LINE_CHARS = {False: 115, True: 170}
+
+
+def col_widths(columns: list[list[str]], wide: bool = False) -> list[float]:
+    """Each column's share of a printed table's width, in percent (the fixed table layout takes
+    them from ``<col>``; equal shares cut a long text into a narrow column, many pages tall).
+    ``columns``: each column's texts, its header first. A column gets at least its longest word
+    (up to 24 characters; a bold header's a fifth wider), and the room left on the line goes to
+    the columns with more to say (their mean text, up to 50 characters)."""
+    need, want = [], []
+    for texts in columns:
+        word = max([len(w) * 1.2 for w in texts[0].split()] +
+                   [len(w) for t in texts[1:] for w in t.split()] + [1])
+        body = texts[1:] or texts
+        need.append(max(min(word, 24), 3) + 2)
+        want.append(max(need[-1], min(sum(map(len, body)) / len(body), 50) + 2))
+    room = LINE_CHARS[wide]
+    if sum(need) >= room or sum(want) <= room:
+        w = need if sum(need) >= room else want
+    else:
+        f = (room - sum(need)) / (sum(want) - sum(need))
+        w = [n + (x - n) * f for n, x in zip(need, want)]
+    return [100 * x / sum(w) for x in w]
 
 
 def fold(summary: str, body: str, opened: bool = False, css: str = "") -> str:

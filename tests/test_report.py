@@ -531,3 +531,23 @@ def test_papermill_is_imported_without_jsonschemas_iri_grammar():
             "import rfc3987_syntax; print('importable')")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert run.stdout.split() == ["False", "importable"], run.stderr
+
+
+def test_printed_columns_are_as_wide_as_their_text():
+    """A printed table's columns follow their text (fixed layout takes <col> widths): a long
+    text gets the room, a short code no more than its longest word, and no column is narrower
+    than its longest word when the line has room for them all."""
+    import pandas as pd
+
+    from lkjip_helpers.present import LINE_CHARS, col_widths, table
+
+    rumus = "nilai akhir (kategori): tingkat triwulan terakhir / tingkat target × 100"
+    cols = [["IKU", "3", "4"], ["Rumus", rumus, rumus], ["Pagu", "Rp 1.890.851.874", "Rp 62.733"]]
+    w = col_widths(cols)
+    assert abs(sum(w) - 100) < 1e-9 and w[1] > w[2] > w[0]
+    assert w[2] >= 100 * len("1.890.851.874") / LINE_CHARS[False]   # its longest word fits
+    assert w[1] <= 100 * (50 + 2) / LINE_CHARS[False] + 1e-9 or sum(w) == 100
+    html = table(pd.DataFrame({"IKU": ["3"], "Rumus": [rumus], "Pagu": ["Rp 1"]}),
+                 caption="Tabel")
+    assert re.search(r"<caption>Tabel</caption><colgroup>(<col style=\"--w: [\d.]+%\">){3}"
+                     r"</colgroup><thead>", html)
