@@ -8,7 +8,7 @@ import pytest
 from conftest import FIXTURES, write_xlsx
 from made_exports import data_anggaran, rak, realisasi
 
-from lkjip_helpers.errors import WorkbookError
+from lkjip_helpers.errors import LayoutError, WorkbookError
 from lkjip_helpers.ingest import ingest, write_tables
 from lkjip_helpers.plan import Settings
 from lkjip_helpers.reconcile import reconcile
@@ -305,3 +305,42 @@ def test_a_realisasi_export_with_its_period_in_a_manifest_keeps_its_skpd(tmp_pat
     assert got == {(SOSIAL, "1.06.02.2.01.0001"): D(600000), (SOSIAL, "1.06.02.2.01.0002"): D(150000),
                    (KESEHATAN, "1.02.02.2.01.0001"): D(1200000)}
     assert set(june["source_file"]) == {"realisasi_sipd.xlsx"} and not data.duplicates
+
+
+def test_rows_without_a_sub_kegiatan_code_are_findings_not_lost(tmp_path):
+    """A row of an export without its sub kegiatan code (a total row, a slip) is not summed, and
+    not silently dropped: an UNREAD_ROW warning names its file, sheet, cell and, where the row says
+    it, its SKPD. An export with no coded row at all is refused in one line."""
+    d = _folder(tmp_path)
+    budget = data_anggaran(BUDGET)
+    total = [None] * len(budget[0])
+    total[budget[0].index("nama_sub_kegiatan")] = "JUMLAH"
+    total[budget[0].index("pagu")] = 4_200_000
+    budget.append(total)                                    # row 5: a total row, no SKPD
+    write_xlsx(d / "data_anggaran_murni.xlsx", {"Sheet1": budget})
+    spent = realisasi([("S1", "5.1.02.01.01.0024", 600_000, None),
+                       ("K1", "5.2.03.01.01.0001", "1.200.000", None)])
+    slip = list(spent[2])
+    slip[spent[0].index("kode sub kegiatan")] = None        # row 4: Dinas Kesehatan's, no code
+    slip[-1] = 50_000
+    spent.append(slip)
+    write_xlsx(d / "2022-06-30.xlsx", {"Sheet1": spent})
+    data = ingest([d])
+    june = data.budget_lines[data.budget_lines["month"] == 6]
+    assert june.groupby("agency_code")["realisasi"].sum().to_dict() == {
+        SOSIAL: D(600000), KESEHATAN: D(1200000)}          # the slip's 50.000 is not counted
+    assert june["pagu"].sum() == D(4200000)                # nor the total row's pagu twice
+    f = reconcile(data).findings
+    u = f[f["code"] == "UNREAD_ROW"].sort_values("source_file")
+    assert list(zip(u["source_file"], u["source_sheet"], u["source_cell"], u["severity"])) == [
+        ("2022-06-30.xlsx", "Sheet1", "N4", "warning"),
+        ("data_anggaran_murni.xlsx", "Sheet1", "N5", "warning")]
+    assert u.iloc[0]["agency_code"] == KESEHATAN and u.iloc[0]["month"] == 6
+    assert u.iloc[0]["message"].startswith("baris 4 tanpa kode sub kegiatan tidak dibaca: ")
+    assert u.iloc[0]["message"].endswith("jumlahnya (R4) tidak dihitung")
+    assert "'JUMLAH" in u.iloc[1]["message"] and "(V5)" in u.iloc[1]["message"]
+    empty = [budget[0], total]
+    write_xlsx(d / "data_anggaran_murni.xlsx", {"Sheet1": empty})
+    with pytest.raises(LayoutError, match="sel N2: ekspor SIPD-RI tanpa satu pun baris berkode "
+                       "sub kegiatan"):
+        ingest([d / "data_anggaran_murni.xlsx"])

@@ -40,14 +40,16 @@ class SipdReader:
             return _realisasi_results(flat)
         reader = {"data_anggaran": "sipd_anggaran", "anggaran_kas": "sipd_rak"}[flat.kind]
         out = []
-        for (code, year), lines in _by(flat.lines, "agency_code", "year").items():
+        groups = _by(flat.lines, "agency_code", "year")
+        for (code, year), lines in groups.items():
             res = SheetResult(flat.file, flat.sheet, year, 4, agency=Agency(code, _name(lines)),
                               reader=reader)
             res.plan = lines
             res.plan_checks = [c for c in flat.checks if c.get("agency_code") == code
-                               and c.get("year", year) == year
-                               and c.get("kind") != "unread"]
+                               and c.get("year", year) == year and c["kind"] != "unread"]
             out.append(res)
+        for c in (c for c in flat.checks if c["kind"] == "unread"):
+            out[_owner(list(groups), c, ("agency_code", "year"))].plan_checks.append(c)
         return out
 
 
@@ -103,9 +105,17 @@ def _name(lines: list[dict]) -> str:
     return next((r["agency_name"] for r in reversed(lines) if r.get("agency_name")), "")
 
 
+def _owner(keys: list[tuple], check: dict, fields: tuple) -> int:
+    """Which of the results (by their keys) a check belongs to: the first whose keys agree with
+    every key the check knows; the first result when none does (a row naming no SKPD)."""
+    known = [(i, check.get(f)) for i, f in enumerate(fields) if check.get(f) is not None]
+    return next((n for n, k in enumerate(keys) if all(k[i] == v for i, v in known)), 0)
+
+
 def _realisasi_results(flat) -> list[SheetResult]:
     out = []
-    for (code, year, month), lines in _by(flat.lines, "agency_code", "year", "month").items():
+    groups = _by(flat.lines, "agency_code", "year", "month")
+    for (code, year, month), lines in groups.items():
         res = SheetResult(flat.file, flat.sheet, year, quarter_of_month(month) if month else None,
                           month=month, agency=Agency(code, _name(lines)),
                           reader="sipd_realisasi")
@@ -117,6 +127,9 @@ def _realisasi_results(flat) -> list[SheetResult]:
                         negative_amount(flat.file, flat.sheet, c["cell"], "realisasi", c["stated"])
                         for c in ours]
         out.append(res)
+    for c in (c for c in flat.checks if c["kind"] == "unread"):
+        out[_owner(list(groups), c, ("agency_code", "year", "month"))].warnings.append(
+            Warning_(flat.file, flat.sheet, c["cell"], "UNREAD_ROW", c["note"]))
     return out
 
 

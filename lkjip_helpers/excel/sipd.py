@@ -182,7 +182,7 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
         code = row[c_sub] if c_sub < len(row) else None
         if code is None:
             if any(v is not None for v in row):
-                res.checks.append({"kind": "unread", "row": r, "cell": cell_name(r, c_sub)})
+                res.checks.append(_unread(grid, keys, row, r, c_sub, money_at))
             continue
         res.rows += 1
         agency, sub_unit = keys.unit(row, r)
@@ -226,6 +226,9 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
                                    "version": version, "sub_kegiatan_code": codes[2]})
         if rak:
             _check_rak_line(res, amounts, r, row, cols, vals, total_col, rec)
+    if not res.rows and res.checks:
+        raise LayoutError("ekspor SIPD-RI tanpa satu pun baris berkode sub kegiatan", grid.file,
+                          grid.name, res.checks[0]["cell"])
     for r, c, note in amounts.guesses():
         agency, _ = keys.unit(grid.rows[r], r)
         y, mo, version = keys.when(grid.rows[r], r)
@@ -245,6 +248,26 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     res.year = year
     res.month = month
     return res
+
+
+def _unread(grid: SheetGrid, keys: "_RowKeys", row: list, r: int, c_sub: int,
+            money_at: tuple) -> dict:
+    """A row without a sub kegiatan code (a total row, a note, a slip): not summed, but said, with
+    its SKPD and period where the row names them (``UNREAD_ROW`` downstream)."""
+    texts = " ".join(text_of(v) for v in row if v is not None)
+    money = [cell_name(r, c) for _, c in money_at if c < len(row) and row[c] is not None]
+    note = f"baris {r + 1} tanpa kode sub kegiatan tidak dibaca: {texts[:60]!r}"
+    if money:
+        note += f"; jumlahnya ({', '.join(money[:3])}{', …' if len(money) > 3 else ''}) " \
+                "tidak dihitung"
+    out = {"kind": "unread", "row": r, "cell": cell_name(r, c_sub), "note": note,
+           "agency_code": None, "year": None, "month": None, "version": None}
+    try:   # the row's own SKPD and period, when it names them
+        out["agency_code"] = keys.unit(row, r)[0] if keys.has_unit(row) else None
+        out["year"], out["month"], out["version"] = keys.when(row, r)
+    except (CellError, LayoutError):
+        pass
+    return out
 
 
 def _check_rak_line(res: FlatResult, amounts: Amounts, r: int, row: list, cols: dict,
@@ -304,6 +327,10 @@ class _RowKeys:
                 sub_unit = split_unit_code(text_of(unit), self.grid, r, c_unit)[1]
             got = self.units[(skpd, unit)] = (agency, sub_unit)
         return got
+
+    def has_unit(self, row: list) -> bool:
+        return any(c is not None and c < len(row) and row[c] is not None
+                   for c in (self.c_skpd, self.c_unit))
 
     def when(self, row: list, r: int) -> tuple[int | None, int | None, str | None]:
         y = self.year

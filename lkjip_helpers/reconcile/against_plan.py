@@ -128,11 +128,11 @@ def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> li
     out = []
     for c in checks:
         kind = c["kind"]
-        if kind == "unread":
-            continue
         agency_code = c.get("agency_code") or (agency.code if agency else None) or None
-        if kind == "ambiguous":   # an amount of the plan or the budget read by a guess
-            out.append(Finding("AMBIGUOUS_NUMBER", "warning", GUESSED + c["note"],
+        if kind in ("ambiguous", "unread"):  # an amount read by a guess; a row without its code
+            code, text = ("AMBIGUOUS_NUMBER", GUESSED + c["note"]) if kind == "ambiguous" else \
+                ("UNREAD_ROW", c["note"])
+            out.append(Finding(code, "warning", text,
                                year=c.get("year"), month=c.get("month"),
                                quarter=_quarter(c.get("month")), unit="", source_file=file,
                                source_sheet=sheet, source_cell=c["cell"], agency_code=agency_code,
