@@ -35,7 +35,8 @@ from pathlib import Path
 from .errors import WorkbookError
 
 MB = 1024 * 1024
-_CHUNK = MB
+_CHUNK = 512 * 1024   # pieces this size keep numpy's arrays in reused memory
+_LONGEST = 16 * MB   # one element (a tag, a cell's text) of a sheet's XML: Excel's are < 1 MB
 
 
 @dataclass(frozen=True)
@@ -78,19 +79,6 @@ class Budget:
                                 sheet() if callable(sheet) else sheet)
 
 
-def _col_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n
-
-
-_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})')
-_WIDE = re.compile(rb'<c r="[A-Z]{2}')
-_WIDE_COL = re.compile(rb'<c r="([A-Z]{2,3})\d')
-_CELL_AT = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
-_ANY_CELL_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d{1,7})"')
-_ROW_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\sr="(\d{1,7})"')
 # an error value (t="e": #DIV/0!, #N/A, #VALUE!, #REF!...) and a formula saved without its value
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}\d{1,7})"[^>]*?\st="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?'
                          rb'<v>([^<]{0,40})</v>')
@@ -201,13 +189,16 @@ def worksheet_parts(z: zipfile.ZipFile) -> list[str]:
 
 def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
                  budget: Budget) -> dict[str, str]:
-    """(``sheet()`` gives the sheet's name.) Stream the sheet's XML once: its real size, its cells and how far they reach, and the
-    cells holding an error value or a formula without its value."""
+    """(``sheet()`` gives the sheet's name.) Stream the sheet's XML once: its real size, its cells
+    and how far they reach (:mod:`lkjip_helpers.extent`: every form of reference the reader
+    accepts), and the cells holding an error value or a formula without its value."""
+    from .extent import Extent, fast_extent
+
     cells = rows_max = cols_max = read = 0
-    simple = True
     problems: dict[str, str] = {}
     declared = None
     tail = b""
+    extent = Extent()
     try:
         fh = z.open(info)
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError):
@@ -226,61 +217,53 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
                                     "(LKJIP_LIMIT_PART_MB)", path, sheet())
             data = tail + chunk
             cut = data.rfind(b"</row>")  # a row cut at the chunk's end is seen whole next time
-            cut = cut + 6 if cut >= 0 and len(data) - cut < 262144 else data.rfind(b"<")
-            if cut < 0 or len(data) - cut > 262144:
-                cut = len(data)
+            # (else at the last element: an element is never seen in two pieces)
+            cut = cut + 6 if cut >= 0 and len(data) - cut < 262144 else max(data.rfind(b"<"), 0)
             body, tail = data[:cut], data[cut:]
+            if len(tail) > _LONGEST:
+                raise WorkbookError(f"sheet memuat satu elemen XML lebih dari {_LONGEST // MB} MB "
+                                    "(bom)", path, sheet())
             if declared is None:
                 m = _DIMENSION.search(body)
                 declared = m.group(1).decode("ascii", "replace") if m else ""
-                # a namespace prefix on the elements (<x:c>) takes the slower, general path
-                simple = b":worksheet" not in body[:2048]
-            cells += body.count(b"<c")  # also <col>, <cfRule>...: a few more, never fewer
-            if simple:  # the usual form, <c r="K5" ...>, rows in order: two scans, no lists
-                last = body.rfind(b'<c r="')
-                if last >= 0:
-                    m = _CELL_AT.match(body, last)
-                    rows_max = max(rows_max, int(m.group(1)) if m else 0)
-                    cols_max = max(cols_max, 26)
-                    # a column beyond Z, or a cell claiming a row beyond the last one's digits
-                    digits = min(len(str(rows_max)) + 1, 7)
-                    if _WIDE.search(body):  # columns beyond Z (a SIPD-RI export has 32): each
-                        letters = set(_WIDE_COL.findall(body))  # distinct letters counted once
-                        cols_max = max(cols_max, max(_col_number(c) for c in letters))
-                    far = re.findall(rb'<c r="[A-Z]{1,3}(\d{%d,7})"' % digits, body)
-                    if far:  # rare: a cell claiming a row far beyond the last one's
-                        rows_max = max(rows_max, max(int(r) for r in far))
-            else:
-                refs = _ANY_CELL_REF.findall(body)
-                if refs:
-                    cols_max = max(cols_max, max(_col_number(c) for c in {c for c, _ in refs}))
-                    rows_max = max(rows_max, max(int(r) for _, r in refs))
-                for r in _ROW_REF.findall(body):
-                    rows_max = max(rows_max, int(r))
-            if not simple:
-                cells += len(re.findall(rb"<[A-Za-z_][\w.-]*:c[\s>]", body))
-            if b't="e"' in body:
+            got = fast_extent(body)
+            odd = got is None or got[3]
+            if got is not None:   # the usual form: measured as arrays
+                n, rows, cols, _ = got
+                cells += n
+                rows_max, cols_max = max(rows_max, rows), max(cols_max, cols)
+                extent.after_plain(rows_max)
+            else:                 # any other form, element by element
+                before = extent.cells
+                extent.feed(body)
+                cells += extent.cells - before
+                rows_max, cols_max = max(rows_max, extent.rows), max(cols_max, extent.cols)
+            if odd and b't="e"' in body:
                 for ref, value in _ERROR_CELL.findall(body):
                     problems[ref.decode()] = value.decode("utf-8", "replace") or "#ERROR"
-            if b"<f" in body:
+            if odd and b"<f" in body:
                 for ref in _NO_CACHE.findall(body):
                     problems.setdefault(ref.decode(), NO_CACHE)
             if cells > lim.cells:
-                raise WorkbookError(f"lebih dari {lim.cells:,} sel (LKJIP_LIMIT_CELLS)".replace(
-                    ",", "."), path, sheet())
+                raise WorkbookError(f"lebih dari {_id(lim.cells)} sel (LKJIP_LIMIT_CELLS)", path,
+                                    sheet())
             budget.check(sheet)
+        if tail:   # after the last row: measured all the same
+            before = extent.cells
+            extent.feed(tail)
+            cells += extent.cells - before
+            rows_max, cols_max = max(rows_max, extent.rows), max(cols_max, extent.cols)
     grid = rows_max * cols_max
-    if grid > lim.grid and cols_max == 26:  # the bound was a guess: count exactly to say it
-        with z.open(info) as fh:
-            cols = set(_CELL_COL.findall(fh.read()))
-        cols_max = max((_col_number(c) for c in cols), default=cols_max)
-        grid = rows_max * cols_max
     if grid > lim.grid:
         from .excel.workbook import cell_name
 
         last = cell_name(rows_max - 1, cols_max - 1)
         said = f" (dimensi tertulis {declared})" if declared else ""
-        raise WorkbookError(f"sel terjauh {last}{said}: kisi A1:{last} berisi {grid:,} sel, lebih "
-                            f"dari batas {lim.grid:,} (LKJIP_LIMIT_GRID)".replace(",", "."),
-                            path, sheet())
+        raise WorkbookError(f"sel terjauh {last}{said}: kisi A1:{last} berisi {_id(grid)} sel, "
+                            f"lebih dari batas {_id(lim.grid)} (LKJIP_LIMIT_GRID)", path, sheet())
     return problems
+
+
+def _id(n: int) -> str:
+    """A count as written in Indonesian: 10.000.000."""
+    return f"{n:,}".replace(",", ".")
