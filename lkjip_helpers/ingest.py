@@ -314,7 +314,7 @@ def collect(reads: list[FileRead], many: bool | None = None, strict: bool = Fals
     from .excel.plan_readers import combine
 
     g = gather(reads, many, strict)
-    results, plan_rows, plan_checks, unpriced = combine(g.results)
+    results, plan_cols, plan_checks, unpriced = combine(g.results)
     for res, why in unpriced:  # a realisasi with no pagu of its SKPD and year at all
         if not g.lenient:
             raise LayoutError(why, res.file, res.sheet)
@@ -325,7 +325,7 @@ def collect(reads: list[FileRead], many: bool | None = None, strict: bool = Fals
         results = one_per_period(results, reads, g.lenient, g.duplicates)
     out = assemble(results, g.files, g.skipped)
     out.annuals, out.refused, out.duplicates = g.annuals, g.refused, g.duplicates
-    out.cash_plan = frame(plan_rows, "cash_plan")
+    out.cash_plan = frame_of_columns(plan_cols, "cash_plan")
     out.plan_checks = plan_checks
     return out
 

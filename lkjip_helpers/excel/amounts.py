@@ -20,7 +20,7 @@ from ..numbers import NumberError, format_rupiah, parse_amount
 from ..unknown import unreadable_text
 from .workbook import SheetGrid, Unreadable, cell_name
 
-_MAX = 10 ** 15   # numbers.MAX_AMOUNT: parse_amount refuses an amount that large
+MAX = _MAX = 10 ** 15   # numbers.MAX_AMOUNT: parse_amount refuses an amount that large
 _ID_AMOUNT = re.compile(r"(\d{1,3}(?:\.\d{3})*)(?:,(\d\d?))?")
 _TAIL = re.compile(r"([.,])(\d+)$")
 _SHORT = re.compile(r"\d{1,3}[.,]\d{3}")

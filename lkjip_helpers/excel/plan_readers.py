@@ -135,8 +135,8 @@ def _realisasi_results(flat) -> list[SheetResult]:
 
 # ------------------------------------------------------------------ bringing the exports together
 def combine(results: list[SheetResult]
-            ) -> tuple[list[SheetResult], list[dict], list[tuple], list[tuple]]:
-    """(the results with budget lines, the cash plan records, the plan checks as
+            ) -> tuple[list[SheetResult], dict[str, list], list[tuple], list[tuple]]:
+    """(the results with budget lines, the cash plan's columns, the plan checks as
     ``(file, sheet, agency, checks)``, the realisasi results refused as ``(result, why)``: no data
     anggaran and no anggaran kas of their SKPD and year among the files, so no pagu at all).
     Results of other readers pass unchanged."""
@@ -160,7 +160,7 @@ def combine(results: list[SheetResult]
         if res.reader not in PLAN_READERS or res.reader == "kas_template":
             kept.append(res)
     latest = {k: [res for rank, res in v if rank == max(r for r, _ in v)] for k, v in plans.items()}
-    cash_plan = [row for k in sorted(latest) for res in latest[k] for row in _plan_rows(res)]
+    cash_plan = plan_columns([res for k in sorted(latest) for res in latest[k]])
     for k in sorted(latest):
         for res in latest[k]:
             found = _against_budget(res, budget.get((res.agency.code, res.year), {}))
@@ -201,20 +201,29 @@ def _against_budget(res: SheetResult, budget: dict[str, dict]) -> list[dict]:
 
 _NAMES = ("program_code", "program", "kegiatan_code", "kegiatan", "sub_kegiatan_code",
           "sub_kegiatan")
-_MONTHS = tuple((m, quarter_of_month(m), f"bulan{m}") for m in range(1, 13))
+_BULAN = tuple(f"bulan{m}" for m in range(1, 13))
 
 
-def _plan_rows(res: SheetResult) -> list[dict]:
-    """The cash_plan records of a plan: one per line and month (the month's own amount)."""
-    out = []
-    agency = res.agency.columns()
-    for r in res.plan:
-        line = {**agency, "year": res.year, "version": r.get("version"),
-                **{k: r.get(k) for k in _NAMES}, "pagu": r.get("nilai_rincian", r.get("pagu")),
-                "source_file": r["source_file"], "source_sheet": r["source_sheet"],
-                "source_cell": r["source_cell"]}
-        out += [{**line, "month": m, "quarter": q, "plan": r[b]} for m, q, b in _MONTHS]
-    return out
+def plan_columns(plans: list[SheetResult]) -> dict[str, list]:
+    """The ``cash_plan`` table's columns for these plans: one row per line and month (the month's
+    own amount), built column by column (a pemda's plan has millions of rows)."""
+    from ..schema import SPECS
+
+    cols: dict[str, list] = {c: [] for c in SPECS["cash_plan"]}
+    per_line = [c for c in cols if c not in ("month", "quarter", "plan")]
+    months, quarters = list(range(1, 13)), [quarter_of_month(m) for m in range(1, 13)]
+    for res in plans:
+        fixed = {**res.agency.columns(), "year": res.year}
+        for r in res.plan:
+            line = {**fixed, **{k: r.get(k) for k in _NAMES}, "version": r.get("version"),
+                    "pagu": r.get("nilai_rincian", r.get("pagu")), "source_file": r["source_file"],
+                    "source_sheet": r["source_sheet"], "source_cell": r["source_cell"]}
+            for c in per_line:
+                cols[c] += [line[c]] * 12
+            cols["month"] += months
+            cols["quarter"] += quarters
+            cols["plan"] += [r[b] for b in _BULAN]
+    return cols
 
 
 def _fill_pagu(res: SheetResult, budget: dict[str, dict], rak: dict[str, dict]) -> None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import CellError, LayoutError
-from .amounts import Amounts, rupiah
+from .amounts import MAX, Amounts, rupiah
 from .codes import normalise_code, split_unit_code
 from .workbook import SheetGrid, cell_name, text_of
 
@@ -217,7 +217,10 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
             rec["sumber_dana"].add(text_of(row[c_dana]))
         vals = {}
         for a, c in money_at:
-            vals[a] = v = sen(row[c], r, c)
+            x = row[c]   # a whole number cell, the bulk of an export, read here; the rest by sen
+            v = int(x) * 100 if type(x) is float and x.is_integer() and -MAX < x < MAX else \
+                sen(x, r, c)
+            vals[a] = v
             rec[a] += v
             if v < 0 and a not in MONTH_FIELDS:  # a negative month: _check_rak_line's
                 res.checks.append({"kind": "negative_amount", "field": a, "row": r,
