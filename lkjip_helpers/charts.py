@@ -10,7 +10,6 @@ and on threaded workers). None opens a workbook."""
 from __future__ import annotations
 
 import io
-import re
 import textwrap
 
 import pandas as pd
@@ -18,6 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .svg import MIN_FONT, inline_svg  # noqa: F401 - inline_svg: also imported from here
 
 # Okabe–Ito
 BLUE, SKY, GREEN, YELLOW, ORANGE, VERMILLION, PURPLE, GREY, BLACK = (
@@ -32,7 +33,6 @@ RATING_COLOURS = {
 }
 ROMAN = ("I", "II", "III", "IV")
 WIDTH = 4.8          # inches: every chart has this width (the page shows it at most 560 px wide)
-MIN_FONT = 11.0      # pt: at 370 px for 4,8 in (345,6 pt) this is 11,8 px
 TITLE_FONT = 12.5
 EDGE = {"edgecolor": BLACK, "linewidth": 1.0}   # outlines the light fills (WCAG 1.4.11)
 # rcParams of the house style, for figures still drawn with pyplot elsewhere (pemda_charts)
@@ -356,32 +356,6 @@ def to_svg(fig: Figure, text: bool = False) -> bytes:
     if pyplot is not None and pyplot.fignum_exists(getattr(fig, "number", -1)):
         pyplot.close(fig)
     return buf.getvalue()
-
-
-def inline_svg(svg: bytes, key: str, alt: str, css_class: str = "") -> str:
-    """An SVG made by :func:`to_svg` for placing inside the page: no XML prologue, sized by the
-    page's CSS (its viewBox keeps the proportions), ids prefixed with ``key`` so that several
-    charts on one page never share one, and the alt text as its accessible name; ``css_class``:
-    its class attribute (e.g. ``screen`` or ``print``)."""
-    from .safe import escape
-
-    text = svg.decode("utf-8")
-    text = text[text.index("<svg"):]
-    # matplotlib's own <style> (line joins) would apply to the whole page: report.css has it
-    text = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>|<style[^>]*>.*?</style>", "", text,
-                  flags=re.S)
-    head_end = text.index(">")
-    head = re.sub(r'\s(width|height|xmlns|xmlns:xlink|version)="[^"]*"', "", text[:head_end])
-    head += f' role="img" aria-label="{escape(alt)}" data-min-font-pt="{MIN_FONT:g}"'
-    if css_class:
-        head = head.replace("<svg", f'<svg class="{css_class}"', 1)
-    text = head + text[head_end:]
-    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{key}-{m.group(1)}"', text)
-    text = re.sub(r'(href|clip-path|mask|fill|stroke)(="|=\'|:\s*)url\(#([^)]+)\)',
-                  lambda m: f"{m.group(1)}{m.group(2)}url(#{key}-{m.group(3)})", text)
-    text = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{key}-{m.group(2)}"',
-                  text)
-    return re.sub(r">\s+<", "><", text)
 
 
 def cut_ranking(data: pd.DataFrame, level: str = "program") -> Figure:

@@ -82,6 +82,11 @@ class Handoff:
         thread.start()
         return thread
 
+    def wait(self, name: str) -> None:
+        """Until ``name`` is published or declared gone, or the handoff closes."""
+        with self._cond:
+            self._cond.wait_for(lambda: name in self._items or self._closed)
+
     # ------------------------------------------------------------------ serving
     def _accept(self) -> None:
         while True:
@@ -99,8 +104,8 @@ class Handoff:
                 if struct.unpack("3i", creds)[1] != os.getuid():
                     return  # another user's process: no answer
                 name = client.makefile("rb").readline(256).decode("utf-8", "replace").strip()
+                self.wait(name)
                 with self._cond:
-                    self._cond.wait_for(lambda: name in self._items or self._closed)
                     payload = self._items.get(name)
                 client.sendall(_HEADER.pack(payload is not None, len(payload or b"")))
                 if payload:

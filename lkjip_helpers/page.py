@@ -27,16 +27,43 @@ def stylesheet() -> str:
 def exporter():
     """nbconvert's exporter for the page (outputs only, our template), used once so that its
     template is compiled and its filters imported: a later :func:`render` with it only renders."""
-    from nbconvert import HTMLExporter
     from nbformat.v4 import new_markdown_cell, new_notebook
 
-    made = HTMLExporter(template_name="lkjip", extra_template_basedirs=[str(TEMPLATES)])
+    made = _page_exporter()(template_name="lkjip", extra_template_basedirs=[str(TEMPLATES)])
     made.exclude_input = True
     made.exclude_input_prompt = True
     made.exclude_output_prompt = True
     made.from_notebook_node(new_notebook(cells=[new_markdown_cell("# -")]),
                             resources={"lkjip": {"css": "", "title": ""}})
     return made
+
+
+def _page_exporter():
+    """nbconvert's HTMLExporter without its last pass, which parses the whole page with
+    BeautifulSoup and writes it out again, to give an ``<img>`` without alt text a placeholder
+    and to make JupyterLab's cells (``.jp-Notebook``) focusable: the report's template has
+    neither (charts are inline SVG with their own accessible name, and no JupyterLab markup), so
+    the pass changes nothing in it — and took a fifth of a second for each report
+    (``tests/test_report.py`` checks that the page is the same). The filters it registers first
+    are registered the same way."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            info = nb.metadata.get("language_info", {})
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code",
+                Highlight2HTML(pygments_lexer=info.get("pygments_lexer", info.get("name")),
+                               parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter
 
 
 def render(notebook, made=None) -> str:

@@ -65,16 +65,6 @@ def quarter_ends(df: pd.DataFrame) -> pd.DataFrame:
     return df[(df["month"] == last).fillna(False).astype(bool)]
 
 
-def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None,
-                 month=None) -> tuple:
-    """What a prepared analysis was made for; the notebook uses one only when this matches."""
-    from .config import resolve
-
-    q = None if str(quarter).lower() == "auto" else int(quarter)
-    return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap,
-            int(month) if month else None)
-
-
 def is_year_end(quarter: int) -> bool:
     """Year-end tables (Tabel 3.2, PK, IKU results) are compared and rated only at TW IV."""
     return Period.quarterly(2000, quarter).is_year_end()

@@ -6,7 +6,7 @@ through a pipe; the handoff gives them to the notebook's cells (:func:`lkjip_hel
 and the chart cells). The kernel's start-up and the analysis so run on both cores at once.
 
 The worker's result is used only when it was made for the same parameters
-(:func:`lkjip_helpers.pipeline.analysis_key`); when the worker fails or dies, the handoff says so at
+(:func:`analysis_key`); when the worker fails or dies, the handoff says so at
 once and the notebook does the work itself, so a bad workbook still fails in the notebook's cell with
 its own message. The worker is spawned, not forked (it shares no sockets or event loop with
 papermill), dies with its parent (Linux ``PR_SET_PDEATHSIG``), and never prints a traceback: what
@@ -21,6 +21,16 @@ from pathlib import Path
 # what the worker hands over: the analysis, then each chart (sections.CHARTS, in its order)
 CHART_KEYS = ("program", "curve", "refocusing", "indicators", "scatter")
 NAMES = ("analysis",) + tuple(f"chart:{k}" for k in CHART_KEYS)
+
+
+def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None,
+                 month=None) -> tuple:
+    """What a prepared analysis was made for; the notebook uses one only when this matches."""
+    from .config import resolve
+
+    q = None if str(quarter).lower() == "auto" else int(quarter)
+    return (int(year), q, str(resolve(raw_dir)), scale or None, bands or None, negatif_cap,
+            int(month) if month else None)
 
 
 def start(handoff, key: tuple, output_dir: Path | None, processed: str = "", agency: str = ""):
@@ -108,6 +118,10 @@ def _run(conn, address: str, key: tuple, output_dir: Path | None, processed: str
         os._exit(0)  # no traceback, no finalizer noise (e.g. ENOSPC while writing)
     finally:
         conn.close()
+    # everything is sent and written (closed, renamed into place): the interpreter's teardown,
+    # freeing pandas' and matplotlib's objects one by one, would keep ``lkjip report`` waiting
+    # for this process a third of a second longer
+    os._exit(0)
 
 
 def _pickle(obj) -> bytes:

@@ -25,6 +25,8 @@ from .period import Period
 
 NOTEBOOK = "laporan.ipynb"
 KERNEL = "python3"
+# what the report's kernel imports as it boots (its first cell's import, and the Renja cell's)
+KERNEL_WARM = "import lkjip_helpers.sections, lkjip_helpers.renja_section"
 
 
 class ReportError(LkjipError):
@@ -44,7 +46,7 @@ def notebook_path() -> Path:
     return project_root() / "notebooks" / NOTEBOOK
 
 
-def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None):
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None, warm: str = ""):
     """Run a notebook with papermill (kernel named explicitly) and return the executed notebook
     (also written to ``output``); a failing cell raises ReportError naming the cell, a dead kernel
     ReportError saying so.
@@ -56,7 +58,9 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None):
     thread), so SIGINT, SIGTERM and SIGHUP reach the ``lkjip`` command, which unwinds; on the way
     out the kernel is killed here, whatever interrupted the run. The kernel also watches its parent
     and is started with ``PR_SET_PDEATHSIG`` (it is killed when the thread that started it ends), so
-    not even ``kill -9`` of this process leaves it running."""
+    not even ``kill -9`` of this process leaves it running. ``warm``: code the kernel it starts runs
+    as it boots (silently, before papermill asks it anything), e.g. the notebook's imports: they
+    then overlap papermill's own start."""
     outcome: dict = {}
     if km is not None:
         _papermill(km, notebook, output, parameters, cwd, outcome, own=False)
@@ -65,7 +69,8 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None):
 
         km = AsyncKernelManager(kernel_name=KERNEL)
         thread = threading.Thread(target=_papermill, name="lkjip-papermill", daemon=True,
-                                  args=(km, notebook, output, parameters, cwd, outcome))
+                                  args=(km, notebook, output, parameters, cwd, outcome, True,
+                                        warm))
         thread.start()
         try:
             thread.join()
@@ -92,7 +97,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, km=None):
 
 
 def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
-               outcome: dict, own: bool = True) -> None:
+               outcome: dict, own: bool = True, warm: str = "") -> None:
     import logging
 
     if not os.environ.get("LKJIP_DEBUG"):  # the one line saying why comes from execute()
@@ -105,7 +110,8 @@ def _papermill(km, notebook: Path, output: Path, parameters: dict, cwd: Path,
 
             from .prepare import die_with_parent
 
-            run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            run_sync(km.start_kernel)(extra_arguments=["--IPKernelApp.log_level=ERROR"] +
+                                      ([f"--IPKernelApp.exec_lines={warm}"] if warm else []),
                                       cwd=str(cwd),
                                       preexec_fn=partial(die_with_parent, os.getpid()))
         pm = import_papermill()  # while the kernel starts
@@ -137,33 +143,45 @@ def _stop_papermill(km, thread, seconds: float = 10) -> None:
 
 
 def import_papermill():
-    """papermill, imported without jsonschema's optional IRI format checker: the rfc3987-syntax
-    package builds its grammar when imported, over a second of every report run (a known upstream
-    issue, python-jsonschema/jsonschema#1392). nbformat's schemas use no ``format`` at all, so
-    nothing is checked less; the package stays importable for others afterwards."""
+    """papermill, imported without what it tries for features lkjip never uses: jsonschema's
+    optional IRI format checker (the rfc3987-syntax package builds its grammar when imported, over
+    a second of every report run: a known upstream issue, python-jsonschema/jsonschema#1392;
+    nbformat's schemas use no ``format`` at all, so nothing is checked less) and pyarrow for HDFS
+    paths (a fifth of a second; the process that runs papermill has no other use for it). Each is
+    held back only when it is not imported yet, and is importable again afterwards."""
     import sys
 
     if "jsonschema" in sys.modules:
         import papermill
         return papermill
-    blocked = "rfc3987_syntax" not in sys.modules
-    if blocked:
-        sys.modules["rfc3987_syntax"] = None  # jsonschema's optional import then fails quietly
+    blocked = [name for name in _HELD_BACK if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # the optional import then fails quietly
     try:
         import papermill
     finally:
-        if blocked and sys.modules.get("rfc3987_syntax", 0) is None:
-            del sys.modules["rfc3987_syntax"]
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
     return papermill
 
 
+_HELD_BACK = ("rfc3987_syntax", "pyarrow")  # see import_papermill
+
+
 def _shutdown_kernel(km) -> None:
-    """Stop the kernel this run started, at once (nothing of it is needed any more); its
-    connection file goes with it."""
+    """Stop the kernel this run started, at once (nothing of it is needed any more): killed and
+    reaped here first, so that jupyter_client's shutdown finds it gone and only removes its
+    connection file (on a live kernel it would interrupt it first, which logs "KeyboardInterrupt
+    caught in kernel", and poll its end every 0,1 s)."""
     try:
         if km.has_kernel:
             from jupyter_core.utils import run_sync
 
+            _kill_kernel(km)
+            proc = getattr(km.provisioner, "process", None)
+            if proc is not None:
+                proc.wait(timeout=5)
             run_sync(km.shutdown_kernel)(now=True)
     except Exception:  # noqa: BLE001 - already gone
         _kill_kernel(km)
@@ -229,12 +247,16 @@ def to_html(notebook, exporter=None) -> str:
     return render(notebook, exporter)
 
 
-def warm_exporter(into: dict, pdf: bool = False) -> None:
+def warm_exporter(into: dict, pdf: bool = False, handoff=None) -> None:
     """Import papermill's and nbconvert's modules and make the page's exporter, its template
     compiled, into ``into["exporter"]``: run in a thread while the kernel works, this takes them
     off the end of the run. ``pdf``: also import WeasyPrint and lay out a line of text in the
     PDF's font (fontconfig and Pango loaded), which :func:`to_pdf` would otherwise pay after the
-    page exists."""
+    page exists. ``handoff``: first wait until the worker has handed its analysis over (or is
+    gone): until then its and the kernel's start need every core, and the page is needed only
+    after the charts the worker then draws."""
+    if handoff is not None:
+        handoff.wait("analysis")
     try:
         import_papermill()
         from .page import exporter
@@ -272,7 +294,7 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
     from .files import check_output
     from .handoff import Handoff
     from .limits import limits
-    from .pipeline import analysis_key
+    from .prepare import analysis_key
 
     root = project_root()
     raw = Path(raw) if raw else root / "data" / "raw" / str(year)
@@ -311,12 +333,13 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             worker = prepare.start(handoff, analysis_key(year, quarter, raw, month=month), tmp,
                                    processed, agency)
             warm: dict = {}
-            warming = threading.Thread(target=warm_exporter, args=(warm, "pdf" in formats),
+            warming = threading.Thread(target=warm_exporter, args=(warm, "pdf" in formats,
+                                                                   handoff),
                                        daemon=True, name="lkjip-nbconvert")
             warming.start()
             done = False
             try:
-                nb = execute(notebook_path(), executed, params, root)
+                nb = execute(notebook_path(), executed, params, root, warm=KERNEL_WARM)
                 done = True
                 warming.join()  # the page is made while the worker writes the findings workbook
                 html = to_html(nb if nb is not None else executed, warm.get("exporter"))
@@ -385,7 +408,7 @@ def _check_ours(folder: Path) -> None:
 
 def _unread(raw: Path, strict: bool) -> list[str]:
     """The raw folder's entries that cannot be read (exit 2 under ``strict``)."""
-    from .ingest import workbook_paths
+    from .inputs import workbook_paths
 
     unread: list[str] = []
     try:
@@ -400,7 +423,7 @@ def _unread(raw: Path, strict: bool) -> list[str]:
 def _processed(root: Path, raw: Path, year: int) -> str:
     """``data/processed/<year>`` when ``lkjip ingest`` made it from exactly the files of ``raw``
     (the report then reads it, not the raw folder), else ""."""
-    from .ingest import raw_inputs
+    from .inputs import raw_inputs
     from .processed import STAMP, is_fresh
 
     folder = root / "data" / "processed" / str(year)

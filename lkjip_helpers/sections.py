@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import charts, plan_report
+from . import plan_report
 from .basis import on_basis
 from .numbers import format_as_written, format_percent, format_rupiah
 from .period import row_labels as _labels
@@ -19,6 +19,7 @@ from .pipeline import Analysis, analyse, quarter_ends
 from .present import PEFA_PI2, PEFA_SCORE, counts, findings_block, fold, kinds, where
 from .present import table as _table
 from .safe import escape
+from .svg import inline_svg
 
 ROMAN = ("I", "II", "III", "IV")
 
@@ -50,21 +51,28 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
     return _table(df, numeric, caption, css, head, total_last)
 
 
-# the report's charts: key -> (how to draw it from the analysis, its alt text)
+# the report's charts: key -> (how to draw it from the analysis, its alt text); matplotlib is
+# imported only when a chart is drawn here (a kernel given the worker's charts never imports it)
+def _charts():
+    from . import charts
+
+    return charts
+
+
 CHARTS = {
-    "program": (lambda an: charts.pagu_realisasi_per_program(an.at(on_basis(an.rec.programs)),
-                                                             an.year, an.quarter,
-                                                             an.period.long_label),
+    "program": (lambda an: _charts().pagu_realisasi_per_program(an.at(on_basis(an.rec.programs)),
+                                                                an.year, an.quarter,
+                                                                an.period.long_label),
                 "Pagu (dasar laporan) dan realisasi per program"),
     "curve": (lambda an: plan_report.figure(an.rec, an.year)
               if plan_report.has_plan(an.rec, an.year)
-              else charts.absorption_curve(on_basis(an.rec.totals), an.year),
+              else _charts().absorption_curve(on_basis(an.rec.totals), an.year),
               "Penyerapan kumulatif dibanding rencana kas (atau garis lurus bila tidak ada)"),
-    "refocusing": (lambda an: charts.refocusing(quarter_ends(an.rec.programs), an.year),
+    "refocusing": (lambda an: _charts().refocusing(quarter_ends(an.rec.programs), an.year),
                    "Pagu per program tiap triwulan"),
-    "indicators": (lambda an: charts.indicator_capaian(an.kinerja.indicators),
+    "indicators": (lambda an: _charts().indicator_capaian(an.kinerja.indicators),
                    "Capaian indikator menurut kategori"),
-    "scatter": (lambda an: charts.capaian_vs_penyerapan(an.kinerja.indicators),
+    "scatter": (lambda an: _charts().capaian_vs_penyerapan(an.kinerja.indicators),
                 "Capaian dibanding penyerapan"),
 }
 
@@ -74,7 +82,7 @@ def figure(an: Analysis, key: str) -> str:
     from ``an.charts`` or the handoff when it was drawn beforehand (see :func:`draw_charts`): each
     chart comes as soon as it is drawn, so the first chart's cell does not wait for the last. Two
     variants: glyphs as paths for the screen, words as text for print (see
-    :func:`charts.to_svg`)."""
+    :func:`lkjip_helpers.charts.to_svg`)."""
     make, alt = CHARTS[key]
     if key not in an.charts and an.handoff:
         from .handoff import fetch
@@ -82,8 +90,8 @@ def figure(an: Analysis, key: str) -> str:
         an.charts.update(fetch(an.handoff, chart_name(key)) or {})
     if key not in an.charts or PRINT.format(key) not in an.charts:
         an.charts.update(_draw(make(an), key))
-    return (f'<figure>{charts.inline_svg(an.charts[key], key, alt, "screen")}'
-            f'{charts.inline_svg(an.charts[PRINT.format(key)], key + "-p", alt, "print")}</figure>')
+    return (f'<figure>{inline_svg(an.charts[key], key, alt, "screen")}'
+            f'{inline_svg(an.charts[PRINT.format(key)], key + "-p", alt, "print")}</figure>')
 
 
 PRINT = "{}.print"  # the print variant's key in ``Analysis.charts``
@@ -95,7 +103,8 @@ def chart_name(key: str) -> str:
 
 
 def _draw(fig, key: str) -> dict[str, bytes]:
-    return {key: charts.to_svg(fig), PRINT.format(key): charts.to_svg(fig, text=True)}
+    to_svg = _charts().to_svg
+    return {key: to_svg(fig), PRINT.format(key): to_svg(fig, text=True)}
 
 
 def draw_charts(an: Analysis):
@@ -123,7 +132,7 @@ def load(year: int, quarter: int | str, raw_dir: str, scale: str | None = None,
     quarter): a monthly source's report of that month. ``manifest``: the agency and period of
     the files it lists (a batch's agency)."""
     from .config import resolve
-    from .pipeline import analysis_key
+    from .prepare import analysis_key
 
     q = None if str(quarter).lower() == "auto" else int(quarter)
     if prepared:

@@ -80,6 +80,26 @@ def test_executed_notebook_kept(report):
     assert params and "quarter = 4" in params[0].source
 
 
+def test_the_page_skips_only_a_pass_that_changes_nothing(report):
+    """The page's exporter leaves out HTMLExporter's last pass (BeautifulSoup over the whole
+    page: alt text for an <img> without one, focusable JupyterLab cells): the report has neither,
+    so the stock exporter's page is ours, parsed and written out again."""
+    import nbformat
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from lkjip_helpers import page
+
+    nb = nbformat.read(str(report.folder / "laporan.ipynb"), as_version=4)
+    resources = {"lkjip": {"css": page.stylesheet(), "title": "t"}}
+    stock = HTMLExporter(template_name="lkjip", extra_template_basedirs=[str(page.TEMPLATES)])
+    stock.exclude_input = stock.exclude_input_prompt = stock.exclude_output_prompt = True
+    ours, _ = page.exporter().from_notebook_node(nb, resources=dict(resources))
+    theirs, _ = stock.from_notebook_node(nb, resources=dict(resources))
+    assert "<svg" in ours and "<table" in ours
+    assert str(BeautifulSoup(ours, features="html.parser")) == theirs
+
+
 @pytest.mark.skipif(not CHROMIUM and not os.environ.get("LKJIP_REQUIRE_BROWSER"),
                     reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_chromium_opens_the_report_without_console_errors(report, tmp_path):
@@ -228,7 +248,7 @@ def test_missing_pdf_libraries_do_not_stop_the_html(tmp_path, monkeypatch, capsy
 def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
     from lkjip_helpers import prepare, sections
     from lkjip_helpers.handoff import Handoff, fetch
-    from lkjip_helpers.pipeline import analysis_key
+    from lkjip_helpers.prepare import analysis_key
     key = analysis_key(2020, 4, "data/raw/2020")
     with Handoff() as hand:
         worker = prepare.start(hand, key, tmp_path)
@@ -264,7 +284,7 @@ def test_a_failing_worker_is_not_waited_for(tmp_path):
 
     from lkjip_helpers import prepare
     from lkjip_helpers.handoff import Handoff, fetch
-    from lkjip_helpers.pipeline import analysis_key
+    from lkjip_helpers.prepare import analysis_key
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "TW1.xlsx").write_bytes(b"PK\x03\x04 broken")
@@ -287,7 +307,7 @@ def test_a_killed_worker_is_noticed_at_once(tmp_path):
 
     from lkjip_helpers import prepare
     from lkjip_helpers.handoff import Handoff, fetch
-    from lkjip_helpers.pipeline import analysis_key
+    from lkjip_helpers.prepare import analysis_key
     with Handoff() as hand:
         worker = prepare.start(hand, analysis_key(2020, 4, "data/raw/2020"), None)
         got = {}
@@ -520,17 +540,19 @@ def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
 
 def test_papermill_is_imported_without_jsonschemas_iri_grammar():
     """The report imports papermill without rfc3987-syntax (its grammar is built at import, over
-    a second of every run); notebooks still validate, and the package stays importable after."""
+    a second of every run) and without pyarrow (papermill wants it for HDFS paths only); notebooks
+    still validate, and both stay importable after, pandas with its pyarrow too."""
     import subprocess
     import sys
 
     code = ("import sys; from lkjip_helpers.report import import_papermill\n"
             "import_papermill(); import nbformat, nbformat.v4 as v4\n"
-            "print('rfc3987_syntax' in sys.modules)\n"
+            "print('rfc3987_syntax' in sys.modules, 'pyarrow' in sys.modules)\n"
             "nbformat.validate(v4.new_notebook(cells=[v4.new_code_cell('1')]))\n"
-            "import rfc3987_syntax; print('importable')")
+            "import rfc3987_syntax, pyarrow, pandas as pd\n"
+            "print(pd.Series([1], dtype='int64[pyarrow]').dtype)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert run.stdout.split() == ["False", "importable"], run.stderr
+    assert run.stdout.split() == ["False", "False", "int64[pyarrow]"], run.stderr
 
 
 def test_printed_columns_are_as_wide_as_their_text():

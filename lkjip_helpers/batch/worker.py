@@ -291,7 +291,7 @@ def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
     warm worker, and handed to the notebook. Never raises."""
     from .. import prepare, report
     from ..handoff import Handoff
-    from ..pipeline import analysis_key
+    from ..prepare import analysis_key
     from .summary import summarise
 
     period_dir = Path(period_dir)

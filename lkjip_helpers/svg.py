@@ -1,0 +1,34 @@
+"""A chart's SVG (drawn by :mod:`lkjip_helpers.charts`) placed inside the report's page. Apart
+from the drawing on purpose: a notebook kernel given charts drawn elsewhere (``lkjip report``'s
+worker) places them without importing matplotlib."""
+from __future__ import annotations
+
+import re
+
+MIN_FONT = 11.0      # pt: no chart text is smaller; at 370 px for 4,8 in (345,6 pt) this is 11,8 px
+
+
+def inline_svg(svg: bytes, key: str, alt: str, css_class: str = "") -> str:
+    """An SVG made by :func:`lkjip_helpers.charts.to_svg` for placing inside the page: no XML
+    prologue, sized by the page's CSS (its viewBox keeps the proportions), ids prefixed with
+    ``key`` so that several charts on one page never share one, and the alt text as its accessible
+    name; ``css_class``: its class attribute (e.g. ``screen`` or ``print``)."""
+    from .safe import escape
+
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg"):]
+    # matplotlib's own <style> (line joins) would apply to the whole page: report.css has it
+    text = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>|<style[^>]*>.*?</style>", "", text,
+                  flags=re.S)
+    head_end = text.index(">")
+    head = re.sub(r'\s(width|height|xmlns|xmlns:xlink|version)="[^"]*"', "", text[:head_end])
+    head += f' role="img" aria-label="{escape(alt)}" data-min-font-pt="{MIN_FONT:g}"'
+    if css_class:
+        head = head.replace("<svg", f'<svg class="{css_class}"', 1)
+    text = head + text[head_end:]
+    text = re.sub(r'id="([^"]+)"', lambda m: f'id="{key}-{m.group(1)}"', text)
+    text = re.sub(r'(href|clip-path|mask|fill|stroke)(="|=\'|:\s*)url\(#([^)]+)\)',
+                  lambda m: f"{m.group(1)}{m.group(2)}url(#{key}-{m.group(3)})", text)
+    text = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{key}-{m.group(2)}"',
+                  text)
+    return re.sub(r">\s+<", "><", text)
