@@ -88,6 +88,49 @@ def fast_extent(body: bytes) -> tuple[int, int, int, bool] | None:
     return len(s), int(bytes(top[: int(quote.max())])), int(cols.max()), odd
 
 
+# what fast_extent accepts, checked by searches over the bytes (bound_extent); "\t\n\r" are
+# made spaces first, as fast_extent counts them
+_SPACES = bytes.maketrans(b"\t\n\r", b"   ")
+_PREFIXED = re.compile(rb":(?:c[ />]|row)")                      # <x:c>, <x:row>
+_STRAY_R = re.compile(rb" r *=(?<!<c r=)(?<!<row r=)")          # r= but a cell's or row's first
+_FORMULA = re.compile(rb"<f[ />]")
+_ERROR = re.compile(rb't=.e"', re.S)
+_USUAL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
+# a cell not written '<c r="' with a reference of at most n letters and d digits: _BEYOND[n, d]
+_BEYOND = {(n, d): re.compile(rb'<c(?=[ />])(?! r="[A-Z]{1,%d}[1-9][0-9]{0,%d}")' % (n, d - 1))
+           for n in (1, 2, 3) for d in range(1, 8)}
+_LAST_COLUMN = {1: 26, 2: 702, 3: 18278}                         # Z, ZZ, ZZZ
+
+
+def bound_extent(body: bytes) -> tuple[int, int, int, bool] | None:
+    """Like :func:`fast_extent` (every piece it takes, and the same with a tab or line break for
+    a space or a space before another attribute's "="; the same cells and ``odd``), but the
+    farthest row and column only bounded from above by the longest reference (every reference
+    one letter and at most two digits: row 99, column Z). A few searches over the bytes, no
+    work per cell: enough where the bound is within the limit (the caller measures exactly
+    otherwise). ``None`` for any other piece."""
+    norm = body.translate(_SPACES)
+    if _PREFIXED.search(norm) or _STRAY_R.search(norm):
+        return None
+    cells = norm.count(b'<c r="')
+    odd = _FORMULA.search(norm) is not None or _ERROR.search(body) is not None
+    if not cells:
+        return None if _BEYOND[1, 1].search(norm) else (0, 0, 0, odd)
+    m = _USUAL_REF.match(norm, norm.rfind(b'<c r="'))      # the last cell: usually the farthest
+    if m is None:
+        return None
+    letters, digits, pos = len(m.group(1)), len(m.group(2)), 0
+    while True:   # each search goes on from the reference that widened the bound
+        beyond = _BEYOND[letters, digits].search(norm, pos)
+        if beyond is None:
+            return cells, 10 ** digits - 1, _LAST_COLUMN[letters], odd
+        m = _USUAL_REF.match(norm, beyond.start())
+        if m is None:
+            return None
+        letters, digits = max(letters, len(m.group(1))), max(digits, len(m.group(2)))
+        pos = beyond.start()
+
+
 def _is_space(x):
     return (x == 32) | (x == 9) | (x == 10) | (x == 13)
 

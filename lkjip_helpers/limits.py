@@ -24,6 +24,7 @@ that far is refused before the reader would allocate the grid.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import time
@@ -33,9 +34,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .errors import WorkbookError
+from .extent import Extent, bound_extent, fast_extent
+from .package import parse
 
 MB = 1024 * 1024
 _CHUNK = 512 * 1024   # pieces this size keep numpy's arrays in reused memory
+IN_MEMORY = 16 * MB  # files up to this size are read into memory once
 _LONGEST = 16 * MB   # one element (a tag, a cell's text) of a sheet's XML: Excel's are < 1 MB
 
 
@@ -119,21 +123,27 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None = None
-                   ) -> dict[str, dict[str, str]]:
+def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None = None,
+                   data: bytes | None = None) -> dict[str, dict[str, str]]:
     """Refuse (:class:`WorkbookError`, naming the file and sheet) a workbook beyond the limits,
     before the reader sees it. A zip it cannot open is left to the reader's own message.
+    ``data``: the file's bytes, when the caller has read them (:func:`read_small`).
 
     Returns, per sheet, the cells whose value the reader would give as empty although they are
     not: error values (``#DIV/0!``...) and formulas saved without a value (:data:`NO_CACHE`)."""
     lim = lim or limits()
     budget = budget or Budget(path, lim.seconds)
-    size = path.stat().st_size
+    if data is None:
+        try:
+            data = read_small(path)
+        except OSError:
+            pass   # left to the reader's own message, as a zip that cannot be opened
+    size = len(data) if data is not None else path.stat().st_size
     if size > lim.file_mb * MB:
         raise WorkbookError(f"file {size / MB:.0f} MB, lebih dari batas {lim.file_mb:g} MB "
                             "(LKJIP_LIMIT_FILE_MB)", path)
     try:
-        z = zipfile.ZipFile(path)
+        z = open_package(path, data)
     except (zipfile.BadZipFile, OSError):
         return {}
     problems: dict[str, dict[str, str]] = {}
@@ -145,19 +155,19 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
                 cache["names"] = sheet_parts(z)
             return cache["names"].get(part)
 
-        total = 0
+        total, part_max, above = 0, lim.part_mb * MB, lim.ratio_above_mb * MB
         for info in z.infolist():
-            where = f"bagian {info.filename}"
-            if info.file_size > lim.part_mb * MB:
-                raise WorkbookError(f"{where} mengembang menjadi {info.file_size / MB:.0f} MB, "
-                                    f"lebih dari batas {lim.part_mb:g} MB (LKJIP_LIMIT_PART_MB)",
-                                    path, name(info.filename))
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > lim.ratio_above_mb * MB and ratio > lim.ratio:
-                raise WorkbookError(f"{where} dimampatkan {ratio:.0f}:1, lebih dari batas "
-                                    f"{lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path,
+            size = info.file_size
+            if size > part_max:
+                raise WorkbookError(f"bagian {info.filename} mengembang menjadi "
+                                    f"{size / MB:.0f} MB, lebih dari batas {lim.part_mb:g} MB "
+                                    "(LKJIP_LIMIT_PART_MB)", path, name(info.filename))
+            if size > above and size / max(info.compress_size, 1) > lim.ratio:
+                raise WorkbookError(f"bagian {info.filename} dimampatkan "
+                                    f"{size / max(info.compress_size, 1):.0f}:1, lebih dari "
+                                    f"batas {lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path,
                                     name(info.filename))
-            total += info.file_size
+            total += size
             if total > lim.total_mb * MB:
                 raise WorkbookError(f"isi file mengembang lebih dari {lim.total_mb:g} MB "
                                     "(LKJIP_LIMIT_TOTAL_MB)", path)
@@ -170,6 +180,22 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
             if found:
                 problems[name(part)] = found
     return problems
+
+
+def read_small(path: Path) -> bytes | None:
+    """The bytes of a file up to :data:`IN_MEMORY` (a real agency workbook), read once for both
+    the checks and the reader; ``None`` for a larger one (read from the disk as it goes)."""
+    with open(path, "rb") as fh:
+        data = fh.read(IN_MEMORY + 1)
+    return data if len(data) <= IN_MEMORY else None
+
+
+def open_package(path: Path, data: bytes | None):
+    """The zip: parsed from ``data`` (:mod:`lkjip_helpers.package`), else by :mod:`zipfile`."""
+    package = parse(data) if data is not None else None
+    if package is not None:
+        return package
+    return zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
 
 
 def worksheet_parts(z: zipfile.ZipFile) -> list[str]:
@@ -187,16 +213,31 @@ def worksheet_parts(z: zipfile.ZipFile) -> list[str]:
     return out
 
 
+class _Inexact(Exception):
+    """A sheet the bounds of :func:`~lkjip_helpers.extent.bound_extent` cannot clear."""
+
+
 def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
                  budget: Budget) -> dict[str, str]:
-    """(``sheet()`` gives the sheet's name.) Stream the sheet's XML once: its real size, its cells
-    and how far they reach (:mod:`lkjip_helpers.extent`: every form of reference the reader
-    accepts), and the cells holding an error value or a formula without its value."""
-    from .extent import Extent, fast_extent
+    """(``sheet()`` gives the sheet's name.) Stream the sheet's XML: its real size, its cells
+    and how far they reach, and the cells holding an error value or a formula without its value.
+    First with the farthest cell only bounded from above (a few searches a piece): a real
+    agency sheet is cleared at once; a sheet whose bound passes the GRID limit, or written in
+    another form, is streamed again and measured exactly."""
+    try:
+        return _scan_sheet(z, info, path, sheet, lim, budget, bounded=True)
+    except _Inexact:
+        return _scan_sheet(z, info, path, sheet, lim, budget, bounded=False)
 
+
+def _scan_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits, budget: Budget,
+                bounded: bool) -> dict[str, str]:
+    """``bounded``: the farthest row and column only bounded (:class:`_Inexact` when the bound
+    is not enough), else measured (:mod:`lkjip_helpers.extent`: every form of reference the
+    reader accepts)."""
     cells = rows_max = cols_max = read = 0
     problems: dict[str, str] = {}
-    declared = None
+    first = None
     tail = b""
     extent = Extent()
     try:
@@ -223,12 +264,16 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
             if len(tail) > _LONGEST:
                 raise WorkbookError(f"sheet memuat satu elemen XML lebih dari {_LONGEST // MB} MB "
                                     "(bom)", path, sheet())
-            if declared is None:
-                m = _DIMENSION.search(body)
-                declared = m.group(1).decode("ascii", "replace") if m else ""
-            got = fast_extent(body)
+            if first is None:
+                first = body   # its declared dimension is read only to be said
+            if bounded:
+                got = bound_extent(body)
+                if got is None or max(rows_max, got[1]) * max(cols_max, got[2]) > lim.grid:
+                    raise _Inexact
+            else:
+                got = fast_extent(body)
             odd = got is None or got[3]
-            if got is not None:   # the usual form: measured as arrays
+            if got is not None:   # the usual form: bounded, or measured as arrays
                 n, rows, cols, _ = got
                 cells += n
                 rows_max, cols_max = max(rows_max, rows), max(cols_max, cols)
@@ -249,8 +294,10 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
                                     sheet())
             budget.check(sheet)
         if tail:   # after the last row: measured all the same
-            before = extent.cells
+            before, row = extent.cells, extent.row
             extent.feed(tail)
+            if bounded and (extent.cells, extent.row) != (before, row):
+                raise _Inexact   # a cell or row placed after the bounded ones
             cells += extent.cells - before
             rows_max, cols_max = max(rows_max, extent.rows), max(cols_max, extent.cols)
     grid = rows_max * cols_max
@@ -258,7 +305,8 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
         from .excel.workbook import cell_name
 
         last = cell_name(rows_max - 1, cols_max - 1)
-        said = f" (dimensi tertulis {declared})" if declared else ""
+        m = _DIMENSION.search(first or b"")
+        said = f" (dimensi tertulis {m.group(1).decode('ascii', 'replace')})" if m else ""
         raise WorkbookError(f"sel terjauh {last}{said}: kisi A1:{last} berisi {_id(grid)} sel, "
                             f"lebih dari batas {_id(lim.grid)} (LKJIP_LIMIT_GRID)", path, sheet())
     return problems

@@ -9,7 +9,7 @@ import pytest
 from hostile import raw_xlsx
 
 from lkjip_helpers.errors import WorkbookError
-from lkjip_helpers.extent import Extent, fast_extent
+from lkjip_helpers.extent import Extent, bound_extent, fast_extent
 from lkjip_helpers.limits import check_workbook
 
 # a cell the reader places at J20 (row 20, column 10), written in each form it accepts
@@ -101,3 +101,47 @@ def test_the_usual_form_as_arrays_is_the_same_as_element_by_element():
 @pytest.mark.parametrize("ref", ["A01", "a1", "AAAA1", "A12345678", "A", "1", "A1B"])
 def test_an_unusual_reference_leaves_the_array_path(ref):
     assert fast_extent(f'<row r="1"><c r="B2"/><c r="{ref}"/></row>'.encode()) is None
+
+
+# pieces of sheet XML, usual and not, for comparing the bound with the measure
+PIECES = [*FORMS.values(), '<c r="B7" t="n"><v>1</v></c>', '<c r="AB123" s="2"/>',
+          '<c r="ZZZ1048576"><v>1</v></c>', '<c r="C9" t="e"><v>#N/A</v></c>',
+          '<c r="D4"><f>A1/B1</f></c>', '<c r="D5"><f/></c>', '<c r="E2"\t t="n"/>',
+          '<c r="E3"\x0b/>', '<c r="B3" t ="n"/>', '<c r="B3" r ="ZZ9"/>', '<c r="H2" t\n="e"/>', '<c r="F1" r="G1"/>', '<c r="A01"/>', '<c r="a1"/>', "<c/>",
+          '<c r="AAAA1"/>', '<c r="A123456789"/>', '<cfRule type="x"/>', '<col min="1"/>',
+          "<row>", '<row r="12">', '<row r="3" spans="1:5">', "</row>", '<x:row r="2">',
+          '<is><t xml:space="preserve">r=x = y</t></is>', "<formula>1</formula>"]
+
+
+def test_the_bound_is_never_below_the_measure():
+    """bound_extent (the limits scan's first pass) takes every piece fast_extent takes (and the
+    same with a tab or line break for a space), counts the same cells as the element-by-element
+    measure and bounds their farthest row and column from above; anything else it leaves to the
+    exact measure."""
+    rnd = random.Random(9)
+    taken = 0
+    for _ in range(3000):
+        body = "".join(rnd.choice(PIECES[:rnd.randint(5, len(PIECES))])
+                       for _ in range(rnd.randint(0, 12))).encode()
+        fast, bound = fast_extent(body), bound_extent(body)
+        assert fast is None or bound is not None, body
+        if bound is not None:
+            taken += 1
+            slow = Extent()
+            slow.feed(body)
+            assert bound[0] == slow.cells and bound[1] >= slow.rows and bound[2] >= slow.cols, body
+            assert fast is None or bound[3] == fast[3], body
+    assert taken > 300
+
+
+def test_a_sheet_within_its_bound_passes_and_one_beyond_is_measured(tmp_path, monkeypatch):
+    """One letter, two digits: the bound is 99 x 26 = 2.574 cells. Under a GRID limit above it
+    the sheet passes on the bound; under one below, it is measured and the farthest cell said."""
+    path = _sheet_with(tmp_path / "batas.xlsx", '<row r="20"><c r="J20"><v>1</v></c></row>')
+    monkeypatch.setenv("LKJIP_LIMIT_GRID", "2574")
+    assert check_workbook(path) == {}
+    monkeypatch.setenv("LKJIP_LIMIT_GRID", "2573")   # measured: 20 x 10 = 200 cells
+    assert check_workbook(path) == {}
+    monkeypatch.setenv("LKJIP_LIMIT_GRID", "199")
+    with pytest.raises(WorkbookError, match="sel terjauh J20 .* berisi 200 sel"):
+        check_workbook(path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,8 +120,14 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
         raise WorkbookError(f"tidak dapat dibaca ({exc.strerror or exc})", path) from None
     if size == 0:
         raise WorkbookError("file kosong (0 byte), bukan workbook", path)
-    with open(path, "rb") as fh:
-        magic = fh.read(8)
+    from ..limits import Budget, check_workbook, limits, read_small
+
+    data = None if old else read_small(path)   # read once, for the checks and the reader
+    if data is not None:
+        magic = data[:8]
+    else:
+        with open(path, "rb") as fh:
+            magic = fh.read(8)
     if old and not magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise WorkbookError("bukan workbook .xls; mungkin rusak atau berjenis lain", path)
     if magic.startswith(b"\xd0\xcf\x11\xe0") and not old:
@@ -130,13 +137,12 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
     if not old and not magic.startswith(b"PK"):
         raise WorkbookError("bukan workbook .xlsx (file bukan paket zip); "
                             "mungkin rusak atau berjenis lain", path)
-    from ..limits import Budget, check_workbook, limits
-
     lim = limits()
     budget = Budget(path, lim.seconds)
-    problems = check_workbook(path, lim, budget)  # before the reader sees it
+    problems = check_workbook(path, lim, budget, data)  # before the reader sees it
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        wb = (CalamineWorkbook.from_path(str(path)) if data is None else
+              CalamineWorkbook.from_filelike(io.BytesIO(data)))
         grids = []
         for meta in wb.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:

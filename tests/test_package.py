@@ -1,0 +1,107 @@
+"""The package reader of the limits checks (lkjip_helpers.package) against zipfile: the same
+parts, sizes and contents; the same refusals of a lying part; anything unusual left to zipfile."""
+import io
+import random
+import zipfile
+import zlib
+
+import pytest
+from conftest import CLEAN, quarter_sheet, write_xlsx
+
+from lkjip_helpers.limits import check_workbook, open_package
+from lkjip_helpers.package import Package, parse
+
+
+def _zip(parts: dict[str, bytes], comment: bytes = b"", method=zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+        z.comment = comment
+    return buf.getvalue()
+
+
+def _stream(fh, n):
+    out = []
+    while piece := fh.read(n):
+        out.append(piece)
+    return out
+
+
+def test_the_parts_are_those_zipfile_reads(tmp_path):
+    rnd = random.Random(3)
+    parts = {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml":
+             bytes(rnd.getrandbits(8) for _ in range(5000)) + b"<row/>" * 50000,
+             "xl/empty.xml": b"", "d\u00e9j\u00e0/x.xml": b"abc"}
+    for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+        data = _zip(parts, method=method)
+        package, z = parse(data), zipfile.ZipFile(io.BytesIO(data))
+        assert isinstance(package, Package)
+        assert [(p.filename, p.file_size, p.compress_size) for p in package.infolist()] == \
+            [(i.filename, i.file_size, i.compress_size) for i in z.infolist()]
+        for name, content in parts.items():
+            assert package.read(name) == content
+            with package.open(package.getinfo(name)) as fh:   # in pieces, as the scan reads
+                pieces = _stream(fh, 4096)
+            assert b"".join(pieces) == content and all(len(p) == 4096 for p in pieces[:-1])
+        with pytest.raises(KeyError):
+            package.read("xl/nothing.xml")
+    path = write_xlsx(tmp_path / "a.xlsx", {"TW I": quarter_sheet(CLEAN)})
+    assert isinstance(open_package(path, path.read_bytes()), Package)   # openpyxl's packages
+
+
+def _lying(declared_size=None, crc=None) -> bytes:
+    """A package whose one part declares another size or CRC than its content's."""
+    content = b"<sheetData>" + b" " * 100000 + b"</sheetData>"
+    data = bytearray(_zip({"xl/worksheets/sheet1.xml": content}))
+    central = data.rfind(b"PK\x01\x02")
+    for at in (data.find(b"PK\x03\x04") + 14, central + 16):   # crc, compressed, size
+        if crc is not None:
+            data[at:at + 4] = crc.to_bytes(4, "little")
+        if declared_size is not None:
+            data[at + 8:at + 12] = declared_size.to_bytes(4, "little")
+    return bytes(data)
+
+
+@pytest.mark.parametrize("lie", [{"declared_size": 1000}, {"crc": 12345}])
+def test_a_part_that_lies_is_refused_as_zipfile_refuses_it(lie):
+    data = _lying(**lie)
+    package, z = parse(data), zipfile.ZipFile(io.BytesIO(data))
+    for reader in (package.open(package.getinfo("xl/worksheets/sheet1.xml")),
+                   z.open("xl/worksheets/sheet1.xml")):
+        with pytest.raises(zipfile.BadZipFile, match="Bad CRC-32"):
+            _stream(reader, 512)
+    # a declared size is never passed, whatever the part inflates to
+    package = parse(_lying(declared_size=1000, crc=zlib.crc32(b"<sheetData>" + b" " * 989)))
+    with package.open(package.getinfo("xl/worksheets/sheet1.xml")) as fh:
+        got = _stream(fh, 512)
+    assert sum(map(len, got)) == 1000
+
+
+def test_a_name_differing_in_the_local_header_is_refused():
+    data = _zip({"xl/a.xml": b"x"}).replace(b"xl/a.xml", b"xl/b.xml", 1)   # the local header's
+    package = parse(data)
+    with pytest.raises(zipfile.BadZipFile, match="differ"):
+        package.read("xl/a.xml")
+
+
+def test_anything_unusual_is_left_to_zipfile(tmp_path):
+    plain = _zip({"xl/a.xml": b"x" * 100})
+    assert parse(plain) is not None
+    assert parse(_zip({"xl/a.xml": b"x"}, comment=b"komentar")) is None
+    assert parse(b"junk before" + plain) is None                  # data before the zip
+    assert parse(plain[:-30]) is None and parse(b"") is None      # cut short
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_BZIP2) as z:       # another method
+        z.writestr("xl/a.xml", b"x")
+    assert parse(buf.getvalue()) is None
+    flagged = bytearray(plain)                                     # "encrypted"
+    flagged[flagged.rfind(b"PK\x01\x02") + 8] |= 1
+    assert parse(bytes(flagged)) is None
+    # the checks then go through zipfile, as before
+    path = tmp_path / "komentar.xlsx"
+    write_xlsx(path, {"TW I": quarter_sheet(CLEAN)})
+    with zipfile.ZipFile(path, "a") as z:
+        z.comment = b"ditulis oleh alat lain"
+    assert isinstance(open_package(path, path.read_bytes()), zipfile.ZipFile)
+    assert check_workbook(path) == {}
