@@ -221,9 +221,11 @@ def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
                  budget: Budget) -> dict[str, str]:
     """(``sheet()`` gives the sheet's name.) Stream the sheet's XML: its real size, its cells
     and how far they reach, and the cells holding an error value or a formula without its value.
-    First with the farthest cell only bounded from above (a few searches a piece): a real
-    agency sheet is cleared at once; a sheet whose bound passes the GRID limit, or written in
-    another form, is streamed again and measured exactly."""
+    A sheet of one piece (up to 512 KB, a real agency sheet) first with its farthest cell only
+    bounded from above (a few searches): cleared at once, unless the bound passes the GRID limit
+    or the sheet is written in another form; then, as a larger sheet, measured exactly."""
+    if info.file_size > _CHUNK:   # a large sheet: measured at once
+        return _scan_sheet(z, info, path, sheet, lim, budget, bounded=False)
     try:
         return _scan_sheet(z, info, path, sheet, lim, budget, bounded=True)
     except _Inexact:

@@ -72,10 +72,12 @@ class Package:
 
 
 class PartReader:
-    """One part's content, inflated a piece at a time (as ``zipfile.ZipExtFile.read``)."""
+    """One part's content, inflated a piece at a time (as ``zipfile.ZipExtFile.read``: at most
+    ``n`` compressed bytes fed a call, the output cut at the declared size, the CRC checked)."""
 
     def __init__(self, part: Part, source: memoryview):
         self.part, self.source = part, source
+        self.short = len(source) < part.compress_size   # the file ends inside the part
         self.left = part.file_size
         self.crc = 0
         self.eof = False
@@ -85,7 +87,6 @@ class PartReader:
         return self
 
     def __exit__(self, *exc):
-        self.source.release()
         return False
 
     def read(self, n: int = -1) -> bytes:
@@ -95,27 +96,40 @@ class PartReader:
             while piece := self.read(1 << 20):
                 pieces.append(piece)
             return b"".join(pieces)
-        if self.eof or n == 0:
-            return b""
-        if self.inflate is None:
-            data, self.source = bytes(self.source[:n]), self.source[n:]
-            done = not len(self.source)
-        else:
-            source = self.inflate.unconsumed_tail if self.inflate.unconsumed_tail else self.source
-            self.source = memoryview(b"")
-            data = self.inflate.decompress(source, n)
-            done = self.inflate.eof or not self.inflate.unconsumed_tail
-            if done:
-                data += self.inflate.flush()
-        if not data and not done:
+        pieces, wanted = [], n
+        while wanted > 0 and not self.eof:   # n bytes, unless the part ends first
+            data, done = self._inflate(wanted) if self.inflate is not None else \
+                self._stored(wanted)
+            data = data[:self.left]
+            self.left -= len(data)
+            self.eof = done or self.left <= 0
+            self.crc = zlib.crc32(data, self.crc)
+            if self.eof and self.crc != self.part.crc:
+                raise BadZipFile(f"Bad CRC-32 for file {self.part.filename!r}")
+            pieces.append(data)
+            wanted -= len(data)
+        return pieces[0] if len(pieces) == 1 else b"".join(pieces)
+
+    def _take(self, n: int) -> memoryview:
+        if n > 0 and not len(self.source) and self.short:
             raise EOFError("Compressed file ended before the end-of-stream marker was reached")
-        data = data[:self.left]
-        self.left -= len(data)
-        self.eof = done or self.left <= 0
-        self.crc = zlib.crc32(data, self.crc)
-        if self.eof and self.crc != self.part.crc:
-            raise BadZipFile(f"Bad CRC-32 for file {self.part.filename!r}")
-        return data
+        piece, self.source = self.source[:max(n, 0)], self.source[max(n, 0):]
+        return piece
+
+    def _stored(self, n: int) -> tuple[bytes, bool]:
+        data = bytes(self._take(n))
+        return data, not len(self.source) and not self.short
+
+    def _inflate(self, n: int) -> tuple[bytes, bool]:
+        tail = self.inflate.unconsumed_tail
+        more = self._take(n - len(tail))
+        data = self.inflate.decompress(tail + more if tail else more, n)
+        done = self.inflate.eof or not len(self.source) and not self.inflate.unconsumed_tail
+        if done and not self.short:
+            data += self.inflate.flush()
+        elif done:
+            raise EOFError("Compressed file ended before the end-of-stream marker was reached")
+        return data, done
 
 
 def parse(data: bytes) -> Package | None:
