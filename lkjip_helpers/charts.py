@@ -345,17 +345,48 @@ def to_svg(fig: Figure, text: bool = False) -> bytes:
     ``text``: the print variant, its words kept as text in DejaVu Sans (the PDF is made where
     that font is installed, so the layout is the same): a third of the size, laid out by WeasyPrint
     in a fraction of the time, and the chart's words are found in the PDF's text."""
-    import sys
+    svg = _svg(fig, text)
+    _release(fig)
+    return svg
 
+
+def to_svgs(fig: Figure) -> tuple[bytes, bytes]:
+    """Both variants of :func:`to_svg`, (screen, print), the figure laid out once: the print
+    variant is drawn at the places the screen variant's layout gave (each ``savefig`` would
+    otherwise lay the figure out again, and measure every text again, for the same result)."""
+    import matplotlib
+
+    screen = _svg(fig, False)
+    engine = fig.get_layout_engine()
+    if engine is not None:   # laid out above: the next save only draws
+        with matplotlib.rc_context({"figure.autolayout": False,
+                                    "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+    try:
+        printed = _svg(fig, True)
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+    _release(fig)
+    return screen, printed
+
+
+def _svg(fig: Figure, text: bool) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none" if text else "path"}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
-    pyplot = sys.modules.get("matplotlib.pyplot")   # a figure pyplot made elsewhere: release it
+    return buf.getvalue()
+
+
+def _release(fig: Figure) -> None:
+    """A figure pyplot made elsewhere: released (pyplot would keep it)."""
+    import sys
+
+    pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None and pyplot.fignum_exists(getattr(fig, "number", -1)):
         pyplot.close(fig)
-    return buf.getvalue()
 
 
 def cut_ranking(data: pd.DataFrame, level: str = "program") -> Figure:

@@ -103,8 +103,8 @@ def chart_name(key: str) -> str:
 
 
 def _draw(fig, key: str) -> dict[str, bytes]:
-    to_svg = _charts().to_svg
-    return {key: to_svg(fig), PRINT.format(key): to_svg(fig, text=True)}
+    screen, printed = _charts().to_svgs(fig)
+    return {key: screen, PRINT.format(key): printed}
 
 
 def draw_charts(an: Analysis):

@@ -96,3 +96,23 @@ def test_no_pyplot_and_no_backend_switched_at_import():
     subprocess.run([sys.executable, "-c", code], check=True)
     import inspect
     assert "matplotlib.use(" not in inspect.getsource(charts)
+
+
+def test_both_variants_from_one_layout_are_the_variants_of_a_fresh_figure():
+    """to_svgs lays a figure out once for both variants: each is byte for byte what to_svg gives
+    for a freshly made figure (the same chart, the same places), and the figure keeps its layout
+    engine."""
+    import matplotlib
+
+    from lkjip_helpers import sections
+
+    an = sections.load(2020, 4, str(SAMPLE))
+    with matplotlib.rc_context({"svg.hashsalt": "lkjip"}):   # clip-path ids: fixed for comparing
+        for key, (make, _alt) in sections.CHARTS.items():
+            fig = make(an)
+            engine = fig.get_layout_engine()
+            screen, printed = charts.to_svgs(fig)
+            assert fig.get_layout_engine() is engine, key
+            assert screen == charts.to_svg(make(an)), key
+            assert printed == charts.to_svg(make(an), text=True), key
+            assert b"<text" in printed and b"<text" not in screen, key

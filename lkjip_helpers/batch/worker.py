@@ -193,6 +193,7 @@ class Warm(WorkerPlugin):
     def __init__(self, cwd: str | None = None, ahead: bool = True):
         self.cwd, self.ahead = cwd, ahead
         self.kernels: Kernels | None = None
+        self.exporter = None   # the page's nbconvert exporter, its template compiled once
 
     def setup(self, worker=None):
         import importlib
@@ -200,7 +201,9 @@ class Warm(WorkerPlugin):
         for m in WARM_MODULES:
             importlib.import_module(m)
         from ..config import project_root
+        from ..page import exporter
 
+        self.exporter = exporter()
         self.kernels = Kernels(self.cwd or str(project_root()), ahead=self.ahead)
         if self.ahead:  # the first kernel boots while the worker reads its first agency
             self.kernels.next = self.kernels._start()
@@ -241,7 +244,7 @@ def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out:
     km = warm.kernels.take()
     ran = False
     try:
-        report.execute(notebook, executed, params, Path(warm.kernels.cwd), km=km)
+        nb = report.execute(notebook, executed, params, Path(warm.kernels.cwd), km=km)
         ran = True
     except report.ReportError:
         if executed.exists():
@@ -250,7 +253,7 @@ def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out:
         raise
     finally:
         warm.kernels.give_back(km, reusable=ran)
-    html = report.to_html(executed)
+    html = report.to_html(nb if nb is not None else executed, warm.exporter)
     (tmp / "laporan.html").write_text(html, encoding="utf-8")
     if "pdf" in formats:
         try:
