@@ -1,9 +1,10 @@
 """Preparing the report's analysis in a second process while the kernel starts.
 
 ``lkjip report`` opens a :class:`~lkjip_helpers.handoff.Handoff` and starts a worker process that
-makes the analysis, then draws the charts, then writes the findings workbook, sending the first two
-through a pipe; the handoff gives them to the notebook's cells (:func:`lkjip_helpers.sections.load`
-and the chart cells). The kernel's start-up and the analysis so run on both cores at once.
+makes the analysis, then draws the charts while a forked child of it writes the findings workbook
+and the Renja form, sending the first two through a pipe; the handoff gives them to the notebook's
+cells (:func:`lkjip_helpers.sections.load` and the chart cells). The kernel's start-up and the
+analysis so run on both cores at once, and the workbooks are written beside the charts.
 
 The worker's result is used only when it was made for the same parameters
 (:func:`analysis_key`); when the worker fails or dies, the handoff says so at
@@ -81,8 +82,11 @@ def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = 
 
 
 def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed: str = "",
-             agency: str = "", manifest: str = ""):
-    from .sections import chart_name, draw_charts, load, save_findings_workbook
+             agency: str = "", manifest: str = "", aside: bool = False):
+    """``aside``: write the two workbooks in a forked child of this process while this one draws
+    the charts (``lkjip report``'s own worker: a process with nothing else in it); else after
+    the charts."""
+    from .sections import chart_name, draw_charts, load
 
     year, quarter, raw, scale, bands, negatif_cap, month = key
     an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap,
@@ -94,14 +98,52 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
         an.renja_workbook = str(Path(output_dir) / RENJA)
     send("analysis", (key, an))       # the kernel's first cell waits for it
+    writer = _fork(_write, an, output_dir) if aside and output_dir is not None else None
     for k, svgs in draw_charts(an):   # each chart cell waits for its own chart only
         send(chart_name(k), svgs)
-    if output_dir is not None:  # off the kernel's path: its cells only name them
-        from .renja_section import save_renja_workbook
-
-        save_findings_workbook(an, str(output_dir), force=True)
-        save_renja_workbook(an, str(output_dir), force=True)
+    if output_dir is not None and not _succeeded(writer):  # or the child failed: write here
+        _write(an, output_dir)
     return an
+
+
+def _write(an, output_dir: Path) -> None:
+    """The findings workbook and the Renja form, off the kernel's path: its cells only name
+    them."""
+    from .renja_section import save_renja_workbook
+    from .sections import save_findings_workbook
+
+    save_findings_workbook(an, str(output_dir), force=True)
+    save_renja_workbook(an, str(output_dir), force=True)
+
+
+def _fork(work, *args) -> int | None:
+    """``work(*args)`` in a forked child (it has the analysis without a copy or a pickle), which
+    dies with this process and ends with ``os._exit``: 0 when the work is done, 1 when it failed
+    (then the parent does it). Its pid; None where there is no fork."""
+    if not hasattr(os, "fork"):
+        return None
+    parent = os.getpid()
+    pid = os.fork()
+    if pid:
+        return pid
+    status = 1
+    try:
+        die_with_parent(parent)
+        work(*args)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _succeeded(pid: int | None) -> bool:
+    """Wait for a child of :func:`_fork`: did its work get done?"""
+    if pid is None:
+        return False
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return False
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def _run(conn, address: str, key: tuple, output_dir: Path | None, processed: str = "",
@@ -109,7 +151,7 @@ def _run(conn, address: str, key: tuple, output_dir: Path | None, processed: str
     die_with_parent(parent)
     try:
         _prepare(lambda name, obj: conn.send((name, _pickle(obj))), address, key, output_dir,
-                 processed, agency)
+                 processed, agency, aside=True)
     except BaseException:  # noqa: BLE001 - the notebook redoes what is missing, with the message
         if os.environ.get("LKJIP_DEBUG"):
             import traceback

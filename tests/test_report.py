@@ -279,6 +279,25 @@ def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
     assert load_workbook(renja).sheetnames == ["Evaluasi Renja"]
 
 
+def test_the_workers_forked_writer_tells_whether_it_wrote(tmp_path):
+    """The worker writes the workbooks in a forked child while it draws: a child that wrote
+    says so, one that failed says so too (the worker then writes them itself), and neither
+    leaves a zombie or reaches this process's own teardown."""
+    from lkjip_helpers import prepare
+
+    def write(name):
+        (tmp_path / name).write_text("ok")
+
+    def fail(name):
+        raise OSError(28, "No space left on device")
+
+    assert prepare._succeeded(prepare._fork(write, "a.txt"))
+    assert (tmp_path / "a.txt").read_text() == "ok"
+    assert not prepare._succeeded(prepare._fork(fail, "b.txt"))
+    assert not (tmp_path / "b.txt").exists()
+    assert not prepare._succeeded(None)  # no fork: the caller writes
+
+
 def test_a_failing_worker_is_not_waited_for(tmp_path):
     import time
 
