@@ -102,21 +102,22 @@ _BEYOND = {(n, d): re.compile(rb'<c(?=[ />])(?! r="[A-Z]{1,%d}[1-9][0-9]{0,%d}")
 _LAST_COLUMN = {1: 26, 2: 702, 3: 18278}                         # Z, ZZ, ZZZ
 
 
-def bound_extent(body: bytes) -> tuple[int, int, int, bool] | None:
+def bound_extent(body: bytes, count: bool = True) -> tuple[int, int, int, bool] | None:
     """Like :func:`fast_extent` (every piece it takes, and the same with a tab or line break for
     a space or a space before another attribute's "="; the same cells and ``odd``), but the
     farthest row and column only bounded from above by the longest reference (every reference
     one letter and at most two digits: row 99, column Z). A few searches over the bytes, no
     work per cell: enough where the bound is within the limit (the caller measures exactly
-    otherwise). ``None`` for any other piece."""
+    otherwise). ``None`` for any other piece. ``count`` False: the cells not counted (0)."""
     norm = body.translate(_SPACES)
     if _PREFIXED.search(norm) or _STRAY_R.search(norm):
         return None
-    cells = norm.count(b'<c r="')
     odd = _FORMULA.search(norm) is not None or _ERROR.search(body) is not None
-    if not cells:
+    last = norm.rfind(b'<c r="')
+    if last < 0:
         return None if _BEYOND[1, 1].search(norm) else (0, 0, 0, odd)
-    m = _USUAL_REF.match(norm, norm.rfind(b'<c r="'))      # the last cell: usually the farthest
+    cells = norm.count(b'<c r="') if count else 0
+    m = _USUAL_REF.match(norm, last)      # the last cell: usually the farthest
     if m is None:
         return None
     letters, digits, pos = len(m.group(1)), len(m.group(2)), 0

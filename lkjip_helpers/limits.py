@@ -185,9 +185,12 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
 def read_small(path: Path) -> bytes | None:
     """The bytes of a file up to :data:`IN_MEMORY` (a real agency workbook), read once for both
     the checks and the reader; ``None`` for a larger one (read from the disk as it goes)."""
-    with open(path, "rb") as fh:
-        data = fh.read(IN_MEMORY + 1)
-    return data if len(data) <= IN_MEMORY else None
+    with open(path, "rb", buffering=0) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > IN_MEMORY:
+            return None
+        data = fh.read(size + 1)    # a buffer of the file's size (not of the limit's)
+    return data if len(data) <= size else None   # grown meanwhile: read from the disk
 
 
 def open_package(path: Path, data: bytes | None):
@@ -269,9 +272,14 @@ def _scan_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits, budget
             if first is None:
                 first = body   # its declared dimension is read only to be said
             if bounded:
-                got = bound_extent(body)
+                # a cell is at least 4 bytes (<c/>): counted only where the piece could pass
+                # the CELLS limit, else that many at most
+                counted = len(body) // 4 > lim.cells - cells
+                got = bound_extent(body, counted)
                 if got is None or max(rows_max, got[1]) * max(cols_max, got[2]) > lim.grid:
                     raise _Inexact
+                if not counted:
+                    got = (len(body) // 4, *got[1:])
             else:
                 got = fast_extent(body)
             odd = got is None or got[3]

@@ -131,6 +131,7 @@ def test_the_bound_is_never_below_the_measure():
             slow.feed(body)
             assert bound[0] == slow.cells and bound[1] >= slow.rows and bound[2] >= slow.cols, body
             assert fast is None or bound[3] == fast[3], body
+            assert bound_extent(body, count=False) == (0, *bound[1:]), body   # cells not counted
     assert taken > 300
 
 

@@ -105,3 +105,17 @@ def test_anything_unusual_is_left_to_zipfile(tmp_path):
         z.comment = b"ditulis oleh alat lain"
     assert isinstance(open_package(path, path.read_bytes()), zipfile.ZipFile)
     assert check_workbook(path) == {}
+
+
+def test_a_file_above_the_in_memory_size_is_read_from_the_disk(tmp_path, monkeypatch):
+    """A file over IN_MEMORY (16 MB; lowered here) is not read into memory: the checks open it
+    with zipfile and the reader by its path, and it is read all the same."""
+    import lkjip_helpers.limits as limits
+    from lkjip_helpers.ingest import ingest
+
+    path = write_xlsx(tmp_path / "besar.xlsx", {"TW I": quarter_sheet(CLEAN)})
+    assert limits.read_small(path) == path.read_bytes()
+    lines = len(ingest([path]).budget_lines)
+    monkeypatch.setattr(limits, "IN_MEMORY", path.stat().st_size - 1)
+    assert limits.read_small(path) is None
+    assert check_workbook(path) == {} and len(ingest([path]).budget_lines) == lines > 0
