@@ -90,23 +90,27 @@ def timed(fn, rounds: int) -> tuple[float, float]:
 
 def checks_cost(folder: Path, rounds: int) -> dict[str, tuple[float, float]]:
     """Best-of-``rounds`` (wall-clock, CPU) seconds of ingest in this process with the limits
-    checks (``"on"``) and without them (``"off"``: ``check_workbook`` a no-op, and the file no
-    longer read into memory for it: the reader opens it by its path, as it would without the
-    checks), the two alternating so that both see the same load."""
+    checks (``"on"``) and without them (``"off"``: ``check_workbook`` a no-op, the limits not
+    read from the environment, and the file no longer read into memory for the checks: the
+    reader opens it by its path, as it would without them), the two alternating so that both
+    see the same load."""
     import lkjip_helpers.limits as limits_module
     from lkjip_helpers.ingest import ingest
 
-    real = limits_module.check_workbook, limits_module.read_small
-    variants = {"on": real, "off": (lambda *a, **k: {}, lambda path: None)}
+    names = ("check_workbook", "read_small", "limits")
+    variants = {"on": [getattr(limits_module, n) for n in names],
+                "off": [lambda *a, **k: {}, lambda path: None, limits_module.Limits]}
     best = {k: (float("inf"), float("inf")) for k in variants}
     try:
         for _ in range(rounds):
-            for name, (check, read) in variants.items():
-                limits_module.check_workbook, limits_module.read_small = check, read
+            for variant, functions in variants.items():
+                for n, fn in zip(names, functions):
+                    setattr(limits_module, n, fn)
                 wall, cpu = timed(lambda: ingest([folder], workers=1), 1)
-                best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+                best[variant] = (min(best[variant][0], wall), min(best[variant][1], cpu))
     finally:
-        limits_module.check_workbook, limits_module.read_small = real
+        for n, fn in zip(names, variants["on"]):
+            setattr(limits_module, n, fn)
     return best
 
 
