@@ -109,7 +109,7 @@ def bound_extent(body: bytes, count: bool = True) -> tuple[int, int, int, bool] 
     one letter and at most two digits: row 99, column Z). A few searches over the bytes, no
     work per cell: enough where the bound is within the limit (the caller measures exactly
     otherwise). ``None`` for any other piece. ``count`` False: the cells not counted (0)."""
-    norm = body.translate(_SPACES)
+    norm = body.translate(_SPACES) if b"\n" in body or b"\t" in body or b"\r" in body else body
     if _PREFIXED.search(norm) or _STRAY_R.search(norm):
         return None
     odd = _FORMULA.search(norm) is not None or _ERROR.search(body) is not None
