@@ -21,7 +21,9 @@ import re
 
 _CELL = b'<c r="'
 _TAG = re.compile(rb'<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>')
-_R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*(["\'])(.*?)\1', re.S)
+# an r attribute wherever it starts: after a space, or right after the quote of another
+# attribute's value (the reader takes <c s="0"r="XFD1048576"> too)
+_R_ATTR = re.compile(rb'(?<![\w.:-])r\s*=\s*(["\'])(.*?)\1', re.S)
 _REF = re.compile(r"\s*([A-Za-z]*)\s*(\d*)\s*")
 FAR = 10 ** 9         # a reference beyond any limit (too many digits to be a real one)
 
@@ -55,7 +57,10 @@ def fast_extent(body: bytes) -> tuple[int, int, int, bool] | None:
     if _is_space(before).any():
         return None
     r_eq = eq[before == 114]
-    r_attr = int(_is_space(a[r_eq - 2]).sum())
+    after = a[r_eq - 2]                              # an r after a quote is an r too
+    if (~(_is_space(after) | _is_name(after))).any():
+        return None
+    r_attr = int(_is_space(after).sum())
     r = lt[nxt == 114]
     rows = r[(a[r + 2] == 111) & (a[r + 3] == 119) & (a[r + 4] == 32) & (a[r + 5] == 114) &
              (a[r + 6] == 61)]
@@ -92,7 +97,8 @@ def fast_extent(body: bytes) -> tuple[int, int, int, bool] | None:
 # made spaces first, as fast_extent counts them
 _SPACES = bytes.maketrans(b"\t\n\r", b"   ")
 _PREFIXED = re.compile(rb":(?:c[ />]|row)")                      # <x:c>, <x:row>
-_STRAY_R = re.compile(rb" r *=(?<!<c r=)(?<!<row r=)")          # r= but a cell's or row's first
+# an r attribute but a cell's or row's first (after a space or right after a quote)
+_STRAY_R = re.compile(rb"r *=(?<!<c r=)(?<!<row r=)(?<![\w.:-]r=)")
 _FORMULA = re.compile(rb"<f[ />]")
 _ERROR = re.compile(rb't=.e"', re.S)
 _USUAL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
@@ -134,6 +140,13 @@ def bound_extent(body: bytes, count: bool = True) -> tuple[int, int, int, bool] 
 
 def _is_space(x):
     return (x == 32) | (x == 9) | (x == 10) | (x == 13)
+
+
+def _is_name(x):
+    """Bytes of an XML name: an ``r`` after one is the end of another attribute's name."""
+    low = x | 32
+    return ((low >= 97) & (low <= 122)) | ((x >= 48) & (x <= 58)) | (x == 95) | (x == 45) | \
+        (x == 46)
 
 
 def _is_delim(x):

@@ -16,6 +16,8 @@ from lkjip_helpers.limits import check_workbook
 FORMS = {
     "usual": '<c r="J20"><v>1</v></c>',
     "reference after another attribute": '<c s="0" r="J20"><v>1</v></c>',
+    "no space after the attribute before": '<c s="0"r="J20"><v>1</v></c>',
+    "a second r right after the first's quote": '<c r="A1"r="J20"><v>1</v></c>',
     "spaces around =": '<c r = "J20"><v>1</v></c>',
     "single quotes": "<c r='J20'><v>1</v></c>",
     "a tab before r": '<c\tr="J20"><v>1</v></c>',
@@ -61,6 +63,8 @@ def test_each_form_is_measured_where_the_reader_places_it(form, tmp_path, monkey
 
 @pytest.mark.parametrize("far", ['<c s="0" r="XFD1048576"><v>1</v></c>',
                                  '<c r="A1" r="XFD1048576"><v>1</v></c>',
+                                 '<c r="A1"r="XFD1048576"><v>1</v></c>',
+                                 "<c r='A1'r='XFD1048576'><v>1</v></c>",
                                  '<c' + " " * (5 << 20) + 'r="XFD1048576"><v>1</v></c>'])
 def test_a_far_cell_in_an_unusual_form_is_refused(far, tmp_path):
     """Before, a far cell whose reference was not the element's first attribute passed the scan
@@ -107,7 +111,8 @@ def test_an_unusual_reference_leaves_the_array_path(ref):
 PIECES = [*FORMS.values(), '<c r="B7" t="n"><v>1</v></c>', '<c r="AB123" s="2"/>',
           '<c r="ZZZ1048576"><v>1</v></c>', '<c r="C9" t="e"><v>#N/A</v></c>',
           '<c r="D4"><f>A1/B1</f></c>', '<c r="D5"><f/></c>', '<c r="E2"\t t="n"/>',
-          '<c r="E3"\x0b/>', '<c r="B3" t ="n"/>', '<c r="B3" r ="ZZ9"/>', '<c r="H2" t\n="e"/>', '<c r="F1" r="G1"/>', '<c r="A01"/>', '<c r="a1"/>', "<c/>",
+          '<c r="E3"\x0b/>', '<c r="F2"r="G2"/>', "<c r='F3'r='G3'/>", '<c t="n"r="Q1"/>',
+          '<row r="4"r="5">', '<c r="F4" x:r="Z9"/>', '<c r="B3" t ="n"/>', '<c r="B3" r ="ZZ9"/>', '<c r="H2" t\n="e"/>', '<c r="F1" r="G1"/>', '<c r="A01"/>', '<c r="a1"/>', "<c/>",
           '<c r="AAAA1"/>', '<c r="A123456789"/>', '<cfRule type="x"/>', '<col min="1"/>',
           "<row>", '<row r="12">', '<row r="3" spans="1:5">', "</row>", '<x:row r="2">',
           '<is><t xml:space="preserve">r=x = y</t></is>', "<formula>1</formula>"]
