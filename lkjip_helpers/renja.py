@@ -10,6 +10,7 @@ absent is written :data:`ABSENT`, never 0; a quarter after the period is left bl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 import pandas as pd
@@ -111,26 +112,48 @@ def _rp_cells(elements: list[dict], present: set[int], quarter: int) -> dict:
 
 
 # ------------------------------------------------------------------ K
-def _indicators_for(level: str, program_no: int, name: str, annual, kinerja) -> list[dict]:
+class _Rows:
+    """An annual workbook's rows that the form looks indicators up in, made records once for
+    the whole form (not again for each program and kegiatan): its Renja rows, PK rows and
+    indicator results by number."""
+
+    def __init__(self, annual):
+        self.annual, self.file = annual, annual.file
+
+    @cached_property
+    def renja(self) -> list[dict]:
+        renja = getattr(self.annual, "renja", None)
+        return renja.to_dict("records") if renja is not None and len(renja) else []
+
+    @cached_property
+    def pk(self) -> list[dict]:
+        return self.annual.pk.to_dict("records")
+
+    @cached_property
+    def results(self) -> dict[int, dict]:
+        return {int(r["no"]): r for r in self.annual.results.to_dict("records")}
+
+
+def _indicators_for(level: str, program_no: int, name: str, rows: _Rows | None,
+                    kinerja) -> list[dict]:
     """The indicators of one program / kegiatan: the annual workbook's Renja rows first, else
-    the PK indicators that name it as a supporting program (kegiatan) — as dicts of K inputs."""
-    renja = getattr(annual, "renja", None) if annual is not None else None
-    if renja is not None and len(renja):
-        mine = [r for r in renja.to_dict("records") if r["tingkat"] == level
+    the PK indicators that name it as a supporting program (kegiatan) — as dicts of K inputs.
+    ``rows``: the annual workbook's (None: there is none)."""
+    if rows is not None and rows.renja:
+        mine = [r for r in rows.renja if r["tingkat"] == level
                 and normalise(r["nama"]) == normalise(name)
                 and (not _given(r.get("program_no")) or int(r["program_no"]) == program_no)]
         if mine:
-            return [_from_renja(r, annual.file) for r in mine]
-    if annual is None or kinerja is None or level == "sub kegiatan":
+            return [_from_renja(r, rows.file) for r in mine]
+    if rows is None or kinerja is None or level == "sub kegiatan":
         return []
     out = []
-    results = {int(r["no"]): r for r in annual.results.to_dict("records")}
-    for pk in annual.pk.to_dict("records"):
+    for pk in rows.pk:
         progs = {int(p) for p in (pk["program_pendukung"] or []) if str(p).strip().isdigit()}
         kegs = {normalise(k) for k in (pk["kegiatan_pendukung"] or [])}
         if (level == "program" and program_no in progs) or \
                 (level == "kegiatan" and normalise(name) in kegs):
-            out.append(_from_pk(pk, results.get(int(pk["no"]), {}), kinerja, annual.file))
+            out.append(_from_pk(pk, rows.results.get(int(pk["no"]), {}), kinerja, rows.file))
     return out
 
 
@@ -219,6 +242,7 @@ def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency:
     present = {int(q) for q in lines.loc[lines["year"] == year, "quarter"] if int(q) <= quarter}
     unit = agency or (annual.summary.get("nama_pd", "") if annual is not None else "")
     _annual_numbers(money, annual)
+    rows_of_annual = _Rows(annual) if annual is not None else None
     programs: dict[int, list[dict]] = {}
     for e in money.values():
         programs.setdefault(e["program_key"], []).append(e)
@@ -229,7 +253,7 @@ def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency:
         head = elems[0]
         rows += _element_rows("program", str(pn), head["program_no"], head["program"],
                               code_at(head.get("kode"), "program"),
-                              elems, annual, kinerja, quarter, present, unit, scale)
+                              elems, rows_of_annual, kinerja, quarter, present, unit, scale)
         kegs: dict[str, list[dict]] = {}
         for e in elems:
             kegs.setdefault(normalise(e["kegiatan"]), []).append(e)
@@ -240,12 +264,13 @@ def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency:
                     subs.setdefault(normalise(e["sub_kegiatan"]), []).append(e)
             rows += _element_rows("kegiatan", f"{pn}.{kn}", head["program_no"], group[-1]["kegiatan"],
                                   code_at(group[-1].get("kode"), "kegiatan") if subs
-                                  else group[-1].get("kode"), group, annual, kinerja, quarter,
+                                  else group[-1].get("kode"), group, rows_of_annual, kinerja,
+                                  quarter,
                                   present, unit, scale)
             for sn, parts in enumerate(subs.values(), 1):  # account lines add up to their sub
                 rows += _element_rows("sub kegiatan", f"{pn}.{kn}.{sn}", head["program_no"],
                                       parts[-1]["sub_kegiatan"], parts[-1].get("kode"), parts,
-                                      annual, kinerja, quarter, present, unit, scale)
+                                      rows_of_annual, kinerja, quarter, present, unit, scale)
     notes += unmatched_renja_rows(annual, money.values())
     missing = [q for q in range(1, quarter + 1) if q not in present]
     if missing:
@@ -305,11 +330,11 @@ def _roman(q: int) -> str:
     return ("I", "II", "III", "IV")[q - 1]
 
 
-def _element_rows(level, no, program_no, name, kode, elements, annual, kinerja, quarter, present,
+def _element_rows(level, no, program_no, name, kode, elements, rows, kinerja, quarter, present,
                   unit, scale) -> list[dict]:
     """The rows of one program / kegiatan / sub kegiatan: one per indicator (at least one), the
     money on the first."""
-    inds = _indicators_for(level, program_no, name, annual, kinerja) or [None]
+    inds = _indicators_for(level, program_no, name, rows, kinerja) or [None]
     rp = _rp_cells(elements, present, quarter)
     out = []
     for i, ind in enumerate(inds):
