@@ -1,15 +1,16 @@
 """Preparing the report's analysis in a second process while the kernel starts.
 
 ``lkjip report`` opens a :class:`~lkjip_helpers.handoff.Handoff` and starts a worker process that
-makes the analysis, then draws the charts while a forked child of it writes the findings workbook
-and the Renja form, sending the first two through a pipe; the handoff gives them to the notebook's
-cells (:func:`lkjip_helpers.sections.load` and the chart cells). The kernel's start-up and the
-analysis so run on both cores at once, and the workbooks are written beside the charts.
+makes the analysis, while a forked child of it imports matplotlib; the child then draws the charts
+from the analysis while the worker writes the findings workbook and the Renja form. The analysis
+and the charts go through pipes; the handoff gives them to the notebook's cells
+(:func:`lkjip_helpers.sections.load` and the chart cells). The kernel's start-up and the analysis
+so run on both cores at once, and the workbooks are written beside the charts.
 
 The worker's result is used only when it was made for the same parameters
-(:func:`analysis_key`); when the worker fails or dies, the handoff says so at
-once and the notebook does the work itself, so a bad workbook still fails in the notebook's cell with
-its own message. The worker is spawned, not forked (it shares no sockets or event loop with
+(:func:`analysis_key`); when the worker fails or dies, the handoff says so at once and the
+notebook does the work itself, so a bad workbook still fails in the notebook's cell with its own
+message. The worker is spawned, not forked (it shares no sockets or event loop with
 papermill), dies with its parent (Linux ``PR_SET_PDEATHSIG``), and never prints a traceback: what
 goes wrong is the notebook's to tell.
 """
@@ -42,12 +43,15 @@ def start(handoff, key: tuple, output_dir: Path | None, processed: str = "", age
 
     ctx = multiprocessing.get_context("spawn")
     reader, writer = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_run, args=(writer, handoff.address, key, output_dir, processed,
-                                          agency, os.getpid()),
+    chart_reader, chart_writer = ctx.Pipe(duplex=False)  # from the worker's drawing child
+    proc = ctx.Process(target=_run, args=(writer, chart_writer, handoff.address, key, output_dir,
+                                          processed, agency, os.getpid()),
                        daemon=True, name="lkjip-prepare")
     proc.start()
     writer.close()
-    handoff.watch(proc, reader, NAMES)
+    chart_writer.close()
+    handoff.watch(proc, reader, NAMES[:1])
+    handoff.watch(proc, chart_reader, NAMES[1:])
     return proc
 
 
@@ -72,22 +76,23 @@ def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = 
     """Make the analysis, the charts and the findings workbook in this process (a batch worker),
     handing the first two to the notebook through ``handoff``; returns the analysis. A bad
     workbook raises its LkjipError here (and the notebook is then not run)."""
-    def send(name, obj):
-        handoff.put_bytes(name, _pickle(obj))
-
     try:
-        return _prepare(send, handoff.address, key, output_dir, processed, agency, manifest)
+        return _prepare(handoff.put_bytes, handoff.address, key, output_dir, processed, agency,
+                        manifest)
     finally:
         handoff.gone(*NAMES)  # whatever was not delivered will not come
 
 
 def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed: str = "",
-             agency: str = "", manifest: str = "", aside: bool = False):
-    """``aside``: write the two workbooks in a forked child of this process while this one draws
-    the charts (``lkjip report``'s own worker: a process with nothing else in it); else after
-    the charts."""
+             agency: str = "", manifest: str = "", charts=None):
+    """Make the analysis and hand it over (``send(name, pickled)``), then the charts, then write
+    the two workbooks. ``charts``: a pipe for the charts (``lkjip report``'s own worker, a process
+    with nothing else in it): a forked child of this process imports matplotlib while this one
+    makes the analysis, then draws the charts from it and sends them there, while this one
+    writes the workbooks (:func:`_drawing_child`)."""
     from .sections import chart_name, draw_charts, load
 
+    drawer = _drawing_child(charts) if charts is not None else None
     year, quarter, raw, scale, bands, negatif_cap, month = key
     an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap,
               processed_dir=processed, agency=agency, month=month, manifest=manifest)
@@ -97,13 +102,46 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
 
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
         an.renja_workbook = str(Path(output_dir) / RENJA)
-    send("analysis", (key, an))       # the kernel's first cell waits for it
-    writer = _fork(_write, an, output_dir) if aside and output_dir is not None else None
-    for k, svgs in draw_charts(an):   # each chart cell waits for its own chart only
-        send(chart_name(k), svgs)
-    if output_dir is not None and not _succeeded(writer):  # or the child failed: write here
+    made = _pickle((key, an))
+    send("analysis", made)            # the kernel's first cell waits for it
+    if drawer is not None:
+        drawer[1].send_bytes(made)
+        drawer[1].close()
+    else:
+        for k, svgs in draw_charts(an):   # each chart cell waits for its own chart only
+            send(chart_name(k), _pickle(svgs))
+    if output_dir is not None:  # off the kernel's path: its cells only name them
         _write(an, output_dir)
+    if drawer is not None:
+        _succeeded(drawer[0])  # its charts are sent; a chart it failed to send, the kernel draws
     return an
+
+
+def _drawing_child(out):
+    """Fork the child that draws the charts: it imports matplotlib at once, waits for the
+    pickled analysis on the pipe returned (with its pid), draws each chart from it and sends it
+    through ``out``. None where there is no fork (the caller then draws)."""
+    import multiprocessing
+
+    inlet, outlet = multiprocessing.Pipe(duplex=False)
+    pid = _fork(_draw_from, inlet, outlet, out)
+    inlet.close()
+    if pid is None:
+        outlet.close()
+        return None
+    return pid, outlet
+
+
+def _draw_from(inlet, outlet, out) -> None:
+    """In the drawing child (see :func:`_drawing_child`)."""
+    from . import charts  # noqa: F401 - matplotlib, while the parent makes the analysis
+    from .sections import chart_name, draw_charts
+
+    outlet.close()   # the parent's end: its death is then this pipe's end
+    key, an = pickle.loads(inlet.recv_bytes())
+    for k, svgs in draw_charts(an):
+        out.send((chart_name(k), _pickle(svgs)))
+    out.close()
 
 
 def _write(an, output_dir: Path) -> None:
@@ -117,9 +155,9 @@ def _write(an, output_dir: Path) -> None:
 
 
 def _fork(work, *args) -> int | None:
-    """``work(*args)`` in a forked child (it has the analysis without a copy or a pickle), which
-    dies with this process and ends with ``os._exit``: 0 when the work is done, 1 when it failed
-    (then the parent does it). Its pid; None where there is no fork."""
+    """``work(*args)`` in a forked child (it has this process's imports without paying them
+    again), which dies with this process and ends with ``os._exit``: 0 when the work is done, 1
+    when it failed. Its pid; None where there is no fork."""
     if not hasattr(os, "fork"):
         return None
     parent = os.getpid()
@@ -146,12 +184,12 @@ def _succeeded(pid: int | None) -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def _run(conn, address: str, key: tuple, output_dir: Path | None, processed: str = "",
+def _run(conn, charts, address: str, key: tuple, output_dir: Path | None, processed: str = "",
          agency: str = "", parent: int | None = None) -> None:
     die_with_parent(parent)
     try:
-        _prepare(lambda name, obj: conn.send((name, _pickle(obj))), address, key, output_dir,
-                 processed, agency, aside=True)
+        _prepare(lambda name, payload: conn.send((name, payload)), address, key, output_dir,
+                 processed, agency, charts=charts)
     except BaseException:  # noqa: BLE001 - the notebook redoes what is missing, with the message
         if os.environ.get("LKJIP_DEBUG"):
             import traceback
@@ -160,6 +198,7 @@ def _run(conn, address: str, key: tuple, output_dir: Path | None, processed: str
         os._exit(0)  # no traceback, no finalizer noise (e.g. ENOSPC while writing)
     finally:
         conn.close()
+        charts.close()
     # everything is sent and written (closed, renamed into place): the interpreter's teardown,
     # freeing pandas' and matplotlib's objects one by one, would keep ``lkjip report`` waiting
     # for this process a third of a second longer
