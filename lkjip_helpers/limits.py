@@ -146,39 +146,48 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
         z = open_package(path, data)
     except (zipfile.BadZipFile, OSError):
         return {}
+    try:
+        with z:
+            return _check_package(z, path, lim, budget)
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        # a damaged part the sheets are found by (the workbook, its relationships)
+        raise WorkbookError(f"paket xlsx rusak ({exc})", path) from None
+
+
+def _check_package(z, path: Path, lim: Limits, budget: Budget) -> dict[str, dict[str, str]]:
+    """:func:`check_workbook` on the opened package."""
     problems: dict[str, dict[str, str]] = {}
-    with z:
-        cache: dict = {}
+    cache: dict = {}
 
-        def name(part: str) -> str | None:  # the sheet's name, read only when it must be said
-            if "names" not in cache:
-                cache["names"] = sheet_parts(z)
-            return cache["names"].get(part)
+    def name(part: str) -> str | None:  # the sheet's name, read only when it must be said
+        if "names" not in cache:
+            cache["names"] = sheet_parts(z)
+        return cache["names"].get(part)
 
-        total, part_max, above = 0, lim.part_mb * MB, lim.ratio_above_mb * MB
-        for info in z.infolist():
-            size = info.file_size
-            if size > part_max:
-                raise WorkbookError(f"bagian {info.filename} mengembang menjadi "
-                                    f"{size / MB:.0f} MB, lebih dari batas {lim.part_mb:g} MB "
-                                    "(LKJIP_LIMIT_PART_MB)", path, name(info.filename))
-            if size > above and size / max(info.compress_size, 1) > lim.ratio:
-                raise WorkbookError(f"bagian {info.filename} dimampatkan "
-                                    f"{size / max(info.compress_size, 1):.0f}:1, lebih dari "
-                                    f"batas {lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path,
-                                    name(info.filename))
-            total += size
-            if total > lim.total_mb * MB:
-                raise WorkbookError(f"isi file mengembang lebih dari {lim.total_mb:g} MB "
-                                    "(LKJIP_LIMIT_TOTAL_MB)", path)
-        for part in worksheet_parts(z):
-            try:
-                info = z.getinfo(part)
-            except KeyError:
-                continue
-            found = _check_sheet(z, info, path, lambda p=part: name(p), lim, budget)
-            if found:
-                problems[name(part)] = found
+    total, part_max, above = 0, lim.part_mb * MB, lim.ratio_above_mb * MB
+    for info in z.infolist():
+        size = info.file_size
+        if size > part_max:
+            raise WorkbookError(f"bagian {info.filename} mengembang menjadi "
+                                f"{size / MB:.0f} MB, lebih dari batas {lim.part_mb:g} MB "
+                                "(LKJIP_LIMIT_PART_MB)", path, name(info.filename))
+        if size > above and size / max(info.compress_size, 1) > lim.ratio:
+            raise WorkbookError(f"bagian {info.filename} dimampatkan "
+                                f"{size / max(info.compress_size, 1):.0f}:1, lebih dari "
+                                f"batas {lim.ratio:g}:1 (bom zip; LKJIP_LIMIT_RATIO)", path,
+                                name(info.filename))
+        total += size
+        if total > lim.total_mb * MB:
+            raise WorkbookError(f"isi file mengembang lebih dari {lim.total_mb:g} MB "
+                                "(LKJIP_LIMIT_TOTAL_MB)", path)
+    for part in worksheet_parts(z):
+        try:
+            info = z.getinfo(part)
+        except KeyError:
+            continue
+        found = _check_sheet(z, info, path, lambda p=part: name(p), lim, budget)
+        if found:
+            problems[name(part)] = found
     return problems
 
 

@@ -119,3 +119,27 @@ def test_a_file_above_the_in_memory_size_is_read_from_the_disk(tmp_path, monkeyp
     monkeypatch.setattr(limits, "IN_MEMORY", path.stat().st_size - 1)
     assert limits.read_small(path) is None
     assert check_workbook(path) == {} and len(ingest([path]).budget_lines) == lines > 0
+
+
+def test_a_damaged_relationships_part_is_one_line(tmp_path, capsys):
+    """Before, a workbook whose relationships part failed its CRC left the checks as a bug
+    (exit 1, 'kesalahan internal'); now bad input: exit 2, one line naming the file."""
+    from hostile import raw_xlsx
+
+    from lkjip_helpers.cli import main
+    from lkjip_helpers.errors import WorkbookError
+
+    path = raw_xlsx(tmp_path / "relasi.xlsx", ['<c r="A1"><v>1</v></c>'])
+    data, name = bytearray(path.read_bytes()), b"xl/_rels/workbook.xml.rels"
+    for sig, at_name, at_crc in ((b"PK\x03\x04", 30, 14), (b"PK\x01\x02", 46, 16)):
+        at = data.find(sig)
+        while at >= 0:
+            if data[at + at_name:at + at_name + len(name)] == name:
+                data[at + at_crc:at + at_crc + 4] = b"\x01\x02\x03\x04"
+            at = data.find(sig, at + 4)
+    path.write_bytes(bytes(data))
+    with pytest.raises(WorkbookError, match=r"relasi\.xlsx.*paket xlsx rusak \(Bad CRC-32"):
+        check_workbook(path)
+    assert main(["ingest", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "relasi.xlsx" in err and "Traceback" not in err, err
