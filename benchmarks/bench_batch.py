@@ -4,8 +4,11 @@ after another, a new process each (today's way: every report pays its own start-
 1. made kabupaten (lkjip_helpers.synthetic: 50 SKPD × 12 months, written as the quarterly workbooks
    the agency report reads): HTML agency reports per minute on 1 worker, 2 workers and all cores
    (one figure when all cores = 2), wall time from the first submission (the cluster and the warm
-   workers already started — start-up is stated apart) and memory per worker (the worker process
-   and its kernels);
+   workers already started — start-up is stated apart), CPU seconds a report (every process of
+   the batch: scheduler and client, nannies, workers, their kernels) and memory per worker (the
+   worker process and its kernels); then 1 worker confined to ONE core (the scheduler, the
+   worker and its kernel pinned to it with sched_setaffinity): a worker overlaps its notebook's
+   kernel with its own work, so "2 workers / 1 worker" and "2 cores / 1 core" are both printed;
 2. made province (1.500 SKPD): ingest + reconcile of every SKPD on the workers (writing the made
    workbooks is not timed), and reports for a sample, extrapolated to all 1.500 — labelled so.
 3. the pemda report of the made kabupaten (HTML + PDF) on a warm worker, in seconds.
@@ -46,26 +49,102 @@ def memory(pid: int | None = None) -> tuple[int, int]:
     return own, own + sum(c.memory_info().rss for c in p.children(recursive=True))
 
 
-def batch_rate(agencies: list, workers: int, out: Path, with_pemda: bool = False) -> dict:
-    """Reports per minute on a LocalCluster of ``workers``, from the first submission."""
+def cpu_used() -> float:
+    """CPU seconds (user + system) of this process, of its children already reaped (a worker's
+    replaced kernels) and of its live children (its kernel), and of its parent (a worker's
+    nanny): run on each worker, before and after."""
+    import resource
+
+    import psutil
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime
+    me = psutil.Process()
+    for p in me.children(recursive=True) + [me.parent()]:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except (psutil.Error, AttributeError):
+            pass
+    return total
+
+
+def confine(cores: set, nanny: bool = False) -> None:
+    """Every thread of this process and of its children (and of its parent, a worker's
+    ``nanny``) allowed on ``cores`` only: ``os.sched_setaffinity(0, ...)`` alone sets the calling
+    thread's, and the cluster's processes may be started from another thread."""
+    import psutil
+
+    me = psutil.Process()
+    for p in [me] + me.children(recursive=True) + ([me.parent()] if nanny else []):
+        for t in p.threads():
+            try:
+                os.sched_setaffinity(t.id, cores)
+            except OSError:
+                pass
+
+
+def kernel_ready(dask_worker=None) -> set:
+    """Wait until the worker's kernel, started ahead, answers (its start-up is start-up, not
+    the first report's time); the CPUs the worker and its kernel may run on."""
+    import psutil
+    from jupyter_core.utils import run_sync
+
+    km = dask_worker.plugins["lkjip-warm"].kernels.next
+    if km is not None:
+        kc = km.client()
+        try:
+            kc.start_channels()
+            run_sync(kc.wait_for_ready)(timeout=120)
+        finally:
+            km.stop_clients()
+    me = psutil.Process()
+    return set(me.cpu_affinity()).union(*(c.cpu_affinity() for c in me.children(recursive=True)))
+
+
+def _own_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def batch_rate(agencies: list, workers: int, out: Path, with_pemda: bool = False,
+               cores: set | None = None) -> dict:
+    """Reports per minute on a LocalCluster of ``workers``, from the first submission, and the
+    CPU seconds every process of the batch used meanwhile. ``cores``: the CPUs this process and
+    so every process it starts (the cluster, its workers and their kernels) may run on."""
     from distributed import Client, LocalCluster, as_completed
 
-    t0 = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", memory_limit="4GiB") as cluster, \
-            Client(cluster) as client:
-        client.register_plugin(Warm(cwd=str(ROOT)), name="lkjip-warm")
-        start = time.perf_counter() - t0
-        t1 = time.perf_counter()
-        futs = [client.submit(render_agency, a, 2024, 4, str(out), ("html",), pure=False)
-                for a in agencies]
-        outcomes = [f.result() for f in as_completed(futs)]
-        wall = time.perf_counter() - t1
-        mem = client.run(memory)
-        pemda = pemda_seconds(client, outcomes, out) if with_pemda else None
+    allowed = os.sched_getaffinity(0)
+    if cores:
+        confine(cores)
+    try:
+        t0 = time.perf_counter()
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                          dashboard_address=":0", memory_limit="4GiB") as cluster, \
+                Client(cluster) as client:
+            if cores:
+                client.run(confine, cores, nanny=True)
+            client.register_plugin(Warm(cwd=str(ROOT)), name="lkjip-warm")
+            used = set().union(*client.run(kernel_ready).values())
+            start = time.perf_counter() - t0
+            cpu0 = sum(client.run(cpu_used).values()) + _own_cpu()
+            t1 = time.perf_counter()
+            futs = [client.submit(render_agency, a, 2024, 4, str(out), ("html",), pure=False)
+                    for a in agencies]
+            outcomes = [f.result() for f in as_completed(futs)]
+            wall = time.perf_counter() - t1
+            cpu = sum(client.run(cpu_used).values()) + _own_cpu() - cpu0
+            mem = client.run(memory)
+            pemda = pemda_seconds(client, outcomes, out) if with_pemda else None
+    finally:
+        confine(allowed)
     ok = sum(o.ok for o in outcomes)
     return {"workers": workers, "reports": ok, "failed": len(outcomes) - ok, "wall": wall,
-            "per_minute": ok / wall * 60, "start": start, "pemda": pemda,
+            "per_minute": ok / wall * 60, "start": start, "pemda": pemda, "cpu": cpu,
+            "cores": sorted(used),
             "rss": max(m[0] for m in mem.values()), "rss_kernels": max(m[1] for m in mem.values())}
 
 
@@ -82,14 +161,20 @@ def pemda_seconds(client, outcomes: list, out: Path) -> tuple[float, str]:
 
 def baseline_rate(agencies: list, out: Path) -> dict:
     """`lkjip report` for each agency, one after another, a new process each."""
+    import resource
+
     lkjip = str(Path(sys.executable).with_name("lkjip"))
     t = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     for i, a in enumerate(agencies):
         subprocess.run([lkjip, "report", "--year", "2024", "--quarter", "4", "--raw", a.raw,
                         "--format", "html", "--out", str(out / str(i))], check=True, cwd=ROOT,
                        stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - t
-    return {"reports": len(agencies), "wall": wall, "per_minute": len(agencies) / wall * 60}
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"reports": len(agencies), "wall": wall, "per_minute": len(agencies) / wall * 60,
+            "cpu": cpu}
 
 
 def analyse_made(agency_no: int, root: str) -> tuple[float, float]:
@@ -125,6 +210,15 @@ def province(n: int, workers: int, root: Path) -> dict:
             "analyse": sum(r[1] for r in res)}
 
 
+def _print_rate(r: dict, base: dict, label: str) -> None:
+    print(f"{label} (CPUs {','.join(map(str, r['cores']))}): {r['reports']} HTML reports ({r['failed']} failed) in {r['wall']:.1f} s = "
+          f"{r['per_minute']:.1f} a minute ({r['per_minute'] / base['per_minute']:.1f}× the "
+          f"baseline); CPU {r['cpu'] / max(r['reports'], 1):.2f} s a report, all processes "
+          f"({r['cpu'] / r['wall']:.2f} cores busy); cluster and warm workers started in "
+          f"{r['start']:.1f} s; memory per worker {r['rss'] / 2**20:.0f} MiB, "
+          f"{r['rss_kernels'] / 2**20:.0f} MiB with its kernels")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--agencies", type=int, default=50)
@@ -138,22 +232,31 @@ def main(argv=None) -> int:
         agencies = made_folders(d / "kab", args.agencies)
         base = baseline_rate(agencies[:args.baseline], d / "base")
         print(f"baseline: lkjip report one after another, new process each: {base['reports']} "
-              f"reports in {base['wall']:.1f} s = {base['per_minute']:.1f} a minute")
+              f"reports in {base['wall']:.1f} s = {base['per_minute']:.1f} a minute; CPU "
+              f"{base['cpu'] / base['reports']:.2f} s a report")
         rates = {}
         for w in sorted({1, 2, cores}):
             r = batch_rate(agencies, w, d / f"out{w}", with_pemda=w == max({1, 2, cores}))
             rates[w] = r
-            print(f"batch, {w} worker(s): {r['reports']} HTML reports ({r['failed']} failed) in "
-                  f"{r['wall']:.1f} s = {r['per_minute']:.1f} a minute "
-                  f"({r['per_minute'] / base['per_minute']:.1f}× the baseline); cluster and warm "
-                  f"workers started in {r['start']:.1f} s; memory per worker "
-                  f"{r['rss'] / 2**20:.0f} MiB, {r['rss_kernels'] / 2**20:.0f} MiB with its "
-                  "kernels")
+            _print_rate(r, base, f"batch, {w} worker(s)")
             if r["pemda"]:
                 print(f"pemda report of the {r['reports']} SKPD (HTML + PDF, on a warm worker): "
                       f"{r['pemda'][0]:.1f} s, {r['pemda'][1]}")
+        one_core = None
+        if cores >= 2:
+            first = min(os.sched_getaffinity(0))
+            one_core = batch_rate(agencies, 1, d / "out1c", cores={first})
+            _print_rate(one_core, base, "batch, 1 worker confined to 1 core")
         if 1 in rates and 2 in rates:
-            print(f"2 workers / 1 worker: {rates[2]['per_minute'] / rates[1]['per_minute']:.2f}×")
+            print(f"2 workers / 1 worker (both free to use every core): "
+                  f"{rates[2]['per_minute'] / rates[1]['per_minute']:.2f}× the reports a minute "
+                  f"(CPU a report {rates[1]['cpu'] / rates[1]['reports']:.2f} s and "
+                  f"{rates[2]['cpu'] / rates[2]['reports']:.2f} s)")
+        if one_core and 2 in rates:
+            print(f"2 cores / 1 core (2 workers on both cores / 1 worker on one): "
+                  f"{rates[2]['per_minute'] / one_core['per_minute']:.2f}× the reports a minute "
+                  f"(CPU a report {one_core['cpu'] / one_core['reports']:.2f} s and "
+                  f"{rates[2]['cpu'] / rates[2]['reports']:.2f} s)")
         if args.province:
             p = province(args.province, cores, d / "prov")
             print(f"made province: ingest + reconcile of {p['skpd']} SKPD (4 quarterly workbooks "

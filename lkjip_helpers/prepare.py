@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 from pathlib import Path
 
 # what the worker hands over: the analysis, then each chart (sections.CHARTS, in its order)
@@ -71,16 +72,55 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(0)
 
 
-def prepare_here(handoff, key: tuple, output_dir: Path | None, processed: str = "",
-                 agency: str = "", manifest: str = ""):
-    """Make the analysis, the charts and the findings workbook in this process (a batch worker),
-    handing the first two to the notebook through ``handoff``; returns the analysis. A bad
-    workbook raises its LkjipError here (and the notebook is then not run)."""
+def analysis_here(handoff, key: tuple, output_dir: Path | None, processed: str = "",
+                  agency: str = "", manifest: str = ""):
+    """The analysis made in this process (a batch worker) and handed to the notebook through
+    ``handoff`` before this returns: returns ``(analysis, rest)``, where ``rest`` (a
+    :class:`Rest`), once started, draws the charts and writes the workbooks in a thread of this
+    process while the notebook runs — each chart cell waits for its own chart — and
+    :meth:`Rest.result` waits for it and raises what it raised. A bad workbook raises its
+    LkjipError here (and the notebook is then not run)."""
     try:
-        return _prepare(handoff.put_bytes, handoff.address, key, output_dir, processed, agency,
-                        manifest)
-    finally:
-        handoff.gone(*NAMES)  # whatever was not delivered will not come
+        an = _analysis(address=handoff.address, key=key, output_dir=output_dir,
+                       processed=processed, agency=agency, manifest=manifest)
+        handoff.put_bytes("analysis", _pickle((key, an)))
+    except BaseException:
+        handoff.gone(*NAMES)
+        raise
+
+    def rest():
+        _send_charts(handoff.put_bytes, an)
+        if output_dir is not None:
+            _write(an, output_dir)
+
+    return an, Rest(rest, lambda: handoff.gone(*NAMES))
+
+
+class Rest(threading.Thread):
+    """The charts and workbooks of :func:`analysis_here`, made in a thread."""
+
+    def __init__(self, work, then):
+        super().__init__(name="lkjip-prepare-rest", daemon=True)
+        self._work, self._then, self._error = work, then, None
+
+    def run(self) -> None:
+        try:
+            self._work()
+        except BaseException as exc:  # noqa: BLE001 - raised again by result()
+            self._error = exc
+        finally:
+            self._then()   # whatever was not delivered will not come
+
+    def wait(self) -> None:
+        """Wait for it, when it was started."""
+        if self.ident is not None:
+            self.join()
+
+    def result(self) -> None:
+        """Wait for it; raise what it raised."""
+        self.wait()
+        if self._error is not None:
+            raise self._error
 
 
 def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed: str = "",
@@ -90,9 +130,28 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
     with nothing else in it): a forked child of this process imports matplotlib while this one
     makes the analysis, then draws the charts from it and sends them there, while this one
     writes the workbooks (:func:`_drawing_child`)."""
-    from .sections import chart_name, draw_charts, load
-
     drawer = _drawing_child(charts) if charts is not None else None
+    an = _analysis(address, key, output_dir, processed, agency, manifest)
+    made = _pickle((key, an))
+    send("analysis", made)            # the kernel's first cell waits for it
+    if drawer is not None:
+        drawer[1].send_bytes(made)
+        drawer[1].close()
+    else:
+        _send_charts(send, an)
+    if output_dir is not None:  # off the kernel's path: its cells only name them
+        _write(an, output_dir)
+    if drawer is not None:
+        _succeeded(drawer[0])  # its charts are sent; a chart it failed to send, the kernel draws
+    return an
+
+
+def _analysis(address: str, key: tuple, output_dir: Path | None, processed: str = "",
+              agency: str = "", manifest: str = ""):
+    """The analysis for ``key``, naming the handoff at ``address`` and the workbooks that will be
+    written into ``output_dir``."""
+    from .sections import load
+
     year, quarter, raw, scale, bands, negatif_cap, month = key
     an = load(year, "auto" if quarter is None else quarter, raw, scale, bands, negatif_cap,
               processed_dir=processed, agency=agency, month=month, manifest=manifest)
@@ -102,19 +161,15 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
 
         an.findings_workbook = str(Path(output_dir) / "temuan.xlsx")
         an.renja_workbook = str(Path(output_dir) / RENJA)
-    made = _pickle((key, an))
-    send("analysis", made)            # the kernel's first cell waits for it
-    if drawer is not None:
-        drawer[1].send_bytes(made)
-        drawer[1].close()
-    else:
-        for k, svgs in draw_charts(an):   # each chart cell waits for its own chart only
-            send(chart_name(k), _pickle(svgs))
-    if output_dir is not None:  # off the kernel's path: its cells only name them
-        _write(an, output_dir)
-    if drawer is not None:
-        _succeeded(drawer[0])  # its charts are sent; a chart it failed to send, the kernel draws
     return an
+
+
+def _send_charts(send, an) -> None:
+    """Each chart, sent as soon as it is drawn: each chart cell waits for its own only."""
+    from .sections import chart_name, draw_charts
+
+    for k, svgs in draw_charts(an):
+        send(chart_name(k), _pickle(svgs))
 
 
 def _drawing_child(out):
@@ -135,12 +190,10 @@ def _drawing_child(out):
 def _draw_from(inlet, outlet, out) -> None:
     """In the drawing child (see :func:`_drawing_child`)."""
     from . import charts  # noqa: F401 - matplotlib, while the parent makes the analysis
-    from .sections import chart_name, draw_charts
 
     outlet.close()   # the parent's end: its death is then this pipe's end
     key, an = pickle.loads(inlet.recv_bytes())
-    for k, svgs in draw_charts(an):
-        out.send((chart_name(k), _pickle(svgs)))
+    _send_charts(lambda name, payload: out.send((name, payload)), an)
     out.close()
 
 

@@ -300,3 +300,30 @@ def test_the_agency_summary_carries_its_cash_plan(tmp_path):
     assert p.method == "rencana_kas"
     # (450.000 + 0,75 × 1.800.000) / 2.400.000 = 75%; (450.000 + 1.800.000) / 2.400.000 = 93,75%
     assert p.value == D("75.00") and (p.low, p.high) == (D("75.00"), D("93.75"))
+
+
+def test_charts_and_workbooks_made_beside_the_notebook_are_whole_or_the_agency_fails(
+        tmp_path, monkeypatch):
+    """A worker draws the charts and writes the workbooks in a thread while the notebook runs:
+    the report it places holds both workbooks and the charts the thread drew; when writing one
+    of them fails, the agency fails with that reason and nothing is placed."""
+    from lkjip_helpers import renja_section
+    from lkjip_helpers.batch.worker import AgencyInput, render_agency
+
+    code = made(tmp_path / "raw", 1)[0]
+    agency = AgencyInput(code, "", str(tmp_path / "raw" / code))
+    period = tmp_path / "out" / "2024" / "TW4"
+    ok = render_agency(agency, 2024, 4, str(period))
+    assert ok.ok, ok.reason
+    assert {"laporan.html", "temuan.xlsx", "evaluasi_renja.xlsx"} <= set(ok.files)
+    page = (period / code / "laporan.html").read_text(encoding="utf-8")
+    assert page.count('<svg class="screen"') == 3 and page.count('<svg class="print"') == 3
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(renja_section, "save_renja_workbook", full)
+    shutil.rmtree(period)
+    failed = render_agency(agency, 2024, 4, str(period))
+    assert failed.status == "gagal" and "No space left on device" in failed.reason
+    assert not (period / code).exists() and list(period.iterdir()) == []

@@ -7,8 +7,9 @@ next notebooks, its namespace reset between them (replaced after a failing noteb
 :data:`KERNEL_USES` notebooks, the replacement booting while the worker prepares the next agency).
 papermill still executes every cell of every notebook. The analysis is made in the worker process
 itself (warm) and handed to the notebook through a :class:`~lkjip_helpers.handoff.Handoff`
-(``prepare.prepare_here``), so the kernel renders without redoing it. Every outcome is returned,
-never raised: one agency that fails never stops the others.
+(``prepare.analysis_here``), so the kernel renders without redoing it; the charts and workbooks
+are made in a thread of the worker while the notebook runs (its chart cells wait for theirs).
+Every outcome is returned, never raised: one agency that fails never stops the others.
 """
 from __future__ import annotations
 
@@ -234,10 +235,11 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out: Outcome,
-            warm: Warm) -> None:
+            warm: Warm, before_placing=None) -> None:
     """papermill (in the kernel started ahead), nbconvert, WeasyPrint, then the temporary folder
-    takes the place of ``folder`` in one rename. A failing cell raises ReportError; its executed
-    notebook is kept as ``<folder>/<name>.gagal.ipynb``."""
+    takes the place of ``folder`` in one rename (``before_placing()`` first: what must be whole
+    by then). A failing cell raises ReportError; its executed notebook is kept as
+    ``<folder>/<name>.gagal.ipynb``."""
     from .. import report
 
     executed = tmp / notebook.name
@@ -262,6 +264,8 @@ def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out:
             out.reason = f"PDF tidak dibuat ({type(exc).__name__}: {_one_line(exc)[:80]})"
     if "html" not in formats:
         (tmp / "laporan.html").unlink()
+    if before_placing is not None:
+        before_placing()
     from ..runs import swap_in
 
     swap_in(tmp, folder)
@@ -304,19 +308,25 @@ def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
 
     def work():
         with Handoff() as hand:
-            an = prepare.prepare_here(hand, analysis_key(year, quarter, agency.raw, month=month),
-                                      tmp, manifest=agency.manifest)
-            named = [a.name for a in an.data.agencies if a.name]
-            out.name = agency.name or an.agency or (named[0] if len(named) == 1 else agency.code)
-            out.findings = {s: int((an.findings["severity"] == s).sum())
-                            for s in ("error", "warning", "info")}
-            out.summary = summarise(an, agency.code, out.name)
-            params = {"year": int(year), "quarter": int(quarter), "month": month or 0,
-                      "raw_dir": agency.raw,
-                      "processed_dir": "", "agency": out.name, "output_dir": str(tmp),
-                      "prepared": hand.address}
-            _render(report.notebook_path(), params, tmp, period_dir / agency.code, formats, out,
-                    _warm())
+            an, rest = prepare.analysis_here(hand, analysis_key(year, quarter, agency.raw,
+                                                                month=month),
+                                             tmp, manifest=agency.manifest)
+            try:
+                named = [a.name for a in an.data.agencies if a.name]
+                out.name = agency.name or an.agency or (named[0] if len(named) == 1
+                                                        else agency.code)
+                out.findings = {s: int((an.findings["severity"] == s).sum())
+                                for s in ("error", "warning", "info")}
+                out.summary = summarise(an, agency.code, out.name)
+                params = {"year": int(year), "quarter": int(quarter), "month": month or 0,
+                          "raw_dir": agency.raw,
+                          "processed_dir": "", "agency": out.name, "output_dir": str(tmp),
+                          "prepared": hand.address}
+                rest.start()   # charts and workbooks while the notebook runs
+                _render(report.notebook_path(), params, tmp, period_dir / agency.code, formats,
+                        out, _warm(), before_placing=rest.result)
+            finally:
+                rest.wait()    # never still writing into a folder being removed
 
     def cleanup():
         shutil.rmtree(tmp, ignore_errors=True)
