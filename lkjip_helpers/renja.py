@@ -33,6 +33,15 @@ class RenjaForm:
     rows: list[dict]
     scale: Scale
     notes: list[str] = field(default_factory=list)
+    month: int | None = None   # a monthly source's report: the form stands at this month
+
+    @property
+    def until(self) -> str:
+        """How far the form goes: ``TW II``, or for a month ``Mei``."""
+        from .period import Period
+
+        return (Period.monthly(self.year, self.month) if self.month else
+                Period.quarterly(self.year, self.quarter)).label
 
 
 def _given(v) -> bool:

@@ -38,8 +38,10 @@ def forms_of(an: Analysis) -> list[RenjaForm]:
             annual = next((a for a in annuals if normalise(a.summary.get("nama_pd", "")) ==
                            normalise(name)), None)
         kin = an.kinerja if annual is not None and annuals and annual is annuals[0] else None
-        out.append(build(part, annual, kin, an.year, an.quarter,
-                         (an.agency if groups.ngroups == 1 else "") or name, scale))
+        form = build(part, annual, kin, an.year, an.quarter,
+                     (an.agency if groups.ngroups == 1 else "") or name, scale)
+        form.month = an.month
+        out.append(form)
     return out
 
 
@@ -104,7 +106,7 @@ def form_table(form: RenjaForm) -> str:
     })
     body = table(rows, ("Target Renja K (7)", "Realisasi K (12)", "Capaian K (13)", "Pagu (7)",
                         "Realisasi Rp (12)", "Capaian Rp (13)", "Capaian Renstra K (15)"),
-                 caption=f"Evaluasi hasil Renja s.d. TW {ROMAN[form.quarter - 1]} {form.year} "
+                 caption=f"Evaluasi hasil Renja s.d. {form.until} {form.year} "
                          f"(Permendagri 86/2017), ringkas{' — ' + form.agency if form.agency else ''}",
                  head="Program / Kegiatan")
     n_prog = sum(1 for r in form.rows if r["level"] == "program" and r["first"])

@@ -125,7 +125,7 @@ def _sheet(ws, form: RenjaForm) -> None:
                 ws.cell(row=r, column=c).border = box
 
     titles = [TITLE, f"Perangkat Daerah: {form.agency or '–'}",
-              f"Periode pelaksanaan: Triwulan {ROMAN[form.quarter - 1]} Tahun {form.year}",
+              f"Periode pelaksanaan: {_period(form)} Tahun {form.year}",
               "K = kinerja (volume indikator, dengan satuannya); Rp = anggaran (rupiah)."]
     for r, text in enumerate(titles, start=1):
         put(r, 1, text, bold=r == 1, border=False, align=Alignment(horizontal="left"))
@@ -250,3 +250,8 @@ def legend(form: RenjaForm) -> list[str]:
         *form.notes,
         "Kolom faktor pendorong, faktor penghambat dan tindak lanjut diisi analis.",
     ]
+
+
+def _period(form) -> str:
+    """``Triwulan II``, or for a monthly source's report ``Bulan Mei``."""
+    return f"Bulan {form.until}" if form.month else f"Triwulan {ROMAN[form.quarter - 1]}"

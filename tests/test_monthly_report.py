@@ -108,6 +108,11 @@ def test_lkjip_report_of_a_month(kab, tmp_path, capsys):
     assert (f"Sampai akhir Mei 2024 terserap {rupiah(s.realisasi[5])} dari pagu "
             f"{rupiah(s.pagu[5])} : {percent(s.realisasi[5], s.pagu[5])}") in page
     assert "Belum dapat dinilai" in page                    # May closes no quarter, no plan
+    assert "Evaluasi hasil Renja s.d. Mei 2024" in page and "s.d. TW II" not in page
+    from openpyxl import load_workbook
+
+    form = load_workbook(out / "2024" / "B05" / "evaluasi_renja.xlsx").active
+    assert form["A3"].value == "Periode pelaksanaan: Bulan Mei Tahun 2024"
     assert all(f"lra_2024_{m:02d}.xlsx" in page for m in range(1, 6))
     assert "lra_2024_06.xlsx" not in page and rupiah(s.realisasi[6]) not in page
     assert main(["report", "--raw", str(root / code), "--year", "2024", "--month", "9",

@@ -258,7 +258,7 @@ def test_agencies_sub_kegiatan_accounts_and_months():
                  _line("A", q, m, P, K, S2, code2, "4.1.01", 999, 999, 4, 1, jenis="pendapatan"),
                  _line("B", q, m, P, K, S1, code1, "5.1.02.01.01.0052", 7, 1, 1, 1)]
     lines = pd.DataFrame(rows)
-    an = SimpleNamespace(year=2024, quarter=2, agency="", kinerja=None,
+    an = SimpleNamespace(year=2024, quarter=2, month=None, agency="", kinerja=None,
                          data=SimpleNamespace(annuals=[]), rec=SimpleNamespace(lines=lines))
     a, b = forms_of(an)
     assert (a.agency, b.agency) == ("Dinas A", "Dinas B")
