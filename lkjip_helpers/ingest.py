@@ -86,6 +86,7 @@ def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None,
     (they override the sheet's). Bad input becomes ``FileRead.error`` (raised or turned into a
     refusal by the caller), never a traceback."""
     out = FileRead(path.name, entry=entry)
+    grids = []
     try:
         grids = open_workbook(path, xls=ctx.mapping is None)  # .xls: the anggaran kas template
         if ctx.mapping is None and is_annual_workbook([g.name for g in grids]):
@@ -100,6 +101,9 @@ def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None,
     except LkjipError as exc:
         out.error = exc
         out.results = []
+    finally:
+        for grid in grids:
+            grid.package = None   # the file's bytes are not kept with the tables
     return out
 
 

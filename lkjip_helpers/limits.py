@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .errors import WorkbookError
 from .extent import Extent, bound_extent, fast_extent
-from .package import parse
+from .package import Package, parse
 
 MB = 1024 * 1024
 _CHUNK = 512 * 1024   # pieces this size keep numpy's arrays in reused memory
@@ -55,17 +55,29 @@ class Limits:
     seconds: float = 120
 
 
+_VARIABLES = [(f.name, f"LKJIP_LIMIT_{f.name.upper()}", type(f.default)) for f in fields(Limits)]
+_KNOWN: dict[tuple, Limits] = {}
+
+
 def limits() -> Limits:
-    """The limits in force: the defaults, each replaced by ``LKJIP_LIMIT_<NAME>`` when set."""
+    """The limits in force: the defaults, each replaced by ``LKJIP_LIMIT_<NAME>`` when set
+    (read for every workbook: the environment may change between two)."""
+    get = os.environ.get
+    said = tuple(get(var) for _, var, _ in _VARIABLES)
+    known = _KNOWN.get(said)
+    if known is not None:
+        return known
     values = {}
-    for f in fields(Limits):
-        env = os.environ.get(f"LKJIP_LIMIT_{f.name.upper()}")
+    for (name, var, kind), env in zip(_VARIABLES, said):
         if env:
             try:
-                values[f.name] = type(f.default)(float(env))
+                values[name] = kind(float(env))
             except ValueError:
-                raise WorkbookError(f"LKJIP_LIMIT_{f.name.upper()}={env!r} bukan angka") from None
-    return Limits(**values)
+                raise WorkbookError(f"{var}={env!r} bukan angka") from None
+    if len(_KNOWN) > 64:
+        _KNOWN.clear()
+    _KNOWN[said] = Limits(**values)
+    return _KNOWN[said]
 
 
 class Budget:
@@ -123,11 +135,24 @@ def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
+class Checked:
+    """What the checks read of a package held in memory, kept for the reader's own look at the
+    XML (the number formats of percent cells, :mod:`lkjip_helpers.excel.formats`): the parsed
+    package and each worksheet's XML that was inflated whole — the same bytes that were checked
+    and that the reader reads, so nothing is inflated twice."""
+
+    def __init__(self, package):
+        self.package = package
+        self.sheets: dict[str, bytes] = {}
+
+
 def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None = None,
-                   data: bytes | None = None) -> dict[str, dict[str, str]]:
+                   data: bytes | None = None, keep: list | None = None
+                   ) -> dict[str, dict[str, str]]:
     """Refuse (:class:`WorkbookError`, naming the file and sheet) a workbook beyond the limits,
     before the reader sees it. A zip it cannot open is left to the reader's own message.
     ``data``: the file's bytes, when the caller has read them (:func:`read_small`).
+    ``keep``: a list that receives a :class:`Checked` when the package was parsed from ``data``.
 
     Returns, per sheet, the cells whose value the reader would give as empty although they are
     not: error values (``#DIV/0!``...) and formulas saved without a value (:data:`NO_CACHE`)."""
@@ -146,15 +171,22 @@ def check_workbook(path: Path, lim: Limits | None = None, budget: Budget | None 
         z = open_package(path, data)
     except (zipfile.BadZipFile, OSError):
         return {}
+    checked = None
+    if keep is not None and isinstance(z, Package):
+        checked = Checked(z)
     try:
         with z:
-            return _check_package(z, path, lim, budget)
+            problems = _check_package(z, path, lim, budget, checked)
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
         # a damaged part the sheets are found by (the workbook, its relationships)
         raise WorkbookError(f"paket xlsx rusak ({exc})", path) from None
+    if checked is not None:
+        keep.append(checked)
+    return problems
 
 
-def _check_package(z, path: Path, lim: Limits, budget: Budget) -> dict[str, dict[str, str]]:
+def _check_package(z, path: Path, lim: Limits, budget: Budget, checked: Checked | None = None
+                   ) -> dict[str, dict[str, str]]:
     """:func:`check_workbook` on the opened package."""
     problems: dict[str, dict[str, str]] = {}
     cache: dict = {}
@@ -185,7 +217,8 @@ def _check_package(z, path: Path, lim: Limits, budget: Budget) -> dict[str, dict
             info = z.getinfo(part)
         except KeyError:
             continue
-        found = _check_sheet(z, info, path, lambda p=part: name(p), lim, budget)
+        found = _check_sheet(z, info, path, lambda p=part: name(p), lim, budget,
+                             checked.sheets if checked is not None else None, part)
         if found:
             problems[name(part)] = found
     return problems
@@ -230,22 +263,25 @@ class _Inexact(Exception):
 
 
 def _check_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits,
-                 budget: Budget) -> dict[str, str]:
+                 budget: Budget, whole: dict | None = None, part: str = "") -> dict[str, str]:
     """(``sheet()`` gives the sheet's name.) Stream the sheet's XML: its real size, its cells
     and how far they reach, and the cells holding an error value or a formula without its value.
     A sheet of one piece (up to 512 KB, a real agency sheet) first with its farthest cell only
     bounded from above (a few searches): cleared at once, unless the bound passes the GRID limit
-    or the sheet is written in another form; then, as a larger sheet, measured exactly."""
+    or the sheet is written in another form; then, as a larger sheet, measured exactly.
+    ``whole``: receives ``{part: XML}`` when the sheet was read in one piece."""
     if info.file_size > _CHUNK:   # a large sheet: measured at once
         return _scan_sheet(z, info, path, sheet, lim, budget, bounded=False)
     try:
-        return _scan_sheet(z, info, path, sheet, lim, budget, bounded=True)
+        return _scan_sheet(z, info, path, sheet, lim, budget, bounded=True, whole=whole,
+                           part=part)
     except _Inexact:
-        return _scan_sheet(z, info, path, sheet, lim, budget, bounded=False)
+        return _scan_sheet(z, info, path, sheet, lim, budget, bounded=False, whole=whole,
+                           part=part)
 
 
 def _scan_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits, budget: Budget,
-                bounded: bool) -> dict[str, str]:
+                bounded: bool, whole: dict | None = None, part: str = "") -> dict[str, str]:
     """``bounded``: the farthest row and column only bounded (:class:`_Inexact` when the bound
     is not enough), else measured (:mod:`lkjip_helpers.extent`: every form of reference the
     reader accepts)."""
@@ -266,6 +302,12 @@ def _scan_sheet(z: zipfile.ZipFile, info, path: Path, sheet, lim: Limits, budget
                 raise WorkbookError(f"sheet rusak ({exc})", path, sheet()) from None
             if not chunk:
                 break
+            if whole is not None:   # the sheet's XML, when it comes in one piece
+                if read:
+                    whole.pop(part, None)
+                    whole = None
+                else:
+                    whole[part] = chunk
             read += len(chunk)
             if read > lim.part_mb * MB:
                 raise WorkbookError(f"isi sheet lebih dari {lim.part_mb:g} MB "

@@ -21,6 +21,7 @@ _ENTRY = struct.Struct("<4s4B4HL2L5H2L")    # central directory entry, 46 bytes
 _LOCAL = struct.Struct("<4s2B4HL2L2H")      # local file header, 30 bytes
 _FAR = 0xFFFFFFFF                           # a ZIP64 size or offset
 _UNSUPPORTED = 0x1 | 0x20 | 0x40            # encrypted, patched, strongly encrypted
+_SMALL = 64 * 1024                          # a part kept once read whole (Package.read)
 
 
 class Part(NamedTuple):
@@ -38,6 +39,7 @@ class Package:
     def __init__(self, data: bytes, parts: list[Part]):
         self.data, self.parts = data, parts
         self.names = {p.filename: p for p in parts}   # a name twice: the last, as zipfile
+        self._small: dict[str, bytes] = {}   # small parts read whole (the relationships...)
 
     def __enter__(self):
         return self
@@ -52,8 +54,17 @@ class Package:
         return self.names[name]
 
     def read(self, name: str) -> bytes:
-        with self.open(self.getinfo(name)) as fh:
-            return fh.read(-1)
+        """The part's content; a small part (up to 64 KB: the workbook, its relationships, the
+        styles) once, kept for the next read of it (the checks, then the reader's formats)."""
+        data = self._small.get(name)
+        if data is not None:
+            return data
+        part = self.getinfo(name)
+        with self.open(part) as fh:
+            data = fh.read(-1)
+        if part.file_size <= _SMALL:
+            self._small[name] = data
+        return data
 
     def open(self, part: Part) -> PartReader:
         head = self.data[part.offset:part.offset + _LOCAL.size]

@@ -143,3 +143,52 @@ def test_a_damaged_relationships_part_is_one_line(tmp_path, capsys):
     assert main(["ingest", str(path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "relasi.xlsx" in err and "Traceback" not in err, err
+
+
+def test_the_percent_formats_are_read_from_the_package_the_checks_kept(tmp_path):
+    """The number formats of percent cells come from the bytes the checks parsed and the sheet XML
+    they inflated (nothing read twice), the same as from the file; the bytes are not kept with
+    the tables once the workbook is read."""
+    from openpyxl import Workbook
+
+    from lkjip_helpers.excel.formats import cell_formats
+    from lkjip_helpers.excel.workbook import open_workbook
+    from lkjip_helpers.ingest import ReadContext, read_file
+    from lkjip_helpers.limits import Checked, read_small
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "TW IV"
+    for row, (value, fmt) in enumerate([(0.9972, "0.00%"), (0.5, "0%"), (12.5, "0.0"),
+                                        (0.25, None)], start=1):
+        ws.cell(row, 10, value)
+        if fmt:
+            ws.cell(row, 10).number_format = fmt
+    path = tmp_path / "f.xlsx"
+    wb.save(path)
+    cells = {"J1", "J2", "J3", "J4", "J9"}
+    kept: list = []
+    check_workbook(path, data=read_small(path), keep=kept)
+    assert len(kept) == 1 and isinstance(kept[0], Checked)
+    assert list(kept[0].sheets) == ["xl/worksheets/sheet1.xml"]
+    from_file = cell_formats(path, "TW IV", cells)
+    assert from_file == {"J1": "0.00%", "J2": "0%", "J3": "0.0"}   # J4 has no style
+    assert cell_formats(path, "TW IV", cells, kept[0]) == from_file
+    assert cell_formats(path, "no such sheet", cells, kept[0]) == {}
+    grid, = open_workbook(path)
+    assert isinstance(grid.package, Checked)
+    # read through ingest's reader: the grids give the package up afterwards
+    seen = []
+    import lkjip_helpers.ingest as ingest_module
+
+    real = ingest_module.open_workbook
+
+    def spy(*a, **k):
+        seen.extend(real(*a, **k))
+        return seen
+    ingest_module.open_workbook = spy
+    try:
+        read_file(path, ReadContext())
+    finally:
+        ingest_module.open_workbook = real
+    assert seen and all(g.package is None for g in seen)

@@ -3,14 +3,17 @@ values, not formats): how many decimals a percent cell prints, and whether it is
 percent at all. Read only for the cells that need it (numeric percent cells), once per sheet."""
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
+import zlib
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 _BUILTIN = {9: "0%", 10: "0.00%", 2: "0.00", 4: "#,##0.00", 1: "0", 3: "#,##0", 0: "General"}
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
+_IN_MEMORY = 16 * 1024 * 1024   # a file up to this size is read whole (as the limits checks do)
 
 
 def _styles(z: zipfile.ZipFile) -> tuple[dict[int, str], list[int]]:
@@ -47,23 +50,41 @@ def _sheet_path(z: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
+def _package(path: Path, checked):
+    """The package: the one the checks parsed, else the file's bytes parsed once (as the checks
+    do, :mod:`lkjip_helpers.package`), else :mod:`zipfile` (a large or unusual package)."""
+    if checked is not None:
+        return contextlib.nullcontext(checked.package)
+    from ..package import parse
+
+    with open(path, "rb") as fh:
+        data = fh.read(_IN_MEMORY + 1)
+    package = parse(data) if len(data) <= _IN_MEMORY else None
+    return contextlib.nullcontext(package) if package is not None else zipfile.ZipFile(path)
+
+
 def _unescape(text: str) -> str:
     return (text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
             .replace("&apos;", "'").replace("&amp;", "&"))
 
 
-def cell_formats(path: Path, sheet: str, cells: set[str]) -> dict[str, str]:
+def cell_formats(path: Path, sheet: str, cells: set[str], checked=None) -> dict[str, str]:
     """``{"J10": "0.00%", ...}`` for the named cells (those without a style are left out).
-    An unreadable package gives ``{}``: the caller then reads the value as it is."""
+    An unreadable package gives ``{}``: the caller then reads the value as it is.
+    ``checked``: the package as the limits checks read it (:class:`lkjip_helpers.limits.Checked`:
+    the same bytes the reader read; its worksheets' XML already inflated), else the file is read
+    here."""
     try:
-        with zipfile.ZipFile(path) as z:
+        with _package(path, checked) as z:
             name = _sheet_path(z, sheet)
             if name is None:
                 return {}
-            xml = z.read(name)
+            xml = checked.sheets.get(name) if checked is not None else None
+            if xml is None:
+                xml = z.read(name)
             tags = _cell_tags(xml, cells)
             fmts, xfs = _styles(z) if any(_STYLE.search(t) for t in tags.values()) else ({}, [])
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except (OSError, KeyError, EOFError, zlib.error, zipfile.BadZipFile):
         return {}
     out = {}
     for ref, tag in tags.items():

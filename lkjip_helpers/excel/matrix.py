@@ -217,7 +217,8 @@ class _Reader:
         raw = [it for it in items if it.get("_number") is not None]
         if not raw:
             return
-        fmts = cell_formats(self.grid.file, self.grid.name, {it["capaian_cell"] for it in raw})
+        fmts = cell_formats(self.grid.file, self.grid.name, {it["capaian_cell"] for it in raw},
+                            self.grid.package)
         kinds = {id(it): percent_decimals(fmts.get(it["capaian_cell"])) for it in raw}
         plain = [it for it in raw if not kinds[id(it)][0]]
         as_written = _plain_as_written(plain, kinds) if plain else False

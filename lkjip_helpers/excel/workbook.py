@@ -59,6 +59,9 @@ class SheetGrid:
     rows: list[list]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     visible: bool = True
+    # the package as the limits checks read it (:class:`lkjip_helpers.limits.Checked`), for the
+    # number formats of percent cells; dropped once the workbook's sheets are read
+    package: object = field(default=None, repr=False, compare=False)
 
     @property
     def width(self) -> int:
@@ -139,7 +142,8 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
                             "mungkin rusak atau berjenis lain", path)
     lim = limits()
     budget = Budget(path, lim.seconds)
-    problems = check_workbook(path, lim, budget, data)  # before the reader sees it
+    kept: list = []   # the package as the checks parsed it, for the number formats' reader
+    problems = check_workbook(path, lim, budget, data, kept)  # before the reader sees it
     try:
         wb = (CalamineWorkbook.from_path(str(path)) if data is None else
               CalamineWorkbook.from_filelike(io.BytesIO(data)))
@@ -152,7 +156,8 @@ def open_workbook(path: Path, xls: bool = False) -> list[SheetGrid]:
             _mark_unreadable(rows, problems.get(meta.name, {}))
             merged = list(sheet.merged_cell_ranges or [])
             grids.append(SheetGrid(path, meta.name, rows, merged,
-                                   meta.visible == SheetVisibleEnum.Visible))
+                                   meta.visible == SheetVisibleEnum.Visible,
+                                   kept[0] if kept else None))
             budget.check(meta.name)
         wb.close()
     except WorkbookError:
