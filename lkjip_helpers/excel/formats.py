@@ -13,7 +13,6 @@ from pathlib import Path, PurePosixPath
 _BUILTIN = {9: "0%", 10: "0.00%", 2: "0.00", 4: "#,##0.00", 1: "0", 3: "#,##0", 0: "General"}
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
-_IN_MEMORY = 16 * 1024 * 1024   # a file up to this size is read whole (as the limits checks do)
 
 
 def _styles(z: zipfile.ZipFile) -> tuple[dict[int, str], list[int]]:
@@ -55,11 +54,12 @@ def _package(path: Path, checked):
     do, :mod:`lkjip_helpers.package`), else :mod:`zipfile` (a large or unusual package)."""
     if checked is not None:
         return contextlib.nullcontext(checked.package)
+    from ..limits import IN_MEMORY
     from ..package import parse
 
     with open(path, "rb") as fh:
-        data = fh.read(_IN_MEMORY + 1)
-    package = parse(data) if len(data) <= _IN_MEMORY else None
+        data = fh.read(IN_MEMORY + 1)
+    package = parse(data) if len(data) <= IN_MEMORY else None
     return contextlib.nullcontext(package) if package is not None else zipfile.ZipFile(path)
 
 
