@@ -343,7 +343,7 @@ def to_svg(fig: Figure, text: bool = False) -> bytes:
     reader without DejaVu Sans sees the same layout. The canvas keeps the figure's width.
 
     ``text``: the print variant, its words kept as text in DejaVu Sans (the PDF is made where
-    that font is installed, so the layout is the same): a third of the size, laid out by WeasyPrint
+    that font is installed, so the layout is the same): a third of the size, laid out for print
     in a fraction of the time, and the chart's words are found in the PDF's text."""
     svg = _svg(fig, text)
     _release(fig)

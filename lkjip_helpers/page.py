@@ -1,8 +1,8 @@
 """The report as one HTML page: nbconvert renders the executed notebook's outputs and headings with
 our own small template (``templates/lkjip``: one stylesheet, no script, no external URL), then the
 table of contents is put in after the summary. The same page, with its print rules, is what
-WeasyPrint lays out on A4 (running header with the agency and period, "Halaman X dari Y", the table
-of contents with page numbers)."""
+Chromium or WeasyPrint lays out on A4 (running header with the agency and period, "Halaman X dari
+Y", the table of contents with page numbers; see :mod:`lkjip_helpers.pdf`)."""
 from __future__ import annotations
 
 import html as _html

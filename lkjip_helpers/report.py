@@ -1,6 +1,7 @@
 """Rendering the report: papermill executes ``notebooks/laporan.ipynb`` with the year and quarter,
 nbconvert turns it into one self-contained HTML file (no code, images embedded, no external URL) and
-WeasyPrint into an A4 PDF; the findings workbook goes beside them.
+headless Chromium (or WeasyPrint) into an A4 PDF (:mod:`lkjip_helpers.pdf`); the findings
+workbook goes beside them.
 
 Outputs appear whole or not at all: everything is made in a temporary folder beside
 ``reports/<year>/TW<q>/``, which then takes the old folder's place in one atomic exchange
@@ -247,14 +248,17 @@ def to_html(notebook, exporter=None) -> str:
     return render(notebook, exporter)
 
 
-def warm_exporter(into: dict, pdf: bool = False, handoff=None) -> None:
+def warm_exporter(into: dict, pdf: bool = False, handoff=None, folder: Path | None = None) \
+        -> None:
     """Import papermill's and nbconvert's modules and make the page's exporter, its template
     compiled, into ``into["exporter"]``: run in a thread while the kernel works, this takes them
-    off the end of the run. ``pdf``: also import WeasyPrint and lay out a line of text in the
-    PDF's font (fontconfig and Pango loaded), which :func:`to_pdf` would otherwise pay after the
-    page exists. ``handoff``: first wait until the worker has handed its analysis over (or is
-    gone): until then its and the kernel's start need every core, and the page is needed only
-    after the charts the worker then draws."""
+    off the end of the run. ``pdf``: also start the PDF's engine: headless Chromium, booting while
+    the notebook runs (``into["browser"]``, see :mod:`lkjip_helpers.pdf`), or without Chromium
+    import WeasyPrint and lay out a line of text in the PDF's font (fontconfig and Pango loaded),
+    which :func:`to_pdf` would otherwise pay after the page exists. ``handoff``: first wait until
+    the worker has handed its analysis over (or is gone): until then its and the kernel's start
+    need every core, and the page is needed only after the charts the worker then draws.
+    ``folder``: where the browser's first, empty page is loaded from (the report's)."""
     if handoff is not None:
         handoff.wait("analysis")
     try:
@@ -265,6 +269,15 @@ def warm_exporter(into: dict, pdf: bool = False, handoff=None) -> None:
     except Exception:  # noqa: BLE001 - the render then makes its own, and says what is wrong
         pass
     if pdf:
+        from . import pdf as pdf_
+
+        try:
+            if pdf_.engine() == "chromium" and pdf_.chromium_path():
+                into["browser"] = pdf_.Chromium(pdf_.chromium_path()).start(folder)
+                import pypdf  # noqa: F401 - for the contents' page numbers, after the print
+                return
+        except OSError:  # to_pdf starts one again, or falls back to WeasyPrint
+            pass
         try:
             from weasyprint import HTML
 
@@ -273,16 +286,13 @@ def warm_exporter(into: dict, pdf: bool = False, handoff=None) -> None:
             pass
 
 
-def to_pdf(html: str, path: Path) -> None:
-    """A4 PDF through WeasyPrint; raises ImportError/OSError when its libraries are missing. The
-    charts' screen variants (glyphs as paths, hidden in print) are left out before WeasyPrint
-    parses the page: it would read them for nothing."""
-    import re
+def to_pdf(html: str, path: Path, browser=None) -> str:
+    """The page as an A4 PDF (headless Chromium where the machine has it, else WeasyPrint; see
+    :mod:`lkjip_helpers.pdf`); returns the engine that made it. Raises ImportError/OSError when
+    neither can (WeasyPrint's libraries missing). ``browser``: a Chromium started beforehand."""
+    from .pdf import to_pdf as made
 
-    from weasyprint import HTML
-
-    html = re.sub(r'<svg\b[^>]*\bclass="screen".*?</svg>', "", html, flags=re.S)
-    HTML(string=html, base_url=str(path.parent)).write_pdf(str(path))
+    return made(html, path, browser)
 
 
 def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
@@ -324,6 +334,8 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
     tmp = runs.make_temp(folder)
     report = Report(folder, notes=[f"file tidak terbaca: {u}" for u in unread] +
                     ([] if processed else _stale_note(root, year)))
+    warm: dict = {}
+    printing = None
     try:
         executed = tmp / NOTEBOOK
         with Handoff() as handoff:
@@ -332,9 +344,8 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                       "agency": agency, "output_dir": str(tmp), "prepared": handoff.address}
             worker = prepare.start(handoff, analysis_key(year, quarter, raw, month=month), tmp,
                                    processed, agency)
-            warm: dict = {}
             warming = threading.Thread(target=warm_exporter, args=(warm, "pdf" in formats,
-                                                                   handoff),
+                                                                   handoff, tmp),
                                        daemon=True, name="lkjip-nbconvert")
             warming.start()
             done = False
@@ -343,6 +354,8 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                 done = True
                 warming.join()  # the page is made while the worker writes the findings workbook
                 html = to_html(nb if nb is not None else executed, warm.get("exporter"))
+                if "pdf" in formats:  # and printed while it finishes
+                    printing = _Printing(html, tmp, warm.pop("browser", None))
             except ReportError:
                 if executed.exists():
                     _keep_failed(executed, folder)
@@ -366,14 +379,15 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
             (tmp / "laporan.html").write_text(html, encoding="utf-8")
         if "pdf" in formats:
             try:
-                to_pdf(html, tmp / "laporan.pdf")
+                printing.write(tmp / "laporan.pdf")
             except (ImportError, OSError) as exc:
                 if getattr(exc, "errno", None) in _ENVIRONMENT_ERRNOS:
                     raise
                 report.notes.append(
                     f"PDF tidak dibuat ({type(exc).__name__}: {str(exc).splitlines()[0][:120]}); "
-                    "pasang WeasyPrint dan pustaka Pango: pip install weasyprint; "
-                    "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+                    "pasang Chromium (apt-get install chromium), atau WeasyPrint dan pustaka "
+                    "Pango: pip install weasyprint; apt-get install libpango-1.0-0 "
+                    "libpangoft2-1.0-0")
         if "html" not in formats:
             (tmp / "laporan.html").unlink(missing_ok=True)
         (tmp / MARK).write_text("lkjip report\n", encoding="utf-8")
@@ -384,8 +398,47 @@ def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,
                               and not p.name.startswith("."))
         return report
     finally:
+        if printing is not None:
+            printing.stop()
+        if warm.get("browser") is not None:  # started, never used: the run failed before
+            warm.pop("browser").close()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _Printing:
+    """The PDF made in a thread while the run finishes (the worker writing its workbooks):
+    :meth:`write` waits for it and writes it, whole, or raises what stopped it."""
+
+    def __init__(self, html: str, folder: Path, browser=None):
+        self.browser = browser
+        self.outcome: dict = {}
+        self.thread = threading.Thread(target=self._run, args=(html, folder), daemon=True,
+                                       name="lkjip-pdf")
+        self.thread.start()
+
+    def _run(self, html: str, folder: Path) -> None:
+        from .pdf import render
+
+        try:
+            self.outcome["data"], self.outcome["engine"] = render(html, folder, self.browser)
+        except BaseException as exc:  # noqa: BLE001 - raised again by write()
+            self.outcome["error"] = exc
+
+    def write(self, path: Path) -> str:
+        self.thread.join()
+        if "error" in self.outcome:
+            raise self.outcome["error"]
+        tmp = path.with_name(f".tmp-{path.name}")
+        tmp.write_bytes(self.outcome["data"])
+        os.replace(tmp, path)
+        return self.outcome["engine"]
+
+    def stop(self) -> None:
+        """After an interruption: end the browser, so that the thread ends too."""
+        if self.thread.is_alive() and self.browser is not None:
+            self.browser.kill()
+        self.thread.join(timeout=10)
 
 
 RENJA = "evaluasi_renja.xlsx"  # renja_section.FILE (not imported here: the main process stays light)

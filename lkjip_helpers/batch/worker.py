@@ -236,7 +236,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out: Outcome,
             warm: Warm, before_placing=None) -> None:
-    """papermill (in the kernel started ahead), nbconvert, WeasyPrint, then the temporary folder
+    """papermill (in the kernel started ahead), nbconvert, the PDF (Chromium or WeasyPrint), then the temporary folder
     takes the place of ``folder`` in one rename (``before_placing()`` first: what must be whole
     by then). A failing cell raises ReportError; its executed notebook is kept as
     ``<folder>/<name>.gagal.ipynb``."""
