@@ -24,6 +24,9 @@ from pathlib import Path
 # what the worker hands over: the analysis, then each chart (sections.CHARTS, in its order)
 CHART_KEYS = ("program", "curve", "refocusing", "indicators", "scatter")
 NAMES = ("analysis",) + tuple(f"chart:{k}" for k in CHART_KEYS)
+# the charts drawn by each of two drawing children, at once (each a pipe of its own): the
+# report's chart cells wait for program, curve, refocusing, indicators + scatter in turn
+PARTS = (("program", "refocusing", "scatter"), ("curve", "indicators"))
 
 
 def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None,
@@ -44,15 +47,16 @@ def start(handoff, key: tuple, output_dir: Path | None, processed: str = "", age
 
     ctx = multiprocessing.get_context("spawn")
     reader, writer = ctx.Pipe(duplex=False)
-    chart_reader, chart_writer = ctx.Pipe(duplex=False)  # from the worker's drawing child
-    proc = ctx.Process(target=_run, args=(writer, chart_writer, handoff.address, key, output_dir,
-                                          processed, agency, os.getpid()),
+    parts = [ctx.Pipe(duplex=False) for _ in PARTS]  # from the worker's drawing children
+    proc = ctx.Process(target=_run, args=(writer, [w for _r, w in parts], handoff.address, key,
+                                          output_dir, processed, agency, os.getpid()),
                        daemon=True, name="lkjip-prepare")
     proc.start()
     writer.close()
-    chart_writer.close()
     handoff.watch(proc, reader, NAMES[:1])
-    handoff.watch(proc, chart_reader, NAMES[1:])
+    for (chart_reader, chart_writer), keys in zip(parts, PARTS):
+        chart_writer.close()
+        handoff.watch(proc, chart_reader, tuple(f"chart:{k}" for k in keys))
     return proc
 
 
@@ -164,18 +168,21 @@ def _analysis(address: str, key: tuple, output_dir: Path | None, processed: str 
     return an
 
 
-def _send_charts(send, an) -> None:
-    """Each chart, sent as soon as it is drawn: each chart cell waits for its own only."""
+def _send_charts(send, an, keys=None) -> None:
+    """Each chart (of ``keys``; None: all), sent as soon as it is drawn: each chart cell waits
+    for its own only."""
     from .sections import chart_name, draw_charts
 
-    for k, svgs in draw_charts(an):
+    for k, svgs in draw_charts(an, keys):
         send(chart_name(k), _pickle(svgs))
 
 
-def _drawing_child(out):
+def _drawing_child(out: list):
     """Fork the child that draws the charts: it imports matplotlib at once, waits for the
-    pickled analysis on the pipe returned (with its pid), draws each chart from it and sends it
-    through ``out``. None where there is no fork (the caller then draws)."""
+    pickled analysis on the pipe returned (with its pid), then forks a second child (matplotlib
+    and the analysis are then its without paying for them again) and each draws its share of the
+    charts (:data:`PARTS`), at once, sending each through its own pipe of ``out``. None where
+    there is no fork (the caller then draws)."""
     import multiprocessing
 
     inlet, outlet = multiprocessing.Pipe(duplex=False)
@@ -187,14 +194,30 @@ def _drawing_child(out):
     return pid, outlet
 
 
-def _draw_from(inlet, outlet, out) -> None:
+def _draw_from(inlet, outlet, out: list) -> None:
     """In the drawing child (see :func:`_drawing_child`)."""
     from . import charts  # noqa: F401 - matplotlib, while the parent makes the analysis
 
     outlet.close()   # the parent's end: its death is then this pipe's end
     key, an = pickle.loads(inlet.recv_bytes())
-    _send_charts(lambda name, payload: out.send((name, payload)), an)
-    out.close()
+    second = _fork(_draw_second, an, out)
+    if second is not None:
+        out[1].close()   # the second child's: its reader then ends with it
+    _draw_part(an, 0, out)
+    if second is None:   # no fork: this child draws both shares
+        _draw_part(an, 1, out)
+    _succeeded(second)   # it dies with this process: wait for it
+
+
+def _draw_second(an, out: list) -> None:
+    out[0].close()
+    _draw_part(an, 1, out)
+
+
+def _draw_part(an, part: int, out: list) -> None:
+    """Draw the charts of ``PARTS[part]`` and send them through ``out[part]``."""
+    _send_charts(lambda name, payload: out[part].send((name, payload)), an, PARTS[part])
+    out[part].close()
 
 
 def _write(an, output_dir: Path) -> None:
@@ -251,7 +274,8 @@ def _run(conn, charts, address: str, key: tuple, output_dir: Path | None, proces
         os._exit(0)  # no traceback, no finalizer noise (e.g. ENOSPC while writing)
     finally:
         conn.close()
-        charts.close()
+        for pipe in charts:
+            pipe.close()
     # everything is sent and written (closed, renamed into place): the interpreter's teardown,
     # freeing pandas' and matplotlib's objects one by one, would keep ``lkjip report`` waiting
     # for this process a third of a second longer

@@ -97,6 +97,8 @@ def schema(name: str):
     """The pandera schema of a table, built on first use."""
     import pandera.pandas as pa
 
+    _checks_without_hypothesis()
+
     def check(c):
         if c is None:
             return []
@@ -108,6 +110,24 @@ def schema(name: str):
                         nullable=nullable)
          for col, (dtype, nullable, chk) in SPECS[name].items()},
         strict=True, ordered=True, name=name)
+
+
+@lru_cache(maxsize=None)
+def _checks_without_hypothesis() -> None:
+    """Load pandera's built-in checks without what it tries for a feature lkjip never uses: its
+    first validation imports them, and they import hypothesis for pandera's data-synthesis
+    strategies (a quarter of a second of every process that validates a table). Held back only
+    when hypothesis is not imported yet, and importable again afterwards (the tests use it)."""
+    import sys
+
+    blocked = "hypothesis" not in sys.modules
+    if blocked:
+        sys.modules["hypothesis"] = None  # pandera's optional import then fails quietly
+    try:
+        import pandera.backends.pandas.builtin_checks  # noqa: F401
+    finally:
+        if blocked and sys.modules.get("hypothesis", 0) is None:
+            del sys.modules["hypothesis"]
 
 
 @lru_cache(maxsize=None)
@@ -160,5 +180,6 @@ def money(s: pd.Series) -> pd.Series:
 def read_parquet(path, name: str) -> pd.DataFrame:
     """Read a table written by :func:`lkjip_helpers.ingest.write_tables`, with its dtypes."""
     df = pd.read_parquet(path)
-    records = df.astype(object).where(df.notna(), None).to_dict("records")
-    return frame(records, name)
+    empty = [None] * len(df)
+    return frame_of_columns({col: df[col].astype(object).where(df[col].notna(), None).tolist()
+                             if col in df.columns else empty for col in SPECS[name]}, name)

@@ -107,11 +107,13 @@ def _draw(fig, key: str) -> dict[str, bytes]:
     return {key: screen, PRINT.format(key): printed}
 
 
-def draw_charts(an: Analysis):
-    """Every chart the report shows, in the report's order: ``(key, {key: screen SVG,
-    key.print: print SVG})`` (see :func:`figure`), one at a time."""
+def draw_charts(an: Analysis, keys=None):
+    """Every chart the report shows (of ``keys``; None: all), in the report's order: ``(key,
+    {key: screen SVG, key.print: print SVG})`` (see :func:`figure`), one at a time."""
     rated = an.kinerja is not None and an.year_end  # ratings are year-end figures
     for k in CHARTS:
+        if keys is not None and k not in keys:
+            continue
         if rated or k not in ("indicators", "scatter"):
             yield k, _draw(CHARTS[k][0](an), k)
 

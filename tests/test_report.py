@@ -283,6 +283,8 @@ def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
         made_for, an = fetch(hand.address, "analysis")
         assert made_for == key and an.quarter == 4 and an.findings_workbook.endswith("temuan.xlsx")
         assert set(prepare.CHART_KEYS) == set(sections.CHARTS)
+        # the two drawing children share the charts out, each chart to one of them
+        assert sorted(k for part in prepare.PARTS for k in part) == sorted(prepare.CHART_KEYS)
         for k in prepare.CHART_KEYS:   # each chart handed over alone, screen and print variant
             svgs = fetch(an.handoff, sections.chart_name(k))
             assert set(svgs) == {k, sections.PRINT.format(k)}, k
