@@ -61,3 +61,24 @@ def stranded(pdf: Path, page_html: str) -> list[tuple[int, str]]:
                 found.append((number, head))
                 break
     return found
+
+
+_THEAD = re.compile(r"<thead\b.*?</thead>", re.S)
+
+
+def stranded_headers(pdf: Path, page_html: str) -> list[tuple[int, str]]:
+    """(page number, last line) for each page whose content ends with a table's header row: a
+    last line of two words or more, all of them words of one table's header."""
+    heads = []
+    for thead in _THEAD.findall(page_html):
+        words = _html.unescape(re.sub(r"<[^>]+>", " ", thead)).split()
+        if words:
+            heads.append(set(words))
+    found = []
+    for number, lines in enumerate(page_lines(pdf)[:-1], start=1):
+        if not lines:
+            continue
+        last = lines[-1].split()
+        if len(last) >= 2 and any(set(last) <= words for words in heads):
+            found.append((number, lines[-1]))
+    return found

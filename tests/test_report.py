@@ -525,7 +525,7 @@ def test_pdf_cuts_no_text_at_any_edge(printed, tmp_path):
 def test_pdf_strands_no_heading_or_caption_at_a_page_bottom(printed):
     """No page of the PDF ends with a heading, a table caption, a fold's summary or a table's
     note: what they introduce starts on the same page."""
-    from pdf_layout import headings, page_lines, stranded
+    from pdf_layout import headings, page_lines, stranded, stranded_headers
 
     pdf = printed.folder / "laporan.pdf"
     html = (printed.folder / "laporan.html").read_text(encoding="utf-8")
@@ -534,6 +534,7 @@ def test_pdf_strands_no_heading_or_caption_at_a_page_bottom(printed):
     pages = page_lines(pdf)
     assert len(pages) > 20 and all(pages)   # no empty page either
     assert stranded(pdf, html) == []
+    assert stranded_headers(pdf, html) == []  # nor a table's header row without its rows
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
@@ -555,6 +556,29 @@ def test_the_strand_check_sees_a_stranded_heading(tmp_path):
         pdf = tmp_path / f"{keep}.pdf"
         to_pdf(page(keep), pdf)
         assert stranded(pdf, page(keep)) == expected, keep
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_the_strand_check_sees_a_table_header_without_its_rows(tmp_path):
+    """The header check is not blind: a header row forced to a page's bottom, its rows on the
+    next page, is reported with its page; the same rows kept with it are not."""
+    from pdf_layout import stranded_headers
+
+    from lkjip_helpers.report import to_pdf
+
+    def page(keep: bool) -> str:
+        rule = "" if keep else "table.rows { break-before: page; }"
+        return (f"<html><head><style>@page {{ size: A4; margin: 16mm }} {rule} "
+                "div.fill { height: 200mm } table { border-collapse: collapse }</style></head>"
+                "<body><div class='fill'>isi</div><table><thead><tr><th>Indikator kinerja</th>"
+                "<th>Anggaran tertulis</th></tr></thead></table><table class='rows'><tbody><tr>"
+                "<td>Persentase penyandang</td><td>Rp 1.000</td></tr></tbody></table>"
+                "</body></html>")
+
+    for keep, expected in ((False, [(1, "Indikator kinerja Anggaran tertulis")]), (True, [])):
+        pdf = tmp_path / f"{keep}.pdf"
+        to_pdf(page(keep), pdf)
+        assert stranded_headers(pdf, page(keep)) == expected, keep
 
 
 def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
