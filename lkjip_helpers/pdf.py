@@ -334,7 +334,7 @@ class Chromium:
         """End the browser from another thread (one waiting for it then gets PdfError)."""
         proc = self.proc
         if proc is not None:
-            proc.kill()
+            _kill(proc)
 
     def close(self, wait: bool = True) -> None:
         """End the browser: its pipe closed, it exits by itself. ``wait``: until it has, and its
@@ -343,6 +343,9 @@ class Chromium:
         if self.proc is None:
             return
         proc, self.proc = self.proc, None
+        if self._opening is not None and self._opening.is_alive():
+            _kill(proc)  # its page still opening: the thread reading the pipe sees its end first
+            self._opening.join(timeout=5)  # (its descriptors are not closed under it)
         for fd in (self._out, self._in):
             try:
                 os.close(fd)  # Chromium exits when its pipe closes
@@ -357,13 +360,28 @@ class Chromium:
                              name="lkjip-chromium-exit").start()
 
 
+def _kill(proc: subprocess.Popen) -> None:
+    """SIGKILL the browser and its helper processes (its session: ``start_new_session``), so that
+    none of them writes into its profile folder after."""
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+
+
 def _reap(proc: subprocess.Popen, profile: str) -> None:
     try:
         proc.wait(timeout=5)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        _kill(proc)
         proc.wait()
-    shutil.rmtree(profile, ignore_errors=True)
+    for _ in range(5):  # a helper process may still be leaving a file behind
+        shutil.rmtree(profile, ignore_errors=True)
+        if not os.path.exists(profile):
+            return
+        time.sleep(0.1)
 
 
 def _remove_leftovers() -> None:

@@ -157,3 +157,15 @@ def test_a_killed_run_leaves_no_browser_and_the_next_one_removes_its_folder(tmp_
     browser = pdf.Chromium(pdf.chromium_path()).start()
     browser.close()
     assert not Path(profile).exists() and not Path(browser.profile).exists()
+
+
+@needs_chromium
+def test_a_browser_closed_while_its_page_opens_leaves_nothing(tmp_path):
+    """A run that fails before the PDF closes the browser it started, maybe while its first page
+    is still opening: the browser ends, its profile folder is removed, the empty page too."""
+    browser = pdf.Chromium(pdf.chromium_path()).start(tmp_path)
+    proc, profile = browser.proc, browser.profile
+    browser.close()
+    assert proc.poll() is not None and not Path(profile).exists()
+    assert not browser._opening.is_alive()
+    assert not list(tmp_path.iterdir())
