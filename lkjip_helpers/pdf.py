@@ -138,11 +138,11 @@ def contents(page: str) -> dict[str, str]:
 def to_pdf(page: str, path: Path, browser: "Chromium | None" = None) -> str:
     """Write ``page`` as an A4 PDF to ``path`` (whole or not at all); returns the engine that
     made it. See :func:`render`."""
+    from .files import atomic_write
+
     path = Path(path)
     data, made = render(page, path.parent, browser)
-    tmp = path.with_name(f".tmp-{path.name}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
     return made
 
 

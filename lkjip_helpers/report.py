@@ -152,18 +152,13 @@ def import_papermill():
     held back only when it is not imported yet, and is importable again afterwards."""
     import sys
 
+    from .optional import held_back
+
     if "jsonschema" in sys.modules:
         import papermill
         return papermill
-    blocked = [name for name in _HELD_BACK if name not in sys.modules]
-    for name in blocked:
-        sys.modules[name] = None  # the optional import then fails quietly
-    try:
+    with held_back(*_HELD_BACK):
         import papermill
-    finally:
-        for name in blocked:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
     return papermill
 
 
@@ -429,12 +424,12 @@ class _Printing:
             self.outcome["error"] = exc
 
     def write(self, path: Path) -> str:
+        from .files import atomic_write
+
         self.thread.join()
         if "error" in self.outcome:
             raise self.outcome["error"]
-        tmp = path.with_name(f".tmp-{path.name}")
-        tmp.write_bytes(self.outcome["data"])
-        os.replace(tmp, path)
+        atomic_write(path, lambda tmp: tmp.write_bytes(self.outcome["data"]))
         return self.outcome["engine"]
 
     def stop(self) -> None:

@@ -118,16 +118,10 @@ def _checks_without_hypothesis() -> None:
     first validation imports them, and they import hypothesis for pandera's data-synthesis
     strategies (a quarter of a second of every process that validates a table). Held back only
     when hypothesis is not imported yet, and importable again afterwards (the tests use it)."""
-    import sys
+    from .optional import held_back
 
-    blocked = "hypothesis" not in sys.modules
-    if blocked:
-        sys.modules["hypothesis"] = None  # pandera's optional import then fails quietly
-    try:
+    with held_back("hypothesis"):
         import pandera.backends.pandas.builtin_checks  # noqa: F401
-    finally:
-        if blocked and sys.modules.get("hypothesis", 0) is None:
-            del sys.modules["hypothesis"]
 
 
 @lru_cache(maxsize=None)
