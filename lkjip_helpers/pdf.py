@@ -46,17 +46,17 @@ _ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--no-first-run", "--disable-sync", "--disable-component-update",
          "--disable-extensions", "--disable-default-apps", "--mute-audio",
          "--remote-debugging-pipe")
+TOC_NUMBER_PT = 10  # the contents' font size in print, for the numbers written on it
 # Chromium's print rules: no ligatures, and for the table of contents a dotted leader and room for
 # the page number written afterwards at the link's right end (see number_contents)
 _CHROMIUM_CSS = """@media print {
 body { font-variant-ligatures: none; }  /* "fi" stays two letters in the PDF's text */
-nav.toc { font-size: 10pt; }
+nav.toc { font-size: %dpt; }
 nav.toc a { display: flex; align-items: baseline; padding-right: 2.4em; }
 nav.toc a::after { content: ""; flex: 1 1 auto; margin: 0 0.3em;
   border-bottom: 1px dotted #777; }
 h2 a.lk-back { color: inherit; text-decoration: none; }
-}"""
-TOC_NUMBER_PT = 10  # the contents' font size in print (above), for the numbers written on it
+}""" % TOC_NUMBER_PT
 
 
 class PdfError(OSError):

@@ -543,8 +543,6 @@ def test_the_strand_check_sees_a_stranded_heading(tmp_path):
     page; the same page with the heading kept with its text is not."""
     from pdf_layout import stranded
 
-    from lkjip_helpers.report import to_pdf
-
     def page(keep: bool) -> str:
         rule = "h2 { break-after: avoid; }" if keep else "p.next { break-before: page; }"
         return (f"<html><head><style>@page {{ size: A4; margin: 16mm }} {rule} "
@@ -552,10 +550,7 @@ def test_the_strand_check_sees_a_stranded_heading(tmp_path):
                 "<h2>Judul yang tertinggal</h2><p class='next'>Teks di bawah judul.</p>"
                 "</body></html>")
 
-    for keep, expected in ((False, [(1, "Judul yang tertinggal")]), (True, [])):
-        pdf = tmp_path / f"{keep}.pdf"
-        to_pdf(page(keep), pdf)
-        assert stranded(pdf, page(keep)) == expected, keep
+    _sees(tmp_path, page, stranded, [(1, "Judul yang tertinggal")])
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
@@ -563,8 +558,6 @@ def test_the_strand_check_sees_a_table_header_without_its_rows(tmp_path):
     """The header check is not blind: a header row forced to a page's bottom, its rows on the
     next page, is reported with its page; the same rows kept with it are not."""
     from pdf_layout import stranded_headers
-
-    from lkjip_helpers.report import to_pdf
 
     def page(keep: bool) -> str:
         rule = "" if keep else "table.rows { break-before: page; }"
@@ -575,10 +568,18 @@ def test_the_strand_check_sees_a_table_header_without_its_rows(tmp_path):
                 "<td>Persentase penyandang</td><td>Rp 1.000</td></tr></tbody></table>"
                 "</body></html>")
 
-    for keep, expected in ((False, [(1, "Indikator kinerja Anggaran tertulis")]), (True, [])):
+    _sees(tmp_path, page, stranded_headers, [(1, "Indikator kinerja Anggaran tertulis")])
+
+
+def _sees(tmp_path, page, check, stranded_page):
+    """``check`` finds ``stranded_page`` in the PDF of ``page(False)`` and nothing in that of
+    ``page(True)``."""
+    from lkjip_helpers.report import to_pdf
+
+    for keep, expected in ((False, stranded_page), (True, [])):
         pdf = tmp_path / f"{keep}.pdf"
         to_pdf(page(keep), pdf)
-        assert stranded_headers(pdf, page(keep)) == expected, keep
+        assert check(pdf, page(keep)) == expected, keep
 
 
 def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
