@@ -25,8 +25,9 @@ from pathlib import Path
 CHART_KEYS = ("program", "curve", "refocusing", "indicators", "scatter")
 NAMES = ("analysis",) + tuple(f"chart:{k}" for k in CHART_KEYS)
 # the charts drawn by each of two drawing children, at once (each a pipe of its own): the
-# report's chart cells wait for program, curve, refocusing, indicators + scatter in turn
-PARTS = (("program", "refocusing", "scatter"), ("curve", "indicators"))
+# report's chart cells wait for program, curve, refocusing, indicators + scatter in turn; the
+# refocusing chart takes about as long as the other three of the second share
+PARTS = (("program", "refocusing"), ("curve", "indicators", "scatter"))
 
 
 def analysis_key(year, quarter, raw_dir, scale=None, bands=None, negatif_cap=None,
@@ -131,9 +132,12 @@ def _prepare(send, address: str, key: tuple, output_dir: Path | None, processed:
              agency: str = "", manifest: str = "", charts=None):
     """Make the analysis and hand it over (``send(name, pickled)``), then the charts, then write
     the two workbooks. ``charts``: a pipe for the charts (``lkjip report``'s own worker, a process
-    with nothing else in it): a forked child of this process imports matplotlib while this one
-    makes the analysis, then draws the charts from it and sends them there, while this one
-    writes the workbooks (:func:`_drawing_child`)."""
+    with nothing else in it): a child forked once this process has imported pandas and the
+    package (so that it does not import them a second time on the two cores the kernel's start
+    also needs) imports matplotlib while this one makes the analysis, then draws the charts from
+    it and sends them there, while this one writes the workbooks (:func:`_drawing_child`)."""
+    if charts is not None:  # pandas and the package, imported once for the drawing child too
+        from . import sections  # noqa: F401
     drawer = _drawing_child(charts) if charts is not None else None
     an = _analysis(address, key, output_dir, processed, agency, manifest)
     made = _pickle((key, an))

@@ -145,9 +145,11 @@ def _stop_papermill(km, thread, seconds: float = 10) -> None:
 
 def import_papermill():
     """papermill, imported without what it tries for features lkjip never uses: jsonschema's
-    optional IRI format checker (the rfc3987-syntax package builds its grammar when imported, over
-    a second of every report run: a known upstream issue, python-jsonschema/jsonschema#1392;
-    nbformat's schemas use no ``format`` at all, so nothing is checked less) and pyarrow for HDFS
+    optional format checkers (the IRI one's rfc3987-syntax package builds its grammar when
+    imported, over a second of every report run: a known upstream issue,
+    python-jsonschema/jsonschema#1392; the duration one's isoduration imports arrow, the others
+    a tenth of a second more; nbformat's schemas use no ``format`` at all, so nothing is checked
+    less) and pyarrow for HDFS
     paths (a fifth of a second; the process that runs papermill has no other use for it). Each is
     held back only when it is not imported yet, and is importable again afterwards."""
     import sys
@@ -162,7 +164,8 @@ def import_papermill():
     return papermill
 
 
-_HELD_BACK = ("rfc3987_syntax", "pyarrow")  # see import_papermill
+_HELD_BACK = ("rfc3987_syntax", "isoduration", "rfc3986_validator", "rfc3339_validator",
+              "webcolors", "uri_template", "fqdn", "pyarrow")  # see import_papermill
 
 
 def _shutdown_kernel(km) -> None:
