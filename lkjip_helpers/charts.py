@@ -340,30 +340,39 @@ def text_boxes(fig) -> list[tuple[str, float, tuple]]:
 
 def to_svg(fig: Figure, text: bool = False) -> bytes:
     """The figure as SVG bytes: sharp on a phone and in print. Glyphs are drawn as paths, so a
-    reader without DejaVu Sans sees the same layout. The canvas keeps the figure's width.
+    reader without DejaVu Sans sees the same layout (the explorer in JupyterLab). The canvas
+    keeps the figure's width.
 
-    ``text``: the print variant, its words kept as text in DejaVu Sans (the PDF is made where
-    that font is installed, so the layout is the same): a third of the size, laid out for print
-    in a fraction of the time, and the chart's words are found in the PDF's text."""
+    ``text``: its words kept as text in DejaVu Sans, for a page that brings the font along
+    (:func:`page_svgs`) or is printed where it is installed: a third of the size, drawn in a
+    quarter of the time, and the chart's words are found in the page's and the PDF's text."""
     svg = _svg(fig, text)
     _release(fig)
     return svg
 
 
-def to_svgs(fig: Figure) -> tuple[bytes, bytes]:
-    """Both variants of :func:`to_svg`, (screen, print), the figure laid out once: the print
-    variant is drawn at the places the screen variant's layout gave (each ``savefig`` would
-    otherwise lay the figure out again, and measure every text again, for the same result)."""
+def page_svgs(fig: Figure) -> tuple[bytes, bytes | None]:
+    """The figure for the report's page: ``(svg, None)``, its words as text, shown in the page's
+    embedded DejaVu Sans (:mod:`lkjip_helpers.chartfont`) on screen and in print; or, when a word
+    holds a character that font lacks, ``(screen, print)``: glyphs as paths for the screen, drawn
+    at the places the first variant's layout gave (a second ``savefig`` would lay the figure out
+    again, and measure every text again, for the same result), and the words as text for print
+    (the PDF is made where DejaVu Sans is installed)."""
     import matplotlib
 
-    screen = _svg(fig, False)
+    from .chartfont import covers
+
+    printed = _svg(fig, True)
+    if covers(printed):
+        _release(fig)
+        return printed, None
     engine = fig.get_layout_engine()
     if engine is not None:   # laid out above: the next save only draws
         with matplotlib.rc_context({"figure.autolayout": False,
                                     "figure.constrained_layout.use": False}):
             fig.set_layout_engine(None)
     try:
-        printed = _svg(fig, True)
+        screen = _svg(fig, False)
     finally:
         if engine is not None:
             fig.set_layout_engine(engine)

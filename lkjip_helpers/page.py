@@ -90,7 +90,17 @@ def finish(page: str) -> str:
     if len(heads) >= 2:
         page = page.replace(f'<h2 id="{heads[1][0]}">', toc(heads[1:]) + f'<h2 id="{heads[1][0]}">',
                             1)
-    return in_sections(page)
+    return in_sections(with_chart_font(page))
+
+
+def with_chart_font(page: str) -> str:
+    """The charts' font (:mod:`lkjip_helpers.chartfont`) in a stylesheet of its own, when a chart
+    of the page has its words in it."""
+    from .chartfont import FAMILY, font_face
+
+    if f"font-family: '{FAMILY}'" not in page or "</head>" not in page:
+        return page
+    return page.replace("</head>", f"<style>{font_face()}</style>\n</head>", 1)
 
 
 _WIDE = re.compile(r'<table class="[^"]*\bwide\b')  # 7 columns or more (lkjip_helpers.present)

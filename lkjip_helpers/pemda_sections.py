@@ -105,9 +105,10 @@ def _svg(fig, alt: str, key: str, wide: bool = False) -> str:
     """A figure inline in the page (as in the agency report: sized by the page's CSS). ``wide``
     (the heatmap, one column per month): on a phone it keeps its drawn width, at which its text is
     11 px or more, and scrolls inside its own box — the page itself never scrolls sideways."""
-    from .charts import inline_svg, to_svg
+    from .charts import page_svgs
+    from .svg import variants
 
-    svg = inline_svg(to_svg(fig), key, alt)
+    svg = variants(*page_svgs(fig), key, alt)
     if not wide:
         return f"<figure>{svg}</figure>"
     width = round(fig.get_figwidth() * 72)  # px at which 1 pt of the figure is 1 px

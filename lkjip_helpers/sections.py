@@ -19,7 +19,7 @@ from .pipeline import Analysis, analyse, quarter_ends
 from .present import PEFA_PI2, PEFA_SCORE, counts, findings_block, fold, kinds, where
 from .present import table as _table
 from .safe import escape
-from .svg import inline_svg
+from .svg import variants
 
 ROMAN = ("I", "II", "III", "IV")
 
@@ -80,21 +80,22 @@ CHARTS = {
 def figure(an: Analysis, key: str) -> str:
     """A chart embedded in the page (inline SVG): the report stays one file. Drawn here, or taken
     from ``an.charts`` or the handoff when it was drawn beforehand (see :func:`draw_charts`): each
-    chart comes as soon as it is drawn, so the first chart's cell does not wait for the last. Two
-    variants: glyphs as paths for the screen, words as text for print (see
-    :func:`lkjip_helpers.charts.to_svg`)."""
+    chart comes as soon as it is drawn, so the first chart's cell does not wait for the last. Its
+    words are text in the page's embedded font; a chart with a character that font lacks comes
+    in two variants, glyphs as paths for the screen and words as text for print (see
+    :func:`lkjip_helpers.charts.page_svgs`)."""
     make, alt = CHARTS[key]
     if key not in an.charts and an.handoff:
         from .handoff import fetch
 
         an.charts.update(fetch(an.handoff, chart_name(key)) or {})
-    if key not in an.charts or PRINT.format(key) not in an.charts:
+    if key not in an.charts:
         an.charts.update(_draw(make(an), key))
-    return (f'<figure>{inline_svg(an.charts[key], key, alt, "screen")}'
-            f'{inline_svg(an.charts[PRINT.format(key)], key + "-p", alt, "print")}</figure>')
+    svgs = variants(an.charts[key], an.charts.get(PRINT.format(key)), key, alt)
+    return f"<figure>{svgs}</figure>"
 
 
-PRINT = "{}.print"  # the print variant's key in ``Analysis.charts``
+PRINT = "{}.print"  # a print variant's key in ``Analysis.charts`` (see charts.page_svgs)
 
 
 def chart_name(key: str) -> str:
@@ -103,13 +104,14 @@ def chart_name(key: str) -> str:
 
 
 def _draw(fig, key: str) -> dict[str, bytes]:
-    screen, printed = _charts().to_svgs(fig)
-    return {key: screen, PRINT.format(key): printed}
+    svg, printed = _charts().page_svgs(fig)
+    return {key: svg} if printed is None else {key: svg, PRINT.format(key): printed}
 
 
 def draw_charts(an: Analysis, keys=None):
     """Every chart the report shows (of ``keys``; None: all), in the report's order: ``(key,
-    {key: screen SVG, key.print: print SVG})`` (see :func:`figure`), one at a time."""
+    {key: SVG})``, or ``{key: screen SVG, key.print: print SVG}`` (see :func:`figure`), one at a
+    time."""
     rated = an.kinerja is not None and an.year_end  # ratings are year-end figures
     for k in CHARTS:
         if keys is not None and k not in keys:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from .chartfont import FAMILY
+
 MIN_FONT = 11.0      # pt: no chart text is smaller; at 370 px for 4,8 in (345,6 pt) this is 11,8 px
 
 
@@ -31,4 +33,19 @@ def inline_svg(svg: bytes, key: str, alt: str, css_class: str = "") -> str:
                   lambda m: f"{m.group(1)}{m.group(2)}url(#{key}-{m.group(3)})", text)
     text = re.sub(r'(xlink:href|href)="#([^"]+)"', lambda m: f'{m.group(1)}="#{key}-{m.group(2)}"',
                   text)
+    # words as text: in the page's embedded DejaVu Sans (lkjip_helpers.chartfont), not
+    # matplotlib's list of look-alikes whose other widths would upset the layout
+    text = _FAMILY.sub(f"font-family: '{FAMILY}', 'DejaVu Sans', sans-serif", text)
     return re.sub(r">\s+<", "><", text)
+
+
+def variants(svg: bytes, printed: bytes | None, key: str, alt: str) -> str:
+    """A chart's SVG for the page (:func:`lkjip_helpers.charts.page_svgs`): one, or when it
+    comes with a print variant, the screen's and the print's (report.css shows each in its
+    medium)."""
+    if printed is None:
+        return inline_svg(svg, key, alt)
+    return inline_svg(svg, key, alt, "screen") + inline_svg(printed, key + "-p", alt, "print")
+
+
+_FAMILY = re.compile(r"font-family: 'DejaVu Sans'[^;\"]*")

@@ -2,6 +2,7 @@
 browser download is not reachable here). Skipped with the reason where Chromium or Playwright is
 missing; required when LKJIP_REQUIRE_BROWSER=1 (as .ci/run sets). Screenshots are kept under
 tests/artefacts/ (not committed)."""
+import itertools
 import os
 import shutil
 import socket
@@ -76,14 +77,34 @@ def test_report_reads_on_a_phone_and_a_wide_screen(browser, report_page, width, 
     box = page.evaluate("""() => { const r = document.querySelector(
         'table.findings tr.error td.msg').getBoundingClientRect(); return [r.left, r.right]; }""")
     assert box[0] >= 0 and box[1] <= width
-    # chart text at least 11 CSS px at this width
-    sizes = page.evaluate("""() => [...document.querySelectorAll('figure svg.screen')].map(s =>
-        s.getBoundingClientRect().width / s.viewBox.baseVal.width * s.dataset.minFontPt)""")
-    assert len(sizes) == 5 and min(sizes) >= 11, sizes
-    # the charts' print variants take no room on a screen
-    shown = page.evaluate("""() => [...document.querySelectorAll('figure svg.print')].map(s =>
-        s.getBoundingClientRect().height)""")
-    assert len(shown) == 5 and max(shown) == 0, shown
+    # chart text at least 11 CSS px at this width, in the page's own DejaVu Sans (both weights
+    # loaded from the page itself), no word over another or outside its chart
+    charts = page.evaluate("""async () => { await document.fonts.ready;
+        const box = e => { const r = e.getBoundingClientRect();
+                           return [r.left, r.top, r.right, r.bottom]; };
+        return [...document.querySelectorAll('figure svg')].map(s => ({
+            box: box(s), min: s.getBoundingClientRect().width / s.viewBox.baseVal.width
+                              * s.dataset.minFontPt,
+            words: [...s.querySelectorAll('text')].map(t => ({text: t.textContent, box: box(t),
+                family: getComputedStyle(t).fontFamily}))}));
+    }""")
+    fonts = page.evaluate("() => [...document.fonts].map(f => [f.family, f.weight, f.status])")
+    assert sorted(fonts) == [["lkjip DejaVu Sans", "400", "loaded"],
+                             ["lkjip DejaVu Sans", "700", "loaded"]], fonts
+    assert len(charts) == 5 and min(c["min"] for c in charts) >= 11, charts
+    for chart in charts:
+        assert len(chart["words"]) > 5
+        for w in chart["words"]:
+            assert w["family"].startswith('"lkjip DejaVu Sans"'), w
+            left, top, right, bottom = w["box"]
+            c = chart["box"]
+            assert left >= c[0] - 1 and right <= c[2] + 1 and top >= c[1] - 1 and \
+                bottom <= c[3] + 1, (w, c)
+        for a, b in itertools.combinations(chart["words"], 2):
+            across = min(a["box"][2], b["box"][2]) - max(a["box"][0], b["box"][0])
+            down = min(a["box"][3], b["box"][3]) - max(a["box"][1], b["box"][1])
+            # a text's box is its line's (ascent to descent), more than its ink: 3 px of it
+            assert across <= 3 or down <= 3, (a, b)
     page.close()
 
 

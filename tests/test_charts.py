@@ -98,10 +98,11 @@ def test_no_pyplot_and_no_backend_switched_at_import():
     assert "matplotlib.use(" not in inspect.getsource(charts)
 
 
-def test_both_variants_from_one_layout_are_the_variants_of_a_fresh_figure():
-    """to_svgs lays a figure out once for both variants: each is byte for byte what to_svg gives
-    for a freshly made figure (the same chart, the same places), and the figure keeps its layout
-    engine."""
+def test_page_svgs_are_the_svgs_of_a_fresh_figure():
+    """page_svgs gives each of the sample's charts once, its words as text in the page's font;
+    a chart with a character that font lacks comes with glyphs as paths for the screen and words
+    as text for print, both from one layout: each byte for byte what to_svg gives for a freshly
+    made figure (the same chart, the same places), and the figure keeps its layout engine."""
     import matplotlib
 
     from lkjip_helpers import sections
@@ -109,10 +110,49 @@ def test_both_variants_from_one_layout_are_the_variants_of_a_fresh_figure():
     an = sections.load(2020, 4, str(SAMPLE))
     with matplotlib.rc_context({"svg.hashsalt": "lkjip"}):   # clip-path ids: fixed for comparing
         for key, (make, _alt) in sections.CHARTS.items():
-            fig = make(an)
-            engine = fig.get_layout_engine()
-            screen, printed = charts.to_svgs(fig)
-            assert fig.get_layout_engine() is engine, key
-            assert screen == charts.to_svg(make(an)), key
-            assert printed == charts.to_svg(make(an), text=True), key
-            assert b"<text" in printed and b"<text" not in screen, key
+            svg, printed = charts.page_svgs(make(an))
+            assert printed is None and svg == charts.to_svg(make(an), text=True), key
+            assert b"<text" in svg, key
+
+        def greek(label="Ω-program"):   # U+03A9: in DejaVu Sans, not in the page's font
+            fig = sections.CHARTS["program"][0](an)
+            fig.axes[0].set_xlabel(label)
+            return fig
+
+        fig = greek()
+        engine = fig.get_layout_engine()
+        screen, printed = charts.page_svgs(fig)
+        assert fig.get_layout_engine() is engine
+        assert screen == charts.to_svg(greek()) and b"<text" not in screen
+        assert printed == charts.to_svg(greek(), text=True) and "Ω".encode() in printed
+
+
+def test_the_pages_chart_font_is_matplotlibs_dejavu_cut_to_its_ranges():
+    """The embedded fonts (scripts/make_chart_font.py) are the DejaVu Sans matplotlib lays the
+    charts out with: every character of the ranges that font has, no other, each as wide as
+    there; covers() says which charts they can show; the page's rules hold both weights."""
+    from pathlib import Path
+
+    import matplotlib
+    from fontTools.ttLib import TTFont
+
+    from lkjip_helpers import chartfont
+
+    here = Path(chartfont.__file__).parent / "data" / "fonts"
+    for weight, (name, source) in chartfont.FONTS.items():
+        made = TTFont(str(here / name))
+        full = TTFont(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / source))
+        cmap, full_cmap = made.getBestCmap(), full.getBestCmap()
+        assert made.flavor == "woff", name
+        assert set(cmap) == chartfont.codepoints() & set(full_cmap), name
+        assert made["name"].getDebugName(1) == "DejaVu Sans", name
+        for code, glyph in cmap.items():
+            assert made["hmtx"][glyph][0] == full["hmtx"][full_cmap[code]][0], (name, hex(code))
+    assert (here / "LICENSE_DEJAVU").read_text().startswith("Fonts are (c) Bitstream")
+    assert chartfont.covers("<svg><text>Rp 1.234,5 jt – 80,5% ≥ 11 (TW IV)</text></svg>".encode())
+    assert chartfont.covers(b"<svg><text>Dinas &amp; Sosial</text></svg>")
+    assert not chartfont.covers("<svg><text>Ω</text></svg>".encode())
+    assert not chartfont.covers(b"<svg><text>&#937;</text></svg>")
+    rules = chartfont.font_face()
+    assert rules.count("@font-face") == 2 and rules.count("data:font/woff;base64,") == 2
+    assert "font-weight: 400" in rules and "font-weight: 700" in rules

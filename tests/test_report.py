@@ -58,15 +58,20 @@ def test_html_is_offline_and_small(report):
     assert not re.search(r"<script[^>]+src=", html, re.I)
     assert "http://" not in html and "https://" not in html
     assert len(html.encode()) < 1024 * 1024
-    # charts inline as SVG (no base64), each for the screen (glyphs as paths) and for print
-    # (words as text); one stylesheet of our own, no script at all
-    assert html.count("<svg") == 10 and "base64" not in html
-    assert len(re.findall(r'<svg[^>]*class="screen"', html)) == 5
-    assert len(re.findall(r'<svg[^>]*class="print"', html)) == 5
-    assert len(html.encode()) < 600 * 1024
-    assert "<script" not in html and html.count("<style") == 1
-    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    # charts inline as SVG (no base64 image), their words as text in the embedded chart font
+    # (its own stylesheet, the only data: URLs); one stylesheet of our own, no script at all
+    assert html.count("<svg") == 5 and "data:image" not in html
+    assert not re.search(r'<svg[^>]*class="(screen|print)"', html)
+    assert len(re.findall(r"<svg.*?</svg>", html, re.S)) == 5
+    assert all("<text" in svg and "font-family: 'lkjip DejaVu Sans'" in svg
+               for svg in re.findall(r"<svg.*?</svg>", html, re.S))
+    assert len(html.encode()) < 300 * 1024
+    assert "<script" not in html and html.count("<style") == 2
+    css, fonts = re.findall(r"<style>(.*?)</style>", html, re.S)
     assert len(css) < 12_000 and ".jp-" not in css
+    assert re.fullmatch(r'(@font-face \{ font-family: "lkjip DejaVu Sans"; font-weight: \d+; '
+                        r'src: url\(data:font/woff;base64,[A-Za-z0-9+/=]+\) format\("woff"\); \}\n?)+',
+                        fonts)
     # no code cells: the notebook's source is not in the page
     assert "sections as s" not in html and "s.summary(an)" not in html
     assert '<html lang="id">' in html
@@ -285,9 +290,9 @@ def test_prepared_analysis_and_charts_from_the_worker(tmp_path):
         assert set(prepare.CHART_KEYS) == set(sections.CHARTS)
         # the two drawing children share the charts out, each chart to one of them
         assert sorted(k for part in prepare.PARTS for k in part) == sorted(prepare.CHART_KEYS)
-        for k in prepare.CHART_KEYS:   # each chart handed over alone, screen and print variant
+        for k in prepare.CHART_KEYS:   # each chart handed over alone, its words as text
             svgs = fetch(an.handoff, sections.chart_name(k))
-            assert set(svgs) == {k, sections.PRINT.format(k)}, k
+            assert set(svgs) == {k} and b"<text" in svgs[k], k
             assert all(svg.startswith(b"<?xml") for svg in svgs.values())
         # the notebook's load takes it only when made for the same parameters
         assert sections.load(2020, 4, "data/raw/2020", prepared=hand.address).handoff == \
@@ -500,6 +505,20 @@ def test_pdf_pages_are_numbered_with_agency_period_and_a_toc(printed):
         assert m, title
         page = int(m.group(1))
         assert unescape(title) in " ".join(pages[page - 1].split()), (title, page)
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_pdf_has_every_word_of_the_charts_whole(printed):
+    """The charts' words are text in the PDF, each word whole: the letters at the widths they
+    were laid out for (a word spread apart, "T W IV", comes out of pdftotext in pieces)."""
+    import html as _html
+
+    page = (printed.folder / "laporan.html").read_text(encoding="utf-8")
+    words = {w for t in re.findall(r"<text\b[^>]*>(.*?)</text>", page, re.S)
+             for w in _html.unescape(t).split()}
+    found = set(subprocess.run(["pdftotext", str(printed.folder / "laporan.pdf"), "-"],
+                               capture_output=True, text=True, check=True).stdout.split())
+    assert len(words) > 50 and words <= found, sorted(words - found)
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
