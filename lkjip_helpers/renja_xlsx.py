@@ -99,6 +99,7 @@ def _sheet(ws, form: RenjaForm) -> None:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
+    from .cellstyle import style
     from .safe import set_text
 
     cols = columns()
@@ -106,15 +107,17 @@ def _sheet(ws, form: RenjaForm) -> None:
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    bold_font = Font(bold=True)
+    top = {True: Alignment(vertical="top", wrap_text=True), False: Alignment(vertical="top")}
 
     def put(r, c, v, bold=False, border=True, align=None):
         cell = ws.cell(row=r, column=c)
         set_text(cell, v)
         if bold:
-            cell.font = Font(bold=True)
+            style(cell, font=bold_font)
         if border:
-            cell.border = box
-        cell.alignment = align or Alignment(vertical="top", wrap_text=isinstance(v, str))
+            style(cell, border=box)
+        style(cell, alignment=align or top[isinstance(v, str)])
         return cell
 
     def merge(r1, c1, r2, c2):
@@ -122,13 +125,14 @@ def _sheet(ws, form: RenjaForm) -> None:
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
-                ws.cell(row=r, column=c).border = box
+                style(ws.cell(row=r, column=c), border=box)
 
     titles = [TITLE, f"Perangkat Daerah: {form.agency or '–'}",
               f"Periode pelaksanaan: {_period(form)} Tahun {form.year}",
               "K = kinerja (volume indikator, dengan satuannya); Rp = anggaran (rupiah)."]
+    left = Alignment(horizontal="left")
     for r, text in enumerate(titles, start=1):
-        put(r, 1, text, bold=r == 1, border=False, align=Alignment(horizontal="left"))
+        put(r, 1, text, bold=r == 1, border=False, align=left)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last)
     h1, h2, h3 = HEAD_ROWS
     for key, head, num, width in LEFT + RIGHT:
@@ -171,7 +175,7 @@ def _sheet(ws, form: RenjaForm) -> None:
         r += 1
     r += 1
     for text in legend(form):
-        put(r, 1, text, border=False, align=Alignment(horizontal="left"))
+        put(r, 1, text, border=False, align=left)
         r += 1
     ws.freeze_panes = ws.cell(row=FIRST, column=cols["indikator"])
 

@@ -131,3 +131,48 @@ def test_cli_reconcile_json_and_fail_on(tmp_path, capsys):
     clean = write_xlsx(tmp_path / "c.xlsx", {"TW I 2020": quarter_sheet(
         [[n, p, 0, "0,00%"] for n, p, _, _ in CLEAN], "TW I 2020", total=(1300, 0))})
     assert main(["reconcile", str(clean), "--fail-on", "warning"]) == 0
+
+
+def test_workbooks_styled_through_the_memo_are_those_styled_by_openpyxl(tmp_path, monkeypatch):
+    """cellstyle.style sets the style index openpyxl gave a style object the first time: the
+    findings workbook and the Renja form have every cell's value and style as when each is
+    assigned through openpyxl."""
+    from lkjip_helpers import cellstyle
+    from lkjip_helpers.renja_section import save_renja_workbook
+    from lkjip_helpers.sections import load, save_findings_workbook
+
+    an = load(2020, 4, str(SAMPLE))
+
+    def cells(folder):
+        out = {}
+        for name in ("temuan.xlsx", "evaluasi_renja.xlsx"):
+            wb = load_workbook(folder / name)
+            for ws in wb:
+                for row in ws.iter_rows():
+                    for c in row:
+                        out[(name, ws.title, c.coordinate)] = (
+                            c.value, c.number_format, repr(c.font), repr(c.fill), repr(c.border),
+                            repr(c.alignment), c.hyperlink.target if c.hyperlink else None,
+                            c.comment.text if c.comment else None)
+        return out
+
+    memo, plain = tmp_path / "memo", tmp_path / "plain"
+    for folder in (memo, plain):
+        folder.mkdir()
+    save_findings_workbook(an, str(memo), force=True)
+    save_renja_workbook(an, str(memo), force=True)
+
+    def assign(cell, **styles):
+        for attr, value in styles.items():
+            setattr(cell, attr, value)
+
+    monkeypatch.setattr(cellstyle, "style", assign)
+    import lkjip_helpers.reconcile.export as export
+
+    monkeypatch.setattr(export, "style", assign)
+    save_findings_workbook(an, str(plain), force=True)
+    save_renja_workbook(an, str(plain), force=True)
+    got, want = cells(memo), cells(plain)
+    assert len(got) > 1000 and got == want
+    fills = {v[3] for v in got.values()}
+    assert any("F4B6B6" in f for f in fills)   # the highlighted cells are there

@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ..cellstyle import style
 from ..excel.matrix import source_label
 from ..files import FINDINGS_TITLE, atomic_write
 from ..ingest import Ingested
@@ -50,7 +51,7 @@ def _write_table(ws, header: list[str], rows: list[list], formats: dict[int, str
     replaced = 0
     for c, h in enumerate(header, start=1):
         set_text(ws.cell(row=1, column=c), h)
-        ws.cell(row=1, column=c).font = HEAD
+        style(ws.cell(row=1, column=c), font=HEAD)
     for r, row in enumerate(rows, start=2):
         for c, v in enumerate(row, start=1):
             cell = ws.cell(row=r, column=c)
@@ -89,7 +90,7 @@ def _source_link(path: Path, file, sheet, cell) -> str | None:
 def _highlight(cell, found: list) -> None:
     """Colour a cell by its worst finding and comment it with every finding's kind and message."""
     worst = min(found, key=lambda x: ("error", "warning", "info").index(x.severity))
-    cell.fill = FILL[worst.severity]
+    style(cell, fill=FILL[worst.severity])
     text = "\n".join(f"{CODES.get(x.code, x.code)}: {x.message}" for x in found)
     cell.comment = Comment(xlsx_text(text)[0], "lkjip", width=400, height=160)
 
@@ -123,7 +124,7 @@ def _annual_sheets(wb, annual, hits: dict) -> int:
                 top = ws.cell(row=1, column=cell.column)
                 if top.value is None and fld in heads and cell.row > 1:
                     set_text(top, heads[fld])
-                    top.font = HEAD
+                    style(top, font=HEAD)
                 found = hits.get((annual.file, name, ref))
                 if found:
                     _highlight(cell, found)
@@ -157,13 +158,13 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     replaced += _write_table(ws, header, rows, {11: RP_SEN, 12: RP_SEN, 13: RP_SEN})
     for r, (sev, fi, sheet, cell) in enumerate(zip(f["severity"], f["source_file"],
                                                     f["source_sheet"], f["source_cell"]), start=2):
-        ws.cell(row=r, column=1).fill = FILL[sev]
+        style(ws.cell(row=r, column=1), fill=FILL[sev])
         for c in (2, 7, 8, 9):
-            ws.cell(row=r, column=c).alignment = WRAP
+            style(ws.cell(row=r, column=c), alignment=WRAP)
         target = _source_link(path, fi, sheet, cell)
         if target:
             ws.cell(row=r, column=6).hyperlink = target
-            ws.cell(row=r, column=6).font = LINK
+            style(ws.cell(row=r, column=6), font=LINK)
     _widths(ws, [14, 28, 8, 26, 11, 12, 70, 28, 34, 10, 16, 16, 16, 6, 7, 22])
 
     # one sheet per quarter: the table as read, offending cells highlighted
@@ -171,24 +172,34 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     for r in f.itertuples(index=False):
         if isinstance(r.source_cell, str) and r.source_cell:  # a finding may have no cell (NA)
             hits.setdefault((r.source_file, r.source_sheet, r.source_cell), []).append(r)
-    st, bl = data.stated_totals, data.budget_lines
-    for (year, quarter), _ in bl.groupby(["year", "quarter"], sort=True):
+    # the tables as records once (a row of a frame made a Series, or a frame filtered, for each
+    # program and quarter took a third of this workbook's time)
+    lines_of: dict[tuple, list] = {}
+    for k in data.budget_lines.to_dict("records"):
+        lines_of.setdefault((k["year"], k["quarter"]), []).append(k)
+    totals_of: dict[tuple, list] = {}
+    for t in data.stated_totals.to_dict("records"):
+        totals_of.setdefault((t["year"], t["quarter"]), []).append(t)
+    for year, quarter in sorted(lines_of):
         ws = wb.create_sheet(f"{tw(int(quarter))} {int(year)}"[:31])
         rows, cells = [], []
-        lines = bl[(bl["year"] == year) & (bl["quarter"] == quarter)]
-        progs = st[(st["year"] == year) & (st["quarter"] == quarter) & (st["kind"] == "program")]
-        for _, p in progs.iterrows():
+        lines = lines_of[(year, quarter)]
+        stated = totals_of.get((year, quarter), [])
+        kinds = [None if _missing(t["kind"]) else t["kind"] for t in stated]
+        for p in (t for t, kind in zip(stated, kinds) if kind == "program"):
             rows.append(["program", p["program_no"], p["label"], p["pagu"], p["realisasi"],
                          p["capaian"], p["source_file"], p["source_sheet"],
                          source_label(p["source_cell"], p["source_part"])])
             cells.append(p)
-            for _, k in lines[lines["program_no"] == p["program_no"]].iterrows():
+            for k in lines:
+                if _missing(k["program_no"]) or _missing(p["program_no"]) or \
+                        k["program_no"] != p["program_no"]:
+                    continue
                 rows.append(["kegiatan", k["program_no"], k["kegiatan"], k["pagu"],
                              k["realisasi"], k["capaian"], k["source_file"], k["source_sheet"],
                              source_label(k["source_cell"], k["source_part"])])
                 cells.append(k)
-        for _, t in st[(st["year"] == year) & (st["quarter"] == quarter)
-                       & (st["kind"] != "program")].iterrows():
+        for t in (t for t, kind in zip(stated, kinds) if kind not in (None, "program")):
             amount = t["amount"] if t["kind"] == "footer" else None
             rows.append([t["kind"], None, t["label"], t["pagu"] if amount is None else amount,
                          t["realisasi"], None, t["source_file"], t["source_sheet"],
@@ -200,7 +211,7 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
         for r, src in enumerate(cells, start=2):
             if src.get("kind") == "program":
                 for c in range(1, 7):
-                    ws.cell(row=r, column=c).font = HEAD
+                    style(ws.cell(row=r, column=c), font=HEAD)
             for col, key in ((4, "pagu_cell"), (5, "realisasi_cell"), (6, "capaian_cell"),
                              (3, "source_cell"), (4, "amount_cell")):
                 cell_ref = src.get(key)
@@ -213,7 +224,7 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
                     _highlight(ws.cell(row=r, column=col), found)
         _widths(ws, [10, 10, 60, 18, 18, 11, 30, 10, 16])
         for row in ws.iter_rows(min_row=2, min_col=3, max_col=3):
-            row[0].alignment = Alignment(wrap_text=True, vertical="top")
+            style(row[0], alignment=WRAP)
 
     for annual in data.annuals:
         replaced += _annual_sheets(wb, annual, hits)
