@@ -28,7 +28,7 @@ report: $(STAMP) compiled
 	$(VENV)/bin/lkjip report --year $(YEAR) --quarter $(QUARTER)
 	@echo "Buka reports/$(YEAR)/TW$(QUARTER)/laporan.html (satu file, bisa dibuka offline)."
 
-test: $(STAMP)
+test: $(STAMP) compiled
 	$(PY) -m pytest
 
 sample-data: $(STAMP)
