@@ -14,9 +14,11 @@ header: the agency and period are written into the page's rules instead) and ``t
 (the table of contents' page numbers: each heading is made a link back to its contents entry, so
 the PDF's link annotations say on which page each section starts, and the numbers are then written
 on the contents' page at the right end of each entry's link, with :mod:`pypdf` reading the PDF: an
-incremental update appended to Chromium's bytes, no second layout). The page is laid out for print
-from the start (emulated print media) and the PDF is not tagged (as WeasyPrint's): together they
-halve the printing time, and the PDF is a quarter of the tagged one's size.
+incremental update appended to Chromium's bytes, no second layout). The page is laid out once,
+for print: it is loaded unseen (on screen its body is not displayed, so nothing is laid out
+until ``Page.printToPDF`` lays it out for print; loaded for a screen, or with print media
+emulated, it was laid out twice more while loading, a quarter of the printing time), and the PDF
+is not tagged (as WeasyPrint's): the PDF is a quarter of the tagged one's size.
 
 ``LKJIP_PDF=weasyprint`` (or ``chromium``) chooses the engine; without it Chromium is used when
 found, and a Chromium that fails (missing, crashed, silent for :data:`TIMEOUT` seconds) leaves the
@@ -47,9 +49,11 @@ _ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-extensions", "--disable-default-apps", "--mute-audio",
          "--remote-debugging-pipe")
 TOC_NUMBER_PT = 10  # the contents' font size in print, for the numbers written on it
-# Chromium's print rules: no ligatures, and for the table of contents a dotted leader and room for
-# the page number written afterwards at the link's right end (see number_contents)
-_CHROMIUM_CSS = """@media print {
+# Chromium's print rules: the page loaded unseen (laid out only when printed), no ligatures, and for
+# the table of contents a dotted leader and room for the page number written afterwards at the
+# link's right end (see number_contents)
+_CHROMIUM_CSS = """@media screen { body { display: none; } }
+@media print {
 body { font-variant-ligatures: none; }  /* "fi" stays two letters in the PDF's text */
 nav.toc { font-size: %dpt; }
 nav.toc a { display: flex; align-items: baseline; padding-right: 2.4em; }
@@ -201,8 +205,8 @@ class Chromium:
         self._opening = None
 
     def start(self, folder: Path | None = None) -> "Chromium":
-        """Start the browser and, in a thread of this process, open its page, laid out for print,
-        on an empty file of ``folder`` (a later page from the same folder is then loaded in the
+        """Start the browser and, in a thread of this process, open its page on an empty file of
+        ``folder`` (a later page from the same folder is then loaded in the
         same renderer process, already running when the report is ready)."""
         cmd_r, cmd_w = os.pipe()   # we write commands, Chromium reads them on fd 3
         res_r, res_w = os.pipe()   # Chromium writes answers on fd 4
@@ -237,9 +241,8 @@ class Chromium:
         return self
 
     def _open(self, folder: Path | None) -> None:
-        """The browser's first page (the one it opens at start when it has it), attached, print
-        media emulated, an empty page of ``folder`` loaded; what goes wrong is kept for
-        :meth:`print` to raise."""
+        """The browser's first page (the one it opens at start when it has it), attached, an
+        empty page of ``folder`` loaded; what goes wrong is kept for :meth:`print` to raise."""
         try:
             pages = [t["targetId"] for t in self.call("Target.getTargets")["targetInfos"]
                      if t.get("type") == "page"]
@@ -248,8 +251,6 @@ class Chromium:
             self._session = self.call("Target.attachToTarget", targetId=target,
                                       flatten=True)["sessionId"]
             self.call("Page.enable", self._session)
-            # laid out for print from the start (not for a screen first): a third less time
-            self.call("Emulation.setEmulatedMedia", self._session, media="print")
             if folder is not None and Path(folder).is_dir():
                 self._load("<!DOCTYPE html><html></html>", Path(folder))
         except BaseException as exc:  # noqa: BLE001 - raised by print()
