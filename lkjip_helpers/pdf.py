@@ -279,10 +279,13 @@ class Chromium:
                 raise self._failed
             raise PdfError(f"Chromium: {self._failed}")
         entries = contents(page)
+        reader = _importing("pypdf") if numbered else None  # while Chromium prints
         self._load(mark_headings(running_header(print_page(page)), entries), Path(folder))
         data = self.call("Page.printToPDF", self._session, preferCSSPageSize=True,
                          printBackground=True, generateTaggedPDF=False)["data"]
         data = base64.b64decode(data)
+        if reader is not None:
+            reader.join()
         return number_contents(data, entries) if numbered else data
 
     def call(self, method: str, session: str | None = None, **params) -> dict:
@@ -359,6 +362,24 @@ class Chromium:
 
             threading.Thread(target=_reap, args=(proc, self.profile), daemon=True,
                              name="lkjip-chromium-exit").start()
+
+
+def _importing(name: str):
+    """A thread importing ``name`` (started): pypdf, while the browser loads and prints the page
+    (0,2 CPU s holding this process's interpreter lock, no longer taken while the notebook's
+    last cells run and their outputs are handled here)."""
+    import importlib
+    import threading
+
+    def load():
+        try:
+            importlib.import_module(name)
+        except ImportError:  # said where it is used
+            pass
+
+    thread = threading.Thread(target=load, daemon=True, name=f"lkjip-import-{name}")
+    thread.start()
+    return thread
 
 
 def _kill(proc: subprocess.Popen) -> None:

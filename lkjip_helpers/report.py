@@ -275,7 +275,6 @@ def warm_exporter(into: dict, pdf: bool = False, handoff=None, folder: Path | No
                 if handoff is not None:  # not while the charts are drawn: they are the
                     handoff.wait(BROWSER_AFTER)  # HTML's critical path, its boot the PDF's
                 into["browser"] = pdf_.Chromium(pdf_.chromium_path()).start(folder)
-                import pypdf  # noqa: F401 - for the contents' page numbers, after the print
                 return
         except OSError:  # to_pdf starts one again, or falls back to WeasyPrint
             pass
