@@ -5,9 +5,10 @@ the reader's browser in the font and at the widths they were laid out for, on a 
 DejaVu Sans too, and found by a search of the page or of the PDF.
 
 Drawn once, words as text, the report's five charts take two thirds of the time they took drawn
-twice (glyphs as paths for the screen, words as text for print), and the page half the bytes. A chart holding a character outside :data:`RANGES` (a name copied from a
-workbook may) cannot be shown in this font: it is drawn as before, glyphs as paths for the
-screen and a print variant in the installed font (:func:`covers`).
+twice (glyphs as paths for the screen, words as text for print), and the page half the bytes.
+A chart holding a character outside :data:`RANGES` (a name copied from a workbook may) cannot be
+shown in this font: it is drawn as before, glyphs as paths for the screen and a print variant in
+the installed font (:func:`covers`).
 
 The files are made by ``scripts/make_chart_font.py`` from matplotlib's own fonts (their licence
 beside them, ``data/fonts/LICENSE_DEJAVU``)."""

@@ -206,8 +206,8 @@ class Chromium:
 
     def start(self, folder: Path | None = None) -> "Chromium":
         """Start the browser and, in a thread of this process, open its page on an empty file of
-        ``folder`` (a later page from the same folder is then loaded in the
-        same renderer process, already running when the report is ready)."""
+        ``folder`` (a later page from the same folder is then loaded in the same renderer
+        process, already running when the report is ready)."""
         cmd_r, cmd_w = os.pipe()   # we write commands, Chromium reads them on fd 3
         res_r, res_w = os.pipe()   # Chromium writes answers on fd 4
         _remove_leftovers()

@@ -149,9 +149,9 @@ def import_papermill():
     imported, over a second of every report run: a known upstream issue,
     python-jsonschema/jsonschema#1392; the duration one's isoduration imports arrow, the others
     a tenth of a second more; nbformat's schemas use no ``format`` at all, so nothing is checked
-    less) and pyarrow for HDFS
-    paths (a fifth of a second; the process that runs papermill has no other use for it). Each is
-    held back only when it is not imported yet, and is importable again afterwards."""
+    less) and pyarrow for HDFS paths (a fifth of a second; the process that runs papermill has no
+    other use for it). Each is held back only when it is not imported yet, and is importable
+    again afterwards."""
     import sys
 
     from .optional import held_back
