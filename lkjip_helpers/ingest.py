@@ -93,7 +93,7 @@ def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None,
             from .annual import read_annual
 
             out.annual = read_annual(path)  # the same error standard as the quarters
-            out.skipped.append(f"{path.name} (annual workbook)")
+            out.skipped.append(f"{path.name} (workbook tahunan)")
             return out
         out.results = _read_grids(grids, ctx, registry or default_registry(), out.skipped, path)
         for res in out.results:
@@ -122,7 +122,7 @@ def _read_grids(grids, ctx: ReadContext, registry: Registry, skipped: list[str],
     results: list[SheetResult] = []
     for grid in grids:
         if not grid.visible:  # an old copy kept out of sight must not count twice
-            skipped.append(f"{path.name} sheet {grid.name!r} (hidden)")
+            skipped.append(f"{path.name} sheet {grid.name!r} (tersembunyi)")
             continue
         found = registry.read(grid, ctx)
         if found:

@@ -137,4 +137,4 @@ def test_hidden_sheets_are_left_out(tmp_path):
     wb.save(path)
     data = ingest([path])
     assert quarters(data) == [(2020, 1)] and len(data.budget_lines) == 4
-    assert data.skipped == ["k.xlsx sheet 'TW I lama' (hidden)"]
+    assert data.skipped == ["k.xlsx sheet 'TW I lama' (tersembunyi)"]

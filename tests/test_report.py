@@ -633,6 +633,9 @@ def test_console_speaks_indonesian_and_a_good_run_is_quiet(tmp_path):
     ing = subprocess.run([sys.executable, "-m", "lkjip_helpers.cli", "ingest", str(SAMPLE),
                           "--out", str(tmp_path / "p")], capture_output=True, text=True)
     assert "workbook dibaca" in ing.stdout and "tabel ditulis ke" in ing.stdout
+    assert "disisihkan: kinerja_2020.xlsx (workbook tahunan)" in ing.stdout
+    said = ing.stdout.replace(str(tmp_path), "<folder>").replace(str(SAMPLE), "<folder>")
+    assert [line for line in said.splitlines() if _english(line)] == []
 
 
 def test_papermill_is_imported_without_jsonschemas_format_checkers():
