@@ -183,7 +183,10 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
     for year, quarter in sorted(lines_of):
         ws = wb.create_sheet(f"{tw(int(quarter))} {int(year)}"[:31])
         rows, cells = [], []
-        lines = lines_of[(year, quarter)]
+        lines: dict = {}   # the quarter's kegiatan by their program's number
+        for k in lines_of[(year, quarter)]:
+            if not _missing(k["program_no"]):
+                lines.setdefault(k["program_no"], []).append(k)
         stated = totals_of.get((year, quarter), [])
         kinds = [None if _missing(t["kind"]) else t["kind"] for t in stated]
         for p in (t for t, kind in zip(stated, kinds) if kind == "program"):
@@ -191,10 +194,7 @@ def write_findings_workbook(rec: Reconciliation, data: Ingested, path: Path) -> 
                          p["capaian"], p["source_file"], p["source_sheet"],
                          source_label(p["source_cell"], p["source_part"])])
             cells.append(p)
-            for k in lines:
-                if _missing(k["program_no"]) or _missing(p["program_no"]) or \
-                        k["program_no"] != p["program_no"]:
-                    continue
+            for k in [] if _missing(p["program_no"]) else lines.get(p["program_no"], []):
                 rows.append(["kegiatan", k["program_no"], k["kegiatan"], k["pagu"],
                              k["realisasi"], k["capaian"], k["source_file"], k["source_sheet"],
                              source_label(k["source_cell"], k["source_part"])])
