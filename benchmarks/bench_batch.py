@@ -11,9 +11,11 @@ after another, a new process each (today's way: every report pays its own start-
    kernel with its own work, so "2 workers / 1 worker" and "2 cores / 1 core" are both printed;
 2. made province (1.500 SKPD): ingest + reconcile of every SKPD on the workers (writing the made
    workbooks is not timed), and reports for a sample, extrapolated to all 1.500 — labelled so.
-3. the pemda report of the made kabupaten (HTML + PDF) on a warm worker, in seconds.
+3. the pemda report of the made kabupaten (HTML + PDF) on a warm worker, in seconds;
+4. HTML + PDF agency reports on one worker: the PDFs printed by one browser the worker keeps
+   against a browser started for each report (`--pdf` agencies, alternating, best of 2).
 
-Run: ``python benchmarks/bench_batch.py [--agencies 50] [--province 1500] [--sample 20]
+Run: ``python benchmarks/bench_batch.py [--agencies 50] [--province 1500] [--sample 20] [--pdf 8]
 [--baseline 3]`` (a few minutes on 2 shared cores; keep runs few).
 """
 from __future__ import annotations
@@ -111,10 +113,13 @@ def _own_cpu() -> float:
 
 
 def batch_rate(agencies: list, workers: int, out: Path, with_pemda: bool = False,
-               cores: set | None = None) -> dict:
+               cores: set | None = None, formats: tuple = ("html",),
+               keep_browser: bool = True) -> dict:
     """Reports per minute on a LocalCluster of ``workers``, from the first submission, and the
     CPU seconds every process of the batch used meanwhile. ``cores``: the CPUs this process and
-    so every process it starts (the cluster, its workers and their kernels) may run on."""
+    so every process it starts (the cluster, its workers and their kernels) may run on.
+    ``keep_browser``: the workers print the PDFs with a browser each keeps (as ``lkjip batch``
+    does), else one started for each report (the baseline)."""
     from distributed import Client, LocalCluster, as_completed
 
     allowed = os.sched_getaffinity(0)
@@ -127,12 +132,13 @@ def batch_rate(agencies: list, workers: int, out: Path, with_pemda: bool = False
                 Client(cluster) as client:
             if cores:
                 client.run(confine, cores, nanny=True)
-            client.register_plugin(Warm(cwd=str(ROOT)), name="lkjip-warm")
+            client.register_plugin(Warm(cwd=str(ROOT), keep_browser=keep_browser),
+                                   name="lkjip-warm")
             used = set().union(*client.run(kernel_ready).values())
             start = time.perf_counter() - t0
             cpu0 = sum(client.run(cpu_used).values()) + _own_cpu()
             t1 = time.perf_counter()
-            futs = [client.submit(render_agency, a, 2024, 4, str(out), ("html",), pure=False)
+            futs = [client.submit(render_agency, a, 2024, 4, str(out), formats, pure=False)
                     for a in agencies]
             outcomes = [f.result() for f in as_completed(futs)]
             wall = time.perf_counter() - t1
@@ -219,12 +225,34 @@ def _print_rate(r: dict, base: dict, label: str) -> None:
           f"{r['rss_kernels'] / 2**20:.0f} MiB with its kernels")
 
 
+def pdf_rates(agencies: list, out: Path, rounds: int = 2) -> None:
+    """HTML + PDF agency reports on one worker: the PDFs printed by one browser the worker keeps
+    against a browser started for each report (the baseline), alternating, best of ``rounds``."""
+    runs = {False: [], True: []}
+    for i in range(rounds):
+        for keep in ((False, True) if i % 2 == 0 else (True, False)):
+            runs[keep].append(batch_rate(agencies, 1, out / f"{keep}{i}",
+                                         formats=("html", "pdf"), keep_browser=keep))
+    best = {k: max(v, key=lambda r: r["per_minute"]) for k, v in runs.items()}
+    for keep, label in ((False, "a browser started for each report"),
+                        (True, "one browser kept by the worker")):
+        r = best[keep]
+        print(f"HTML + PDF, 1 worker, {r['reports']} reports ({r['failed']} failed), {label}: "
+              f"{r['per_minute']:.1f} a minute, CPU {r['cpu'] / max(r['reports'], 1):.2f} s a "
+              f"report (best of {rounds})")
+    print(f"kept browser / a browser each: "
+          f"{best[True]['per_minute'] / best[False]['per_minute']:.2f}× the reports a minute, "
+          f"{best[True]['cpu'] / best[False]['cpu']:.2f}× the CPU")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--agencies", type=int, default=50)
     ap.add_argument("--province", type=int, default=1500)
     ap.add_argument("--sample", type=int, default=20)
     ap.add_argument("--baseline", type=int, default=3)
+    ap.add_argument("--pdf", type=int, default=8,
+                    help="agencies reported with PDF on one worker, the browser kept or not")
     args = ap.parse_args(argv)
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as d:
@@ -257,6 +285,8 @@ def main(argv=None) -> int:
                   f"{rates[2]['per_minute'] / one_core['per_minute']:.2f}× the reports a minute "
                   f"(CPU a report {one_core['cpu'] / one_core['reports']:.2f} s and "
                   f"{rates[2]['cpu'] / rates[2]['reports']:.2f} s)")
+        if args.pdf:
+            pdf_rates(agencies[:args.pdf], d / "pdf")
         if args.province:
             p = province(args.province, cores, d / "prov")
             print(f"made province: ingest + reconcile of {p['skpd']} SKPD (4 quarterly workbooks "

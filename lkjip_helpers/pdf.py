@@ -139,38 +139,43 @@ def contents(page: str) -> dict[str, str]:
             for i, t in _LINK.findall(nav.group(0))}
 
 
-def to_pdf(page: str, path: Path, browser: "Chromium | None" = None) -> str:
+def to_pdf(page: str, path: Path, browser: "Chromium | None" = None, keep: bool = False) -> str:
     """Write ``page`` as an A4 PDF to ``path`` (whole or not at all); returns the engine that
     made it. See :func:`render`."""
     from .files import atomic_write
 
     path = Path(path)
-    data, made = render(page, path.parent, browser)
+    data, made = render(page, path.parent, browser, keep)
     atomic_write(path, lambda tmp: tmp.write_bytes(data))
     return made
 
 
-def render(page: str, folder: Path, browser: "Chromium | None" = None) -> tuple[bytes, str]:
+def render(page: str, folder: Path, browser: "Chromium | None" = None,
+           keep: bool = False) -> tuple[bytes, str]:
     """``page`` as A4 PDF bytes, and the engine that made them. ``browser``: a Chromium started
-    beforehand (closed here); without it one is started when Chromium is the engine. A Chromium
-    that fails leaves the PDF to WeasyPrint, unless ``LKJIP_PDF=chromium`` asked for it (then
-    :class:`PdfError`). ``folder``: where the page is written for Chromium to load (a hidden
-    file, removed once loaded). Raises ImportError/OSError when WeasyPrint's libraries are
-    missing."""
+    beforehand, closed here unless ``keep`` (a batch worker prints its agencies' reports with
+    one browser; one that failed is closed all the same, see :meth:`Chromium.alive`); without it
+    one is started when Chromium is the engine. A Chromium that fails leaves the PDF to
+    WeasyPrint, unless ``LKJIP_PDF=chromium`` asked for it (then :class:`PdfError`). ``folder``:
+    where the page is written for Chromium to load (a hidden file, removed once loaded). Raises
+    ImportError/OSError when WeasyPrint's libraries are missing."""
     if engine() == "chromium":
         own = browser is None
+        printed = False
         try:
             if own:
                 found = chromium_path()
                 if not found:
                     raise PdfError("Chromium tidak ditemukan")
                 browser = Chromium(found).start(folder)
-            return browser.print(page, folder), "chromium"
+            data = browser.print(page, folder)
+            printed = True
+            return data, "chromium"
         except PdfError:
             if os.environ.get("LKJIP_PDF", "").strip().lower() == "chromium":
                 raise
         finally:
-            if browser is not None:
+            if browser is not None and not (keep and printed and not own):
                 browser.close(wait=False)
     elif browser is not None:
         browser.close()
@@ -333,6 +338,10 @@ class Chromium:
             self._buf += chunk
         msg, _, self._buf = self._buf.partition(b"\0")
         return json.loads(msg)
+
+    def alive(self) -> bool:
+        """Started, not closed, its process running and its first page opened (or opening)."""
+        return self.proc is not None and self.proc.poll() is None and self._failed is None
 
     def kill(self) -> None:
         """End the browser from another thread (one waiting for it then gets PdfError)."""

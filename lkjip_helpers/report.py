@@ -286,13 +286,14 @@ def warm_exporter(into: dict, pdf: bool = False, handoff=None, folder: Path | No
             pass
 
 
-def to_pdf(html: str, path: Path, browser=None) -> str:
+def to_pdf(html: str, path: Path, browser=None, keep: bool = False) -> str:
     """The page as an A4 PDF (headless Chromium where the machine has it, else WeasyPrint; see
     :mod:`lkjip_helpers.pdf`); returns the engine that made it. Raises ImportError/OSError when
-    neither can (WeasyPrint's libraries missing). ``browser``: a Chromium started beforehand."""
+    neither can (WeasyPrint's libraries missing). ``browser``: a Chromium started beforehand,
+    left running when ``keep`` and it printed."""
     from .pdf import to_pdf as made
 
-    return made(html, path, browser)
+    return made(html, path, browser, keep)
 
 
 def make_report(year: int, quarter: int | str = "auto", raw: Path | None = None,

@@ -327,3 +327,84 @@ def test_charts_and_workbooks_made_beside_the_notebook_are_whole_or_the_agency_f
     failed = render_agency(agency, 2024, 4, str(period))
     assert failed.status == "gagal" and "No space left on device" in failed.reason
     assert not (period / code).exists() and list(period.iterdir()) == []
+
+
+HAVE_CHROMIUM = __import__("lkjip_helpers.pdf", fromlist=["pdf"]).chromium_path() is not None
+needs_chromium = pytest.mark.skipif(
+    not HAVE_CHROMIUM and not os.environ.get("LKJIP_REQUIRE_BROWSER"),
+    reason="Chromium is not installed")
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+@needs_chromium
+def test_the_worker_prints_its_reports_with_one_browser(tmp_path):
+    """A worker's Printer hands the same browser to one report after another (another thread
+    printing meanwhile gets none and starts its own), replaces it after its uses or when it
+    died, and ends it at the worker's teardown; each PDF holds its own page."""
+    from lkjip_helpers import report
+    from lkjip_helpers.batch.worker import Printer
+
+    def page(word):
+        return f"<html><head><meta charset='utf-8'></head><body><p>{word}</p></body></html>"
+
+    assert Printer(keep=False).take(tmp_path) is None
+    printer = Printer(uses=3)
+    printer.ahead()
+    first = printer.browser
+    assert first is not None and first.alive()
+    for i, word in enumerate(["Pertama", "Kedua", "Ketiga"]):
+        browser = printer.take(tmp_path)
+        assert browser is first
+        assert printer.take(tmp_path) is None          # busy: that print starts its own
+        assert report.to_pdf(page(word), tmp_path / f"{i}.pdf", browser, keep=True) \
+            == "chromium"
+        printer.give_back(browser)
+        assert first.alive()
+        assert word in _pdf_text(tmp_path / f"{i}.pdf")
+    served = printer.take(tmp_path)                    # three reports served: a fresh one
+    assert served is not first and served.alive() and first.proc is None
+    served.kill()                                      # died between two reports: replaced
+    served.proc.wait(timeout=10)
+    printer.give_back(served)
+    browser = printer.take(tmp_path)
+    assert browser is not served and browser.alive()
+    report.to_pdf(page("Keempat"), tmp_path / "3.pdf", browser, keep=True)
+    printer.give_back(browser)
+    assert "Keempat" in _pdf_text(tmp_path / "3.pdf")
+    proc, profile = browser.proc, browser.profile
+    printer.close()
+    assert proc.poll() is not None and not Path(profile).exists()
+    assert (printer.starts, printer.prints) == (3, 4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pdf", "1.pdf", "2.pdf", "3.pdf"]
+
+
+@needs_chromium
+def test_a_batch_with_pdfs_starts_one_browser_a_worker(tmp_path):
+    """lkjip batch --format html,pdf on one worker: every agency's PDF and the pemda's, printed by
+    the one browser the worker started during its first report."""
+    from distributed import Client, LocalCluster
+
+    from lkjip_helpers.batch.run import run_batch
+    from lkjip_helpers.batch.worker import printer_counts
+
+    codes = made(tmp_path / "kab", 2)
+    out = tmp_path / "reports"
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster:
+        result = run_batch([tmp_path / "kab"], 2024, 4, out, scheduler=cluster.scheduler_address,
+                           formats=("html", "pdf"), log=lambda m: None)
+        with Client(cluster) as client:
+            counts = list(client.run(printer_counts).values())
+    assert [o.status for o in result.outcomes] == ["berhasil"] * 2, \
+        [(o.agency, o.reason) for o in result.outcomes]
+    assert counts == [(1, 3)]
+    folder = out / "2024" / "TW4"
+    for o in result.outcomes:
+        assert o.name.split()[0] in _pdf_text(folder / o.agency / "laporan.pdf")
+    assert sorted(o.agency for o in result.outcomes) == sorted(codes)
+    assert (folder / "pemda" / "laporan.pdf").read_bytes().startswith(b"%PDF")

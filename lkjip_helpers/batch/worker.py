@@ -9,6 +9,8 @@ papermill still executes every cell of every notebook. The analysis is made in t
 itself (warm) and handed to the notebook through a :class:`~lkjip_helpers.handoff.Handoff`
 (``prepare.analysis_here``), so the kernel renders without redoing it; the charts and workbooks
 are made in a thread of the worker while the notebook runs (its chart cells wait for theirs).
+The PDFs are printed by one headless Chromium kept by the worker (:class:`Printer`), started
+while the first report's notebook runs, instead of a browser started for each report.
 Every outcome is returned, never raised: one agency that fails never stops the others.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +144,86 @@ class Kernels:
             self.next = None
 
 
+# a kept browser prints this many reports, then a fresh one is started in its place
+BROWSER_USES = 100
+
+
+class Printer:
+    """The worker's headless Chromium for the reports' PDFs, kept between reports.
+
+    :meth:`ahead` starts it (it boots while the report's notebook runs) unless one is kept and
+    alive; :meth:`take` hands it to one report's print (or None: not kept, Chromium is not the
+    engine or is missing, or another thread of the worker is printing with it — that report's
+    print then starts a browser of its own, as :func:`lkjip_helpers.pdf.render` always did);
+    :meth:`give_back` keeps it when it is still alive, else forgets it (a browser whose print
+    failed is closed by the print). A browser's start-up (about 0,4 CPU s over its processes
+    on this machine, a quarter of a second at the least) is so paid once per worker and every
+    :data:`BROWSER_USES` reports."""
+
+    def __init__(self, keep: bool = True, uses: int = BROWSER_USES):
+        self.keep, self.uses = keep, uses
+        self.browser = None
+        self.printed = 0   # by the kept browser
+        self.starts = 0    # browsers started here, and reports they printed (tests, benchmark)
+        self.prints = 0
+        self.lock = threading.Lock()
+
+    def _fresh(self, folder: Path | None):
+        """The kept browser, started anew when there is none, it died or it has served
+        :attr:`uses` reports; None when Chromium is not the engine or does not start."""
+        from .. import pdf
+
+        if self.browser is not None and self.browser.alive() and self.printed < self.uses:
+            return self.browser
+        self._drop()
+        path = pdf.chromium_path() if pdf.engine() == "chromium" else None
+        if path:
+            try:
+                self.browser = pdf.Chromium(path).start(folder)
+                self.starts += 1
+            except OSError:  # the report's print says what is wrong
+                self.browser = None
+        return self.browser
+
+    def _drop(self) -> None:
+        if self.browser is not None:
+            self.browser.close(wait=False)
+        self.browser, self.printed = None, 0
+
+    def ahead(self) -> None:
+        """Have the browser booting (its first page left blank: a report's folder may be gone
+        or moved into place before it would have loaded)."""
+        if self.keep and self.lock.acquire(blocking=False):
+            try:
+                self._fresh(None)
+            finally:
+                self.lock.release()
+
+    def take(self, folder: Path | None = None):
+        if not self.keep or not self.lock.acquire(blocking=False):
+            return None
+        browser = self._fresh(folder)
+        if browser is None:
+            self.lock.release()
+        return browser
+
+    def give_back(self, browser) -> None:
+        if browser is None:
+            return
+        if browser is self.browser and browser.alive():
+            self.printed += 1
+            self.prints += 1
+        elif browser is self.browser:
+            self._drop()
+        self.lock.release()
+
+    def close(self) -> None:
+        with self.lock:
+            if self.browser is not None:
+                self.browser.close()
+            self.browser, self.printed = None, 0
+
+
 class _ClientsKept(AsyncKernelManager):
     """A kernel manager that remembers the clients made of it: nbclient leaves the client of a
     kernel it did not start connected, and a reused kernel would gather one per notebook."""
@@ -187,14 +270,17 @@ def _alive(km) -> bool:
 
 
 class Warm(WorkerPlugin):
-    """Dask worker plugin: imports paid once per worker, a kernel kept ready."""
+    """Dask worker plugin: imports paid once per worker, a kernel kept ready, a browser kept for
+    the PDFs (``keep_browser``; both only when ``ahead``: a plugin made for one report keeps
+    nothing)."""
 
     name = PLUGIN
 
-    def __init__(self, cwd: str | None = None, ahead: bool = True):
-        self.cwd, self.ahead = cwd, ahead
+    def __init__(self, cwd: str | None = None, ahead: bool = True, keep_browser: bool = True):
+        self.cwd, self.ahead, self.keep_browser = cwd, ahead, keep_browser
         self.kernels: Kernels | None = None
         self.exporter = None   # the page's nbconvert exporter, its template compiled once
+        self.printer: Printer | None = None  # made on the worker (a lock is not sent there)
 
     def setup(self, worker=None):
         import importlib
@@ -206,12 +292,15 @@ class Warm(WorkerPlugin):
 
         self.exporter = exporter()
         self.kernels = Kernels(self.cwd or str(project_root()), ahead=self.ahead)
+        self.printer = Printer(keep=self.ahead and self.keep_browser)
         if self.ahead:  # the first kernel boots while the worker reads its first agency
             self.kernels.next = self.kernels._start()
 
     def teardown(self, worker=None):
         if self.kernels is not None:
             self.kernels.close()
+        if self.printer is not None:
+            self.printer.close()
 
 
 def _warm() -> Warm:
@@ -258,10 +347,13 @@ def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out:
     html = report.to_html(nb if nb is not None else executed, warm.exporter)
     (tmp / "laporan.html").write_text(html, encoding="utf-8")
     if "pdf" in formats:
+        browser = warm.printer.take(tmp)
         try:
-            report.to_pdf(html, tmp / "laporan.pdf")
+            report.to_pdf(html, tmp / "laporan.pdf", browser, keep=browser is not None)
         except (ImportError, OSError) as exc:
             out.reason = f"PDF tidak dibuat ({type(exc).__name__}: {_one_line(exc)[:80]})"
+        finally:
+            warm.printer.give_back(browser)
     if "html" not in formats:
         (tmp / "laporan.html").unlink()
     if before_placing is not None:
@@ -323,8 +415,11 @@ def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
                           "processed_dir": "", "agency": out.name, "output_dir": str(tmp),
                           "prepared": hand.address}
                 rest.start()   # charts and workbooks while the notebook runs
+                warm = _warm()
+                if "pdf" in formats:  # the worker's first report: its browser boots meanwhile
+                    warm.printer.ahead()
                 _render(report.notebook_path(), params, tmp, period_dir / agency.code, formats,
-                        out, _warm(), before_placing=rest.result)
+                        out, warm, before_placing=rest.result)
             finally:
                 rest.wait()    # never still writing into a folder being removed
 
@@ -344,9 +439,22 @@ def render_pemda(pemda_input: str, period_dir: str, formats: tuple[str, ...] = (
     out = Outcome("pemda", "Pemerintah daerah", "gagal")
     params = {"pemda_input": str(pemda_input), "reports_dir": ".."}
     notebook = report.notebook_path().with_name("pemda.ipynb")
-    return _guarded(out, lambda: _render(notebook, params, tmp, period_dir / "pemda", formats,
-                                         out, _warm()),
-                    lambda: shutil.rmtree(tmp, ignore_errors=True))
+
+    def work():
+        warm = _warm()
+        if "pdf" in formats:
+            warm.printer.ahead()
+        _render(notebook, params, tmp, period_dir / "pemda", formats, out, warm)
+
+    return _guarded(out, work, lambda: shutil.rmtree(tmp, ignore_errors=True))
+
+
+def printer_counts(dask_worker=None) -> tuple[int, int]:
+    """This worker's kept browsers (``Client.run`` passes the worker): (browsers started,
+    reports they printed)."""
+    plugin = dask_worker.plugins.get(PLUGIN) if dask_worker is not None else None
+    printer = plugin.printer if plugin is not None else None
+    return (printer.starts, printer.prints) if printer is not None else (0, 0)
 
 
 def worker_memory() -> int:
