@@ -261,9 +261,9 @@ def quality(v: PemdaView) -> Block:
         rows.append([escape(r.rank), _name(v, r.agency), escape(status)] +
                     [escape(x) for x in (r.refused, r.error, r.warning, r.info, r.missing,
                                          r.duplicate, r.stale, r.pagu_versions)] + [escape(note)])
-    head = ["#", "SKPD", "Status", "Berkas ditolak", "Error", "Warning", "Info", "Periode hilang",
-            "Periode ganda", "Periode berulang", "Versi pagu", "Alasan"]
-    return Block("<p>SKPD yang berkasnya ditolak atau mengandung error tidak tertinggal dan tidak "
+    head = ["#", "SKPD", "Status", "Berkas ditolak", "Kesalahan", "Perlu diperiksa", "Catatan",
+            "Periode hilang", "Periode ganda", "Periode berulang", "Versi pagu", "Alasan"]
+    return Block("<p>SKPD yang berkasnya ditolak atau mengandung kesalahan tidak tertinggal dan tidak "
                  "mendahului: angkanya <strong>belum dapat dinilai</strong> sampai lembarnya "
                  "diperbaiki. Urutan: yang paling bermasalah lebih dulu.</p>" +
                  _html_table(head, rows, set(range(3, 11)), title=1))

@@ -88,18 +88,20 @@ def test_outcomes_table_and_index(tmp_path):
             Outcome("B", "=HYPERLINK(1)", "gagal", 0.5, reason="x.xlsx, sheet 'S', sel B2: bad")]
     text = table_text(outs)
     assert text.splitlines() == [
-        "SKPD  nama           status    detik  temuan                      alasan",
-        "A     Dinas <A>      berhasil  3,3    1 error, 0 warning, 2 info",
-        "B     =HYPERLINK(1)  gagal     0,5                                x.xlsx, sheet 'S', sel B2: bad"]
+        "SKPD  nama           status    detik  temuan                                     alasan",
+        "A     Dinas <A>      berhasil  3,3    1 kesalahan, 0 perlu diperiksa, 2 catatan",
+        "B     =HYPERLINK(1)  gagal     0,5                                               "
+        "x.xlsx, sheet 'S', sel B2: bad"]
     write_csv(outs, tmp_path / "hasil.csv")
     rows = list(csv.reader(open(tmp_path / "hasil.csv", encoding="utf-8")))
     assert rows[0] == ["SKPD", "nama", "status", "detik", "temuan", "alasan"]
     assert rows[2][1] == "'=HYPERLINK(1)"                       # never a formula
-    assert rows[1][4] == "1 error, 0 warning, 2 info"
+    assert rows[1][4] == "1 kesalahan, 0 perlu diperiksa, 2 catatan"
     html = index_html("Laporan 2024", outs, None)
     assert '<a href="A/laporan.html">Dinas &lt;A&gt;</a>' in html
     assert '<a href="A/laporan.pdf">laporan.pdf</a>' in html
     assert 'href="B/' not in html and "sel B2: bad" in html
+    assert "<td>1 kesalahan, 0 perlu diperiksa, 2 catatan</td>" in html
     assert "http" not in html and "<script" not in html
 
 

@@ -1,5 +1,6 @@
 """notebooks/pemda.ipynb executed with papermill on a made kabupaten (monthly series, earlier year
 as references), with assertions on what the page says."""
+import re
 from decimal import Decimal as D
 
 import nbformat
@@ -73,6 +74,10 @@ def test_pemda_notebook(executed):
     assert "Sampai dengan September 2024" in html
     assert "<script" not in html and "http" not in html
     assert '<table class="stack">' in html and 'data-label="Penyerapan"' in html
+    # the data-quality table counts the findings in the report's words, not their codes' English
+    assert all(f'<th>{w}</th>' in html
+               for w in ("Kesalahan", "Perlu diperiksa", "Catatan"))
+    assert not re.search(r">(Error|Warning|Info)<|\berror\b", html)
 
 
 def test_pemda_pdf_is_a4_with_the_figures(executed):

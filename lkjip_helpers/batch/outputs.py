@@ -11,9 +11,15 @@ from ..safe import escape, neutralise
 COLUMNS = ("SKPD", "nama", "status", "detik", "temuan", "alasan")
 
 
+# the severities in the words the report uses (present.SEVERITY_WORDS; not imported: it loads
+# pandas, which the batch's client does not need)
+SEVERITY_WORDS = {"error": "kesalahan", "warning": "perlu diperiksa", "info": "catatan"}
+
+
 def findings_text(findings: dict) -> str:
-    """``6 error, 16 warning, 15 info`` (empty when none were counted)."""
-    return ", ".join(f"{findings[s]} {s}" for s in ("error", "warning", "info") if s in findings)
+    """``6 kesalahan, 16 perlu diperiksa, 15 catatan`` (empty when none were counted)."""
+    return ", ".join(f"{findings[s]} {SEVERITY_WORDS[s]}" for s in SEVERITY_WORDS
+                     if s in findings)
 
 
 def rows(outcomes: list) -> list[tuple]:
@@ -22,10 +28,12 @@ def rows(outcomes: list) -> list[tuple]:
 
 
 def table_text(outcomes: list) -> str:
-    """The outcomes as an aligned text table (for the console)."""
+    """The outcomes as an aligned text table (for the console): names and reasons cut at 40
+    characters (whole in ``hasil.csv``), the findings' counts whole."""
     body = [COLUMNS] + rows(outcomes)
-    widths = [min(max(len(str(r[i])) for r in body), 40) for i in range(len(COLUMNS))]
-    return "\n".join("  ".join(str(v)[:40].ljust(w) for v, w in zip(r, widths)).rstrip()
+    cut = [None if name == "temuan" else 40 for name in COLUMNS]
+    widths = [min(max(len(str(r[i])) for r in body), c or 1000) for i, c in enumerate(cut)]
+    return "\n".join("  ".join(str(v)[:c].ljust(w) for v, w, c in zip(r, widths, cut)).rstrip()
                      for r in body)
 
 
