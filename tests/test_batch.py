@@ -370,9 +370,12 @@ def test_the_worker_prints_its_reports_with_one_browser(tmp_path):
         assert word in _pdf_text(tmp_path / f"{i}.pdf")
     served = printer.take(tmp_path)                    # three reports served: a fresh one
     assert served is not first and served.alive() and first.proc is None
-    served.kill()                                      # died between two reports: replaced
+    served.kill()                  # dies under a report: its PDF is WeasyPrint's, it is replaced
     served.proc.wait(timeout=10)
+    assert report.to_pdf(page("Cadangan"), tmp_path / "w.pdf", served, keep=True) == "weasyprint"
     printer.give_back(served)
+    assert printer.browser is None and "Cadangan" in _pdf_text(tmp_path / "w.pdf")
+    (tmp_path / "w.pdf").unlink()
     browser = printer.take(tmp_path)
     assert browser is not served and browser.alive()
     report.to_pdf(page("Keempat"), tmp_path / "3.pdf", browser, keep=True)
