@@ -239,7 +239,9 @@ def pdf_rates(agencies: list, out: Path, rounds: int = 2) -> None:
         r = best[keep]
         print(f"HTML + PDF, 1 worker, {r['reports']} reports ({r['failed']} failed), {label}: "
               f"{r['per_minute']:.1f} a minute, CPU {r['cpu'] / max(r['reports'], 1):.2f} s a "
-              f"report (best of {rounds})")
+              f"report (best of {rounds}); at the end the worker with its kernel and browser "
+              f"{r['rss_kernels'] / 2**20:.0f} MiB (RSS summed over the processes: pages they "
+              f"share counted in each)")
     print(f"kept browser / a browser each: "
           f"{best[True]['per_minute'] / best[False]['per_minute']:.2f}× the reports a minute, "
           f"{best[True]['cpu'] / best[False]['cpu']:.2f}× the CPU")
