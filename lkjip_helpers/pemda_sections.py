@@ -263,8 +263,8 @@ def quality(v: PemdaView) -> Block:
                                          r.duplicate, r.stale, r.pagu_versions)] + [escape(note)])
     head = ["#", "SKPD", "Status", "Berkas ditolak", "Kesalahan", "Perlu diperiksa", "Catatan",
             "Periode hilang", "Periode ganda", "Periode berulang", "Versi pagu", "Alasan"]
-    return Block("<p>SKPD yang berkasnya ditolak atau mengandung kesalahan tidak tertinggal dan tidak "
-                 "mendahului: angkanya <strong>belum dapat dinilai</strong> sampai lembarnya "
+    return Block("<p>SKPD yang berkasnya ditolak atau mengandung kesalahan tidak tertinggal dan "
+                 "tidak mendahului: angkanya <strong>belum dapat dinilai</strong> sampai lembarnya "
                  "diperbaiki. Urutan: yang paling bermasalah lebih dulu.</p>" +
                  _html_table(head, rows, set(range(3, 11)), title=1))
 
