@@ -79,13 +79,16 @@ def render(notebook, made=None) -> str:
 
 
 def finish(page: str) -> str:
-    """Headings without their pilcrow links, the title naming agency and period, the table of
-    contents before the second section."""
+    """Headings without their pilcrow links, the title naming the report (its ``<h1>``: the
+    agency's or the pemda's), agency and period, the table of contents before the second
+    section."""
     page = _ANCHOR.sub("", page)
     subs = re.findall(r'<p class="lk-sub [a-z]+">(.*?)</p>', page)
-    if subs:
+    h1 = re.search(r"<h1>([^<]+)</h1>", page)
+    if subs or h1:
         page = re.sub(r"<title>(.*?)</title>",
-                      lambda m: f"<title>{m.group(1)} · {' · '.join(subs)}</title>", page, count=1)
+                      lambda m: f"<title>{' · '.join([h1.group(1) if h1 else m.group(1)] + subs)}"
+                                "</title>", page, count=1)
     heads = _H2.findall(page)
     if len(heads) >= 2:
         page = page.replace(f'<h2 id="{heads[1][0]}">', toc(heads[1:]) + f'<h2 id="{heads[1][0]}">',

@@ -88,8 +88,19 @@ def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = froz
                 title: int = 0) -> str:
     """A table of cells already escaped (links inside). Phone-first like the agency report
     (``table.stack``): at a phone's width each row becomes a card, its first cell the card's title
-    and every other value under its column's name (``data-label``); no sideways scrolling."""
+    and every other value under its column's name (``data-label``); no sideways scrolling. In
+    print as the agency report's tables (:func:`lkjip_helpers.present.table`): each column as wide
+    as its text asks, and seven columns or more on a landscape page."""
+    import html
+    import re
+
+    from .present import col_widths
+
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
+    texts = [[h] + [html.unescape(re.sub(r"<[^>]+>", " ", r[i])) for r in rows]
+             for i, h in enumerate(head)]
+    wide = len(head) >= 7
+    cols = "".join(f'<col style="--w: {w:.1f}%">' for w in col_widths(texts, wide))
 
     def td(i: int, c: str) -> str:
         cls = " ".join(k for k, on in (("head", i == title), ("num", i in numeric)) if on)
@@ -97,7 +108,8 @@ def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = froz
             ("" if i == title else f' data-label="{escape(head[i])}"') + f">{c}</td>"
 
     body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
-    return (f'<div class="tbl"><table class="stack"><thead><tr>{th}</tr></thead>'
+    return (f'<div class="tbl"><table class="stack{" wide" if wide else ""}">'
+            f"<colgroup>{cols}</colgroup><thead><tr>{th}</tr></thead>"
             f"<tbody>{body}</tbody></table></div>")
 
 
@@ -126,8 +138,8 @@ def title(v: PemdaView) -> Block:
     inp = v.inp
     name = inp.name or "Pemerintah Daerah"
     return Block(f'<header class="lk-title"><h1>Laporan Realisasi Anggaran Seluruh SKPD</h1>'
-                 f'<p class="lk-sub">{escape(name)}</p><p class="lk-sub">Sampai dengan '
-                 f"{escape(period_label(inp.year, inp.month, inp.cadence))}</p></header>")
+                 f'<p class="lk-sub agency">{escape(name)}</p><p class="lk-sub period">Sampai '
+                 f"dengan {escape(period_label(inp.year, inp.month, inp.cadence))}</p></header>")
 
 
 def summary(v: PemdaView) -> Block:

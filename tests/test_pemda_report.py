@@ -80,6 +80,12 @@ def test_pemda_notebook(executed):
     assert not re.search(r">(Error|Warning|Info)<|\berror\b", html)
 
 
+def test_pemda_page_title_names_the_report_the_pemda_and_the_period(executed):
+    page = (executed[2] / "laporan.html").read_text(encoding="utf-8")
+    assert re.search(r"<title>([^<]*)</title>", page).group(1) == \
+        "Laporan Realisasi Anggaran Seluruh SKPD · Pemerintah Daerah · Sampai dengan September 2024"
+
+
 def test_pemda_pdf_is_a4_with_the_figures(executed):
     from pypdf import PdfReader
 
@@ -94,6 +100,16 @@ def test_pemda_pdf_is_a4_with_the_figures(executed):
     pagu = sum(o.summary["series"].pagu[9] for o in ok)
     assert f"{pagu:,.0f}".replace(",", ".") in text.replace("\n", " ")   # Σ pagu, id_ID
     assert "tidak dapat dinilai" in text
+    # every page names the pemda and the period (running header) and says which page it is
+    for n, page in enumerate(pdf.pages, start=1):
+        words = " ".join(page.extract_text().split())
+        assert "Sampai dengan September 2024" in words, n
+        assert f"Halaman {n} dari {len(pdf.pages)}" in words, n
+    # the data-quality table (12 columns) is printed on a landscape page, its heads whole
+    quality = [p for p in pdf.pages if "Periode berulang" in " ".join(p.extract_text().split())]
+    assert quality and all(float(p.mediabox.width) > float(p.mediabox.height) for p in quality)
+    assert all(w in quality[0].extract_text().split()
+               for w in ("Kesalahan", "diperiksa", "Catatan", "berulang"))
 
 
 def test_pemda_page_reads_on_a_phone(executed):
