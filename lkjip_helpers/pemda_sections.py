@@ -105,7 +105,7 @@ def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = froz
     def td(i: int, c: str) -> str:
         cls = " ".join(k for k, on in (("head", i == title), ("num", i in numeric)) if on)
         return (f'<td class="{cls}"' if cls else "<td") + \
-            ("" if i == title else f' data-label="{escape(head[i])}"') + f">{c}</td>"
+            ("" if i == title or c == "" else f' data-label="{escape(head[i])}"') + f">{c}</td>"
 
     body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
     return (f'<div class="tbl"><table class="stack{" wide" if wide else ""}">'

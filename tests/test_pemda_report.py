@@ -78,6 +78,7 @@ def test_pemda_notebook(executed):
     assert all(f'<th>{w}</th>' in html
                for w in ("Kesalahan", "Perlu diperiksa", "Catatan"))
     assert not re.search(r">(Error|Warning|Info)<|\berror\b", html)
+    assert not re.search(r'data-label="[^"]*"></td>', html)   # no name above an empty value
 
 
 def test_pemda_page_title_names_the_report_the_pemda_and_the_period(executed):
