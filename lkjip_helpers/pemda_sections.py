@@ -14,6 +14,7 @@ from .period import Period
 from .projection import METHOD_LABELS, Projection, project, reference_pool
 from .safe import escape
 from .sections import Block, table
+from .severity import SEVERITY_LABEL
 
 DUPLICATE = " is also in "      # ingest's message for a second sheet of the same period
 FIGURE_LIMIT = 60              # SKPD drawn in the heatmap and the S-curves (a province has 1.500)
@@ -273,7 +274,8 @@ def quality(v: PemdaView) -> Block:
         rows.append([escape(r.rank), _name(v, r.agency), escape(status)] +
                     [escape(x) for x in (r.refused, r.error, r.warning, r.info, r.missing,
                                          r.duplicate, r.stale, r.pagu_versions)] + [escape(note)])
-    head = ["#", "SKPD", "Status", "Berkas ditolak", "Kesalahan", "Perlu diperiksa", "Catatan",
+    head = ["#", "SKPD", "Status", "Berkas ditolak",
+            *(SEVERITY_LABEL[s] for s in ("error", "warning", "info")),
             "Periode hilang", "Periode ganda", "Periode berulang", "Versi pagu", "Alasan"]
     return Block("<p>SKPD yang berkasnya ditolak atau mengandung kesalahan tidak tertinggal dan "
                  "tidak mendahului: angkanya <strong>belum dapat dinilai</strong> sampai lembarnya "

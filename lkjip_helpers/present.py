@@ -8,10 +8,9 @@ import pandas as pd
 
 from .reconcile.findings import CODES, SEVERITIES
 from .safe import escape
+from .severity import SEVERITY_LABEL, SEVERITY_WORDS  # noqa: F401 - also read from here
 
 ROMAN = ("I", "II", "III", "IV")
-SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Perlu diperiksa", "info": "Catatan"}
-SEVERITY_WORDS = {"error": "kesalahan", "warning": "perlu diperiksa", "info": "catatan"}
 
 # jargon, explained once where it appears
 PEFA_PI2 = ("PEFA PI-2 (kerangka penilaian pengelolaan keuangan publik internasional) mengukur "

@@ -7,13 +7,9 @@ from pathlib import Path
 
 from ..files import atomic_write
 from ..safe import escape, neutralise
+from ..severity import SEVERITY_WORDS
 
 COLUMNS = ("SKPD", "nama", "status", "detik", "temuan", "alasan")
-
-
-# the severities in the words the report uses (present.SEVERITY_WORDS; not imported: it loads
-# pandas, which the batch's client does not need)
-SEVERITY_WORDS = {"error": "kesalahan", "warning": "perlu diperiksa", "info": "catatan"}
 
 
 def findings_text(findings: dict) -> str:

@@ -21,10 +21,10 @@ from ..excel.matrix import source_label
 from ..files import FINDINGS_TITLE, atomic_write
 from ..ingest import Ingested
 from ..safe import set_text, xlsx_text
+from ..severity import SEVERITY_LABEL
 from . import Reconciliation
 from .findings import CODES, tw
 
-SEVERITY_LABEL = {"error": "Kesalahan", "warning": "Perlu diperiksa", "info": "Catatan"}
 WRAP = Alignment(wrap_text=True, vertical="top")
 LINK = Font(color="0563C1", underline="single")
 
