@@ -95,13 +95,12 @@ def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = froz
     import html
     import re
 
-    from .present import col_widths
+    from .present import colgroup
 
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
     texts = [[h] + [html.unescape(re.sub(r"<[^>]+>", " ", r[i])) for r in rows]
              for i, h in enumerate(head)]
     wide = len(head) >= 7
-    cols = "".join(f'<col style="--w: {w:.1f}%">' for w in col_widths(texts, wide))
 
     def td(i: int, c: str) -> str:
         cls = " ".join(k for k, on in (("head", i == title), ("num", i in numeric)) if on)
@@ -110,7 +109,7 @@ def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = froz
 
     body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
     return (f'<div class="tbl"><table class="stack{" wide" if wide else ""}">'
-            f"<colgroup>{cols}</colgroup><thead><tr>{th}</tr></thead>"
+            f"{colgroup(texts, wide)}<thead><tr>{th}</tr></thead>"
             f"<tbody>{body}</tbody></table></div>")
 
 

@@ -63,13 +63,18 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
         tr = '<tr class="total">' if total_last and i == n - 1 else "<tr>"
         body.append(tr + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    widths = "".join(f'<col style="--w: {w:.1f}%">' for w in col_widths(texts, wide))
-    return (f'<div class="tbl"><table class="{classes}">{cap}<colgroup>{widths}</colgroup>'
+    return (f'<div class="tbl"><table class="{classes}">{cap}{colgroup(texts, wide)}'
             f'<thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 # characters of 8 pt text a table's line holds in print: A4 portrait, landscape (report.css)
 LINE_CHARS = {False: 115, True: 170}
+
+
+def colgroup(columns: list[list[str]], wide: bool = False) -> str:
+    """``<colgroup>`` of :func:`col_widths` (read by the print's fixed table layout)."""
+    return "<colgroup>" + "".join(f'<col style="--w: {w:.1f}%">'
+                                  for w in col_widths(columns, wide)) + "</colgroup>"
 
 
 def col_widths(columns: list[list[str]], wide: bool = False) -> list[float]:
