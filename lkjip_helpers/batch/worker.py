@@ -318,7 +318,7 @@ def _warm() -> Warm:
     return w
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException | str) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
@@ -365,15 +365,19 @@ def _render(notebook: Path, params: dict, tmp: Path, folder: Path, formats, out:
     out.status = "berhasil"
 
 
-def _guarded(out: Outcome, work, cleanup) -> Outcome:
-    """Run ``work()``; any failure becomes the outcome's one-line reason, never an exception."""
+def _guarded(out: Outcome, work, cleanup, folder: str = "") -> Outcome:
+    """Run ``work()``; any failure becomes the outcome's one-line reason, never an exception.
+    ``folder``: the name of the agency's folder of workbooks: a refusal of the folder as a whole
+    is told without it (its row already names the agency), one of a file in it with the file,
+    sheet and cell."""
     from ..errors import LkjipError
 
     t0 = time.perf_counter()
     try:
         work()
     except LkjipError as exc:                     # bad input: file, sheet and cell in one line
-        out.status, out.reason = "gagal", _one_line(exc)
+        whole = folder and exc.file == folder and exc.sheet is None and not exc.cell
+        out.status, out.reason = "gagal", _one_line(exc.message if whole else exc)
     except Exception as exc:                      # a bug: still one line, the batch goes on
         out.status = "gagal"
         out.reason = f"galat internal: {type(exc).__name__}: {_one_line(exc)}"
@@ -426,7 +430,7 @@ def render_agency(agency: AgencyInput, year: int, quarter: int, period_dir: str,
     def cleanup():
         shutil.rmtree(tmp, ignore_errors=True)
 
-    return _guarded(out, work, cleanup)
+    return _guarded(out, work, cleanup, Path(agency.raw).name)
 
 
 def render_pemda(pemda_input: str, period_dir: str, formats: tuple[str, ...] = ("html",)
