@@ -10,8 +10,9 @@ import pandas as pd
 
 import matplotlib.pyplot as plt
 
-from .charts import BLUE, GREY, MIN_FONT, ORANGE, STYLE, VERMILLION, _pct, _wrap
+from .charts import BLUE, GREY, MIN_FONT, ORANGE, STYLE, TITLE_FONT, VERMILLION, _pct, _wrap
 
+PHONE_PX = 370  # a phone's screen less the page's padding, in CSS px
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
@@ -23,8 +24,9 @@ def heatmap(grid: pd.DataFrame, title: str):
     cmap = LinearSegmentedColormap.from_list("lkjip", [VERMILLION, "#F7F7F7", BLUE])
     values = grid.astype(float).to_numpy()
     n, k = values.shape
+    width = min(0.9 * k, 9) + 3.2
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(min(0.9 * k, 9) + 3.2, 0.42 * n + 1.6))
+        fig, ax = plt.subplots(figsize=(width, 0.42 * n + 1.6), layout="constrained")
         ax.imshow(values, cmap=cmap, norm=TwoSlopeNorm(100, 0, 200), aspect="auto")
         for i in range(n):
             for j in range(k):
@@ -36,8 +38,13 @@ def heatmap(grid: pd.DataFrame, title: str):
         ax.tick_params(length=0)
         for s in ax.spines.values():
             s.set_visible(False)
-        ax.set_title(_wrap(title, 40))
-        fig.tight_layout()
+        # the title over the whole figure from its left edge, as the agency report's charts have
+        # it, wrapped to the figure's width (over the axes alone it ran off a narrow figure's
+        # right edge) and to a phone's screen, where the figure keeps its drawn width (1 pt =
+        # 1 px) and scrolls inside its box: a bold DejaVu Sans letter is about 0,65 em wide
+        chars = min(width * 72, PHONE_PX) / (TITLE_FONT * 0.65)
+        fig.suptitle(_wrap(title, int(chars), 2), x=0.01, ha="left", fontsize=TITLE_FONT,
+                     fontweight="bold")
     return fig
 
 
