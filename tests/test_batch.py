@@ -101,7 +101,8 @@ def test_outcomes_table_and_index(tmp_path):
     assert '<a href="A/laporan.html">Dinas &lt;A&gt;</a>' in html
     assert '<a href="A/laporan.pdf">laporan.pdf</a>' in html
     assert 'href="B/' not in html and "sel B2: bad" in html
-    assert "<td>1 kesalahan, 0 perlu diperiksa, 2 catatan</td>" in html
+    assert '<td data-label="Temuan">1 kesalahan, 0 perlu diperiksa, 2 catatan</td>' in html
+    assert '<td data-label="Keterangan">x.xlsx, sheet &#x27;S&#x27;, sel B2: bad</td>' in html
     assert "http" not in html and "<script" not in html
 
 

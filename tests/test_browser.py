@@ -108,6 +108,38 @@ def test_report_reads_on_a_phone_and_a_wide_screen(browser, report_page, width, 
     page.close()
 
 
+def test_batch_index_reads_on_a_phone(browser, tmp_path):
+    """The batch's index.html at 390 px: each SKPD a block, a failed one's reason on the screen
+    without scrolling sideways; at 1280 px a table."""
+    from lkjip_helpers.batch.outputs import index_html
+    from lkjip_helpers.batch.worker import Outcome
+
+    reason = ("pengukuran_kinerja_2024_TW3.xlsx, sheet 'TW III', sel C9: 'Rp 12.5OO.000' bukan "
+              "angka rupiah")
+    outs = [Outcome("01_Dinas_Pekerjaan_Umum", "01 Dinas Pekerjaan Umum dan Penataan Ruang",
+                    "berhasil", 6.3, {"error": 1, "warning": 12, "info": 3},
+                    files=["laporan.html", "laporan.pdf", "temuan.xlsx"]),
+            Outcome("02_Badan", "02 Badan Pendapatan Daerah", "gagal", 0.4, reason=reason)]
+    (tmp_path / "index.html").write_text(index_html("Laporan 2024 Triwulan III", outs, None),
+                                         encoding="utf-8")
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        page.goto((tmp_path / "index.html").as_uri())
+        ARTEFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTEFACTS / f"index-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        cells = page.evaluate("""() => [...document.querySelectorAll('td')]
+            .filter(td => td.offsetParent !== null)
+            .map(td => [td.textContent, td.getBoundingClientRect().right])""")
+        texts = [t for t, _r in cells]
+        assert any(reason in t for t in texts)
+        assert all(right <= width for _t, right in cells), cells
+        if width == 390:  # blocks: the reason labelled, below its SKPD's name
+            assert page.evaluate("getComputedStyle(document.querySelector('thead')).display") \
+                == "none"
+        page.close()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

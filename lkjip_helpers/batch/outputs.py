@@ -48,7 +48,10 @@ max-width:60rem;padding:1rem;line-height:1.45;color:#1a1a1a}h1{font-size:1.4rem}
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{padding:.35rem .5rem;
 border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.gagal{color:#a50026;font-weight:600}
 .ok{color:#1a6e2e}.wrap{overflow-x:auto}a{color:#0b5cad}td.n{text-align:right}
-@media (max-width:40rem){th:nth-child(4),td:nth-child(4){display:none}}"""
+@media (max-width:40rem){thead{display:none}table,tbody,tr,td{display:block}
+tr{border-bottom:1px solid #ddd;padding:.4rem 0}td{border:0;padding:.1rem 0}
+td.n,td:empty{display:none}td[data-label]::before{content:attr(data-label) ": ";color:#555;
+font-size:.85em}}"""  # on a phone each SKPD a block: its reason read without scrolling sideways
 
 
 def index_html(title: str, outcomes: list, pemda: object | None) -> str:
@@ -75,12 +78,19 @@ def index_html(title: str, outcomes: list, pemda: object | None) -> str:
         extra = "".join(f' · <a href="{escape(o.agency)}/{escape(f)}">{escape(f)}</a>'
                         for f in o.files if f in ("laporan.pdf", "temuan.xlsx"))
         parts.append(f"<tr><td>{name}{extra}<br><small>{escape(o.agency)}</small></td>"
-                     f'<td class="{"ok" if o.ok else "gagal"}">{escape(o.status)}</td>'
-                     f"<td>{escape(findings_text(o.findings))}</td>"
-                     f'<td class="n">{escape(f"{o.seconds:.1f}".replace(".", ","))}</td>'
-                     f"<td>{escape(o.reason)}</td></tr>")
+                     f'<td class="{"ok" if o.ok else "gagal"}" data-label="Status">'
+                     f"{escape(o.status)}</td>"
+                     + _cell("Temuan", findings_text(o.findings))
+                     + f'<td class="n">{escape(f"{o.seconds:.1f}".replace(".", ","))}</td>'
+                     + _cell("Keterangan", o.reason) + "</tr>")
     parts.append("</tbody></table></div></body></html>")
     return "".join(parts)
+
+
+def _cell(label: str, text: str) -> str:
+    """A cell, labelled for a phone's stacked rows when it holds something (an empty one is not
+    shown there)."""
+    return f'<td data-label="{label}">{escape(text)}</td>' if text else "<td></td>"
 
 
 def write_index(title: str, outcomes: list, pemda, path: Path) -> Path:
