@@ -167,10 +167,12 @@ def ranking(v: PemdaView) -> Block:
     rows = []
     for r in v.ranked.itertuples(index=False):
         p = by.get(r.agency)
+        known = _p(r.absorption) != "–"  # without realisasi, nothing to compare with a target
         rows.append([escape("" if r.rank is None else r.rank),
-                     f"{_name(v, r.agency)}<br><small>pagu {escape(_rp(r.pagu))}</small>",
-                     f"{escape(_p(r.absorption))}<br><small>dari {escape(_p(r.target))} "
-                     f"({escape(r.basis)})</small>",
+                     _name(v, r.agency) + (f"<br><small>pagu {escape(_rp(r.pagu))}</small>"
+                                           if r.pagu is not None else ""),
+                     escape(_p(r.absorption)) + (f"<br><small>dari {escape(_p(r.target))} "
+                                                 f"({escape(r.basis)})</small>" if known else ""),
                      escape(_p(r.against_plan)), escape(_p(r.deviation)),
                      f"{escape(_interval(p))}<br><small>"
                      f"{escape(METHOD_LABELS[p.method] if p else '–')}</small>"])

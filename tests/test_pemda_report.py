@@ -79,6 +79,9 @@ def test_pemda_notebook(executed):
                for w in ("Kesalahan", "Perlu diperiksa", "Catatan"))
     assert not re.search(r">(Error|Warning|Info)<|\berror\b", html)
     assert not re.search(r'data-label="[^"]*"></td>', html)   # no name above an empty value
+    # the failed SKPD's row in the ranking: no pagu or target shown for what was not read
+    row = re.search(r"<tr>(?:(?!</tr>).)*08 Badan 08(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+    assert "tidak ada data realisasi" in row and "pagu" not in row and "dari" not in row, row
 
 
 def test_pemda_page_title_names_the_report_the_pemda_and_the_period(executed):
