@@ -34,6 +34,7 @@ class RenjaForm:
     scale: Scale
     notes: list[str] = field(default_factory=list)
     month: int | None = None   # a monthly source's report: the form stands at this month
+    basis: str = ""            # column 7's pagu in words when it is the report's budget basis
 
     @property
     def until(self) -> str:
@@ -64,11 +65,15 @@ def _pct(num, den) -> Decimal | str:
 
 
 # ------------------------------------------------------------------ Rp
-def money_by_element(lines: pd.DataFrame, year: int, quarter: int) -> dict:
+def money_by_element(lines: pd.DataFrame, year: int, quarter: int,
+                     basis: dict | None = None) -> dict:
     """``{kegiatan_key: element}`` from the reconciled budget lines (``Reconciliation.lines``) of
     one agency, year up to ``quarter``: per quarter the latest period's pagu and cumulative
     realisasi (a monthly source: the quarter's last month), the realisasi within each quarter,
-    names, code and level. Only spending lines (``jenis`` belanja) count."""
+    names, code and level. Only spending lines (``jenis`` belanja) count. ``basis``:
+    ``{(kegiatan_key, year, quarter): pagu}``, the report's budget basis (docs/budget-basis.md),
+    which then replaces the sheet's pagu of the element's latest quarter (kept as
+    ``pagu_lembar``)."""
     ln = lines[(lines["year"] == year) & (lines["quarter"] <= quarter)]
     if "jenis" in ln.columns:
         ln = ln[ln["jenis"].isna() | (ln["jenis"] == "belanja")]
@@ -83,9 +88,13 @@ def money_by_element(lines: pd.DataFrame, year: int, quarter: int) -> dict:
                  sub_kegiatan=None if _missing(r.get("sub_kegiatan")) else r["sub_kegiatan"],
                  kode=None if _missing(r.get("kode")) else r["kode"])
         e["cum"][q], e["pagu_q"][q] = Decimal(r["realisasi"]), Decimal(r["pagu"])
-    for e in out.values():
+    for k, e in out.items():
         e["last_q"] = max(e["cum"])
         e["pagu"], e["real"] = e["pagu_q"][e["last_q"]], e["cum"][e["last_q"]]
+        e["pagu_lembar"] = e["pagu"]
+        on_basis = (basis or {}).get((int(k), year, e["last_q"]))
+        if on_basis is not None:
+            e["pagu"] = on_basis
         e["tw"] = {}
         for q in e["cum"]:
             before = [p for p in present if p < q]
@@ -242,12 +251,13 @@ def _capaian_cell(target: Value, real: Value, pol: str):
 
 # ------------------------------------------------------------------ the form
 def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency: str = "",
-          scale: Scale | None = None) -> RenjaForm:
+          scale: Scale | None = None, basis: dict | None = None) -> RenjaForm:
     """The form of one agency as of ``quarter``: ``lines`` its reconciled budget lines
     (``Reconciliation.lines``), ``annual`` its annual workbook (or None), ``kinerja`` that
-    workbook's evaluation (or None)."""
+    workbook's evaluation (or None); ``basis``: the report's budget basis per kegiatan and
+    quarter (see :func:`money_by_element`): column 7's pagu, as everywhere in the report."""
     scale = scale or load_scale()
-    money = money_by_element(lines, year, quarter)
+    money = money_by_element(lines, year, quarter, basis)
     present = {int(q) for q in lines.loc[lines["year"] == year, "quarter"] if int(q) <= quarter}
     unit = agency or (annual.summary.get("nama_pd", "") if annual is not None else "")
     _annual_numbers(money, annual)

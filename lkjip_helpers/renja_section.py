@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .numbers import format_percent, format_rupiah
+from .numbers import format_as_written, format_percent, format_rupiah
 from .pipeline import Analysis
 from .present import fold
 from .renja import ABSENT, RenjaForm, build
@@ -38,11 +38,25 @@ def forms_of(an: Analysis) -> list[RenjaForm]:
             annual = next((a for a in annuals if normalise(a.summary.get("nama_pd", "")) ==
                            normalise(name)), None)
         kin = an.kinerja if annual is not None and annuals and annual is annuals[0] else None
+        basis, label = _basis(an) if groups.ngroups == 1 else ({}, "")
         form = build(part, annual, kin, an.year, an.quarter,
-                     (an.agency if groups.ngroups == 1 else "") or name, scale)
-        form.month = an.month
+                     (an.agency if groups.ngroups == 1 else "") or name, scale, basis)
+        form.month, form.basis = an.month, label
         out.append(form)
     return out
+
+
+def _basis(an: Analysis) -> tuple[dict, str]:
+    """The report's budget basis (docs/budget-basis.md) per kegiatan and quarter, for column 7,
+    and the period's basis in words; empty where the report has none (monthly sources, several
+    agencies: the sheets' own pagu)."""
+    k, totals = an.rec.kegiatan, an.rec.totals
+    if "pagu_dasar" not in k.columns or "dasar" not in totals.columns:
+        return {}, ""
+    basis = {(int(key), int(y), int(q)): v for key, y, q, v in
+             zip(k["kegiatan_key"], k["year"], k["quarter"], k["pagu_dasar"]) if v is not None}
+    now = totals[(totals["year"] == an.year) & (totals["quarter"] == an.quarter)]
+    return basis, (str(now["dasar"].iloc[0]) if len(now) else "")
 
 
 def form_of(an: Analysis) -> RenjaForm:
@@ -78,9 +92,11 @@ def quarterly_indicators(an: Analysis) -> str:
         "IKU": q["no"], "Indikator": q["indikator"],
         "Tipe": [f"{t} ({s})" for t, s in zip(q["tipe_agregasi"], q["tipe_sumber"])],
         "Triwulan": [f"TW {ROMAN[int(x) - 1]}" for x in q["quarter"]],
-        "Target": q["target"], "Nilai triwulan": q["nilai_triwulan"].fillna("–"),
+        # values as the sheets wrote them, in the Indonesian style ("70.31%" → "70,31%")
+        "Target": [format_as_written(v) for v in q["target"]],
+        "Nilai triwulan": [format_as_written(v) for v in q["nilai_triwulan"]],
         "Capaian triwulan": [_pct(v) or "–" for v in q["capaian_triwulan"]],
-        "Realisasi s.d. triwulan": q["realisasi_sd"].fillna("–"),
+        "Realisasi s.d. triwulan": [format_as_written(v) for v in q["realisasi_sd"]],
         "Capaian s.d. triwulan": [_pct(v) or "–" for v in q["capaian_sd"]],
         "Rumus": [r + (f" ({n})" if isinstance(n, str) and n else "")
                   for r, n in zip(q["rumus"], q["catatan"])]})
@@ -122,6 +138,10 @@ def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
     html = [quarterly_indicators(an), *(form_table(f) for f in forms),
             f'<p class="src">{escape(ABSENT)}: masukan tidak ada di lembar triwulan maupun sheet '
             f"Renja workbook tahunan (bukan nol). Kategori: {escape(form.scale.source)}</p>"]
+    if form.basis:
+        html.append(f'<p class="src">Pagu (7) dan Capaian Rp (13) terhadap dasar laporan: '
+                    f"{escape(form.basis)}, seperti di seluruh laporan ini (pagu yang ditulis "
+                    "lembar triwulan ada di tabel anggaran per kegiatan).</p>")
     html += [f'<p class="warn">{escape(n)}</p>' for n in form.notes]
     if output_dir:
         path = save_renja_workbook(an, output_dir, forms)

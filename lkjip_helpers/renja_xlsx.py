@@ -244,8 +244,10 @@ def legend(form: RenjaForm) -> list[str]:
         "'tidak tersedia': masukan tidak ada di lembar triwulan maupun workbook tahunan (sheet "
         "Renja) — bukan nol. 'tidak ada lembar': lembar triwulan itu tidak ada. Kosong: triwulan "
         "sesudah periode ini.",
-        "Rp dari baris anggaran yang sudah direkonsiliasi: 7 = pagu menurut lembar triwulan "
-        "terakhir, 8–11 = realisasi dalam triwulan, 12 = realisasi kumulatif.",
+        "Rp dari baris anggaran yang sudah direkonsiliasi: 7 = "
+        + (f"pagu dasar laporan ({form.basis}), seperti di laporan"
+           if form.basis else "pagu menurut lembar triwulan terakhir")
+        + ", 8–11 = realisasi dalam triwulan, 12 = realisasi kumulatif.",
         *(f"K, {rule}" for rule in RULES.values()),
         "Target nol dan realisasi nol dihitung 100%; target nol dengan realisasi di atas nol tidak "
         "dapat dihitung (makin tinggi makin baik) atau 0% (tren negatif).",

@@ -21,6 +21,18 @@ def tw4():
     return form_of(analyse([SAMPLE], 2020, 4))
 
 
+def test_column_7_at_tw_iii_is_the_pagu_in_force_not_the_restated_one():
+    """TW III's sheet restates the pre-refocusing pagu for 14 kegiatan; the refocused version
+    (TW II's sheet) stays in force, as in the rest of the report."""
+    form = form_of(analyse([SAMPLE], 2020, 3))
+    tw2 = {r["name"]: r for r in SEED["quarters"]["TW2"]["rows"] if r["kegiatan_id"]}
+    tw3 = {r["name"]: r for r in SEED["quarters"]["TW3"]["rows"] if r["kegiatan_id"]}
+    k = _row(form, "Perlindungan dan Jaminan Sosial")
+    assert tw3[k["nama"]]["pagu"] != tw2[k["nama"]]["pagu"]
+    assert k["rp7"] == tw2[k["nama"]]["pagu"] and k["rp12"] == tw3[k["nama"]]["realisasi"]
+    assert form.basis.startswith("pagu berlaku")
+
+
 def _row(form, name, indikator=None):
     return next(r for r in form.rows if r["nama"] == name and
                 (indikator is None or r["indikator"].startswith(indikator)))
@@ -38,7 +50,12 @@ def test_sample_rp_columns_come_from_the_budget_lines(tw4):
     tw3 = {r["kegiatan_id"]: r for r in SEED["quarters"]["TW3"]["rows"] if r["kegiatan_id"]}
     k = _row(tw4, "Perlindungan dan Jaminan Sosial")
     sid = next(i for i, r in seed.items() if r["name"] == "Perlindungan dan Jaminan Sosial")
-    assert k["rp7"] == seed[sid]["pagu"] == D(1906946000)
+    # column 7 on the report's budget basis (docs/budget-basis.md): at TW IV Tabel 3.2's final
+    # pagu, not the TW IV sheet's, which restated the pre-refocusing version
+    final = {r["kegiatan_id"]: r for r in SEED["annual_3_2"]}
+    assert seed[sid]["pagu"] == D(1906946000)
+    assert k["rp7"] == final[sid]["pagu"] == D(540347600)
+    assert tw4.basis == "pagu akhir (Tabel 3.2)"
     assert k["rp12"] == seed[sid]["realisasi"]
     assert k["rp_tw4"] == seed[sid]["realisasi"] - tw3[sid]["realisasi"]
     assert k["rp_tw1"] + k["rp_tw2"] + k["rp_tw3"] + k["rp_tw4"] == k["rp12"]

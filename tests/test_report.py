@@ -451,6 +451,10 @@ def test_values_copied_from_sheets_read_indonesian(report):
         assert f">{typed}<" not in html
     for shown in ("49,48%", "161,5%", "26,76%"):
         assert f">{shown}<" in html
+    # no cell anywhere keeps a typed English-style percentage (the quarterly indicator table's
+    # "70.31%" of TW II and TW III included)
+    assert not re.findall(r">\s*-?\d+\.\d+\s*%\s*<|>\s*-?\d+ %\s*<", html)
+    assert html.count(">70,31%<") >= 8
     assert "PEFA PI-2 (kerangka penilaian" in html and "skor <b>D</b>" in html
     assert html.count("PEFA PI-2 (kerangka") == 1
 
