@@ -162,6 +162,21 @@ def on_basis(df: pd.DataFrame) -> pd.DataFrame:
     out["penyerapan"] = df["penyerapan_dasar"]
     if "kategori_dasar" in df.columns:
         out["kategori"] = df["kategori_dasar"]
+    if "pagu_latest" in df.columns and len(df):
+        # "against the latest pagu" on the basis too: the basis of the row's kegiatan, program or
+        # agency at the year's last period in the table (at TW IV Tabel 3.2's final pagu), not
+        # the last sheet's own pagu (which may restate a replaced version)
+        by = ["kegiatan_key"] if "kegiatan_key" in df.columns else \
+            ["program_key"] if "program_key" in df.columns else []
+        keys = [c for c in ("agency_code",) if c in df.columns] + ["year"] + by
+        when = [c for c in ("quarter", "month") if c in df.columns]
+        last = (df.assign(_m=df["month"].fillna(0) if "month" in df.columns else 0)
+                .sort_values(when[:1] + ["_m"], kind="stable")
+                .groupby(keys, dropna=False, sort=False)["pagu_dasar"].last())
+        latest = [last.get(tuple(r) if len(keys) > 1 else r[0])
+                  for r in df[keys].itertuples(index=False, name=None)]
+        out["pagu_latest"] = latest
+        out["penyerapan_latest"] = [_pct(r, p) for r, p in zip(df["realisasi"], latest)]
     return out
 
 

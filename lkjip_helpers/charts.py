@@ -140,14 +140,18 @@ def absorption_curve(totals: pd.DataFrame, year: int) -> Figure:
         ax.plot(q, latest, color=VERMILLION, lw=2, marker="s", ms=5)
         handles.append(Line2D([], [], color=VERMILLION, lw=2, marker="s",
                               label="Thd pagu terakhir"))
+    top = max(110, max(own + latest) * 1.12)
     for x, v, w in zip(q[1:], own[1:], latest[1:]):
         below = not pd.isna(w) and w > v + 0.05   # the other line is above: write under
-        ax.annotate(_pct(v), (x, v), textcoords="offset points", xytext=(0, -15 if below else 7),
-                    ha="center", va="top" if below else "bottom", fontsize=MIN_FONT,
-                    color=BLUE)
+        if below and v < top * 0.15:  # no room under it above the axis: under it to the right,
+            at, ha = (8, 2), "left"  # where the rising line is above the words
+        else:
+            at, ha = (0, -15 if below else 7), "center"
+        ax.annotate(_pct(v), (x, v), textcoords="offset points", xytext=at, ha=ha,
+                    va="top" if below else "bottom", fontsize=MIN_FONT, color=BLUE)
     ax.set_xticks([0, 1, 2, 3, 4], [""] + ([MONTH_ABBR[i] for i in (2, 5, 8, 11)] if monthly
                                            else ["TW I", "TW II", "TW III", "TW IV"]))
-    ax.set_ylim(0, max(110, max(own + latest) * 1.12))
+    ax.set_ylim(0, top)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:.0f}%"))
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.grid(axis="y", alpha=0.3)

@@ -79,6 +79,19 @@ def test_one_rule_in_programs_tables_charts_explorer_and_workbook(year, tmp_path
     assert round(first["penyerapan"], 1) == 89.8  # not 35,4% against the sheet's reverted pagu
     html = sections.budget_by_program(an).html
     assert "89,8%" in html and "Pagu di lembar" in html and "Pagu dan penyerapan: pagu akhir" in html
+    # the curve's "against the latest pagu" line is on the basis too: every quarter's realisasi
+    # against Tabel 3.2's final pagu, not against the TW IV sheet's restated 6.671.923.749
+    from lkjip_helpers import charts
+    from lkjip_helpers.charts import VERMILLION
+
+    t = on_basis(an.rec.totals).sort_values("quarter")
+    assert set(t["pagu_latest"]) == {D("3531680129")}
+    expected = [round(float(r * 100 / D("3531680129")), 2) for r in t["realisasi"]]
+    assert [round(v, 2) for v in t["penyerapan_latest"]] == expected
+    fig = charts.absorption_curve(t, 2020)
+    drawn = [line for line in fig.axes[0].lines if line.get_color() == VERMILLION]
+    assert [round(y, 2) for y in drawn[0].get_ydata()[1:]] == expected
+    assert expected[-1] == 86.58 and expected[0] == round(433442277 / 3531680129 * 100, 2)
     # the explorer opens on the same basis and gives the same figure
     label, basis = explorer.versions(an)[0]
     assert basis == explorer.BASIS and label.startswith("Dasar laporan")
