@@ -140,9 +140,9 @@ def describe(quarter: int, kinds: list[str], since: list[int], restated: list[bo
     back = sorted({q for q, r in zip(since, restated) if r})
     n_back = sum(restated)
     sheet = (f"pagu lembar {_tw(quarter)}" if not n_back else
-             f"pagu berlaku: pagu lembar {_tw(quarter)}, tetapi versi "
-             f"{', '.join(_tw(q) for q in back)} untuk {n_back} kegiatan yang lembar itu "
-             "kembalikan ke pagu lama")
+             f"pagu berlaku: pagu lembar {_tw(quarter)}, kecuali {n_back} kegiatan yang "
+             "pagunya dikembalikan lembar itu ke versi lama (bagi kegiatan itu berlaku versi "
+             f"{', '.join(_tw(q) for q in back)})")
     if not n_final:
         return sheet
     return (f"pagu akhir (Tabel 3.2) untuk {n_final} kegiatan; {sheet} untuk "

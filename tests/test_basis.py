@@ -51,7 +51,8 @@ def test_tw3_restated_pagu_keeps_the_refocused_version(year):
     assert t["pagu"] == D("6671923749") and t["pagu_dasar"] == D("3407000210")
     html = sections.summary(an).html
     assert "dari pagu <b>Rp 3.407.000.210</b>" in html
-    assert "versi TW II untuk 14 kegiatan yang lembar itu kembalikan ke pagu lama" in html
+    assert ("pagu berlaku: pagu lembar TW III, kecuali 14 kegiatan yang pagunya dikembalikan "
+            "lembar itu ke versi lama (bagi kegiatan itu berlaku versi TW II)") in html
     assert "Terhadap pagu lembar TW III Rp 6.671.923.749 penyerapan 25,4%" in html
 
 
@@ -119,4 +120,6 @@ def test_without_the_annual_workbook_tw4_uses_the_pagu_in_force(tmp_path):
     an = analyse([raw], 2020, 4)
     t = _total(an)
     assert t["pagu_dasar"] == D("3407000210")
-    assert "Dasar: pagu berlaku: pagu lembar TW IV, tetapi versi TW II" in sections.summary(an).html
+    assert ("Dasar: pagu berlaku: pagu lembar TW IV, kecuali 14 kegiatan yang pagunya "
+            "dikembalikan lembar itu ke versi lama (bagi kegiatan itu berlaku versi TW II)") \
+        in sections.summary(an).html
