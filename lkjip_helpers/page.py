@@ -93,7 +93,22 @@ def finish(page: str) -> str:
     if len(heads) >= 2:
         page = page.replace(f'<h2 id="{heads[1][0]}">', toc(heads[1:]) + f'<h2 id="{heads[1][0]}">',
                             1)
-    return in_sections(with_chart_font(page))
+    return in_sections(with_chart_font(_amounts_whole(page)))
+
+
+_AMOUNT = re.compile(r"(>[^<]*)")
+_RP = re.compile(r"\bRp (?=-?\d)")
+
+
+def _amounts_whole(page: str) -> str:
+    """An amount never broken after its "Rp" ("Rp" at a line's end, its digits on the next): a
+    no-break space between them, in the page's text only (the style sheets and the charts'
+    drawings are left as they are)."""
+    def text(m: re.Match) -> str:
+        return _RP.sub("Rp\u00a0", m.group(1))
+
+    head, sep, body = page.partition("<body")
+    return head + sep + _AMOUNT.sub(text, body)
 
 
 def with_chart_font(page: str) -> str:

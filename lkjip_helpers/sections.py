@@ -258,8 +258,11 @@ def summary(an: Analysis) -> Block:
                       "target tahun ini; capaian dinilai pada laporan TW IV"))
     html.append('<div class="cards">')
     for label, value, note in cards:
+        # an amount may go to the next line after its "Rp" in a narrow card, never inside it
+        shown = (f'Rp <span class="amt">{escape(value[3:])}</span>' if value.startswith("Rp ")
+                 else escape(value))
         html.append(f'<div class="card"><div class="lbl">{escape(label)}</div>'
-                    f'<div class="val">{escape(value)}</div><div class="note">{note}</div></div>')
+                    f'<div class="val">{shown}</div><div class="note">{note}</div></div>')
     html.append("</div>")
     for m in an.missing:
         html.append(f'<p class="warn">Tidak lengkap: {escape(m)}.</p>')

@@ -77,8 +77,25 @@ def test_html_is_offline_and_small(report):
     assert '<html lang="id">' in html
 
 
-def test_html_shows_the_true_totals(report):
+def _spaced(report) -> str:
+    """The page with its no-break spaces (between "Rp" and the digits) as plain spaces."""
+    return (report.folder / "laporan.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+
+
+def test_amounts_are_never_broken_after_rp(report):
+    """"Rp" never alone at a line's end: a no-break space before the digits, in the page's text."""
     html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    body = html[html.index("<body"):]
+    chunks = re.findall(r">([^<]*)", re.sub(r"<svg.*?</svg>", "", body, flags=re.S))
+    text = "".join(chunks)
+    assert "Rp\u00a03.531.680.129" in text and "-Rp\u00a0" in text
+    assert not [c for c in chunks if re.search(r"Rp -?\d", c)]
+    # a summary card's amount may go to the next line after its "Rp", never inside its digits
+    assert '<div class="val">Rp <span class="amt">3.531.680.129</span></div>' in html
+
+
+def test_html_shows_the_true_totals(report):
+    html = _spaced(report)
     assert "Rp 6.671.923.749" in html and "Rp 3.057.589.710" in html  # sums of the lines
     assert "45,8%" in html and "Sangat Rendah" in html
     # the sheet's own Total row (2.935.162.410) appears only inside findings
@@ -395,7 +412,7 @@ def _finding_counts() -> dict[str, int]:
 def test_first_screen_toc_and_folds(report):
     """The summary says spent / of what / on track / what is wrong before anything else; the
     table of contents links to every section; long sections fold with their counts."""
-    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    html = _spaced(report)
     main = html[html.index("<main"):]
     lead = re.sub(r"<[^>]+>", "", main[:main.index('<div class="cards">')])
     # rated on the year's final budget (Tabel 3.2), named; the sheet's reverted pagu beside it
@@ -427,7 +444,7 @@ def test_first_screen_toc_and_folds(report):
 def test_findings_read_message_first(report):
     """Each finding: its message, then its kind in words with the code as a small tag, then
     where; a code never appears outside its tag."""
-    html = (report.folder / "laporan.html").read_text(encoding="utf-8")
+    html = _spaced(report)
     from html import unescape
 
     from lkjip_helpers.reconcile.findings import CODES
