@@ -4,6 +4,8 @@ with their counts, and the jargon explained once in plain words. HTML only; ever
 from a workbook is escaped here."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .reconcile.findings import CODES, SEVERITIES
@@ -77,6 +79,10 @@ def colgroup(columns: list[list[str]], wide: bool = False) -> str:
                                   for w in col_widths(columns, wide)) + "</colgroup>"
 
 
+# a word as the page keeps it on one line: an amount with its "Rp" (see page._amounts_whole)
+_WORD = re.compile(r"-?Rp\s+-?[\d.,]+|\S+")
+
+
 def col_widths(columns: list[list[str]], wide: bool = False) -> list[float]:
     """Each column's share of a printed table's width, in percent (the fixed table layout takes
     them from ``<col>``; equal shares cut a long text into a narrow column, many pages tall).
@@ -86,7 +92,7 @@ def col_widths(columns: list[list[str]], wide: bool = False) -> list[float]:
     need, want = [], []
     for texts in columns:
         word = max([len(w) * 1.2 for w in texts[0].split()] +
-                   [len(w) for t in texts[1:] for w in t.split()] + [1])
+                   [len(w) for t in texts[1:] for w in _WORD.findall(t)] + [1])
         body = texts[1:] or texts
         need.append(max(min(word, 24), 3) + 2)
         want.append(max(need[-1], min(sum(map(len, body)) / len(body), 50) + 2))

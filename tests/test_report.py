@@ -693,7 +693,14 @@ def test_printed_columns_are_as_wide_as_their_text():
     cols = [["IKU", "3", "4"], ["Rumus", rumus, rumus], ["Pagu", "Rp 1.890.851.874", "Rp 62.733"]]
     w = col_widths(cols)
     assert abs(sum(w) - 100) < 1e-9 and w[1] > w[2] > w[0]
-    assert w[2] >= 100 * len("1.890.851.874") / LINE_CHARS[False]   # its longest word fits
+    # its longest word fits: an amount with its "Rp" and minus sign (kept on one line)
+    assert w[2] >= 100 * len("Rp 1.890.851.874") / LINE_CHARS[False]
+    # a line with no room to spare: each column gets its longest word's share, the amount
+    # counted whole ("-Rp 1.492.716.000", not "1.492.716.000")
+    crowded = [[f"Kolom {i}", "Penyelenggaraanpelayanan"] for i in range(6)] + \
+        [["Perubahan", "-Rp 1.492.716.000"]]
+    neg = col_widths(crowded)
+    assert abs(neg[-1] / neg[0] - (len("-Rp 1.492.716.000") + 2) / (24 + 2)) < 1e-9
     assert w[1] <= 100 * (50 + 2) / LINE_CHARS[False] + 1e-9 or sum(w) == 100
     html = table(pd.DataFrame({"IKU": ["3"], "Rumus": [rumus], "Pagu": ["Rp 1"]}),
                  caption="Tabel")
