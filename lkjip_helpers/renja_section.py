@@ -127,7 +127,7 @@ def form_table(form: RenjaForm) -> str:
                  head="Program / Kegiatan")
     n_prog = sum(1 for r in form.rows if r["level"] == "program" and r["first"])
     n_keg = sum(1 for r in form.rows if r["level"] != "program" and r["first"])
-    return fold(f'Tampilkan formulir evaluasi Renja <span class="n">({n_prog} program, {n_keg} '
+    return fold(f'Formulir evaluasi Renja <span class="n">({n_prog} program, {n_keg} '
                 "kegiatan)</span>", body)
 
 

@@ -446,9 +446,9 @@ def kegiatan(an: Analysis) -> Block:
         "Pagu": [_rp(v) for v in g["pagu"]], "Realisasi": [_rp(v) for v in g["realisasi"]],
         f"Dalam {_step(an)}": [_rp(v) for v in g["realisasi_increment"]], **_sheet_pagu(g)})
     what = "kegiatan dan sub kegiatan" if three else "kegiatan"
-    return Block(fold(f'Tampilkan anggaran per {what} <span class="n">({len(rows)} '
+    return Block(fold(f'Tabel anggaran per {what} <span class="n">({len(rows)} '
                       "baris)</span>" if three else
-                      f'Tampilkan anggaran per kegiatan <span class="n">({len(rows)} '
+                      f'Tabel anggaran per kegiatan <span class="n">({len(rows)} '
                       "kegiatan)</span>",
                       _basis_note(an.at(an.rec.totals)) +
                       table(rows, ("Pagu", "Realisasi", "Penyerapan", f"Dalam {_step(an)}",

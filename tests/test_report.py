@@ -436,7 +436,9 @@ def test_first_screen_toc_and_folds(report):
     n = _finding_counts()
     assert f"Kesalahan ({n['error']})" in text and f"Perlu diperiksa ({n['warning']})" in text
     assert f"Catatan ({n['info']})" in text
-    assert "Tampilkan anggaran per kegiatan (19 kegiatan)" in text
+    assert "Tabel anggaran per kegiatan (19 kegiatan)" in text
+    assert "Formulir evaluasi Renja (8 program, 19 kegiatan)" in text
+    assert not [t for t in text if t.startswith("Tampilkan")]  # a heading on paper too
     assert any(t.startswith("Tabel 3.1.x.A–G dan Tabel 3.2 (") for t in text)
     assert re.search(r"<details open(=\"\")?><summary class=\"error\">", html)
 
