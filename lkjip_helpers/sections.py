@@ -19,6 +19,7 @@ from .pipeline import Analysis, analyse, quarter_ends
 from .present import PEFA_PI2, PEFA_SCORE, counts, findings_block, fold, kinds, where
 from .present import table as _table
 from .safe import escape
+from .severity import SEVERITY_WORDS
 from .svg import variants
 
 ROMAN = ("I", "II", "III", "IV")
@@ -252,7 +253,8 @@ def summary(an: Analysis) -> Block:
         ind = an.kinerja.indicators
         by = ind["kategori"].fillna("tidak dinilai").value_counts()
         cards.append(("Indikator", f"{len(ind)} IKU",
-                      " · ".join(f"{n} {escape(k)}" for k, n in by.items())))
+                      " · ".join(f"{n} {escape(k)}" for k, n in by.items())
+                      + _indicator_doubts(an.findings)))
     elif an.kinerja is not None:
         cards.append(("Indikator", f"{len(an.kinerja.indicators)} IKU",
                       "target tahun ini; capaian dinilai pada laporan TW IV"))
@@ -268,6 +270,23 @@ def summary(an: Analysis) -> Block:
         html.append(f'<p class="warn">Tidak lengkap: {escape(m)}.</p>')
     html.append(f'<p class="src">Batas kategori penyerapan: {escape(bands["source"])}</p>')
     return Block("".join(html))
+
+
+# findings that put an indicator's figures or rating in doubt
+INDICATOR_CODES = ("CAPAIAN_MISMATCH", "CAPAIAN_RULE_MISMATCH", "POLARITY_SUSPECT",
+                   "INDICATOR_BLANK")
+
+
+def _indicator_doubts(findings: pd.DataFrame) -> str:
+    """The indicator card's warning: its ratings stand on figures the findings question
+    (``; angka indikator: 5 kesalahan, 2 perlu diperiksa``), or nothing."""
+    if findings is None or not len(findings):
+        return ""
+    f = findings[findings["code"].isin(INDICATOR_CODES)]
+    n = f["severity"].value_counts()
+    parts = [f"{n[s]} {SEVERITY_WORDS[s]}" for s in ("error", "warning") if n.get(s)]
+    return (f'<br><span class="doubt">angka indikator: {", ".join(parts)} '
+            '(<a href="#temuan">lihat temuan</a>)</span>') if parts else ""
 
 
 def _sheet_pagu(g: pd.DataFrame) -> dict:

@@ -409,6 +409,22 @@ def _finding_counts() -> dict[str, int]:
     return dict(Counter(f["severity"] for f in _sample_findings()))
 
 
+def test_indicator_card_says_its_ratings_are_in_doubt(report):
+    """The indicator card's ratings stand on the annual table's figures; where the findings
+    question them (written against computed, a suspect polarity) the card says so, counted from
+    ``lkjip reconcile``'s findings."""
+    from collections import Counter
+
+    from lkjip_helpers.sections import INDICATOR_CODES
+
+    html = _spaced(report)
+    card = re.search(r'<div class="lbl">Indikator</div>.*?</div></div>', html, re.S).group(0)
+    n = Counter(f["severity"] for f in _sample_findings() if f["code"] in INDICATOR_CODES)
+    assert n["error"] and n["warning"]  # IKU 1's 70,31% against 92%; IKU 3's polarity
+    assert (f"angka indikator: {n['error']} kesalahan, {n['warning']} perlu diperiksa "
+            '(<a href="#temuan">lihat temuan</a>)') in card
+
+
 def test_first_screen_toc_and_folds(report):
     """The summary says spent / of what / on track / what is wrong before anything else; the
     table of contents links to every section; long sections fold with their counts."""
