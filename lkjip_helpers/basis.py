@@ -168,13 +168,17 @@ def on_basis(df: pd.DataFrame) -> pd.DataFrame:
         # the last sheet's own pagu (which may restate a replaced version)
         by = ["kegiatan_key"] if "kegiatan_key" in df.columns else \
             ["program_key"] if "program_key" in df.columns else []
+        from .numbers import is_missing
+
         keys = [c for c in ("agency_code",) if c in df.columns] + ["year"] + by
-        when = [c for c in ("quarter", "month") if c in df.columns]
-        last = (df.assign(_m=df["month"].fillna(0) if "month" in df.columns else 0)
-                .sort_values(when[:1] + ["_m"], kind="stable")
-                .groupby(keys, dropna=False, sort=False)["pagu_dasar"].last())
-        latest = [last.get(tuple(r) if len(keys) > 1 else r[0])
-                  for r in df[keys].itertuples(index=False, name=None)]
+        rows = [tuple(None if is_missing(v) else v for v in r)  # an absent agency code: one key
+                for r in df[keys].itertuples(index=False, name=None)]
+        month = df["month"] if "month" in df.columns else [None] * len(df)
+        when = [(int(q), 0 if is_missing(m) else int(m)) for q, m in zip(df["quarter"], month)]
+        last: dict = {}
+        for i in sorted(range(len(df)), key=when.__getitem__):
+            last[rows[i]] = df["pagu_dasar"].iloc[i]
+        latest = [last[r] for r in rows]
         out["pagu_latest"] = latest
         out["penyerapan_latest"] = [_pct(r, p) for r, p in zip(df["realisasi"], latest)]
     return out

@@ -110,6 +110,21 @@ def test_one_rule_in_programs_tables_charts_explorer_and_workbook(year, tmp_path
     assert {r[12] for r in tw4} == {"pagu akhir (Tabel 3.2)"}
 
 
+def test_latest_pagu_on_the_basis_is_the_last_periods_whatever_the_order_and_agency_code():
+    """``on_basis``'s latest pagu: the basis of the year's last period in the table, also when
+    the rows are not in order and the agency code is absent (None, as pandas groups would lose)."""
+    import pandas as pd
+
+    df = pd.DataFrame({"agency_code": [None] * 3, "year": [2020] * 3, "month": [None] * 3,
+                       "quarter": [2, 1, 4], "pagu": [D(10)] * 3,
+                       "realisasi": [D(1), D(2), D(5)], "penyerapan": [10.0, 20.0, 50.0],
+                       "pagu_dasar": [D(8), D(9), D(4)], "penyerapan_dasar": [12.5, 22.2, 125.0],
+                       "pagu_latest": [D(10)] * 3, "penyerapan_latest": [10.0, 20.0, 50.0]})
+    out = on_basis(df)
+    assert list(out["pagu_latest"]) == [D(4)] * 3
+    assert list(out["penyerapan_latest"]) == [25.0, 50.0, 125.0]
+
+
 def test_without_the_annual_workbook_tw4_uses_the_pagu_in_force(tmp_path):
     import shutil
 
