@@ -278,8 +278,9 @@ INDICATOR_CODES = ("CAPAIAN_MISMATCH", "CAPAIAN_RULE_MISMATCH", "POLARITY_SUSPEC
 
 
 def _indicator_doubts(findings: pd.DataFrame) -> str:
-    """The indicator card's warning: its ratings stand on figures the findings question
-    (``; angka indikator: 5 kesalahan, 2 perlu diperiksa``), or nothing."""
+    """The indicator card's warning, on a line of its own: its ratings stand on figures the
+    findings question (``angka indikator: 5 kesalahan, 2 perlu diperiksa (lihat temuan)``), or
+    nothing."""
     if findings is None or not len(findings):
         return ""
     f = findings[findings["code"].isin(INDICATOR_CODES)]
