@@ -79,8 +79,9 @@ def colgroup(columns: list[list[str]], wide: bool = False) -> str:
                                   for w in col_widths(columns, wide)) + "</colgroup>"
 
 
-# a word as the page keeps it on one line: an amount with its "Rp" (see page._amounts_whole)
-_WORD = re.compile(r"-?Rp\s+-?[\d.,]+|\S+")
+# a word as the page keeps it on one line: an amount with its "Rp" (see page._amounts_whole),
+# words joined by a no-break space ("capaian\u00a081,76%")
+_WORD = re.compile(r"-?Rp\s+-?[\d.,]+|[^ \t\n\r\f\v]+")
 
 
 def col_widths(columns: list[list[str]], wide: bool = False) -> list[float]:

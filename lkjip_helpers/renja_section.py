@@ -83,26 +83,71 @@ def _rp(v) -> str:
 
 
 def quarterly_indicators(an: Analysis) -> str:
-    """Each PK indicator per quarter: value, capaian in the quarter, year to date by type, rule."""
+    """Each PK indicator in one row: its target, then each quarter's realisasi to date (by the
+    indicator's aggregation type; a summed type also gives the quarter's own value) with its
+    capaian; the rules and the notes once, under the table (they were a long text in each of
+    the indicator-by-quarter rows)."""
     if an.kinerja is None or an.kinerja.quarterly is None or not len(an.kinerja.quarterly):
         return ""
     q = an.kinerja.quarterly
     q = q[q["quarter"] <= an.quarter]
-    rows = pd.DataFrame({
-        "IKU": q["no"], "Indikator": q["indikator"],
-        "Tipe": [f"{t} ({s})" for t, s in zip(q["tipe_agregasi"], q["tipe_sumber"])],
-        "Triwulan": [f"TW {ROMAN[int(x) - 1]}" for x in q["quarter"]],
-        # values as the sheets wrote them, in the Indonesian style ("70.31%" → "70,31%")
-        "Target": [format_as_written(v) for v in q["target"]],
-        "Nilai triwulan": [format_as_written(v) for v in q["nilai_triwulan"]],
-        "Capaian triwulan": [_pct(v) or "–" for v in q["capaian_triwulan"]],
-        "Realisasi s.d. triwulan": [format_as_written(v) for v in q["realisasi_sd"]],
-        "Capaian s.d. triwulan": [_pct(v) or "–" for v in q["capaian_sd"]],
-        "Rumus": [r + (f" ({n})" if isinstance(n, str) and n else "")
-                  for r, n in zip(q["rumus"], q["catatan"])]})
-    return table(rows, ("Capaian triwulan", "Capaian s.d. triwulan"),
-                 caption="Indikator kinerja per triwulan, menurut tipe agregasinya",
-                 head="Indikator")
+    quarters = sorted({int(x) for x in q["quarter"]})
+    rows, rules, notes = [], {}, {}
+    for no, part in q.groupby("no", sort=True):
+        first = part.iloc[0]
+        row = {"IKU": no, "Indikator": first["indikator"],
+               "Tipe": f"{first['tipe_agregasi']} ({first['tipe_sumber']})",
+               # values as the sheets wrote them, in the Indonesian style ("70.31%" → "70,31%")
+               "Target": format_as_written(first["target"])}
+        by_q = {int(r["quarter"]): r for r in part.to_dict("records")}
+        for quarter in quarters:
+            row[f"TW {ROMAN[quarter - 1]}"] = _quarter_cell(by_q.get(quarter))
+            r = by_q.get(quarter)
+            if r is not None and isinstance(r["catatan"], str) and r["catatan"]:
+                notes.setdefault(r["catatan"], {}).setdefault(no, []).append(quarter)
+        rules.setdefault(first["rumus"], []).append(no)
+        rows.append(row)
+    # the quarters' cells are short sentences: left-aligned and free to wrap (a number column
+    # keeps its text on one line on a wide screen, and four of them pushed the table sideways)
+    body = table(pd.DataFrame(rows), (), caption="Indikator kinerja per triwulan: realisasi "
+                 "s.d. triwulan dan capaiannya", head="Indikator")
+    lines = [f"Cara menghitung ({_which(nos, len(rows))}) — {rule}."
+             for rule, nos in rules.items()]
+    lines += [f"Tanda – ({_where(at)}): {note.replace(': ', ', ')}."
+              for note, at in notes.items()]
+    if any(str(r["Tipe"]).endswith("(ditebak)") for r in rows):
+        lines.append("(ditebak): kolom Tipe Agregasi di sheet PK kosong; tipe dibaca dari nama "
+                     "dan nilai indikator (lihat temuan).")
+    return body + "".join(f'<p class="src">{escape(t)}</p>' for t in lines)
+
+
+def _quarter_cell(r) -> str:
+    """'70,31%; capaian 81,76%' ("capaian" kept with its value; a summed type: '120
+    (triwulan ini 30); capaian …'), '–' where the quarter has no value."""
+    if r is None:
+        return "–"
+    to_date, value = format_as_written(r["realisasi_sd"]), format_as_written(r["nilai_triwulan"])
+    if to_date == "–":
+        return "–"
+    own = f" (triwulan ini {value})" if value != "–" and value != to_date else ""
+    return f"{to_date}{own}; capaian\u00a0{_pct(r['capaian_sd']) or '–'}"
+
+
+def _which(nos: list, total: int) -> str:
+    """'semua indikator', or 'IKU 1, 3'."""
+    return "semua indikator" if len(nos) == total else "IKU " + ", ".join(map(str, nos))
+
+
+def _where(at: dict) -> str:
+    """'IKU 2, 3 TW I–IV; IKU 4 TW II' from each indicator's quarters."""
+    spans: dict[str, list] = {}
+    for no, qs in at.items():
+        qs = sorted(qs)
+        span = (f"TW {ROMAN[qs[0] - 1]}–{ROMAN[qs[-1] - 1]}"
+                if len(qs) > 2 and qs == list(range(qs[0], qs[-1] + 1))
+                else ", ".join(f"TW {ROMAN[x - 1]}" for x in qs))
+        spans.setdefault(span, []).append(no)
+    return "; ".join(f"IKU {', '.join(map(str, nos))} {span}" for span, nos in spans.items())
 
 
 def form_table(form: RenjaForm) -> str:

@@ -4,6 +4,7 @@ check formulas, text never a formula), `lkjip renja` and its refusal to overwrit
 import shutil
 from decimal import Decimal as D
 
+import pandas as pd
 import pytest
 from conftest import SAMPLE, SEED
 from openpyxl import load_workbook
@@ -247,6 +248,47 @@ def test_report_section_html_is_escaped_and_writes_the_form(tmp_path):
     assert "Evaluasi hasil Renja s.d. TW I 2020" in html and "81,76%" in html
     assert "nilai akhir (ditebak)" in html and "evaluasi_renja.xlsx" in html
     assert "<script" not in html and "http" not in html
+
+
+def test_quarterly_indicators_one_row_per_indicator_with_the_rules_once():
+    """The sample's four indicators to TW IV: one row each (not one per quarter), each quarter's
+    realisasi to date and capaian as the quarterly table computed them, the rules and the
+    notes once under the table."""
+    import re
+    from types import SimpleNamespace
+
+    from lkjip_helpers.renja_section import quarterly_indicators
+
+    an = analyse([SAMPLE], 2020, 4)
+    q = an.kinerja.quarterly
+    html = quarterly_indicators(an)
+    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", body)
+    assert len(rows) == q["no"].nunique() == 4
+    heads = re.findall(r"<th[^>]*>(.*?)</th>", html)
+    assert heads[-4:] == ["TW I", "TW II", "TW III", "TW IV"]
+    one = q[(q["no"] == 1) & (q["quarter"] == 3)].iloc[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0])
+    expected_pct = f"{one['capaian_sd']:.2f}".replace(".", ",")
+    assert cells[-2] == f"70,31%; capaian\u00a0{expected_pct}%"  # TW III's typed "70.31%"
+    assert html.count("tidak dijumlah") == 1 and html.count("(ditebak)") == 4 + 1
+    assert "Tanda – (IKU 2, 3, 4 TW I–IV): realisasi kosong, capaian belum dapat dihitung." \
+        in html
+    # a summed type gives the quarter's own value beside the year to date
+    rows2 = pd.DataFrame([
+        {"no": 7, "indikator": "Jumlah <pelatihan>", "tipe_agregasi": "tren positif",
+         "tipe_sumber": "dinyatakan", "quarter": k, "target": 100, "nilai_triwulan": v,
+         "capaian_triwulan": D(v), "realisasi_sd": td, "capaian_sd": D(td),
+         "rumus": "tren positif: jumlah", "catatan": None}
+        for k, v, td in ((1, 30, 30), (2, 20, 50))])
+    fake = SimpleNamespace(kinerja=SimpleNamespace(quarterly=rows2), quarter=1)
+    html = quarterly_indicators(fake)
+    assert "TW II" not in html and "30; capaian\u00a030,00%" in html
+    fake.quarter = 2
+    html = quarterly_indicators(fake)
+    assert "50 (triwulan ini 20); capaian\u00a050,00%" in html
+    assert "Jumlah &lt;pelatihan&gt;" in html and "(ditebak)" not in html
+    assert "Cara menghitung (semua indikator) — tren positif: jumlah." in html
 
 
 def _line(agency, q, month, prog, keg, sub, kode, akun, pagu, real, key, pkey, jenis="belanja"):
