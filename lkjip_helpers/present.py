@@ -59,7 +59,8 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
             if c == head:
                 cells.append(f'<td class="head">{escape(text)}</td>')
                 continue
-            cls = ' class="num"' if c in numeric else ""
+            cls = (' class="num words"' if _WORDS.search(str(text).replace("Rp", "")) else
+                   ' class="num"') if c in numeric else ""
             label = f' data-label="{escape(c)}"' if text != "" else ""
             cells.append(f"<td{cls}{label}>{escape(text)}</td>")
         tr = '<tr class="total">' if total_last and i == n - 1 else "<tr>"
@@ -68,6 +69,9 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
     return (f'<div class="tbl"><table class="{classes}">{cap}{colgroup(texts, wide)}'
             f'<thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
+
+# a number column's cell that has words in it ("tidak tersedia"): it may wrap (report.css)
+_WORDS = re.compile(r"[^\W\d_]")
 
 # characters of 8 pt text a table's line holds in print: A4 portrait, landscape (report.css)
 LINE_CHARS = {False: 115, True: 170}

@@ -105,6 +105,22 @@ def test_report_reads_on_a_phone_and_a_wide_screen(browser, report_page, width, 
             down = min(a["box"][3], b["box"][3]) - max(a["box"][1], b["box"][1])
             # a text's box is its line's (ascent to descent), more than its ink: 3 px of it
             assert across <= 3 or down <= 3, (a, b)
+    # every fold open: an amount or a percentage stays on one line; on a wide screen only
+    # the Renja form (twelve columns) may scroll inside its box
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    tables = page.evaluate("""() => {
+        const broken = [...document.querySelectorAll('td.num')].filter(td =>
+            /^-?(Rp\\s)?[\\d.,]+%?$/.test(td.textContent.trim())).filter(td => {
+            const r = document.createRange(); r.selectNodeContents(td);
+            const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+            return tops.size > 1; }).map(td => td.textContent);
+        const wide = [...document.querySelectorAll('.tbl')].filter(
+            d => d.scrollWidth > d.clientWidth + 1).map(
+            d => d.querySelectorAll('thead th').length);
+        return {broken, wide, numbers: document.querySelectorAll('td.num').length}; }""")
+    assert tables["numbers"] > 300 and tables["broken"] == [], tables
+    if width >= 1280:
+        assert all(n >= 12 for n in tables["wide"]), tables
     page.close()
 
 
