@@ -149,6 +149,18 @@ def describe(quarter: int, kinds: list[str], since: list[int], restated: list[bo
             f"{len(kinds) - n_final} kegiatan yang tidak ada di Tabel 3.2")
 
 
+def short(text: str) -> str:
+    """A basis of :func:`describe` in a table's cell: 'pagu berlaku' for the pagu in force with
+    its exceptions, 'pagu akhir dan pagu lembar' for a mix, others as they are (the whole
+    sentence goes under the table)."""
+    text = str(text)
+    if ": " in text:
+        return text.split(": ", 1)[0]
+    if " untuk " in text:
+        return "pagu akhir dan pagu lembar"
+    return text
+
+
 def on_basis(df: pd.DataFrame) -> pd.DataFrame:
     """A kegiatan, program or total table with its pagu, penyerapan and kategori replaced by the
     basis (the sheet's own pagu kept as ``pagu_lembar``): what tables and charts show. A table

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import plan_report
-from .basis import on_basis
+from .basis import on_basis, short
 from .numbers import format_as_written, format_percent, format_rupiah
 from .period import row_labels as _labels
 from .pipeline import Analysis, analyse, quarter_ends
@@ -335,13 +335,18 @@ def absorption(an: Analysis) -> Block:
         f"Realisasi dalam {step}": [_rp(v) for v in t["realisasi_increment"]],
         "Penyerapan": [_p(v) for v in t["penyerapan"]],
         "Kategori": list(t["kategori"]),
-        **({"Dasar": list(t["dasar"])} if "dasar" in t.columns else {}),
+        **({"Dasar": [short(d) for d in t["dasar"]]} if "dasar" in t.columns else {}),
         **_sheet_pagu(t),
     })
+    # a long basis in words under the table, not in a narrow cell many lines tall
+    notes = ([f"{label} ({short(d)}): {str(d).split(': ', 1)[-1]}."
+              for label, d in zip(_labels(t), t["dasar"]) if short(d) != d]
+             if "dasar" in t.columns else [])
     return Block(figure(an, "curve") +
                  table(rows, ("Pagu", "Realisasi kumulatif", f"Realisasi dalam {step}",
                               "Penyerapan", "Pagu di lembar", "Penyerapan thd pagu lembar"),
                        head=step.capitalize()) +
+                 "".join(f'<p class="src basis">Dasar {escape(n)}</p>' for n in notes) +
                  plan_report.block(an.rec, an.year))
 
 

@@ -56,6 +56,27 @@ def test_tw3_restated_pagu_keeps_the_refocused_version(year):
     assert "Terhadap pagu lembar TW III Rp 6.671.923.749 penyerapan 25,4%" in html
 
 
+def test_quarterly_table_names_the_basis_briefly_and_explains_it_below(year):
+    """The absorption table's Dasar cell is short ("pagu berlaku"); the whole basis of that
+    quarter is said once under the table (it was a sentence in a cell many lines tall)."""
+    import re
+
+    from lkjip_helpers.basis import short
+
+    html = sections.absorption(year[4]).html
+    dasar = list(year[4].rec.totals.sort_values("quarter")["dasar"])
+    cells = [re.findall(r'<td data-label="Dasar">(.*?)</td>', html)]
+    assert cells == [[short(d) for d in dasar]]
+    assert cells[0] == ["pagu lembar TW I", "pagu lembar TW II", "pagu berlaku",
+                        "pagu akhir (Tabel 3.2)"]
+    assert ("Dasar TW III (pagu berlaku): pagu lembar TW III, kecuali 14 kegiatan yang "
+            "pagunya dikembalikan lembar itu ke versi lama (bagi kegiatan itu berlaku versi "
+            "TW II).") in html
+    assert html.count("kecuali 14 kegiatan") == 1
+    assert short("pagu akhir (Tabel 3.2) untuk 3 kegiatan; pagu lembar TW II untuk 2 kegiatan "
+                 "yang tidak ada di Tabel 3.2") == "pagu akhir dan pagu lembar"
+
+
 def test_early_quarters_are_on_their_own_sheet(year):
     for q, pagu in ((1, "6671923749"), (2, "3407000210")):
         t = _total(year[q])
