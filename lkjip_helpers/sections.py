@@ -375,7 +375,8 @@ def refocusing(an: Analysis) -> Block:
                         f" — {escape(PEFA_SCORE.get(score, ''))}.</p>"
                         f'<p class="explain">{escape(PEFA_PI2)}</p>')
         rows = pd.DataFrame({
-            "Program": g["program"], "Pagu sebelum": [_rp(x) for x in g["pagu_before"]],
+            "Program": _numbered(g, rec.programs, step, q),
+            "Pagu sebelum": [_rp(x) for x in g["pagu_before"]],
             "Pagu sesudah": [_rp(x) for x in g["pagu_after"]],
             "Perubahan": [_rp(x) for x in g["change"]],
             "Perubahan (%)": [_p(x) for x in g["change_pct"]],
@@ -386,6 +387,22 @@ def refocusing(an: Analysis) -> Block:
     else:
         html.append(f"<p>Pagu tidak berubah antar {_step(an)}.</p>")
     return Block("".join(html))
+
+
+def _numbered(changes: pd.DataFrame, programs: pd.DataFrame, step: str, at: int) -> list[str]:
+    """Each changed program named as the chart and the program table name it ("3. Pembinaan
+    Lingkungan Sosial": two programs may share a name), its number from that period's sheet."""
+    keys = ["agency_code", "year", step, "program_key"]
+    if not set(keys + ["program_no"]) <= set(programs.columns):
+        return list(changes["program"])
+    p = programs[programs[step] == at]
+    no = {tuple(None if pd.isna(v) else v for v in k): n
+          for k, n in zip(p[keys].itertuples(index=False, name=None), p["program_no"])}
+    out = []
+    for k, name in zip(changes[keys].itertuples(index=False, name=None), changes["program"]):
+        n = no.get(tuple(None if pd.isna(v) else v for v in k))
+        out.append(f"{int(n)}. {name}" if n is not None and not pd.isna(n) else name)
+    return out
 
 
 def indicators(an: Analysis) -> Block:

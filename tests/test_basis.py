@@ -77,6 +77,19 @@ def test_quarterly_table_names_the_basis_briefly_and_explains_it_below(year):
                  "yang tidak ada di Tabel 3.2") == "pagu akhir dan pagu lembar"
 
 
+def test_refocusing_table_numbers_programs_as_the_chart_does(year):
+    """Two programs are named "Pembinaan Lingkungan Sosial": the refocusing table numbers each
+    program as the chart and the program table do (from that quarter's sheet)."""
+    import re
+
+    an = year[4]
+    heads = re.findall(r'<td class="head">(.*?)</td>', sections.refocusing(an).html)
+    p = an.rec.programs[an.rec.programs["quarter"] == 2]
+    expected = {f"{int(n)}. {name}" for n, name in zip(p["program_no"], p["program"])}
+    assert set(heads) == expected and len(heads) == len(p) == 8
+    assert sum(h.endswith(". Pembinaan Lingkungan Sosial") for h in heads) == 2
+
+
 def test_early_quarters_are_on_their_own_sheet(year):
     for q, pagu in ((1, "6671923749"), (2, "3407000210")):
         t = _total(year[q])
