@@ -187,12 +187,39 @@ def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
         html.append(f'<p class="src">Pagu (7) dan Capaian Rp (13) terhadap dasar laporan: '
                     f"{escape(form.basis)}, seperti di seluruh laporan ini (pagu yang ditulis "
                     "lembar triwulan ada di tabel anggaran per kegiatan).</p>")
+    numbering = _numbering_note(form, an)
+    if numbering:
+        html.append(f'<p class="src">{escape(numbering)}</p>')
     html += [f'<p class="warn">{escape(n)}</p>' for n in form.notes]
     if output_dir:
         path = save_renja_workbook(an, output_dir, forms)
         html.append(f'<p class="src">Formulir lengkap (kolom 1–17, K dan Rp, rumus pemeriksa): '
                     f"{escape(path.name)} (di folder yang sama dengan laporan ini).</p>")
     return Block("".join(html))
+
+
+def _numbering_note(form: RenjaForm, an: Analysis) -> str:
+    """Where the form numbers a program otherwise than the program table and its chart (the
+    annual workbook's "Program Ke" against the quarterly sheets' order), one line saying so,
+    with the first program whose numbers differ; empty when they agree (or a name is not
+    unique, or there are several agencies)."""
+    p = an.rec.programs
+    if "agency_code" in p.columns and p["agency_code"].dropna().nunique() > 1:
+        return ""
+    p = an.at(p)
+    sheet: dict[str, list[int]] = {}
+    for n, name in zip(p["program_no"], p["program"]):
+        sheet.setdefault(str(name), []).append(int(n))
+    for r in form.rows:
+        if r["level"] != "program" or not r["first"] or not r["nama"]:
+            continue
+        theirs = sheet.get(str(r["nama"]), [])
+        if len(theirs) == 1 and str(theirs[0]) != str(r["no"]):
+            return (f"Nomor program di formulir ini mengikuti workbook tahunan (Program Ke, "
+                    f"seperti Tabel 3.2); tabel dan grafik anggaran per program memakai urutan "
+                    f"lembar triwulan (mis. '{r['nama']}': {r['no']} di sini, {theirs[0]} di "
+                    "sana).")
+    return ""
 
 
 def save_renja_workbook(an: Analysis, output_dir: str, forms: list[RenjaForm] | None = None,

@@ -291,6 +291,26 @@ def test_quarterly_indicators_one_row_per_indicator_with_the_rules_once():
     assert "Cara menghitung (semua indikator) — tren positif: jumlah." in html
 
 
+def test_form_says_when_it_numbers_programs_otherwise_than_the_program_table():
+    """The form numbers programs as the annual workbook does; the program table as the sheets
+    order them: the section says so once, with a program whose numbers differ, both read from
+    the form and the program table."""
+    an = analyse([SAMPLE], 2020, 4)
+    form = form_of(an)
+    p = an.at(an.rec.programs)
+    name = "Peningkatan Kinerja Lembaga dan Aparatur Pemerintah"
+    in_form = next(r["no"] for r in form.rows if r["level"] == "program" and r["nama"] == name)
+    in_table = int(p.loc[p["program"] == name, "program_no"].iloc[0])
+    # the form's number is the report's own (the seed transcribes it), the table's the order
+    seed = next(r["program_no"] for r in SEED["quarters"]["TW4"]["rows"]
+                if r["level"] == "program" and r["name"] == name)
+    assert in_form == str(seed) != str(in_table)
+    html = renja_section(an).html
+    assert (f"Nomor program di formulir ini mengikuti workbook tahunan (Program Ke, seperti "
+            f"Tabel 3.2); tabel dan grafik anggaran per program memakai urutan lembar triwulan "
+            f"(mis. &#x27;{name}&#x27;: {in_form} di sini, {in_table} di sana).") in html
+
+
 def _line(agency, q, month, prog, keg, sub, kode, akun, pagu, real, key, pkey, jenis="belanja"):
     return {"agency_code": agency, "agency_name": f"Dinas {agency}", "year": 2024, "month": month,
             "quarter": q, "program_no": 1, "program": prog, "kegiatan": keg, "sub_kegiatan": sub,
