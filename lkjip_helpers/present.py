@@ -66,9 +66,13 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
         tr = '<tr class="total">' if total_last and i == n - 1 else "<tr>"
         body.append(tr + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    return (f'<div class="tbl"><table class="{classes}">{cap}{colgroup(texts, wide)}'
+    box = "tbl short" if n <= SHORT_ROWS else "tbl"  # printed on one page (report.css)
+    return (f'<div class="{box}"><table class="{classes}">{cap}{colgroup(texts, wide)}'
             f'<thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
+
+# a table of at most this many rows is not split across two pages in print
+SHORT_ROWS = 12
 
 # a number column's cell that has words in it ("tidak tersedia"): it may wrap (report.css)
 _WORDS = re.compile(r"[^\W\d_]")

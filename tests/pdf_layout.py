@@ -67,18 +67,22 @@ _THEAD = re.compile(r"<thead\b.*?</thead>", re.S)
 
 
 def stranded_headers(pdf: Path, page_html: str) -> list[tuple[int, str]]:
-    """(page number, last line) for each page whose content ends with a table's header row: a
-    last line of two words or more, all of them words of one table's header."""
+    """(page number, last lines) for each page whose content ends with a table's header row:
+    the page's last one to three lines, two words or more, all of them words of one table's
+    header and starting with its first column's first word (a chart's axis labels, such as
+    "TW IV" under a curve, are words of a header with quarters for columns, but do not start
+    it)."""
     heads = []
     for thead in _THEAD.findall(page_html):
         words = _html.unescape(re.sub(r"<[^>]+>", " ", thead)).split()
         if words:
-            heads.append(set(words))
+            heads.append((words[0], set(words)))
     found = []
     for number, lines in enumerate(page_lines(pdf)[:-1], start=1):
-        if not lines:
-            continue
-        last = lines[-1].split()
-        if len(last) >= 2 and any(set(last) <= words for words in heads):
-            found.append((number, lines[-1]))
+        for k in (1, 2, 3):
+            last = " ".join(lines[-k:]).split()
+            if len(lines) >= k and len(last) >= 2 and any(
+                    last[0] == first and set(last) <= words for first, words in heads):
+                found.append((number, " ".join(lines[-k:])))
+                break
     return found

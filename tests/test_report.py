@@ -597,6 +597,27 @@ def test_pdf_strands_no_heading_or_caption_at_a_page_bottom(printed):
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_pdf_keeps_a_short_table_on_one_page(printed):
+    """A table of at most SHORT_ROWS rows is not split across pages: the quarterly budget
+    table's four rows (the only lines starting "TW … Rp") are on one page (its first row was
+    alone at the bottom of the page before)."""
+    import pandas as pd
+
+    from lkjip_helpers.present import SHORT_ROWS, table
+
+    html = (printed.folder / "laporan.html").read_text(encoding="utf-8")
+    assert '<div class="tbl short">' in html and SHORT_ROWS >= 4
+    assert table(pd.DataFrame({"a": range(SHORT_ROWS)})).startswith('<div class="tbl short">')
+    assert table(pd.DataFrame({"a": range(SHORT_ROWS + 1)})).startswith('<div class="tbl">')
+    text = subprocess.run(["pdftotext", "-layout", str(printed.folder / "laporan.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    rows = [(n, m.group(1)) for n, page in enumerate(text.split("\f"))
+            for m in re.finditer(r"(?m)^\s*(TW [IV]+)\s+Rp", page)]
+    assert [q for _n, q in rows] == ["TW I", "TW II", "TW III", "TW IV"]
+    assert len({n for n, _q in rows}) == 1, rows
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 def test_the_strand_check_sees_a_stranded_heading(tmp_path):
     """The check above is not blind: a heading forced to a page's bottom is reported, with its
     page; the same page with the heading kept with its text is not."""
