@@ -35,6 +35,7 @@ class RenjaForm:
     notes: list[str] = field(default_factory=list)
     month: int | None = None   # a monthly source's report: the form stands at this month
     basis: str = ""            # column 7's pagu in words when it is the report's budget basis
+    annual_numbers: bool = False  # programs ordered by the annual workbook's numbers
 
     @property
     def until(self) -> str:
@@ -260,7 +261,7 @@ def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency:
     money = money_by_element(lines, year, quarter, basis)
     present = {int(q) for q in lines.loc[lines["year"] == year, "quarter"] if int(q) <= quarter}
     unit = agency or (annual.summary.get("nama_pd", "") if annual is not None else "")
-    _annual_numbers(money, annual)
+    annual_numbers = _annual_numbers(money, annual)
     rows_of_annual = _Rows(annual) if annual is not None else None
     programs: dict[int, list[dict]] = {}
     for e in money.values():
@@ -295,16 +296,17 @@ def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency:
     if missing:
         notes.append("lembar triwulan tidak ada: " + ", ".join(f"TW {_roman(q)}" for q in missing)
                      + "; realisasi Rp triwulan berikutnya mencakup triwulan yang hilang")
-    return RenjaForm(year, quarter, unit, rows, scale, notes)
+    return RenjaForm(year, quarter, unit, rows, scale, notes, annual_numbers=annual_numbers)
 
 
-def _annual_numbers(money: dict, annual) -> None:
+def _annual_numbers(money: dict, annual) -> bool:
     """Number the programs as the annual workbook does ("Program Ke", the PK's and Tabel 3.2's
     numbering, which the PK's supporting programs refer to): each kegiatan is matched by program and
     name to the Anggaran sheet; a program takes the number of its kegiatan. Without an annual
-    workbook (or a match) the sheets' own numbering stays."""
+    workbook (or a match) the sheets' own numbering stays. True when a program took its
+    number from the annual workbook."""
     if annual is None or not len(annual.budget):
-        return
+        return False
     from .reconcile.matching import match_names
 
     elems = list(money.values())
@@ -314,10 +316,13 @@ def _annual_numbers(money: dict, annual) -> None:
     by_program: dict[int, set[int]] = {}
     for i, (j, _) in pairs.items():
         by_program.setdefault(elems[i]["program_key"], set()).add(int(budget[j]["program_no"]))
+    taken = False
     for e in elems:
         nos = by_program.get(e["program_key"], set())
         if len(nos) == 1:
             e["program_no"] = next(iter(nos))
+            taken = True
+    return taken
 
 
 def unmatched_renja_rows(annual, elements) -> list[str]:

@@ -14,7 +14,8 @@ from .pipeline import Analysis
 from .present import fold
 from .renja import ABSENT, RenjaForm, build
 from .safe import escape
-from .sections import ROMAN, Block, table
+from .period import ROMAN, tw
+from .sections import Block, table
 
 FILE = "evaluasi_renja.xlsx"
 
@@ -84,15 +85,17 @@ def _rp(v) -> str:
 
 def quarterly_indicators(an: Analysis) -> str:
     """Each PK indicator in one row: its target, then each quarter's realisasi to date (by the
-    indicator's aggregation type; a summed type also gives the quarter's own value) with its
-    capaian; the rules and the notes once, under the table (they were a long text in each of
-    the indicator-by-quarter rows)."""
+    indicator's aggregation type) with its capaian, and the quarter's own value where it is not
+    the year to date (summed, or empty); the rules, and why a cell shows "–", once under the
+    table (they were a long text in each of the indicator-by-quarter rows)."""
     if an.kinerja is None or an.kinerja.quarterly is None or not len(an.kinerja.quarterly):
         return ""
     q = an.kinerja.quarterly
     q = q[q["quarter"] <= an.quarter]
     quarters = sorted({int(x) for x in q["quarter"]})
-    rows, rules, notes = [], {}, {}
+    if not quarters:
+        return ""
+    rows, rules, dashes = [], {}, {}
     for no, part in q.groupby("no", sort=True):
         first = part.iloc[0]
         row = {"IKU": no, "Indikator": first["indikator"],
@@ -101,10 +104,11 @@ def quarterly_indicators(an: Analysis) -> str:
                "Target": format_as_written(first["target"])}
         by_q = {int(r["quarter"]): r for r in part.to_dict("records")}
         for quarter in quarters:
-            row[f"TW {ROMAN[quarter - 1]}"] = _quarter_cell(by_q.get(quarter))
             r = by_q.get(quarter)
-            if r is not None and isinstance(r["catatan"], str) and r["catatan"]:
-                notes.setdefault(r["catatan"], {}).setdefault(no, []).append(quarter)
+            text, why = _quarter_cell(r)
+            row[tw(quarter)] = text
+            if why:
+                dashes.setdefault(why, {}).setdefault(no, []).append(quarter)
         rules.setdefault(first["rumus"], []).append(no)
         rows.append(row)
     # the quarters' cells are short sentences: left-aligned and free to wrap (a number column
@@ -113,24 +117,30 @@ def quarterly_indicators(an: Analysis) -> str:
                  "s.d. triwulan dan capaiannya", head="Indikator")
     lines = [f"Cara menghitung ({_which(nos, len(rows))}) — {rule}."
              for rule, nos in rules.items()]
-    lines += [f"Tanda – ({_where(at)}): {note.replace(': ', ', ')}."
-              for note, at in notes.items()]
+    lines += [f"Capaian – ({_where(at)}): {why}." for why, at in dashes.items()]
     if any(str(r["Tipe"]).endswith("(ditebak)") for r in rows):
         lines.append("(ditebak): kolom Tipe Agregasi di sheet PK kosong; tipe dibaca dari nama "
                      "dan nilai indikator (lihat temuan).")
     return body + "".join(f'<p class="src">{escape(t)}</p>' for t in lines)
 
 
-def _quarter_cell(r) -> str:
-    """'70,31%; capaian 81,76%' ("capaian" kept with its value; a summed type: '120
-    (triwulan ini 30); capaian …'), '–' where the quarter has no value."""
+def _quarter_cell(r) -> tuple[str, str]:
+    """A quarter's cell, and why its capaian is "–" (empty when there is one): '70,31%; capaian
+    81,76%' ("capaian" kept with its value), '50 (triwulan ini 20); capaian 50,00%' for a
+    summed type, '300 (triwulan ini kosong); capaian …' where the latest value is carried,
+    '– (triwulan ini 20)' where the year to date cannot be summed; a note beside a capaian
+    ('tercapai', 'dibatasi pada 120%') in brackets after it."""
     if r is None:
-        return "–"
+        return "–", "indikator tidak ada di lembar triwulan itu"
     to_date, value = format_as_written(r["realisasi_sd"]), format_as_written(r["nilai_triwulan"])
-    if to_date == "–":
-        return "–"
-    own = f" (triwulan ini {value})" if value != "–" and value != to_date else ""
-    return f"{to_date}{own}; capaian\u00a0{_pct(r['capaian_sd']) or '–'}"
+    note = r["catatan"] if isinstance(r["catatan"], str) and r["catatan"] else ""
+    own = ("" if value == to_date else " (triwulan ini kosong)" if value == "–" else
+           f" (triwulan ini {value})")
+    if not isinstance(r["capaian_sd"], Decimal):  # None (or NaN in a frame): not computed
+        why = note.replace(": ", ", ") or "capaian tidak dapat dihitung"
+        return (f"–{own}" if to_date == "–" else f"{to_date}{own}; capaian\u00a0–"), why
+    return (f"{to_date}{own}; capaian\u00a0{_pct(r['capaian_sd'])}" +
+            (f" ({note})" if note else "")), ""
 
 
 def _which(nos: list, total: int) -> str:
@@ -143,9 +153,9 @@ def _where(at: dict) -> str:
     spans: dict[str, list] = {}
     for no, qs in at.items():
         qs = sorted(qs)
-        span = (f"TW {ROMAN[qs[0] - 1]}–{ROMAN[qs[-1] - 1]}"
+        span = (f"{tw(qs[0])}–{ROMAN[qs[-1] - 1]}"
                 if len(qs) > 2 and qs == list(range(qs[0], qs[-1] + 1))
-                else ", ".join(f"TW {ROMAN[x - 1]}" for x in qs))
+                else ", ".join(tw(x) for x in qs))
         spans.setdefault(span, []).append(no)
     return "; ".join(f"IKU {', '.join(map(str, nos))} {span}" for span, nos in spans.items())
 
@@ -187,7 +197,7 @@ def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
         html.append(f'<p class="src">Pagu (7) dan Capaian Rp (13) terhadap dasar laporan: '
                     f"{escape(form.basis)}, seperti di seluruh laporan ini (pagu yang ditulis "
                     "lembar triwulan ada di tabel anggaran per kegiatan).</p>")
-    numbering = _numbering_note(form, an)
+    numbering = _numbering_note(forms, an)
     if numbering:
         html.append(f'<p class="src">{escape(numbering)}</p>')
     html += [f'<p class="warn">{escape(n)}</p>' for n in form.notes]
@@ -198,15 +208,13 @@ def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
     return Block("".join(html))
 
 
-def _numbering_note(form: RenjaForm, an: Analysis) -> str:
-    """Where the form numbers a program otherwise than the program table and its chart (the
-    annual workbook's "Program Ke" against the quarterly sheets' order), one line saying so,
-    with the first program whose numbers differ; empty when they agree (or a name is not
-    unique, or there are several agencies)."""
-    p = an.rec.programs
-    if "agency_code" in p.columns and p["agency_code"].dropna().nunique() > 1:
+def _numbering_note(forms: list[RenjaForm], an: Analysis) -> str:
+    """Where the form numbers a program otherwise than the program table and its chart, one
+    line saying so and why, with the first program whose numbers differ; empty when they
+    agree, when that program's name is not unique, or for several agencies (several forms)."""
+    if len(forms) != 1:
         return ""
-    p = an.at(p)
+    form, p = forms[0], an.at(an.rec.programs)
     sheet: dict[str, list[int]] = {}
     for n, name in zip(p["program_no"], p["program"]):
         sheet.setdefault(str(name), []).append(int(n))
@@ -215,10 +223,12 @@ def _numbering_note(form: RenjaForm, an: Analysis) -> str:
             continue
         theirs = sheet.get(str(r["nama"]), [])
         if len(theirs) == 1 and str(theirs[0]) != str(r["no"]):
-            return (f"Nomor program di formulir ini mengikuti workbook tahunan (Program Ke, "
-                    f"seperti Tabel 3.2); tabel dan grafik anggaran per program memakai urutan "
-                    f"lembar triwulan (mis. '{r['nama']}': {r['no']} di sini, {theirs[0]} di "
-                    "sana).")
+            why = ("mengikuti urutan workbook tahunan (Program Ke, seperti Tabel 3.2)"
+                   if form.annual_numbers else
+                   "dinomori ulang berurutan (1, 2, 3, …) menurut lembar triwulan")
+            return (f"Nomor program di formulir ini {why}, tabel dan grafik anggaran per program "
+                    f"memakai nomor program dari lembar triwulan: mis. '{r['nama']}' nomor "
+                    f"{r['no']} di formulir ini, nomor {theirs[0]} di tabel anggaran per program.")
     return ""
 
 

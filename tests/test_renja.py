@@ -271,24 +271,66 @@ def test_quarterly_indicators_one_row_per_indicator_with_the_rules_once():
     cells = re.findall(r"<td[^>]*>(.*?)</td>", rows[0])
     expected_pct = f"{one['capaian_sd']:.2f}".replace(".", ",")
     assert cells[-2] == f"70,31%; capaian\u00a0{expected_pct}%"  # TW III's typed "70.31%"
-    assert html.count("tidak dijumlah") == 1 and html.count("(ditebak)") == 4 + 1
-    assert "Tanda – (IKU 2, 3, 4 TW I–IV): realisasi kosong, capaian belum dapat dihitung." \
+    guessed = q.drop_duplicates("no")["tipe_sumber"].eq("ditebak").sum()
+    assert html.count("tidak dijumlah") == 1 and html.count("(ditebak)") == guessed + 1
+    empty = sorted(q.loc[q["capaian_sd"].isna(), "no"].unique())
+    assert len(empty) == 3 and (q.loc[q["no"].isin(empty), "catatan"]
+                                == "realisasi kosong: capaian belum dapat dihitung").all()
+    assert (f"Capaian – (IKU {', '.join(map(str, empty))} TW I–IV): realisasi kosong, capaian "
+            "belum dapat dihitung.") in html
+
+
+def test_quarterly_indicators_say_what_a_quarter_lacks():
+    """Made indicators through the package's own evaluation: a summed type gives each quarter's
+    own value (and "–" where a quarter is missing from the sum), a latest-value type says when
+    its quarter was empty (the earlier value carried), a quarter without the indicator's row
+    says so under the table, and a note beside a capaian stays in its cell."""
+    import re
+    from types import SimpleNamespace
+
+    from lkjip_helpers.indicator_quarters import evaluate_quarters
+    from lkjip_helpers.renja_section import quarterly_indicators
+
+    pk = pd.DataFrame([
+        {"no": 1, "indikator": "Jumlah pelatihan <kerja>", "target": 100, "polaritas": "positif",
+         "tipe_agregasi": "tren_positif", "satuan": "kali"},
+        {"no": 2, "indikator": "Persentase rumah layak", "target": "80%", "polaritas": "positif",
+         "tipe_agregasi": "nilai_akhir", "satuan": "%"},
+        {"no": 3, "indikator": "Kategori Kota Layak Anak", "target": "Madya",
+         "polaritas": "kategori", "tipe_agregasi": "nilai_akhir", "satuan": ""},
+        {"no": 4, "indikator": "Jumlah kunjungan", "target": 100, "polaritas": "positif",
+         "tipe_agregasi": "tren_positif", "satuan": "kali"}])
+
+    def row(q, name, real):
+        return {"quarter": q, "indikator": name, "realisasi": real, "capaian": None,
+                "source_file": "f.xlsx", "source_sheet": f"TW {q}", "source_cell": "G9"}
+
+    work, home = "Jumlah pelatihan <kerja>", "Persentase rumah layak"
+    qi = pd.DataFrame([row(1, work, None), row(2, work, 20), row(3, work, 30),
+                       row(1, home, "40%"), row(2, home, None), row(3, home, "60%"),
+                       row(1, "Kategori Kota Layak Anak", "Madya"),
+                       row(3, "Kategori Kota Layak Anak", "Nindya"),
+                       row(1, "Jumlah kunjungan", 30), row(2, "Jumlah kunjungan", 20)])
+    table = evaluate_quarters(pk, {}, qi, 2020, "k.xlsx", lambda *a: True).table
+    html = quarterly_indicators(SimpleNamespace(kinerja=SimpleNamespace(quarterly=table),
+                                                quarter=3))
+    cells = {int(n): re.findall(r"<td[^>]*>(.*?)</td>", r)[-3:] for n, r in
+             re.findall(r"<tr><td[^>]*>(\d+)</td>(.*?)</tr>", html)}
+    sp = "\u00a0"
+    assert cells[1] == ["–", "– (triwulan ini 20)", "– (triwulan ini 30)"]
+    assert cells[2] == [f"40%; capaian{sp}50,00%", f"40% (triwulan ini kosong); capaian{sp}50,00%",
+                        f"60%; capaian{sp}75,00%"]
+    assert cells[3] == [f"Madya; capaian{sp}100,00% (tercapai)", "–",
+                        f"Nindya; capaian{sp}150,00% (tercapai)"]
+    assert cells[4] == [f"30; capaian{sp}30,00%", f"50 (triwulan ini 20); capaian{sp}50,00%", "–"]
+    assert "Capaian – (IKU 1 TW I–III): realisasi kosong, capaian belum dapat dihitung." in html
+    assert "Capaian – (IKU 3 TW II; IKU 4 TW III): indikator tidak ada di lembar triwulan itu." \
         in html
-    # a summed type gives the quarter's own value beside the year to date
-    rows2 = pd.DataFrame([
-        {"no": 7, "indikator": "Jumlah <pelatihan>", "tipe_agregasi": "tren positif",
-         "tipe_sumber": "dinyatakan", "quarter": k, "target": 100, "nilai_triwulan": v,
-         "capaian_triwulan": D(v), "realisasi_sd": td, "capaian_sd": D(td),
-         "rumus": "tren positif: jumlah", "catatan": None}
-        for k, v, td in ((1, 30, 30), (2, 20, 50))])
-    fake = SimpleNamespace(kinerja=SimpleNamespace(quarterly=rows2), quarter=1)
-    html = quarterly_indicators(fake)
-    assert "TW II" not in html and "30; capaian\u00a030,00%" in html
-    fake.quarter = 2
-    html = quarterly_indicators(fake)
-    assert "50 (triwulan ini 20); capaian\u00a050,00%" in html
-    assert "Jumlah &lt;pelatihan&gt;" in html and "(ditebak)" not in html
-    assert "Cara menghitung (semua indikator) — tren positif: jumlah." in html
+    assert "Jumlah pelatihan &lt;kerja&gt;" in html and "(ditebak)" not in html
+    assert "Cara menghitung (IKU 1, 4) — tren positif:" in html
+    one = quarterly_indicators(SimpleNamespace(kinerja=SimpleNamespace(quarterly=table),
+                                               quarter=1))
+    assert "TW II" not in one and "TW I" in one
 
 
 def test_form_says_when_it_numbers_programs_otherwise_than_the_program_table():
@@ -305,10 +347,32 @@ def test_form_says_when_it_numbers_programs_otherwise_than_the_program_table():
     seed = next(r["program_no"] for r in SEED["quarters"]["TW4"]["rows"]
                 if r["level"] == "program" and r["name"] == name)
     assert in_form == str(seed) != str(in_table)
+    assert form.annual_numbers
     html = renja_section(an).html
-    assert (f"Nomor program di formulir ini mengikuti workbook tahunan (Program Ke, seperti "
-            f"Tabel 3.2); tabel dan grafik anggaran per program memakai urutan lembar triwulan "
-            f"(mis. &#x27;{name}&#x27;: {in_form} di sini, {in_table} di sana).") in html
+    assert ("Nomor program di formulir ini mengikuti urutan workbook tahunan (Program Ke, "
+            "seperti Tabel 3.2), tabel dan grafik anggaran per program memakai nomor program "
+            f"dari lembar triwulan: mis. &#x27;{name}&#x27; nomor {in_form} di formulir ini, "
+            f"nomor {in_table} di tabel anggaran per program.") in html
+    assert html.count("Nomor program di formulir") == 1
+
+
+def test_form_without_the_annual_workbook_numbers_as_the_sheets_and_says_nothing(tmp_path):
+    """Without the annual workbook the form orders programs as the sheets number them: where
+    those numbers run 1, 2, 3, … the form and the program table agree, and no line is added."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for f in SAMPLE.glob("pengukuran_*.xlsx"):
+        shutil.copy(f, raw)
+    an = analyse([raw], 2020, 4)
+    form = form_of(an)
+    p = an.at(an.rec.programs)
+    assert not form.annual_numbers
+    assert sorted(p["program_no"]) == list(range(1, len(p) + 1))
+    ours = {r["nama"]: r["no"] for r in form.rows if r["level"] == "program" and r["first"]}
+    assert len(ours) == len(set(p["program"])) and all(
+        ours[name] == str(n) for n, name in zip(p["program_no"], p["program"])
+        if (p["program"] == name).sum() == 1)
+    assert "Nomor program di formulir" not in renja_section(an).html
 
 
 def _line(agency, q, month, prog, keg, sub, kode, akun, pagu, real, key, pkey, jenis="belanja"):
