@@ -153,11 +153,15 @@ def short(text: str) -> str:
     """A basis of :func:`describe` in a table's cell: 'pagu berlaku' for the pagu in force with
     its exceptions, 'pagu akhir dan pagu lembar' for a mix, others as they are (the whole
     sentence goes under the table)."""
+    from .numbers import is_missing
+
+    if is_missing(text):
+        return ""
     text = str(text)
+    if " untuk " in text:  # a mix (its sheet part may itself be "pagu berlaku: …")
+        return "pagu akhir dan pagu lembar"
     if ": " in text:
         return text.split(": ", 1)[0]
-    if " untuk " in text:
-        return "pagu akhir dan pagu lembar"
     return text
 
 

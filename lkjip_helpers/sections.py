@@ -339,8 +339,8 @@ def absorption(an: Analysis) -> Block:
         **_sheet_pagu(t),
     })
     # a long basis in words under the table, not in a narrow cell many lines tall
-    notes = ([f"{label} ({short(d)}): {str(d).split(': ', 1)[-1]}."
-              for label, d in zip(_labels(t), t["dasar"]) if short(d) != d]
+    notes = ([f"{label} ({short(d)}): {_after_label(d)}."
+              for label, d in zip(_labels(t), t["dasar"]) if short(d) not in ("", d)]
              if "dasar" in t.columns else [])
     return Block(figure(an, "curve") +
                  table(rows, ("Pagu", "Realisasi kumulatif", f"Realisasi dalam {step}",
@@ -348,6 +348,14 @@ def absorption(an: Analysis) -> Block:
                        head=step.capitalize()) +
                  "".join(f'<p class="src basis">Dasar {escape(n)}</p>' for n in notes) +
                  plan_report.block(an.rec, an.year))
+
+
+def _after_label(basis: str) -> str:
+    """A basis in words without the short label :func:`short` gave it ('pagu berlaku: pagu
+    lembar TW III, kecuali …' → 'pagu lembar TW III, kecuali …'; a mix stays whole)."""
+    text = str(basis)
+    label = short(text)
+    return text[len(label) + 2:] if text.startswith(label + ": ") else text
 
 
 def refocusing(an: Analysis) -> Block:
@@ -375,7 +383,7 @@ def refocusing(an: Analysis) -> Block:
                         f" — {escape(PEFA_SCORE.get(score, ''))}.</p>"
                         f'<p class="explain">{escape(PEFA_PI2)}</p>')
         rows = pd.DataFrame({
-            "Program": _numbered(g, rec.programs, step, q),
+            "Program": _numbered(g, an.at(rec.programs), rec.programs[rec.programs[step] == q]),
             "Pagu sebelum": [_rp(x) for x in g["pagu_before"]],
             "Pagu sesudah": [_rp(x) for x in g["pagu_after"]],
             "Perubahan": [_rp(x) for x in g["change"]],
@@ -389,20 +397,27 @@ def refocusing(an: Analysis) -> Block:
     return Block("".join(html))
 
 
-def _numbered(changes: pd.DataFrame, programs: pd.DataFrame, step: str, at: int) -> list[str]:
-    """Each changed program named as the chart and the program table name it ("3. Pembinaan
-    Lingkungan Sosial": two programs may share a name), its number from that period's sheet."""
-    keys = ["agency_code", "year", step, "program_key"]
-    if not set(keys + ["program_no"]) <= set(programs.columns):
+def _numbered(changes: pd.DataFrame, *sources: pd.DataFrame) -> list[str]:
+    """Each changed program named as the program table names it ("3. Pembinaan Lingkungan
+    Sosial": two programs may share a name): its number from the first of ``sources`` (the
+    report's period, then the change's) that has the program."""
+    keys = ["agency_code", "program_key"]
+    numbers: dict[tuple, int] = {}
+    for src in reversed(sources):
+        if set(keys + ["program_no"]) <= set(src.columns):
+            numbers.update({_key(k): n for k, n in zip(src[keys].itertuples(index=False,
+                                                                            name=None),
+                                                        src["program_no"]) if not pd.isna(n)})
+    if not set(keys) <= set(changes.columns):
         return list(changes["program"])
-    p = programs[programs[step] == at]
-    no = {tuple(None if pd.isna(v) else v for v in k): n
-          for k, n in zip(p[keys].itertuples(index=False, name=None), p["program_no"])}
-    out = []
-    for k, name in zip(changes[keys].itertuples(index=False, name=None), changes["program"]):
-        n = no.get(tuple(None if pd.isna(v) else v for v in k))
-        out.append(f"{int(n)}. {name}" if n is not None and not pd.isna(n) else name)
-    return out
+    return [f"{int(numbers[_key(k)])}. {name}" if _key(k) in numbers else name
+            for k, name in zip(changes[keys].itertuples(index=False, name=None),
+                               changes["program"])]
+
+
+def _key(values: tuple) -> tuple:
+    """A key with its absent parts alike (None, NaN)."""
+    return tuple(None if v is None or (isinstance(v, float) and v != v) else v for v in values)
 
 
 def indicators(an: Analysis) -> Block:

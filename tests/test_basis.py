@@ -73,21 +73,40 @@ def test_quarterly_table_names_the_basis_briefly_and_explains_it_below(year):
             "pagunya dikembalikan lembar itu ke versi lama (bagi kegiatan itu berlaku versi "
             "TW II).") in html
     assert html.count("kecuali 14 kegiatan") == 1
-    assert short("pagu akhir (Tabel 3.2) untuk 3 kegiatan; pagu lembar TW II untuk 2 kegiatan "
-                 "yang tidak ada di Tabel 3.2") == "pagu akhir dan pagu lembar"
+    for mixed in ("pagu akhir (Tabel 3.2) untuk 3 kegiatan; pagu lembar TW II untuk 2 kegiatan "
+                  "yang tidak ada di Tabel 3.2",
+                  "pagu akhir (Tabel 3.2) untuk 3 kegiatan; pagu berlaku: pagu lembar TW III, "
+                  "kecuali 1 kegiatan yang pagunya dikembalikan lembar itu ke versi lama (bagi "
+                  "kegiatan itu berlaku versi TW II) untuk 2 kegiatan yang tidak ada di Tabel 3.2"):
+        assert short(mixed) == "pagu akhir dan pagu lembar"
+        assert sections._after_label(mixed) == mixed
+    assert short(None) == short(float("nan")) == ""
 
 
-def test_refocusing_table_numbers_programs_as_the_chart_does(year):
+def test_refocusing_table_numbers_programs_as_the_program_table_does(year):
     """Two programs are named "Pembinaan Lingkungan Sosial": the refocusing table numbers each
-    program as the chart and the program table do (from that quarter's sheet)."""
+    program as the program table does, row by row (each number leads to the program whose
+    pagu before the change the row shows)."""
     import re
 
+    from lkjip_helpers.numbers import format_rupiah
+
     an = year[4]
-    heads = re.findall(r'<td class="head">(.*?)</td>', sections.refocusing(an).html)
-    p = an.rec.programs[an.rec.programs["quarter"] == 2]
-    expected = {f"{int(n)}. {name}" for n, name in zip(p["program_no"], p["program"])}
-    assert set(heads) == expected and len(heads) == len(p) == 8
-    assert sum(h.endswith(". Pembinaan Lingkungan Sosial") for h in heads) == 2
+    html = sections.refocusing(an).html
+    body = html[html.index("<tbody>"):]
+    rows = re.findall(r'<td class="head">(\d+)\. (.*?)</td><td class="num" '
+                      r'data-label="Pagu sebelum">(.*?)</td>', body)
+    changes = an.rec.program_changes
+    totals = changes.groupby("quarter")["change"].sum()
+    at = changes[changes["quarter"] == totals.map(abs).idxmax()].set_index("program_key")
+    table = an.at(an.rec.programs).set_index("program_no")
+    assert len(rows) == len(at) == len(table)
+    for no, name, before in rows:
+        key = table.loc[int(no), "program_key"]
+        assert table.loc[int(no), "program"] == name
+        assert format_rupiah(at.loc[key, "pagu_before"]) == before
+    same = [r for r in rows if r[1] == "Pembinaan Lingkungan Sosial"]
+    assert len(same) == 2 and same[0][2] != same[1][2]
 
 
 def test_early_quarters_are_on_their_own_sheet(year):
