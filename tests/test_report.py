@@ -596,25 +596,59 @@ def test_pdf_strands_no_heading_or_caption_at_a_page_bottom(printed):
     assert stranded_headers(pdf, html) == []  # nor a table's header row without its rows
 
 
+def _tw_rows(pdf) -> list[tuple[int, str]]:
+    """(page, "TW …") of each printed line that starts "TW … Rp" (the quarterly budget table's
+    rows)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return [(n, m.group(1)) for n, page in enumerate(text.split("\f"))
+            for m in re.finditer(r"(?m)^\s*(TW [IV]+)\s+Rp", page)]
+
+
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 def test_pdf_keeps_a_short_table_on_one_page(printed):
-    """A table of at most SHORT_ROWS rows is not split across pages: the quarterly budget
-    table's four rows (the only lines starting "TW … Rp") are on one page (its first row was
-    alone at the bottom of the page before)."""
-    import pandas as pd
-
-    from lkjip_helpers.present import SHORT_ROWS, table
-
+    """A table of at most SHORT_LINES printed lines is not split across pages: the quarterly
+    budget table's four rows (the only lines starting "TW … Rp") are on one page (its first
+    row was alone at the bottom of the page before)."""
     html = (printed.folder / "laporan.html").read_text(encoding="utf-8")
-    assert '<div class="tbl short">' in html and SHORT_ROWS >= 4
-    assert table(pd.DataFrame({"a": range(SHORT_ROWS)})).startswith('<div class="tbl short">')
-    assert table(pd.DataFrame({"a": range(SHORT_ROWS + 1)})).startswith('<div class="tbl">')
-    text = subprocess.run(["pdftotext", "-layout", str(printed.folder / "laporan.pdf"), "-"],
-                          check=True, capture_output=True, text=True).stdout
-    rows = [(n, m.group(1)) for n, page in enumerate(text.split("\f"))
-            for m in re.finditer(r"(?m)^\s*(TW [IV]+)\s+Rp", page)]
+    assert '<div class="tbl short">' in html
+    rows = _tw_rows(printed.folder / "laporan.pdf")
     assert [q for _n, q in rows] == ["TW I", "TW II", "TW III", "TW IV"]
     assert len({n for n, _q in rows}) == 1, rows
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_a_short_table_moves_to_the_next_page_whole_a_long_one_does_not(tmp_path):
+    """A made page whose table starts near a page's bottom: with four rows it goes whole to
+    the next page; with more printed lines than SHORT_LINES it starts where it is (a gap of
+    most of a page would be worse than the split)."""
+    import pandas as pd
+
+    from lkjip_helpers.page import stylesheet
+    from lkjip_helpers.present import SHORT_LINES, printed_lines, table
+    from lkjip_helpers.report import to_pdf
+
+    def page(n: int) -> tuple[str, str]:
+        df = pd.DataFrame({"Triwulan": [f"TW {'I' * (1 + i % 3)}" for i in range(n)],
+                           "Pagu": [f"Rp {1000 + i}" for i in range(n)]})
+        tbl = table(df, ("Pagu",))
+        return tbl, (f"<html><head><style>{stylesheet()}</style></head><body><main class='lk'>"
+                     "<div style='height: 248mm'>isi</div>" + tbl + "</main></body></html>")
+
+    short, html = page(4)
+    assert short.startswith('<div class="tbl short">')
+    to_pdf(html, tmp_path / "short.pdf")
+    pages = {n for n, _q in _tw_rows(tmp_path / "short.pdf")}
+    assert pages == {1}, pages
+    n = 1
+    while printed_lines([["Triwulan"] + ["TW I"] * n, ["Pagu"] + ["Rp 1000"] * n],
+                        [50.0, 50.0], False) <= SHORT_LINES:
+        n += 1
+    long, html = page(n)
+    assert long.startswith('<div class="tbl">')
+    to_pdf(html, tmp_path / "long.pdf")
+    pages = sorted({p for p, _q in _tw_rows(tmp_path / "long.pdf")})
+    assert pages == [0, 1], pages
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
@@ -649,6 +683,41 @@ def test_the_strand_check_sees_a_table_header_without_its_rows(tmp_path):
                 "</body></html>")
 
     _sees(tmp_path, page, stranded_headers, [(1, "Indikator kinerja Anggaran tertulis")])
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+def test_the_strand_check_sees_a_header_of_several_lines_and_not_axis_labels(tmp_path):
+    """A header whose narrow columns wrap to several lines, left alone at a page's bottom, is
+    reported; a chart's axis labels ending a page ("TW I … TW IV", words of a header with
+    quarters for columns) are not."""
+    from pdf_layout import stranded_headers
+
+    head = ("<th>IKU</th><th style='width: 9mm'>Capaian Renstra K (15) sampai dengan</th>"
+            "<th>TW I</th><th>TW II</th><th>TW III</th><th>TW IV</th>")
+
+    def page(keep: bool) -> str:
+        rule = "" if keep else "table.rows { break-before: page; }"
+        return (f"<html><head><style>@page {{ size: A4; margin: 16mm }} {rule} "
+                "div.fill { height: 200mm } table { border-collapse: collapse }</style></head>"
+                f"<body><div class='fill'>isi</div><table><thead><tr>{head}</tr></thead></table>"
+                "<table class='rows'><tbody><tr><td>1</td><td>90%</td><td>1</td><td>2</td>"
+                "<td>3</td><td>4</td></tr></tbody></table></body></html>")
+
+    pdf = tmp_path / "head.pdf"
+    from lkjip_helpers.report import to_pdf
+
+    to_pdf(page(False), pdf)
+    found = stranded_headers(pdf, page(False))
+    assert len(found) == 1 and found[0][0] == 1 and found[0][1].startswith("IKU"), found
+    assert len(found[0][1].split()) > 8  # the header's lines, not its first alone
+    to_pdf(page(True), pdf)
+    assert stranded_headers(pdf, page(True)) == []
+    axis = ("<html><head><style>@page { size: A4; margin: 16mm } div.fill { height: 230mm }"
+            "</style></head><body><div class='fill'>isi</div><p>TW I TW II TW III TW IV</p>"
+            "<p style='break-before: page'>lanjut</p><table><thead><tr>" + head +
+            "</tr></thead><tbody><tr><td>1</td></tr></tbody></table></body></html>")
+    to_pdf(axis, pdf)
+    assert stranded_headers(pdf, axis) == []
 
 
 def _sees(tmp_path, page, check, stranded_page):
