@@ -169,3 +169,17 @@ def test_a_browser_closed_while_its_page_opens_leaves_nothing(tmp_path):
     assert proc.poll() is not None and not Path(profile).exists()
     assert not browser._opening.is_alive()
     assert not list(tmp_path.iterdir())
+
+
+@needs_chromium
+def test_the_browser_runs_at_a_lower_priority(tmp_path):
+    """Chromium starts niced (pdf.NICE above this process): its boot takes the CPU the
+    notebook's last cells leave."""
+    browser = pdf.Chromium(pdf.chromium_path()).start(tmp_path)
+    try:
+        ours = os.getpriority(os.PRIO_PROCESS, 0)
+        assert os.getpriority(os.PRIO_PROCESS, browser.proc.pid) == min(19, ours + pdf.NICE)
+        assert browser.print("<html><body><p>isi</p></body></html>", tmp_path,
+                             numbered=False).startswith(b"%PDF")
+    finally:
+        browser.close()
