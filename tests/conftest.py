@@ -21,6 +21,18 @@ HEADER = [
 ]
 
 
+def quarterly_only(folder: Path) -> Path:
+    """The sample year without its annual workbook: the four quarterly sheets copied into
+    ``folder``/raw."""
+    import shutil
+
+    raw = folder / "raw"
+    raw.mkdir()
+    for f in SAMPLE.glob("pengukuran_*.xlsx"):
+        shutil.copy(f, raw)
+    return raw
+
+
 def budget_rows(rows):
     """[(name, pagu, realisasi, capaian)] -> rows of the HEADER layout."""
     return [[None] * 6 + [n, p, r, c] for n, p, r, c in rows]

@@ -3,7 +3,7 @@ the same in every table, chart, the explorer and the findings workbook."""
 from decimal import Decimal as D
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, quarterly_only
 
 from lkjip_helpers import explorer, sections
 from lkjip_helpers.basis import in_force, on_basis
@@ -179,13 +179,7 @@ def test_latest_pagu_on_the_basis_is_the_last_periods_whatever_the_order_and_age
 
 
 def test_without_the_annual_workbook_tw4_uses_the_pagu_in_force(tmp_path):
-    import shutil
-
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for f in SAMPLE.glob("pengukuran_*.xlsx"):
-        shutil.copy(f, raw)
-    an = analyse([raw], 2020, 4)
+    an = analyse([quarterly_only(tmp_path)], 2020, 4)
     t = _total(an)
     assert t["pagu_dasar"] == D("3407000210")
     assert ("Dasar: pagu berlaku: pagu lembar TW IV, kecuali 14 kegiatan yang pagunya "

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import pandas as pd
 import pytest
-from conftest import SAMPLE, SEED
+from conftest import SAMPLE, SEED, quarterly_only
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -359,11 +359,7 @@ def test_form_says_when_it_numbers_programs_otherwise_than_the_program_table():
 def test_form_without_the_annual_workbook_numbers_as_the_sheets_and_says_nothing(tmp_path):
     """Without the annual workbook the form orders programs as the sheets number them: where
     those numbers run 1, 2, 3, … the form and the program table agree, and no line is added."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for f in SAMPLE.glob("pengukuran_*.xlsx"):
-        shutil.copy(f, raw)
-    an = analyse([raw], 2020, 4)
+    an = analyse([quarterly_only(tmp_path)], 2020, 4)
     form = form_of(an)
     p = an.at(an.rec.programs)
     assert not form.annual_numbers
