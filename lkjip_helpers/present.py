@@ -86,6 +86,7 @@ def printed_lines(columns: list[list[str]], widths: list[float], wide: bool) -> 
     return sum(max(math.ceil(len(col[i]) / c) if col[i] else 1 for col, c in zip(columns, chars))
                for i in range(len(columns[0]))) if columns else 0
 
+
 # a number column's cell that has words in it ("tidak tersedia"): it may wrap (report.css)
 _WORDS = re.compile(r"[^\W\d_]")
 

@@ -346,7 +346,7 @@ def absorption(an: Analysis) -> Block:
                  table(rows, ("Pagu", "Realisasi kumulatif", f"Realisasi dalam {step}",
                               "Penyerapan", "Pagu di lembar", "Penyerapan thd pagu lembar"),
                        head=step.capitalize()) +
-                 "".join(f'<p class="src basis">Dasar {escape(n)}</p>' for n in notes) +
+                 "".join(f'<p class="src">Dasar {escape(n)}</p>' for n in notes) +
                  plan_report.block(an.rec, an.year))
 
 
