@@ -121,7 +121,22 @@ def quarterly_indicators(an: Analysis) -> str:
     if any(str(r["Tipe"]).endswith("(ditebak)") for r in rows):
         lines.append("(ditebak): kolom Tipe Agregasi di sheet PK kosong; tipe dibaca dari nama "
                      "dan nilai indikator (lihat temuan).")
-    return body + "".join(f'<p class="src">{escape(t)}</p>' for t in lines)
+    return body + "".join(f'<p class="warn">{escape(t)}</p>' for t in _against_annual(an)) + \
+        "".join(f'<p class="src">{escape(t)}</p>' for t in lines)
+
+
+def _against_annual(an: Analysis) -> list[str]:
+    """Where an indicator's year to date in the quarterly sheets differs from the annual
+    table's realisasi (the finding ``CAPAIAN_MISMATCH`` of field ``realisasi``), a line under
+    the table: the chapter on indicator achievement uses the annual table, this one the
+    sheets, and the reader should not meet two verdicts unexplained."""
+    f = getattr(an, "findings", None)
+    if f is None or not len(f) or "field" not in f.columns:
+        return []
+    f = f[(f["code"] == "CAPAIAN_MISMATCH") & (f["field"] == "realisasi")
+          & (f["quarter"].fillna(0) <= an.quarter)]
+    return [f"Berbeda dengan tabel tahunan: {m} Bagian Capaian indikator kinerja memakai tabel "
+            "tahunan; periksa mana yang benar (lihat temuan)." for m in f["message"]]
 
 
 def _quarter_cell(r) -> tuple[str, str]:

@@ -278,6 +278,14 @@ def test_quarterly_indicators_one_row_per_indicator_with_the_rules_once():
                                 == "realisasi kosong: capaian belum dapat dihitung").all()
     assert (f"Capaian – (IKU {', '.join(map(str, empty))} TW I–IV): realisasi kosong, capaian "
             "belum dapat dihitung.") in html
+    # the year to date that the annual table contradicts is said under the table, from the
+    # finding (the chapter on indicator achievement uses the annual table)
+    f = an.findings
+    against = f[(f["code"] == "CAPAIAN_MISMATCH") & (f["field"] == "realisasi")]
+    assert len(against) == 1 and "70,31%" in against["message"].iloc[0]
+    assert (f'<p class="warn">Berbeda dengan tabel tahunan: '
+            f'{against["message"].iloc[0].replace(chr(39), "&#x27;")} Bagian Capaian indikator '
+            "kinerja memakai tabel tahunan; periksa mana yang benar (lihat temuan).</p>") in html
 
 
 def test_quarterly_indicators_say_what_a_quarter_lacks():
