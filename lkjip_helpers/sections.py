@@ -375,7 +375,8 @@ def refocusing(an: Analysis) -> Block:
         pefa = rec.pefa[(rec.pefa["year"] == an.year)
                         & (rec.pefa[step] == q).fillna(False).astype(bool)]
         at = _labels(g.head(1))[0]
-        html.append(f"<p>Perubahan terbesar di {at}: {_rp(totals[q])}.</p>")
+        html.append(f"<p>Perubahan pagu terbesar terjadi di {at}: jumlahnya {_rp(totals[q])} "
+                    "(bagian tiap program di tabel di bawah).</p>")
         if len(pefa):
             score = str(pefa.iloc[0]["score"])
             html.append(f"<p>Pergeseran susunan anggaran antar kegiatan (PEFA PI-2): "
@@ -388,10 +389,10 @@ def refocusing(an: Analysis) -> Block:
             "Pagu sesudah": [_rp(x) for x in g["pagu_after"]],
             "Perubahan": [_rp(x) for x in g["change"]],
             "Perubahan (%)": [_p(x) for x in g["change_pct"]],
-            "Porsi dari total": [_p(x) for x in g["share_of_change_pct"]]})
+            "Porsi dari total perubahan": [_p(x) for x in g["share_of_change_pct"]]})
         html.append(table(rows, ("Pagu sebelum", "Pagu sesudah", "Perubahan", "Perubahan (%)",
-                                 "Porsi dari total"), caption=f"Perubahan pagu di {at}",
-                          head="Program"))
+                                 "Porsi dari total perubahan"),
+                          caption=f"Perubahan pagu di {at}", head="Program"))
     else:
         html.append(f"<p>Pagu tidak berubah antar {_step(an)}.</p>")
     return Block("".join(html))

@@ -105,6 +105,11 @@ def test_refocusing_table_numbers_programs_as_the_program_table_does(year):
         key = table.loc[int(no), "program_key"]
         assert table.loc[int(no), "program"] == name
         assert format_rupiah(at.loc[key, "pagu_before"]) == before
+    total = format_rupiah(at["change"].sum())
+    from lkjip_helpers.period import tw
+
+    assert (f"Perubahan pagu terbesar terjadi di {tw(totals.map(abs).idxmax())}: "
+            f"jumlahnya {total} (bagian tiap program di tabel di bawah).") in html
     same = [r for r in rows if r[1] == "Pembinaan Lingkungan Sosial"]
     assert len(same) == 2 and same[0][2] != same[1][2]
 
