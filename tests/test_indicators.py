@@ -204,3 +204,18 @@ def test_ingest_checks_the_annual_workbook(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert status == 2
     assert err.startswith("lkjip: kinerja_2020.xlsx, sheet 'Indikator', sel H2: 'banyak' bukan")
+
+
+def test_the_default_scale_says_how_a_value_between_two_ranges_is_rated():
+    """The printed ranges leave gaps (75 and 76); the scale's own words say the value goes to
+    the range below, with examples that the rating gives."""
+    import re
+
+    from lkjip_helpers.indicators import load_scale, rate
+
+    scale = load_scale()
+    examples = re.findall(r"(\d+(?:,\d+)?)% ([A-Z][a-z]+(?: [A-Z][a-z]+)?)",
+                          scale.source.split("nilai di antara dua rentang")[1])
+    assert len(examples) == 2
+    for value, label in examples:
+        assert rate(D(value.replace(",", ".")), scale)[0] == label
