@@ -135,11 +135,12 @@ def absorption_curve(totals: pd.DataFrame, year: int) -> Figure:
     ax.plot(q, own, color=BLUE, lw=2.5, marker="o", ms=6)
     handles = [Line2D([], [], color=BLACK, ls="--", lw=1.5, label=STRAIGHT_LINE),
                Line2D([], [], color=BLUE, lw=2.5, marker="o",
-                      label="Thd pagu bulan itu" if monthly else "Thd pagu triwulan itu")]
+                      label="Terhadap pagu bulan itu" if monthly
+                      else "Terhadap pagu triwulan itu")]
     if any(abs(a - b) > 0.05 for a, b in zip(own, latest)):
         ax.plot(q, latest, color=VERMILLION, lw=2, marker="s", ms=5)
         handles.append(Line2D([], [], color=VERMILLION, lw=2, marker="s",
-                              label="Thd pagu terakhir"))
+                              label="Terhadap pagu terakhir"))
     top = max(110, max(own + latest) * 1.12)
     for x, v, w in zip(q[1:], own[1:], latest[1:]):
         below = not pd.isna(w) and w > v + 0.05   # the other line is above: write under

@@ -207,7 +207,9 @@ def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
     form = forms[0]
     html = [quarterly_indicators(an), *(form_table(f) for f in forms),
             f'<p class="src">{escape(ABSENT)}: masukan tidak ada di lembar triwulan maupun sheet '
-            f"Renja workbook tahunan (bukan nol). Kategori: {escape(form.scale.source)}</p>"]
+            f"Renja workbook tahunan (bukan nol). Kategori: {escape(form.scale.source)}</p>",
+            '<p class="src">K = kinerja (indikator), Rp = anggaran; angka dalam kurung = nomor '
+            "kolom formulir Permendagri 86/2017.</p>"]
     if form.basis:
         html.append(f'<p class="src">Pagu (7) dan Capaian Rp (13) terhadap dasar laporan: '
                     f"{escape(form.basis)}, seperti di seluruh laporan ini (pagu yang ditulis "

@@ -295,7 +295,7 @@ def _sheet_pagu(g: pd.DataFrame) -> dict:
     if "pagu_lembar" not in g.columns or all(a == b for a, b in zip(g["pagu"], g["pagu_lembar"])):
         return {}
     return {"Pagu di lembar": [_rp(v) for v in g["pagu_lembar"]],
-            "Penyerapan thd pagu lembar": [_p(v) for v in g["penyerapan_lembar"]]}
+            "Penyerapan terhadap pagu lembar": [_p(v) for v in g["penyerapan_lembar"]]}
 
 
 def _basis_note(g: pd.DataFrame) -> str:
@@ -320,7 +320,7 @@ def budget_by_program(an: Analysis) -> Block:
     })
     return Block(figure(an, "program") + _basis_note(g) +
                  table(rows, ("Pagu", "Realisasi", "Penyerapan", f"Realisasi dalam {_step(an)}",
-                              "Pagu di lembar", "Penyerapan thd pagu lembar"), head="Program"))
+                              "Pagu di lembar", "Penyerapan terhadap pagu lembar"), head="Program"))
 
 
 def absorption(an: Analysis) -> Block:
@@ -344,7 +344,7 @@ def absorption(an: Analysis) -> Block:
              if "dasar" in t.columns else [])
     return Block(figure(an, "curve") +
                  table(rows, ("Pagu", "Realisasi kumulatif", f"Realisasi dalam {step}",
-                              "Penyerapan", "Pagu di lembar", "Penyerapan thd pagu lembar"),
+                              "Penyerapan", "Pagu di lembar", "Penyerapan terhadap pagu lembar"),
                        head=step.capitalize()) +
                  "".join(f'<p class="src">Dasar {escape(n)}</p>' for n in notes) +
                  plan_report.block(an.rec, an.year))
@@ -510,7 +510,7 @@ def kegiatan(an: Analysis) -> Block:
                       "kegiatan)</span>",
                       _basis_note(an.at(an.rec.totals)) +
                       table(rows, ("Pagu", "Realisasi", "Penyerapan", f"Dalam {_step(an)}",
-                                   "Pagu di lembar", "Penyerapan thd pagu lembar"),
+                                   "Pagu di lembar", "Penyerapan terhadap pagu lembar"),
                             head="Kegiatan")))
 
 
