@@ -417,8 +417,10 @@ def _numbered(changes: pd.DataFrame, *sources: pd.DataFrame) -> list[str]:
 
 
 def _key(values: tuple) -> tuple:
-    """A key with its absent parts alike (None, NaN)."""
-    return tuple(None if v is None or (isinstance(v, float) and v != v) else v for v in values)
+    """A key with its absent parts alike (None, NaN), as basis.on_basis keys its rows."""
+    from .numbers import is_missing
+
+    return tuple(None if is_missing(v) else v for v in values)
 
 
 def indicators(an: Analysis) -> Block:
