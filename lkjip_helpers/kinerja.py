@@ -209,7 +209,8 @@ def _budget_findings(budget: pd.DataFrame, src, tw4: dict[int, dict]) -> list[Fi
                 out.append(Finding(
                     "CROSS_TABLE_MISMATCH", "error",
                     f"{fld.capitalize()} '{r['kegiatan']}': Tabel 3.2 menulis {rp(r[fld])}, tabel "
-                    f"lain (Tabel 2.2) {rp(v)}.", field=fld, stated=v, computed=r[fld],
+                    f"lain di dokumen LKjIP (kolom '{fld.capitalize()} Tabel Lain' workbook "
+                    f"tahunan) {rp(v)}.", field=fld, stated=v, computed=r[fld],
                     source_cell=r.get(f"_{other}_cell"), **base))
         if i in tw4:
             q = tw4[i]

@@ -487,7 +487,13 @@ def chapter3(an: Analysis) -> Block:
     n_ind = len(an.kinerja.indicators)
     return Block('<p class="src">Tanda ≠: angka tertulis di dokumen berbeda dari hasil hitung. '
                  "Angka yang disalin dari lembar ditulis dengan gaya Indonesia, dengan jumlah "
-                 "desimal seperti aslinya.</p>" +
+                 "desimal seperti aslinya.</p>"
+                 '<p class="src">Efisiensi (Tabel 3.1.x.G): rasio = penyerapan anggaran ÷ capaian '
+                 "kinerja × 100, dan efisiensi = 100 − rasio (cara yang lazim di LKjIP); "
+                 "Efisiensi PMK 214/2017 (Peraturan Menteri Keuangan) membandingkan realisasi "
+                 "dengan anggaran yang sepadan dengan capaiannya (pagu × capaian, capaian paling "
+                 "banyak 100%). Pada keduanya, makin besar makin hemat; di bawah 0 berarti "
+                 "anggaran terpakai lebih banyak daripada capaiannya.</p>" +
                  fold(f'Tabel 3.1.x.A–G dan Tabel 3.2 <span class="n">({len(tabs) + 1} tabel, '
                       f"{n_ind} indikator, {len(t32) - 1} kegiatan)</span>", "".join(html)))
 
