@@ -140,7 +140,7 @@ def test_cli_refuses_what_it_cannot_do(tmp_path, capsys):
     assert "bukan folder" in capsys.readouterr().err
 
 
-def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
+def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys, monkeypatch):
     kab = tmp_path / "kab"
     codes = made(kab, 5)
     refused, duplicate = codes[1], codes[3]
@@ -149,7 +149,8 @@ def test_batch_on_a_made_kabupaten_of_five(tmp_path, capsys):
                     kab / duplicate / "salinan_TW2.xlsx")
     out = tmp_path / "reports"
     before = tree_digest(kab)
-    status = main(["batch", str(kab), "--year", "2024", "--quarter", "auto", "--out", str(out),
+    monkeypatch.chdir(tmp_path)  # relative paths, as typed at a prompt: the workers run elsewhere
+    status = main(["batch", "kab", "--year", "2024", "--quarter", "auto", "--out", "reports",
                    "--workers", "2", "--format", "html"])
     captured = capsys.readouterr()
     assert status == 4

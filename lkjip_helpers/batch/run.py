@@ -149,7 +149,10 @@ def run_batch(paths: list[Path], year: int, quarter: int | str = "auto",
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     t0 = time.perf_counter()
     root = project_root()
-    out = Path(out) if out else root / "reports"
+    # absolute paths: the workers run in the project's folder, not in the caller's
+    out = Path(out).absolute() if out else root / "reports"
+    paths = [Path(p).absolute() for p in paths]
+    manifest = Path(manifest).absolute() if manifest else None
     work = Path(tempfile.mkdtemp(prefix=".lkjip-batch-", dir=out if out.exists() else None))
     client = cluster = None
     try:
