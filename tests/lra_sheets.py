@@ -34,10 +34,11 @@ def lra_workbook(path, lines=LINES, unit="……", periode="periode …………
     ws.merge_cells("G14:O15")
     ws.merge_cells("Q14:R15")
     r = 18
-    for kode, uraian, ang, real in lines:
-        ws.cell(r, 4, kode)
-        ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=6)
-        col = 8 if "." not in kode else 9
+    for kode, uraian, ang, real in lines:  # kode None: a row without an account code
+        if kode is not None:
+            ws.cell(r, 4, kode)
+            ws.merge_cells(start_row=r, start_column=4, end_row=r, end_column=6)
+        col = 8 if kode is None or "." not in kode else 9
         ws.cell(r, col, uraian)
         if ang is not None:
             ws.cell(r, 17, ang)

@@ -37,6 +37,31 @@ def test_lra_read_without_a_mapping(tmp_path):
     assert set(reconcile(data).findings["code"]) <= {"MISSING_PERIOD"}
 
 
+def test_a_row_without_a_code_never_ends_the_table(tmp_path):
+    """Headings, wrapped names, a 'JUMLAH' row with '-' or text amounts, even a signature-like
+    line between the tables: every coded line after them is still read, and a code-less row that
+    holds an amount is reported with its cell (the real uploads have all of these)."""
+    lines = [("4", "PENDAPATAN DAERAH", 0, 0), ("4.1", "PENDAPATAN ASLI DAERAH (PAD)", 0, 0),
+             (None, "JUMLAH PENDAPATAN", "-", "-"),
+             (None, "BELANJA", None, None),
+             ("5", "BELANJA DAERAH", 1500, 600), ("5.1", "BELANJA OPERASI", 1000, 500),
+             (None, "(lanjutan uraian yang terbungkus)", None, None),
+             (None, "Mengetahui, Kepala Dinas", None, None),
+             ("5.2", "BELANJA MODAL", 500, 100),
+             (None, "Jumlah", "1.500", "600")]
+    data = ingest([lra_workbook(tmp_path / "lra.xlsx", lines=lines)], month=6)
+    bl = data.budget_lines
+    assert list(bl["akun"]) == ["4.1", "5.1", "5.2"]
+    p = data.summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"]) == (1500, 600)
+    unread = [(w.cell, w.message) for w in data.warnings if w.code == "UNREAD_ROW"]
+    assert [c for c, _ in unread] == ["H20", "H27"]          # the rows with amounts, by cell
+    assert "JUMLAH PENDAPATAN" in unread[0][1] and "Jumlah" in unread[1][1]
+    roles = dict(zip(data.row_roles["row"], data.row_roles["role"]))
+    assert roles[21] == roles[24] == "title" and roles[25] == "signature"
+    assert roles[26] == "line" and roles[27] == "reported"
+
+
 def test_periode_line_gives_the_month(tmp_path):
     path = lra_workbook(tmp_path / "lra.xlsx", periode="periode 1 Januari s.d 31 Mei 2023")
     assert ingest([path]).periods == [Period.monthly(2023, 5)]

@@ -152,25 +152,26 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
     merged = _merged_end(grid)
     skip = frozenset(c for s, e in header.others for c in range(s, e))  # columns left unread
     rows: list[dict] = []
-    ended = False
+    signed = False  # a signature-like row seen: code-less rows after it are the signature block
     for r in range(header.body, len(grid.rows)):
         row = grid.rows[r]
         if row.count(None) == len(row):  # an empty row
             continue
-        rec = None if ended else _row(grid, header, merged, r, res.warnings, skip)
-        if rec is None:
-            texts = " ".join(text_of(v) for v in row if v is not None)
-            if rows and (ended or _SIGNATURE.search(texts) or not _has_amount(row, header)):
-                ended = True
-                res.roles.append({"row": r + 1, "role": "signature", "note": ""})
-                continue
-            c = next(c for c, v in enumerate(row) if v is not None)
-            res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(r, c), "UNREAD_ROW",
-                                         f"baris {r + 1} tanpa kode rekening: {texts[:60]!r}"))
-            res.roles.append({"row": r + 1, "role": "reported", "note": ""})
+        rec = _row(grid, header, merged, r, res.warnings, skip)
+        if rec is not None:  # a line, even below a signature: nothing with a code is dropped
+            rows.append(rec)
+            res.roles.append({"row": r + 1, "role": "line", "note": ""})
             continue
-        rows.append(rec)
-        res.roles.append({"row": r + 1, "role": "line", "note": ""})
+        texts = " ".join(text_of(v) for v in row if v is not None)
+        if not _has_amount(row, header):  # a heading, a wrapped name, the signature: no money
+            signed = signed or bool(_SIGNATURE.search(texts))
+            res.roles.append({"row": r + 1, "role": "signature" if signed else "title",
+                              "note": ""})
+            continue
+        c = next(c for c, v in enumerate(row) if v is not None)
+        res.warnings.append(Warning_(grid.file.name, grid.name, cell_name(r, c), "UNREAD_ROW",
+                                     f"baris {r + 1} tanpa kode rekening: {texts[:60]!r}"))
+        res.roles.append({"row": r + 1, "role": "reported", "note": ""})
     if not rows:
         raise LayoutError("LRA punya baris judul tetapi tidak ada baris dengan kode "
                           "rekening", grid.file,
@@ -180,8 +181,19 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
 
 
 def _has_amount(row: list, header: LraHeader) -> bool:
+    """Whether a row holds, from the ANGGARAN column on, a number or a text read as an amount
+    (``'-'``, ``'0'``, ``'1.234.567'``), not a name, date or signature line."""
     lo = header.spans["anggaran"][0]
-    return any(isinstance(v, (int, float)) for v in row[lo:])
+    for v in row[lo:]:
+        if v is None or isinstance(v, bool) or (isinstance(v, str) and not v.strip()):
+            continue
+        if isinstance(v, (int, float, str, Decimal)):
+            try:
+                parse_amount(v)
+            except NumberError:
+                continue
+            return True
+    return False
 
 
 def _first(row: list, span: tuple[int, int]) -> tuple[int, object] | None:
