@@ -3,6 +3,7 @@ from decimal import Decimal as D
 
 import pytest
 from lra_sheets import LINES, lra_workbook
+from openpyxl import load_workbook
 
 from lkjip_helpers.errors import CellError, LayoutError
 from lkjip_helpers.ingest import ingest
@@ -60,6 +61,61 @@ def test_a_row_without_a_code_never_ends_the_table(tmp_path):
     roles = dict(zip(data.row_roles["row"], data.row_roles["role"]))
     assert roles[21] == roles[24] == "title" and roles[25] == "signature"
     assert roles[26] == "line" and roles[27] == "reported"
+
+
+@pytest.mark.parametrize("anggaran, realisasi", [
+    ("ANGGARAN SETELAH PERGESERAN", "REALISASI"), ("JUMLAH ANGGARAN", "JUMLAH REALISASI"),
+    ("ANGGARAN (Rp)", "REALISASI (Rp)"), ("PAGU SETELAH PERUBAHAN", "REALISASI (Rupiah)")])
+def test_header_wordings_of_the_real_exports(tmp_path, anggaran, realisasi):
+    path = lra_workbook(tmp_path / "lra.xlsx")
+    wb = load_workbook(path)
+    wb.active["Q14"], wb.active["S14"] = anggaran, realisasi
+    wb.save(path)
+    p = ingest([path], month=6).summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"]) == (1500, 600)
+
+
+@pytest.mark.parametrize("where, text", [("E6", "(Dalam Ribuan Rupiah)"),
+                                         ("Q14", "ANGGARAN (Rp 000)")])
+def test_amounts_in_thousands_are_scaled_with_a_warning(tmp_path, where, text):
+    """An LRA 'dalam ribuan': every amount × 1.000, never read 1.000 times too small; a unit over
+    one column only, or one that cannot be read, refuses the sheet naming the cell."""
+    path = lra_workbook(tmp_path / "lra.xlsx")
+    wb = load_workbook(path)
+    wb.active[where] = text
+    if where == "Q14":
+        wb.active["S14"] = "REALISASI (Rp 000)"
+    wb.save(path)
+    data = ingest([path], month=6)
+    p = data.summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"]) == (1_500_000, 600_000)
+    assert list(data.budget_lines["pagu"]) == [D(0), D(1_000_000), D(500_000)]
+    scaled = [w for w in data.warnings if w.code == "UNIT_SCALED"]
+    assert scaled and scaled[0].cell == where and "1.000" in scaled[0].message
+    assert set(reconcile(data).findings["code"]) <= {"MISSING_PERIOD", "UNIT_SCALED"}
+
+
+def test_in_thousands_a_parent_agrees_within_its_rounding(tmp_path):
+    """5.1 = 1.000 + 0,4 + 0,4 ribu rounds to 1.001 ribu: no LEVEL_SUM_MISMATCH; 1.003 is one."""
+    for stated, found in ((1001, False), (1003, True)):
+        lines = [("5", "BELANJA DAERAH", stated, 0), ("5.1", "A", 1000, 0), ("5.2", "B", 0.4, 0),
+                 ("5.3", "C", 0.4, 0)]
+        path = lra_workbook(tmp_path / f"lra{stated}.xlsx", lines=lines)
+        wb = load_workbook(path)
+        wb.active["E6"] = "(Dalam Ribuan Rupiah)"
+        wb.save(path)
+        codes = set(reconcile(ingest([path], month=6)).findings["code"])
+        assert ("LEVEL_SUM_MISMATCH" in codes) is found
+
+
+def test_a_unit_over_one_amount_column_only_is_refused(tmp_path):
+    path = lra_workbook(tmp_path / "lra.xlsx")
+    wb = load_workbook(path)
+    wb.active["Q14"] = "ANGGARAN (Rp 000)"
+    wb.save(path)
+    with pytest.raises(LayoutError) as exc:
+        ingest([path], month=6)
+    assert exc.value.cell == "Q14" and "satuan" in str(exc.value)
 
 
 def test_periode_line_gives_the_month(tmp_path):

@@ -26,13 +26,16 @@ from .akun import jenis_of, normalise_akun, place
 from .layout import norm
 from .period import year_in
 from .result import SheetResult, Warning_, negative_amount
+from .units import sheet_units
 from ..unknown import unreadable_text
 from .workbook import SheetGrid, Unreadable, cell_name, text_of
 
+_RP = r"(\s*\((rp\.?|rupiah|idr)[^)]*\))?$"  # "ANGGARAN (Rp)", "(Rp 000)": the unit, read by .units
 _HEAD = {"kode": re.compile(r"^kode\s*(rekening|akun|rek\.?)$", re.I),
          "uraian": re.compile(r"^uraian$", re.I),
-         "anggaran": re.compile(r"^(anggaran|pagu)(\s+setelah\s+perubahan|\s+perubahan)?$", re.I),
-         "realisasi": re.compile(r"^realisasi$", re.I)}
+         "anggaran": re.compile(r"^(jumlah\s+)?(anggaran|pagu)"
+                                r"(\s+(setelah\s+)?(perubahan|pergeseran))?" + _RP, re.I),
+         "realisasi": re.compile(r"^(jumlah\s+)?realisasi" + _RP, re.I)}
 _OTHER = re.compile(r"^(persentase|prosentase|%|realisasi\s+tahun\s+lalu|lebih\s*/\s*kurang|"
                     r"selisih|sisa|keterangan)", re.I)
 _PERIODE = re.compile(r"periode|s\.?\s*d\.?|sampai", re.I)
@@ -40,7 +43,7 @@ _MONTH_WORD = re.compile(r"(" + "|".join(m.lower() for m in MONTHS) + r"|agust)"
 _SIGNATURE = re.compile(r"kepala|nip\b|nip\.|bendahara|pejabat|mengetahui|,\s*\d{1,2}\s+\w+\s+20\d\d",
                         re.I)
 MAX_HEADER_SEARCH = 60
-_INITIALS = "kuapr"  # the first letters of the four _HEAD labels (kode, uraian, anggaran/pagu, …)
+_INITIALS = "kuaprj"  # first letters of the _HEAD labels (kode, uraian, anggaran, pagu, jumlah …)
 
 
 @dataclass(frozen=True)
@@ -151,13 +154,14 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
             res.roles.append({"row": r + 1, "role": "header", "note": ""})
     merged = _merged_end(grid)
     skip = frozenset(c for s, e in header.others for c in range(s, e))  # columns left unread
+    scale = _units(grid, header, res.warnings)
     rows: list[dict] = []
     signed = False  # a signature-like row seen: code-less rows after it are the signature block
     for r in range(header.body, len(grid.rows)):
         row = grid.rows[r]
         if row.count(None) == len(row):  # an empty row
             continue
-        rec = _row(grid, header, merged, r, res.warnings, skip)
+        rec = _row(grid, header, merged, r, res.warnings, skip, scale)
         if rec is not None:  # a line, even below a signature: nothing with a code is dropped
             rows.append(rec)
             res.roles.append({"row": r + 1, "role": "line", "note": ""})
@@ -178,6 +182,30 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
                           grid.name, cell_name(header.body, header.spans["kode"][0]))
     _place(res, rows, grid)
     return res
+
+
+def _units(grid: SheetGrid, header: LraHeader, warnings: list) -> dict[str, Decimal]:
+    """The factor of each amount column's stated unit ("(Dalam Ribuan Rupiah)" in the title rows,
+    "ANGGARAN (Rp 000)" over a column; see :mod:`.units`), each stated unit with a warning; a unit
+    that cannot be read, or two that disagree, refuse the sheet naming the cell."""
+    spans = {k: list(range(*header.spans[k])) for k in ("anggaran", "realisasi")}
+    sheet, cols = sheet_units(grid, list(range(header.row)), list(range(header.row, header.body)),
+                              [spans["anggaran"], spans["realisasi"]], None)
+    factor = {}
+    for key, span in spans.items():
+        unit = next((cols[c] for c in span if c in cols), sheet)
+        factor[key] = unit.factor if unit is not None else Decimal(1)
+    if len(set(factor.values())) > 1:  # a merged REALISASI range may start under ANGGARAN
+        raise LayoutError("ANGGARAN dan REALISASI dinyatakan dalam satuan berbeda; nyatakan satu "
+                          "satuan untuk keduanya", grid.file, grid.name,
+                          next(u.cell for u in cols.values()))
+    for unit in {u.cell: u for u in [sheet, *cols.values()] if u is not None}.values():
+        if unit.factor != 1:
+            warnings.append(Warning_(grid.file.name, grid.name, unit.cell, "UNIT_SCALED",
+                                     f"angka ditulis dalam {unit.label} ({unit.text!r}): setiap "
+                                     f"jumlah dikalikan {int(unit.factor):,}".replace(",", ".")
+                                     + "; selisih sebesar pembulatan satuan itu bukan kesalahan"))
+    return factor
 
 
 def _has_amount(row: list, header: LraHeader) -> bool:
@@ -204,7 +232,7 @@ def _first(row: list, span: tuple[int, int]) -> tuple[int, object] | None:
 
 
 def _row(grid, header: LraHeader, merged, r: int, warnings: list,
-         skip: frozenset = frozenset()) -> dict | None:
+         skip: frozenset = frozenset(), scale: dict | None = None) -> dict | None:
     row = grid.rows[r]
     kode = _first(row, header.spans["kode"])
     code = normalise_akun(kode[1]) if kode else None
@@ -233,9 +261,10 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list,
     if rv is None:  # an empty REALISASI is named where its value would sit (a merged range's start)
         rc = next((c0 for (r0, c0), c1 in merged.items() if r0 == r and c0 <= real_col <= c1
                    and c0 != ac), rc)
+    factor = (scale or {}).get("anggaran", Decimal(1))
     out = {"kode": code, "name": text_of(name[1]).strip() if name else "",
            "row": r, "source_cell": where(kode[0]), "pagu_cell": where(ac),
-           "realisasi_cell": where(rc)}
+           "realisasi_cell": where(rc), "unit": int(factor) if factor != 1 else None}
     for key, c, v, label in (("pagu", ac, av, "anggaran"), ("realisasi", rc, rv, "realisasi")):
         if v is None:
             warnings.append(Warning_(grid.file.name, grid.name, where(c), "MISSING_VALUE",
@@ -249,10 +278,10 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list,
         if parsed.note:
             warnings.append(Warning_(grid.file.name, grid.name, where(c), "AMBIGUOUS_NUMBER",
                                      parsed.note))
-        out[key] = parsed.value
+        out[key] = parsed.value * factor if factor != 1 else parsed.value
         if parsed.value < 0:
             warnings.append(negative_amount(grid.file.name, grid.name, where(c), key,
-                                            parsed.value))
+                                            out[key]))
     return out
 
 
@@ -282,7 +311,7 @@ def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
         base = {"pagu": rec["pagu"], "realisasi": rec["realisasi"], "capaian": None,
                 "capaian_decimals": None, "source_cell": rec["source_cell"],
                 "pagu_cell": rec["pagu_cell"], "realisasi_cell": rec["realisasi_cell"],
-                "capaian_cell": None, "part": None}
+                "capaian_cell": None, "part": None, "unit": rec["unit"]}
         if code in has_child:
             res.stated.append({"kind": "akun", "label": rec["name"], "kode": code,
                                "program_no": program_no, "amount": None, "amount_cell": None,

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from ..excel.akun import ancestors, normalise_akun
 from ..excel.codes import hierarchy
+from ..numbers import is_missing, within_rounding
 from .findings import Finding, rp
 
 
@@ -56,9 +57,12 @@ def level_checks(lines: list[dict], stated: list[dict], period: dict) -> list[Fi
     for code in sorted(c for c in parents if c in children):
         p = nodes[code]
         kids = children[code]
+        # amounts stated "dalam ribuan": a parent agrees within the rounding its rows carry
+        unit = max((int(u) for u in [p.get("unit")] + [k.get("unit") for k in kids]
+                    if u is not None and not is_missing(u)), default=1)
         for field in ("pagu", "realisasi"):
             want = sum((k[field] for k in kids), Decimal(0))
-            if p[field] is None or p[field] == want:
+            if p[field] is None or within_rounding(p[field], want, len(kids), unit):
                 continue
             kids = sorted(kids, key=lambda k: _row_of(k.get("pagu_cell")))  # in sheet order
             cells = ", ".join(k[f"{field}_cell"] for k in kids if k.get(f"{field}_cell"))
