@@ -311,7 +311,7 @@ def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
         base = {"pagu": rec["pagu"], "realisasi": rec["realisasi"], "capaian": None,
                 "capaian_decimals": None, "source_cell": rec["source_cell"],
                 "pagu_cell": rec["pagu_cell"], "realisasi_cell": rec["realisasi_cell"],
-                "capaian_cell": None, "part": None, "unit": rec["unit"]}
+                "capaian_cell": None, "part": None, "unit": rec.get("unit")}
         if code in has_child:
             res.stated.append({"kind": "akun", "label": rec["name"], "kode": code,
                                "program_no": program_no, "amount": None, "amount_cell": None,
