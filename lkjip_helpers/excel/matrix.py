@@ -11,7 +11,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ..errors import CellError, LayoutError
-from ..numbers import (MAX_PERCENT_DECIMALS, NumberError, TooLarge, parse_amount, parse_percent,
+from ..numbers import (MAX_AMOUNT, MAX_PERCENT_DECIMALS, NumberError, TooLarge, parse_amount, parse_percent,
                        percent_of_number)
 from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
@@ -27,8 +27,10 @@ from .workbook import SheetGrid, Unreadable, cell_name, column_letter, text_of
 
 _ONE = Decimal(1)
 
-_TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s+(total|keseluruhan|anggaran|seluruhnya))?\s*:?$",
-                    re.I)
+_TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s+(total|keseluruhan|anggaran|seluruhnya|"
+                    r"seluruh\s+program|semua\s+program|belanja(\s+(langsung|tidak\s+langsung|"
+                    r"dinas|daerah|opd|skpd|perangkat\s+daerah))?))?\s*:?$", re.I)
+_SPACED = re.compile(r"^(\w )+\w$")  # "T O T A L"
 _FOOTER = re.compile(r"^(?P<label>[^:]*?[A-Za-z][^:]*?)\s*:\s*(?P<amount>(?:Rp\.?\s*)?\(?-?\s*"
                      r"[\d.,\s]*\d[\d.,]*\)?\s*(?:,-|\.-|-)?)\s*$", re.I)
 _RP_ONLY = re.compile(r"^(rp\.?|idr)$", re.I)
@@ -86,7 +88,12 @@ class _Reader:
             self.warn("AMBIGUOUS_NUMBER", parsed.note + where, r, c)
         if self.sheet_unit is None and not self.col_units:
             return parsed.value  # the common case: amounts in rupiah
-        return parsed.value * self.factor(c)
+        scaled = parsed.value * self.factor(c)
+        if abs(scaled) >= MAX_AMOUNT:
+            raise self.err(f"{text_of(value)!r} × {int(self.factor(c)):,} (satuan yang tertulis) "
+                           "terlalu besar untuk jumlah rupiah (batas Rp 10^15)".replace(",", "."),
+                           r, c)
+        return scaled
 
     def factor(self, c: int) -> Decimal:
         """The stated unit of the amounts in column ``c`` (1 when none is stated)."""
@@ -317,8 +324,27 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
     name_col = layout.col("name")
     money_cols = set(layout.columns["pagu"] + layout.columns["realisasi"])
     after_total = False
-    last_body = None
     repeat = header_repeat_test(layout)
+
+    def total_label(row: list) -> tuple[int, str] | None:
+        """The last filled cell up to the name column, when it is a "Total" / "Jumlah" label."""
+        left = next(((c, norm(row[c])) for c in range(min(name_col, len(row) - 1), -1, -1)
+                     if row[c] is not None), None)
+        return left if left and _is_total(left[1]) else None
+
+    # Where the table ends is what the rows below say: the last Total row (one above it is a
+    # section's "Jumlah", checked against the whole table), else the last named row with money;
+    # a footer, a signature-like name or an indicator-like row above that never ends it
+    last_total = last_line = -1
+    for r in range(layout.body_start, len(grid.rows)):
+        row = grid.rows[r]
+        if row.count(None) == len(row) or not any(row[c] is not None for c in money_cols
+                                                  if c < len(row)) or repeat(row):
+            continue
+        if total_label(row):
+            last_total = r
+        elif grid.get(r, name_col) is not None:
+            last_line = r
     for r in range(layout.body_start, len(grid.rows)):
         row = grid.rows[r]
         if row.count(None) == len(row):
@@ -328,10 +354,8 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
             continue
         has_money = any(row[c] is not None for c in money_cols if c < len(row))
         name = grid.get(r, name_col)
-        # the last filled cell up to the name column: a "Total" / "Jumlah" label
-        left = next(((c, norm(row[c])) for c in range(min(name_col, len(row) - 1), -1, -1)
-                     if row[c] is not None), None) if has_money and not after_total else None
-        if left and _TOTAL.match(left[1]):
+        left = total_label(row) if has_money and not after_total else None
+        if left:
             pagu, pc = rd.span(r, "pagu")
             real, rc = rd.span(r, "realisasi")
             res.stated.append({"kind": "total", "label": left[1], "program_no": None,
@@ -344,7 +368,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                                "capaian_cell": None, "amount_cell": None,
                                "unit": rd.unit_of_row()})
             role(r, "total")
-            after_total = True
+            after_total = r >= last_total
             continue
         if not after_total and name is not None and has_money:
             ind = rd.indicator(r, carry)
@@ -352,12 +376,11 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                 res.indicators.append(ind)
             items.extend(rd.budget_items(r))
             role(r, "line")
-            last_body = r
             continue
         if not after_total and has_money and name is None:
             c = next(c for c in sorted(money_cols) if grid.get(r, c) is not None)
             raise rd.err("angka tanpa nama program/kegiatan", r, c)
-        ft = rd.footer(r, row) if (after_total or last_body is not None) else None
+        ft = rd.footer(r, row) if (after_total or r > max(last_line, last_total)) else None
         if ft:
             res.stated.append({"kind": "footer", "program_no": None, "pagu": None,
                                "realisasi": None, "capaian": None, "capaian_decimals": None,
@@ -373,7 +396,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                     res.indicators.append(ind)
                 role(r, "indicator")
                 continue
-            if name is not None and last_body is not None and _is_signature_like(row):
+            if name is not None and r > last_line and _is_signature_like(row):
                 after_total = True  # a table without a Total row, then the signature
             else:
                 c = next(c for c, v in enumerate(row) if v is not None)
@@ -381,6 +404,13 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                         f"{text_of(row[c])[:60]!r}", r, c)
                 role(r, "reported")
                 continue
+        money = [c for c in sorted(money_cols) if c < len(row) and _amount_like(row[c])]
+        if money:  # below the table's end, an amount is never counted, nor dropped unseen
+            rd.warn("UNREAD_ROW", f"baris {r + 1} di bawah Total berisi angka yang tidak "
+                    f"dihitung: {' '.join(text_of(v) for v in row if v is not None)[:60]!r}",
+                    r, money[0])
+            role(r, "reported")
+            continue
         role(r, "signature")
 
     rd.numeric_percents(items)
@@ -433,6 +463,23 @@ def _known(amount: Decimal | None) -> Decimal:
 def _stacked(value) -> bool:
     """A text cell holding several values, one per line (kegiatan stacked in one row)."""
     return type(value) is str and "\n" in value
+
+
+def _is_total(label: str) -> bool:
+    """"Total", "Jumlah Belanja Langsung", "T O T A L" …: the label of the table's Total row."""
+    return bool(_TOTAL.match(label.replace(" ", "") if _SPACED.match(label) else label))
+
+
+def _amount_like(value) -> bool:
+    """A number, or a text read as an amount ('1.234.567', 'Rp 0'): not a name, date or NIP."""
+    if value is None or isinstance(value, bool) or (isinstance(value, str) and
+                                                    not any(ch.isdigit() for ch in value)):
+        return False
+    try:
+        parse_amount(value)
+    except NumberError:
+        return False
+    return isinstance(value, (int, float, str, Decimal))
 
 
 def _is_signature_like(row) -> bool:
