@@ -11,15 +11,12 @@ from dataclasses import dataclass, field
 
 from ..errors import LayoutError
 from .amounts import Amounts, rupiah
-from .period import year_in
+from .period import months_named, year_in
 from .sipd import _key  # one header normalisation for the flat exports and this template
 from .workbook import SheetGrid, cell_name, text_of
 
 MONTHS = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
           "september", "oktober", "november", "desember")
-_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6, "jul": 7,
-         "agu": 8, "ags": 8, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "des": 12,
-         "dec": 12}
 _TRIWULAN = re.compile(r"^triwulan(iv|iii|ii|i|[1-4])$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 TITLE = "anggaran kas"
@@ -145,7 +142,9 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
             res.checks.append({"kind": "total_anggaran", "group": rec["group"], "rincian": "target",
                                "year": res.year, "stated": sum(rec["target"]),
                                "computed": rec["total"], "cell": rec["cells"]["total"]})
-    res.month = _months_in_name(grid.name) or (last_seen or None)
+    # the sheet's name says the months it covers ("JAN-JUN": a quiet May and June included); a
+    # realisasi filled beyond them is not dropped: the month is then the last one filled
+    res.month = max(_months_in_name(grid.name) or 0, last_seen) or None
     res.checks += [{"kind": "ambiguous", "row": r, "cell": cell_name(r, c), "note": note,
                     "year": res.year} for r, c, note in amounts.guesses()]
     for rec in res.groups:
@@ -187,7 +186,7 @@ def _role(text: str) -> str:
 
 def _months_in_name(name: str) -> int | None:
     """``JAN-FEB`` → 2 (the last month a sheet named by its months covers)."""
-    found = [_ABBR[w[:3]] for w in re.findall(r"[a-z]+", name.lower()) if w[:3] in _ABBR]
+    found = months_named(name)  # whole words: "JAN-NOP" → 11, "Data Desa" → none
     return max(found) if found else None
 
 

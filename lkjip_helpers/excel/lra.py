@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import CellError, LayoutError
-from ..numbers import NumberError, parse_amount
-from ..period import MONTHS, Agency
+from ..numbers import MAX_AMOUNT, NumberError, parse_amount
+from ..period import Agency
 from .agency import agency_in
 from .akun import jenis_of, normalise_akun, place
 from .layout import norm
-from .period import year_in
+from .period import month_in, year_in
 from .result import SheetResult, Warning_, negative_amount
 from .units import sheet_units
 from ..unknown import unreadable_text
@@ -39,7 +39,6 @@ _HEAD = {"kode": re.compile(r"^kode\s*(rekening|akun|rek\.?)$", re.I),
 _OTHER = re.compile(r"^(persentase|prosentase|%|realisasi\s+tahun\s+lalu|lebih\s*/\s*kurang|"
                     r"selisih|sisa|keterangan)", re.I)
 _PERIODE = re.compile(r"periode|s\.?\s*d\.?|sampai", re.I)
-_MONTH_WORD = re.compile(r"(" + "|".join(m.lower() for m in MONTHS) + r"|agust)", re.I)
 _SIGNATURE = re.compile(r"kepala|nip\b|nip\.|bendahara|pejabat|mengetahui|,\s*\d{1,2}\s+\w+\s+20\d\d",
                         re.I)
 MAX_HEADER_SEARCH = 60
@@ -115,11 +114,7 @@ def period_line(rows: list[list]) -> tuple[int | None, int | None]:
             continue
         year = year or year_in(text)
         if _PERIODE.search(text):
-            after = re.split(r"s\.?\s*d\.?|sampai", text, flags=re.I)[-1]
-            words = _MONTH_WORD.findall(after)
-            if words:
-                w = words[-1].lower()
-                month = next(i + 1 for i, m in enumerate(MONTHS) if m.lower().startswith(w[:3]))
+            month = month_in(text) or month
     return year, month
 
 
@@ -279,6 +274,10 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list,
             warnings.append(Warning_(grid.file.name, grid.name, where(c), "AMBIGUOUS_NUMBER",
                                      parsed.note))
         out[key] = parsed.value * factor if factor != 1 else parsed.value
+        if abs(out[key]) >= MAX_AMOUNT:
+            raise CellError(f"{text_of(v)!r} × {int(factor):,} (satuan yang tertulis) terlalu "
+                            "besar untuk jumlah rupiah (batas Rp 10^15)".replace(",", "."),
+                            grid.file, grid.name, where(c))
         if parsed.value < 0:
             warnings.append(negative_amount(grid.file.name, grid.name, where(c), key,
                                             out[key]))

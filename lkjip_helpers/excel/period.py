@@ -27,6 +27,50 @@ def year_in(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+# month words as the exports write them: Indonesian names and their old spellings (Pebruari,
+# Nopember), the usual abbreviations, English names; matched as whole words only ("Desa" is no
+# "Des", "Meiliana" no "Mei")
+_MONTH_WORDS = {w: i for i, ws in enumerate((
+    "januari jan january", "februari pebruari feb peb february", "maret mar march",
+    "april apr", "mei may", "juni jun june", "juli jul july",
+    "agustus agust agu agt ags aug august", "september sept sep",
+    "oktober okt oct october", "november nopember nov nop", "desember des dec december"),
+    start=1) for w in ws.split()}
+_DATE = re.compile(r"(?<!\d)(?:(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](20\d\d))"
+                   r"(?!\d)")
+_RANGE = re.compile(r"(?<![a-z])s\s*[./]?\s*d(?![a-z])\.?|\bsampai\b|\bhingga\b|\bto\b|\s[-–]\s", re.I)
+
+
+def months_named(text: str) -> list[int]:
+    """Every month ``text`` names, in order: month words and dates (``30/06/2022``,
+    ``2022-06-30``); what stands in brackets ("(dicetak 2 Mei)") left out."""
+    text = re.sub(r"\([^)]*\)", " ", str(text or ""))
+    found: list[tuple[int, int]] = []
+    for m in _DATE.finditer(text):
+        month = int(m.group(2) or m.group(5))
+        if 1 <= month <= 12:
+            found.append((m.start(), month))
+    rest = _DATE.sub(lambda m: " " * len(m.group(0)), text)
+    for m in re.finditer(r"[a-z]+", rest.lower()):
+        if m.group(0) in _MONTH_WORDS:
+            found.append((m.start(), _MONTH_WORDS[m.group(0)]))
+    return [month for _, month in sorted(found)]
+
+
+def month_in(text: str) -> int | None:
+    """The month a period's text closes on: after a range's "s.d" / "sampai" / " - ", the month
+    named there ("1 Januari s.d 30 Juni 2022", "Januari - Juni", "2022-01-01 s.d 2022-06-30" →
+    6); without a range, the one month named. None when no month is named, or several without a
+    range (the caller refuses rather than guess)."""
+    text = re.sub(r"\([^)]*\)", " ", str(text or ""))
+    parts = _RANGE.split(text)
+    if len(parts) > 1:
+        after = months_named(parts[-1])
+        return after[0] if after else None
+    named = set(months_named(text))
+    return named.pop() if len(named) == 1 else None
+
+
 def detect_period(title_texts: list[str], sheet_name: str, file_name: str
                   ) -> tuple[int | None, int | None, str]:
     """Return (year, quarter, where) from the first place that names them."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from ..errors import CellError, LayoutError
 from .amounts import MAX, Amounts, rupiah
 from .codes import normalise_code, split_unit_code
+from .period import month_in
 from .workbook import SheetGrid, cell_name, text_of
 
 # canonical field -> header spellings, compared after lower-casing and dropping all but [a-z0-9]
@@ -48,8 +49,6 @@ MONTH_FIELDS = tuple(f"bulan{m}" for m in range(1, 13))
 KINDS = ("anggaran_kas", "realisasi", "data_anggaran")
 _VERSION = re.compile(r"murni|pergeseran[\s_-]*(?:ke)?[\s_-]*(\d+)|perubahan", re.I)
 _FILE_DATE = re.compile(r"(20\d\d)-(\d\d)-(\d\d)")
-_MONTHS_ID = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus",
-              "september", "oktober", "november", "desember")
 
 
 def _key(text) -> str:
@@ -127,22 +126,21 @@ def version_rank(version: str | None) -> int:
     return int(version.rsplit(" ", 1)[-1])
 
 
-def month_of(value, where: str) -> int | None:
-    """A month (1..12) from a date, ``YYYY-MM-DD`` text, a month number or its Indonesian name."""
+def month_of(value, where: str | None, grid: SheetGrid | None = None) -> int | None:
+    """A month (1..12) from a date, a month number, or a text naming it: ``YYYY-MM-DD``,
+    ``30/06/2022``, "Juni", "Nopember", "Januari s.d Juni 2022" (a range: its end)."""
     if value is None:
         return None
     if isinstance(value, (dt.date, dt.datetime)):
         return value.month
     text = text_of(value).strip().lower()
-    m = _FILE_DATE.search(text)
-    if m:
-        return int(m.group(2))
     if text.isdigit() and 1 <= int(text) <= 12:
         return int(text)
-    for i, name in enumerate(_MONTHS_ID, start=1):
-        if name in text:
-            return i
-    raise LayoutError(f"bulan tidak dapat ditentukan dari {text_of(value)!r}", None, None, where)
+    month = month_in(text)
+    if month is not None:
+        return month
+    raise LayoutError(f"bulan tidak dapat ditentukan dari {text_of(value)!r}",
+                      grid.file if grid else None, grid.name if grid else None, where)
 
 
 def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
@@ -344,7 +342,7 @@ class _RowKeys:
                 if y is not None:
                     self.years[row[self.c_tahun]] = y
         mo = self.month if self.c_periode is None else \
-            month_of(row[self.c_periode], cell_name(r, self.c_periode))
+            month_of(row[self.c_periode], cell_name(r, self.c_periode), self.grid)
         version = self.version
         if self.c_versi is not None and row[self.c_versi] is not None:
             version = version_of(text_of(row[self.c_versi])) or version
