@@ -25,6 +25,8 @@ _ZERO_TEXTS = {"", "-", "–", "—", "rp-", "rp.-", "rp", "rp.", "nihil", "0,-"
 _CURRENCY = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _TRAILER = re.compile(r"(?:[.,]-|,00-|\.-)$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+_SPACES_AND_MINUS = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
+                                   "\u2212": "-"})
 # the common text cell, ``Rp 1.234.567`` / ``1,234,567`` / ``1234567``: one grouping mark, whole
 # rupiah; anything else takes the full reading below (a test checks that both agree)
 _PLAIN = re.compile(r"(?:[Rr][Pp]\.?\s*)?(\d{1,3}(?:([.,])\d{3}(?:\2\d{3})*)?|\d+)")
@@ -132,7 +134,8 @@ def _parse_amount(value: object) -> Parsed:
 
 def _parse_text(value: str) -> Parsed:
     """Any amount written as text (see the module docstring for the styles read)."""
-    text = value.strip().replace("\u00a0", " ")
+    # no-break and thin spaces as spaces; the typographic minus (U+2212) as "-"
+    text = value.strip().translate(_SPACES_AND_MINUS).strip()
     if text.lower().replace(" ", "") in _ZERO_TEXTS:
         return Parsed(ZERO)
     negative = False

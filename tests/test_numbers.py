@@ -22,6 +22,8 @@ from lkjip_helpers.numbers import (NumberError, format_amount_id, format_amount_
     (83324000.0, D(83324000)),
     (1234.5, D("1234.5")),
     (7, D(7)),
+    ("\u221210.424.000", D(-10424000)),           # the typographic minus
+    ("215\u202f870\u202f718", D(215870718)),      # narrow no-break spaces as grouping
 ])
 def test_amounts(text, value):
     parsed = parse_amount(text)
