@@ -20,7 +20,7 @@ from .excel.workbook import open_workbook, refuse_reason
 from .files import check_output
 from .gather import FileRead, Refusal, gather, one_per_period
 from .inputs import manifest_paths, raw_inputs, workbook_paths  # noqa: F401 - and from here
-from .period import Agency, Period, period_columns, period_of
+from .period import MONTHS, Agency, Period, period_columns, period_of
 from .processed import RUN, STAMP, agency_folder, stamp, write_run
 from .readmany import read_many
 from .schema import SPECS, frame, frame_of_columns
@@ -144,6 +144,14 @@ def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
     if ctx.agency is not None and (ctx.agency.code or ctx.agency.name) and not own:
         res.agency = ctx.agency
     if ctx.month is not None:
+        if res.reader == "lra" and res.month is not None and \
+                (res.month, res.year) != (ctx.month, ctx.year or res.year):
+            said, given = (f"{MONTHS[m - 1]} {y}" for m, y in ((res.month, res.year),
+                                                               (ctx.month, ctx.year or res.year)))
+            res.warnings.append(Warning_(
+                res.file, res.sheet, res.period_cell, "PERIOD_MISMATCH",
+                f"lembar ini menyebut {said}, dibaca sebagai {given} (dari --month atau "
+                "manifest): periksa mana yang benar"))
         res.set_period(Period.monthly(ctx.year or res.year, ctx.month))
     elif ctx.year is not None or ctx.quarter is not None:
         res.year = ctx.year or res.year

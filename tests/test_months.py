@@ -47,3 +47,36 @@ def test_the_cash_plan_sheet_name_gives_its_last_month(name, month):
 def test_the_lra_periode_line_in_the_spellings_of_the_uploads(tmp_path, periode, month):
     data = ingest([lra_workbook(tmp_path / "lra.xlsx", periode=periode)])
     assert data.periods == [Period.monthly(2022, month)]
+
+
+def test_a_sheet_whose_title_names_another_quarter_than_its_file_is_a_warning(tmp_path):
+    """TRIWULAN III in the title of pengukuran_kinerja_2020_TW1.xlsx (sheet 'TW I'): read as the
+    title says, and the disagreement is a PERIOD_MISMATCH naming the title's cell."""
+    from conftest import SAMPLE
+    from openpyxl import load_workbook
+
+    from lkjip_helpers.reconcile import reconcile
+
+    wb = load_workbook(SAMPLE / "pengukuran_kinerja_2020_TW1.xlsx")
+    cell = wb.worksheets[0]["A4"]
+    assert cell.value == "TRIWULAN I"
+    cell.value = "TRIWULAN III"
+    wb.save(tmp_path / "pengukuran_kinerja_2020_TW1.xlsx")
+    data = ingest([tmp_path / "pengukuran_kinerja_2020_TW1.xlsx"])
+    assert data.periods == [Period.quarterly(2020, 3)]
+    w = [w for w in data.warnings if w.code == "PERIOD_MISMATCH"]
+    assert len(w) == 1 and w[0].cell == cell.coordinate
+    assert "judul TW III" in w[0].message and "nama file TW I" in w[0].message
+    f = reconcile(data).findings
+    f = f[f["code"] == "PERIOD_MISMATCH"]
+    assert f.loc[f["source_cell"] == cell.coordinate, "severity"].tolist() == ["warning"]
+
+
+def test_a_manifest_month_other_than_the_periode_line_is_a_warning(tmp_path):
+    path = lra_workbook(tmp_path / "lra.xlsx", periode="periode 1 Januari s.d 31 Maret 2022")
+    data = ingest([path], month=6)
+    assert data.periods == [Period.monthly(2022, 6)]          # the manifest / --month rules
+    w = [w for w in data.warnings if w.code == "PERIOD_MISMATCH"]
+    assert len(w) == 1 and w[0].cell == "E5" and "Maret 2022" in w[0].message \
+        and "Juni 2022" in w[0].message
+    assert not [w for w in ingest([path], month=3).warnings if w.code == "PERIOD_MISMATCH"]

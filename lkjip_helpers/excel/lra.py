@@ -104,18 +104,19 @@ def _merged_end(grid: SheetGrid) -> dict[tuple[int, int], int]:
     return {(r0, c0): c1 for (r0, c0), (_, c1) in grid.merged}
 
 
-def period_line(rows: list[list]) -> tuple[int | None, int | None]:
-    """(year, month) from the title rows: "periode 1 Januari s.d 30 November 2022" -> (2022, 11);
-    a blank "periode …. s.d …. 2022" gives the year only."""
-    year = month = None
-    for row in rows:
+def period_line(rows: list[list]) -> tuple[int | None, int | None, str | None]:
+    """(year, month, the periode line's cell) from the title rows: "periode 1 Januari s.d 30
+    November 2022" -> (2022, 11, "E5"); a blank "periode …. s.d …. 2022" gives the year only."""
+    year = month = cell = None
+    for r, row in enumerate(rows):
         text = " ".join(text_of(v) for v in row if v is not None)
         if not text:
             continue
         year = year or year_in(text)
-        if _PERIODE.search(text):
-            month = month_in(text) or month
-    return year, month
+        if _PERIODE.search(text) and month_in(text) is not None:
+            month = month_in(text)
+            cell = cell_name(r, next(c for c, v in enumerate(row) if v is not None))
+    return year, month, cell
 
 
 class LraReader:
@@ -134,9 +135,9 @@ class LraReader:
 
 def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
     title = grid.rows[:header.row]
-    year, month = period_line(title)
+    year, month, cell = period_line(title)
     res = SheetResult(grid.file.name, grid.name, year, None, month=month,
-                      agency=agency_in(title) or Agency(), reader="lra")
+                      agency=agency_in(title) or Agency(), reader="lra", period_cell=cell)
     if month is not None:
         from ..period import quarter_of_month
 

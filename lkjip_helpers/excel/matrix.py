@@ -11,15 +11,15 @@ from decimal import Decimal
 import pandas as pd
 
 from ..errors import CellError, LayoutError
-from ..numbers import (MAX_AMOUNT, MAX_PERCENT_DECIMALS, NumberError, TooLarge, parse_amount, parse_percent,
-                       percent_of_number)
+from ..numbers import (MAX_AMOUNT, MAX_PERCENT_DECIMALS, NumberError, TooLarge, parse_amount,
+                       parse_percent, percent_of_number)
 from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, header_repeat_test, norm
-from ..period import Agency, quarter_of_month
+from ..period import Agency, quarter_of_month, tw
 from .agency import agency_in
 from .codes import sub_kegiatan_rows
-from .period import detect_period
+from .period import detect_period, quarters_named
 from .result import SheetResult, Warning_
 from ..unknown import UNKNOWN_NOTE, unreadable_text
 from .units import sheet_units
@@ -309,6 +309,25 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                           cell_name(layout.header_rows[0], layout.col("name")))
     res = SheetResult(grid.file.name, grid.name, year, quarter, month=month,
                       agency=agency_in(title_rows) or Agency())
+    named = quarters_named(title_texts, grid.name, grid.file.name)
+    if named and named[0][2] is not None:
+        r = named[0][2]
+        res.period_cell = cell_name(r, next(c for c, v in enumerate(title_rows[r])
+                                            if v is not None))
+    if y is not None and y != year:
+        res.warnings.append(Warning_(
+            grid.file.name, grid.name, res.period_cell or cell_name(layout.header_rows[0],
+                                                                    layout.col("name")),
+            "PERIOD_MISMATCH", f"lembar ini menyebut tahun {y}, dibaca sebagai {year} (dari "
+            "--year atau manifest): periksa mana yang benar"))
+    if len({q for _, q, _ in named} | {quarter}) > 1:  # title, sheet, file, options disagree
+        said = ", ".join(f"{where} {tw(q)}" for where, q, _ in named)
+        given = "" if quarter == q else " (dari --quarter/--month atau manifest)"
+        res.warnings.append(Warning_(
+            grid.file.name, grid.name, res.period_cell or cell_name(layout.header_rows[0],
+                                                                    layout.col("name")),
+            "PERIOD_MISMATCH", f"triwulan tidak tunggal: {said}; dibaca sebagai "
+            f"{tw(quarter)}{given}: periksa mana yang benar"))
 
     def role(r: int, kind: str, note: str = ""):
         res.roles.append({"row": r + 1, "role": kind, "note": note})

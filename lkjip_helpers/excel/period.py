@@ -87,5 +87,15 @@ def detect_period(title_texts: list[str], sheet_name: str, file_name: str
     return year, quarter, where
 
 
+def quarters_named(title_texts: list[str], sheet_name: str, file_name: str
+                   ) -> list[tuple[str, int, int | None]]:
+    """Each place that names a quarter: (where, quarter, the title row's index or None)."""
+    out = [("judul", q, r) for r, t in enumerate(title_texts) if (q := quarter_in(t))][:1]
+    out += [(label, q, None) for text, label in ((sheet_name, "nama sheet"),
+                                                 (file_name, "nama file"))
+            if (q := quarter_in(text))]
+    return out
+
+
 def roman(quarter: int) -> str:
     return {v: k for k, v in ROMAN.items()}[quarter]
