@@ -216,6 +216,12 @@ def analyse(paths: list[Path | str], year: int | None = None, quarter: int | Non
     _check_quarter(data, year, quarter, paths)
     sub = restrict(data, year, quarter, month)
     period = Period.monthly(year, month) if month else Period.quarterly(year, quarter)
+    bl = sub.budget_lines
+    spending = bl["jenis"].isna() | (bl["jenis"] == "belanja")
+    if not partial and not bl.empty and not spending.any():
+        raise LkjipError(f"tidak ada baris belanja (akun 5) sampai {period.long_label}: yang "
+                         f"terbaca hanya pendapatan/pembiayaan; laporan penyerapan tidak dibuat",
+                         str(bl["source_file"].iloc[0]))
     held = _check_known(sub, period, partial)
     from .plan import Settings
 

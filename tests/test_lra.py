@@ -185,3 +185,18 @@ def test_the_quarterly_matrix_still_goes_to_its_reader():
     from conftest import SAMPLE
     data = ingest([SAMPLE])
     assert set(data.budget_lines["level"]) == {"kegiatan"} and len(data.budget_lines) == 76
+
+
+def test_an_lra_of_revenue_only_is_refused_for_a_report_in_one_line(tmp_path):
+    """No spending line (akun 5): no absorption to report, said in one line naming the file (the
+    batch's agency failed with 'galat internal: KeyError')."""
+    from lkjip_helpers.errors import LkjipError
+    from lkjip_helpers.pipeline import analyse
+
+    path = lra_workbook(tmp_path / "lra.xlsx", lines=[("4", "PENDAPATAN", 100, 50),
+                                                       ("4.1", "PAD", 100, 50)],
+                        periode="periode 1 Januari s.d 30 Juni 2022")
+    with pytest.raises(LkjipError) as exc:
+        analyse([path], 2022, month=6)
+    assert str(exc.value).startswith("lra.xlsx: tidak ada baris belanja (akun 5) sampai Juni 2022")
+    assert analyse([path], 2022, month=6, partial=True).findings is not None  # reconcile reads it
