@@ -118,7 +118,7 @@ def _date(text, with_time: bool):
         except ValueError:
             continue
         return value if with_time else value.date()
-    raise ValueError(f"{t!r} is not a date")
+    raise ValueError(f"{t!r} bukan tanggal")
 
 
 def _int(text) -> int | None:
@@ -127,7 +127,20 @@ def _int(text) -> int | None:
         return None
     if re.fullmatch(r"\d+(\.0+)?", t):
         return int(float(t))
-    raise ValueError(f"{t!r} is not a number")
+    raise ValueError(f"{t!r} bukan angka")
+
+
+def _month(text) -> int | None:
+    """A month number, or its name as the apps write it ("Juni", "Nopember")."""
+    from .excel.period import month_in
+
+    try:
+        return _int(text)
+    except ValueError:
+        month = month_in(str(text))
+        if month is None:
+            raise ValueError(f"bulan {str(text).strip()!r} tidak dikenal") from None
+        return month
 
 
 def load_manifest(path: Path | str, folders: list[Path] | None = None) -> Manifest:
@@ -190,7 +203,7 @@ def _entry(n: int, name: str, agency: Agency, get) -> Entry:
     year = _int(get("year"))
     if year is None or not 1990 <= year <= 2100:
         raise ValueError(f"tahun {get('year')!r} tidak sah")
-    month, quarter = _int(get("month")), _int(get("quarter"))
+    month, quarter = _month(get("month")), _int(get("quarter"))
     if month is not None and not 1 <= month <= 12:
         raise ValueError(f"bulan {month} tidak sah (1–12)")
     if quarter is not None and not 1 <= quarter <= 4:

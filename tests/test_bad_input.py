@@ -96,7 +96,7 @@ def test_a_folder_with_a_stray_xls_is_refused_whole(tmp_path, capsys):
     write_xlsx(tmp_path / "in" / "TW1.xlsx", {"TW I": quarter_sheet(CLEAN, title="TW I 2020")})
     (tmp_path / "in" / "lama.xls").write_bytes((FIXTURES / "peer-corpus" / "base.xls").read_bytes())
     status, _, err = run(["ingest", str(tmp_path / "in"), "--out", str(tmp_path / "o")], capsys)
-    assert_refused(status, err, "lama.xls", "save it as .xlsx")
+    assert_refused(status, err, "lama.xls", "simpan sebagai .xlsx")
     assert not (tmp_path / "o").exists()
 
 

@@ -45,7 +45,7 @@ def test_the_xlsx_template_is_read():
 
 
 def test_an_xls_is_opened_only_when_asked(tmp_path):
-    with pytest.raises(WorkbookError, match="save it as .xlsx"):
+    with pytest.raises(WorkbookError, match="simpan sebagai .xlsx"):
         open_workbook(KAS / "anggaran_kas_54_20241002-132014.xls")
 
 

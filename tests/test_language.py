@@ -131,3 +131,24 @@ def test_argument_errors_and_version_are_indonesian():
         assert len(text.splitlines()) == 1 and _help_english(text) == [], (argv, text)
     status, text = _said(["--version"])
     assert status == 0 and re.fullmatch(r"lkjip \d+\.\d+\.\d+\S*\n", text)
+
+
+def test_refusals_kept_in_tables_are_indonesian_too():
+    """Messages the walk above cannot see (a table of reasons, a ValueError told on a manifest's
+    row): what the user reads, in Indonesian."""
+    from pathlib import Path
+
+    import pytest
+
+    from lkjip_helpers import manifest
+    from lkjip_helpers.excel.workbook import _REFUSED, refuse_reason
+
+    texts = list(_REFUSED.values()) + [refuse_reason(Path("catatan.txt")),
+                                       refuse_reason(Path("tanpa_ekstensi"))]
+    for bad, parse in (("Juni?", manifest._int), ("2022-02-30", lambda t: manifest._date(t, False)),
+                       ("bulan ketiga", manifest._month)):
+        with pytest.raises(ValueError) as exc:
+            parse(bad)
+        texts.append(str(exc.value))
+    assert [t for t in texts if _english(t)] == []
+    assert manifest._month("Juni") == 6 and manifest._month("Nopember") == 11

@@ -160,7 +160,7 @@ def test_the_xls_template_through_ingest(tmp_path):
 
 
 def test_an_xls_that_is_not_the_template_is_refused(tmp_path):
-    with pytest.raises(WorkbookError, match="save it as .xlsx"):
+    with pytest.raises(WorkbookError, match="simpan sebagai .xlsx"):
         ingest([FIXTURES / "peer-corpus" / "base.xls"])
 
 

@@ -12,11 +12,11 @@ from ..errors import WorkbookError
 READABLE = {".xlsx", ".xlsm"}
 SPREADSHEET_SUFFIXES = READABLE | {".xls", ".xlsb", ".ods", ".csv"}
 _REFUSED = {
-    ".xls": "the old .xls format is read only for the anggaran kas template; open it in Excel or "
-            "LibreOffice and save it as .xlsx",
-    ".xlsb": "the binary .xlsb format is not read; save it as .xlsx",
-    ".ods": "OpenDocument spreadsheets are not read; save it as .xlsx",
-    ".csv": "CSV files are not read (amounts lose their cells); save the sheet as .xlsx",
+    ".xls": "format .xls lama hanya dibaca untuk templat anggaran kas; buka di Excel atau "
+            "LibreOffice lalu simpan sebagai .xlsx",
+    ".xlsb": "format biner .xlsb tidak dibaca; simpan sebagai .xlsx",
+    ".ods": "lembar OpenDocument (.ods) tidak dibaca; simpan sebagai .xlsx",
+    ".csv": "file CSV tidak dibaca (angka kehilangan selnya); simpan lembarnya sebagai .xlsx",
 }
 
 
@@ -99,7 +99,7 @@ def refuse_reason(path: Path) -> str | None:
     if suffix in _REFUSED:
         return _REFUSED[suffix]
     if suffix not in READABLE:
-        return f"{suffix or 'a file without extension'} is not an Excel workbook (.xlsx)"
+        return f"{suffix or 'file tanpa ekstensi'} bukan workbook Excel (.xlsx)"
     return None
 
 
