@@ -4,7 +4,7 @@ Each case is the bundled TW I sheet (data/raw/2020) with one edit an agency real
 sum to pagu Rp 6.671.923.749 and realisasi Rp 433.442.277 whatever the edit (found by an
 adversarial pass: before, each edit below gave a wrong total with exit 0 and no warning)."""
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, quarter_sheet, write_xlsx
 from openpyxl import load_workbook
 
 from lkjip_helpers.errors import CellError
@@ -89,3 +89,20 @@ def test_a_unit_that_takes_an_amount_past_the_limit_is_refused_with_the_cell(tmp
     with pytest.raises(CellError) as exc:
         ingest([path])
     assert exc.value.cell == "J10" and "10^15" in str(exc.value)
+
+
+def test_a_kegiatan_row_copied_is_summed_as_written_and_named(tmp_path):
+    """Program A's subtotal counts the copy (so the sheet adds up): both rows are summed, as the
+    sheet says, and the copy is a DUPLICATE_LINE naming both cells."""
+    rows = [("Program A", 450, 225, "50,00%"), ("Kegiatan A1", 100, 50, "50,00%"),
+            ("Kegiatan A2", 200, 100, "50,00%"), ("Kegiatan A1", 50, 25, "50,00%"),
+            ("Kegiatan A1", 100, 50, "50,00%")]          # row 9: row 6 copied (row 8 is not)
+    path = write_xlsx(tmp_path / "pengukuran_kinerja_2020_TW2.xlsx",
+                      {"TW II": quarter_sheet(rows, total=(450, 225))})
+    data = ingest([path])
+    assert totals(data) == (450, 225, 1, 4)
+    f = reconcile(data).findings
+    dup = f[f["code"] == "DUPLICATE_LINE"]
+    assert dup["source_cell"].tolist() == ["H9"] and "H6 dan H9" in dup["message"].iloc[0]
+    assert dup["severity"].tolist() == ["warning"]
+    assert not set(f["code"]) & {"SUBTOTAL_MISMATCH", "TOTAL_MISMATCH"}

@@ -79,6 +79,32 @@ def sheet_checks(lines: list[dict], stated: list[dict], year: int, quarter: int
     for records, kind in ((lines, "kegiatan"), (programs, "program")):
         for r in records:
             out.extend(_percent_and_limits(r, kind, year, quarter, unit))
+    out.extend(_duplicates(lines, period))
+    return out
+
+
+def _duplicates(lines: list[dict], period: dict) -> list[Finding]:
+    """A line written twice in one program with the same amounts (a row copied): both are summed,
+    as the sheet says, and the copy is named."""
+    seen: dict[tuple, dict] = {}
+    out = []
+    for r in lines:
+        if not r["pagu"] and not r["realisasi"]:
+            continue  # empty lines alike are no copy
+        key = (r.get("program_no"), " ".join(str(r.get("kegiatan") or "").lower().split()),
+               r.get("sub_kegiatan"), r.get("kode"), r["pagu"], r["realisasi"])
+        first = seen.setdefault(key, r)
+        if first is r:
+            continue
+        out.append(Finding(
+            "DUPLICATE_LINE", "warning",
+            f"Kegiatan '{r['kegiatan']}' tertulis dua kali di program {r.get('program_no')} "
+            f"dengan pagu {rp(r['pagu'])} dan realisasi {rp(r['realisasi'])} "
+            f"({_cell(first['pagu_cell'], first.get('source_part'))} dan "
+            f"{_cell(r['pagu_cell'], r.get('source_part'))}): keduanya dijumlahkan; bila salinan, "
+            "hapus salah satunya.", **period, program_no=r.get("program_no"),
+            kegiatan=r["kegiatan"], field="pagu", **_src(r),
+            source_cell=_cell(r["pagu_cell"], r.get("source_part"))))
     return out
 
 

@@ -25,6 +25,7 @@ CODES = {
     "AMBIGUOUS_NUMBER": "Angka yang pembacaannya menebak",
     "UNMATCHED_KEGIATAN": "Kegiatan tidak dapat diikuti antar triwulan",
     "UNREAD_ROW": "Baris yang tidak terbaca",
+    "DUPLICATE_LINE": "Baris kegiatan tertulis dua kali dengan angka sama",
     "AMBIGUOUS_HIERARCHY": "Pembagian program/kegiatan tidak tunggal",
     "NO_PROGRAMS": "Tidak ada baris program",
     "NO_KEGIATAN": "Program tanpa baris kegiatan",
