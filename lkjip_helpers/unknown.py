@@ -13,7 +13,8 @@ the empty amount, so that ingest, the processed tables and the findings still sh
 
 An error value in a stated subtotal or Total row only leaves that one stated figure unknown (it is
 not checked); the lines below it are exact and are used. The long layout with account codes and
-the LRA still refuse such a cell (exit 2, naming it): their rows are placed by summing.
+the LRA refuse such a cell in a line (exit 2, naming it); in a parent code's row (``5`` over
+``5.1``…) it is a MISSING_VALUE warning and that parent is not checked against its children.
 """
 from __future__ import annotations
 

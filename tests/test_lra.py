@@ -200,3 +200,24 @@ def test_an_lra_of_revenue_only_is_refused_for_a_report_in_one_line(tmp_path):
         analyse([path], 2022, month=6)
     assert str(exc.value).startswith("lra.xlsx: tidak ada baris belanja (akun 5) sampai Juni 2022")
     assert analyse([path], 2022, month=6, partial=True).findings is not None  # reconcile reads it
+
+
+def test_a_parent_formula_without_its_value_is_not_checked_a_lines_refuses(tmp_path):
+    """A formula saved without its value (openpyxl writes none) is never read as 0: in a parent
+    row (5 = 5.1 + 5.2) it is a stated total that cannot be checked, a MISSING_VALUE warning; in
+    a line it refuses the sheet naming the cell, as before."""
+    path = lra_workbook(tmp_path / "lra.xlsx")
+    wb = load_workbook(path)
+    wb.active["Q20"] = "=Q21+Q22"
+    wb.save(path)
+    data = ingest([path], month=6)
+    p = data.summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"]) == (1500, 600)
+    miss = [w for w in data.warnings if w.code == "MISSING_VALUE"]
+    assert [w.cell for w in miss] == ["Q20"] and "akun induk 5" in miss[0].message
+    assert "LEVEL_SUM_MISMATCH" not in set(reconcile(data).findings["code"])
+    wb.active["Q21"] = "=100*10"
+    wb.save(path)
+    with pytest.raises(CellError) as exc:
+        ingest([path], month=6)
+    assert exc.value.cell == "Q21"

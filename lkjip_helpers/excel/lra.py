@@ -265,12 +265,15 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list,
         if v is None:
             warnings.append(Warning_(grid.file.name, grid.name, where(c), "MISSING_VALUE",
                                      f"{label} akun {code} kosong, dibaca 0"))
+        if isinstance(v, Unreadable):  # an error value or a formula without its value: never 0;
+            out[key] = None            # a line's refuses the sheet, a parent's is not checked
+            out.setdefault("unreadable", []).append((key, where(c), unreadable_text(v)))
+            continue
         try:
             parsed = parse_amount(v)
-        except NumberError:  # an error value or a formula without its value: never 0
-            why = unreadable_text(v) if isinstance(v, Unreadable) else \
-                f"{text_of(v)!r} bukan jumlah rupiah"
-            raise CellError(why, grid.file, grid.name, where(c)) from None
+        except NumberError:
+            raise CellError(f"{text_of(v)!r} bukan jumlah rupiah", grid.file, grid.name,
+                            where(c)) from None
         if parsed.note:
             warnings.append(Warning_(grid.file.name, grid.name, where(c), "AMBIGUOUS_NUMBER",
                                      parsed.note))
@@ -312,6 +315,12 @@ def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
                 "capaian_decimals": None, "source_cell": rec["source_cell"],
                 "pagu_cell": rec["pagu_cell"], "realisasi_cell": rec["realisasi_cell"],
                 "capaian_cell": None, "part": None, "unit": rec.get("unit")}
+        for key, cell, why in rec.get("unreadable", ()):
+            if code not in has_child:  # a line's amount unknown: nothing of the sheet is summed
+                raise CellError(why, grid.file, grid.name, cell)
+            res.warnings.append(Warning_(grid.file.name, grid.name, cell, "MISSING_VALUE",
+                                         f"{key} akun induk {code}: {why}; tidak diperiksa "
+                                         "terhadap rinciannya"))
         if code in has_child:
             res.stated.append({"kind": "akun", "label": rec["name"], "kode": code,
                                "program_no": program_no, "amount": None, "amount_cell": None,
