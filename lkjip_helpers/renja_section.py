@@ -209,7 +209,10 @@ def renja_section(an: Analysis, output_dir: str | None = None) -> Block:
             f'<p class="src">{escape(ABSENT)}: masukan tidak ada di lembar triwulan maupun sheet '
             f"Renja workbook tahunan (bukan nol). Kategori: {escape(form.scale.source)}</p>",
             '<p class="src">K = kinerja (indikator), Rp = anggaran; angka dalam kurung = nomor '
-            "kolom formulir Permendagri 86/2017.</p>"]
+            "kolom formulir Permendagri 86/2017. Kategori Rp di sini memakai skala tahunan itu; "
+            "kategori penyerapan di Ringkasan memakai batas per triwulan aplikasi monitoring "
+            "(tertulis di bawah Ringkasan), jadi penyerapan yang sama bisa bernama lain di "
+            "kedua tempat.</p>"]
     if form.basis:
         html.append(f'<p class="src">Pagu (7) dan Capaian Rp (13) terhadap dasar laporan: '
                     f"{escape(form.basis)}, seperti di seluruh laporan ini (pagu yang ditulis "
