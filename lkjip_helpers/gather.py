@@ -30,7 +30,7 @@ class Refusal:
 
     def __str__(self) -> str:
         where = ", ".join(x for x in (self.file, f"sheet {self.sheet!r}" if self.sheet else "",
-                                       f"cell {self.cell}" if self.cell else "") if x)
+                                       f"sel {self.cell}" if self.cell else "") if x)
         return f"{where}: {self.message}"
 
 

@@ -8,7 +8,7 @@ from made_exports import RAK_HEADER, data_anggaran, rak, realisasi
 
 from lkjip_helpers.errors import CellError, LayoutError
 from lkjip_helpers.excel.codes import hierarchy
-from lkjip_helpers.excel.sipd import find_header, read_flat, version_of
+from lkjip_helpers.excel.sipd import find_header, read_flat, version_of, version_rank
 from lkjip_helpers.excel.workbook import open_workbook
 from lkjip_helpers.plan import roll_up
 
@@ -174,6 +174,49 @@ def test_version_names():
     assert version_of("x", "rak pergeseran ke-3.xlsx") == "Pergeseran ke 3"
     assert version_of("APBD Perubahan") == "Perubahan"
     assert version_of("rak.xlsx") is None
+    # the stages as SIPD-RI names them, the shift after the APBD-P above it
+    assert version_of("Pergeseran II") == version_of("pergeseran_2") == "Pergeseran ke 2"
+    assert version_of("rak pergeseran.xlsx") == "Pergeseran ke 1"
+    assert version_of("Pergeseran Perubahan 1") == "Pergeseran Perubahan ke 1"
+    ranks = [version_rank(version_of(t)) for t in ("Murni", "Pergeseran ke 1", "Pergeseran ke 3",
+                                                   "Perubahan", "Pergeseran Perubahan 2")]
+    assert ranks == sorted(ranks) and len(set(ranks)) == 5
+
+
+def test_the_latest_budget_version_replaces_the_earlier_whole(tmp_path):
+    """A sub kegiatan the Perubahan drops has no pagu any more (it kept the Murni's 500.000); a free
+    'Keterangan' column saying 'APBD Perubahan' on one row is no version (it split the rows)."""
+    from lkjip_helpers.ingest import ingest
+
+    murni = data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", 1_200_000),
+                           ("S3", "DAU", "5.2.02.01.01.0001", 500_000)])
+    perubahan = data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", 600_000),
+                               ("S1", "DAK", "5.1.02.01.01.0026", 400_000)])
+    perubahan[0].append("keterangan")
+    perubahan[1].append("APBD Perubahan")
+    write_xlsx(tmp_path / "data_anggaran_murni.xlsx", {"Sheet1": murni})
+    write_xlsx(tmp_path / "data_anggaran_perubahan.xlsx", {"Sheet1": perubahan})
+    write_xlsx(tmp_path / "2022-10-31.xlsx",
+               {"Sheet1": realisasi([("S1", "5.1.02.01.01.0024", 600_000, None)])})
+    p = ingest([tmp_path]).summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"], p["sub_kegiatan"]) == (1_000_000, 600_000, 1)
+
+
+def test_a_rak_of_several_versions_in_a_tahapan_column_plans_with_the_latest(tmp_path):
+    from lkjip_helpers.ingest import ingest
+
+    rows = rak([("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [0] * 6 + [200_000] * 6),
+                ("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [100_000] * 12)])
+    for row, stage in zip(rows, ("Tahapan", "Pergeseran ke 1", "Murni")):
+        row.append(stage)
+    write_xlsx(tmp_path / "rak.xlsx", {"Sheet1": rows})
+    write_xlsx(tmp_path / "data_anggaran.xlsx",
+               {"Sheet1": data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", 1_200_000)])})
+    write_xlsx(tmp_path / "2022-03-31.xlsx",
+               {"Sheet1": realisasi([("S1", "5.1.02.01.01.0024", 150_000, None)])})
+    plan = ingest([tmp_path]).cash_plan
+    assert set(plan["version"]) == {"Pergeseran ke 1"}
+    assert plan.loc[plan["month"] <= 3, "plan"].sum() == 0
 
 
 def test_amount_text_forms_and_limits(tmp_path):

@@ -142,16 +142,13 @@ def combine(results: list[SheetResult]
     Results of other readers pass unchanged."""
     from .sipd import version_rank
 
-    budget: dict[tuple, dict[str, dict]] = {}     # (agency, year) -> sub code -> line (latest)
+    budgets: dict[tuple, list[dict]] = {}         # (agency, year) -> every data anggaran line
     plans: dict[tuple, list[tuple[int, SheetResult]]] = {}
     checks, kept = [], []
     for res in results:
         if res.reader == "sipd_anggaran":
             for r in res.plan:
-                slot = budget.setdefault((res.agency.code, r["year"]), {})
-                old = slot.get(r["sub_kegiatan_code"])
-                if old is None or version_rank(r["version"]) >= version_rank(old["version"]):
-                    slot[r["sub_kegiatan_code"]] = r
+                budgets.setdefault((res.agency.code, r["year"]), []).append(r)
         elif res.reader in ("sipd_rak", "kas_template"):
             rank = max((version_rank(r.get("version")) for r in res.plan), default=0)
             plans.setdefault((res.agency.key, res.year), []).append((rank, res))
@@ -159,7 +156,17 @@ def combine(results: list[SheetResult]
             checks.append((res.file, res.sheet, res.agency, res.plan_checks))
         if res.reader not in PLAN_READERS or res.reader == "kas_template":
             kept.append(res)
+    # the latest version of the budget replaces the earlier ones whole: a sub kegiatan it drops
+    # has no pagu any more (never the older version's)
+    budget: dict[tuple, dict[str, dict]] = {}     # (agency, year) -> sub code -> line
+    for k, rows in budgets.items():
+        top = max(version_rank(r["version"]) for r in rows)
+        budget[k] = {r["sub_kegiatan_code"]: r for r in rows if version_rank(r["version"]) == top}
     latest = {k: [res for rank, res in v if rank == max(r for r, _ in v)] for k, v in plans.items()}
+    for k, v in latest.items():   # an export of several versions (a Tahapan column): the latest
+        for res in v:
+            top = max((version_rank(r.get("version")) for r in res.plan), default=0)
+            res.plan = [r for r in res.plan if version_rank(r.get("version")) == top]
     cash_plan = plan_columns([res for k in sorted(latest) for res in latest[k]])
     for k in sorted(latest):
         for res in latest[k]:

@@ -40,14 +40,13 @@ ALIASES = {
     "pagu": ("pagu", "paguanggaran", "nilaipagu"),
     "realisasi": ("realisasi", "nilairealisasi", "realisasisp2d", "realisasispj"),
     "nilai_rincian": ("nilairincian",), "total_rak": ("totalrak",),
-    "versi": ("versi", "tahapan", "jenisrak", "keterangan"),
+    "versi": ("versi", "tahapan", "jenisrak"),  # not "keterangan": free text, not a version
     "periode": ("bulan", "periode", "tanggal", "tanggaldata"),
     **{f"bulan{m}": (f"bulan{m}",) for m in range(1, 13)},
 }
 _LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 MONTH_FIELDS = tuple(f"bulan{m}" for m in range(1, 13))
 KINDS = ("anggaran_kas", "realisasi", "data_anggaran")
-_VERSION = re.compile(r"murni|pergeseran[\s_-]*(?:ke)?[\s_-]*(\d+)|perubahan", re.I)
 _FILE_DATE = re.compile(r"(20\d\d)-(\d\d)-(\d\d)")
 
 
@@ -106,24 +105,44 @@ class FlatResult:
 
 
 def version_of(*texts: str) -> str | None:
-    """"Murni", "Pergeseran ke N" or "Perubahan", from the first text that names one."""
+    """"Murni", "Pergeseran ke N", "Perubahan" or "Pergeseran Perubahan ke N" (a shift after the
+    APBD-P), from the first text that names one; N in digits or Roman numerals, 1 when unsaid."""
     for t in texts:
-        m = _VERSION.search(t or "")
-        if m:
-            word = m.group(0).lower()
-            if word.startswith("pergeseran"):
-                return f"Pergeseran ke {int(m.group(1))}"
-            return "Murni" if word == "murni" else "Perubahan"
+        low = (t or "").lower()
+        shift = re.search(r"pergeseran(?:[\s_-]*(?:apbd[\s_-]*)?perubahan)?[\s_-]*(?:ke)?[\s_-]*"
+                          r"(\d+|[ivx]+)?(?![a-z])", low)
+        if shift:
+            n = _ordinal(shift.group(1))
+            after = "perubahan" in shift.group(0) or re.search(r"perubahan.*pergeseran", low)
+            return f"Pergeseran Perubahan ke {n}" if after else f"Pergeseran ke {n}"
+        if re.search(r"perubahan", low):
+            return "Perubahan"
+        if re.search(r"murni", low):
+            return "Murni"
     return None
 
 
+def _ordinal(token: str | None) -> int:
+    if not token:
+        return 1
+    if token.isdigit():
+        return int(token)
+    roman = {"i": 1, "v": 5, "x": 10}
+    n = 0
+    for a, b in zip(token, token[1:] + " "):
+        n += -roman[a] if roman.get(b, 0) > roman[a] else roman[a]
+    return n
+
+
 def version_rank(version: str | None) -> int:
-    """Order of versions within a year: Murni < Pergeseran ke 1 < … < Perubahan."""
+    """Order of versions within a year: Murni < Pergeseran ke 1 < … < Perubahan < Pergeseran
+    Perubahan ke 1 < …"""
     if not version or version == "Murni":
         return 0
     if version == "Perubahan":
         return 1000
-    return int(version.rsplit(" ", 1)[-1])
+    n = int(version.rsplit(" ", 1)[-1])
+    return 1000 + n if version.startswith("Pergeseran Perubahan") else n
 
 
 def month_of(value, where: str | None, grid: SheetGrid | None = None) -> int | None:
