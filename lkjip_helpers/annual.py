@@ -224,7 +224,31 @@ def _read_table(grid: SheetGrid, name: str) -> list[dict]:
             c = found[next((fld, k) for fld, k in found if fld == missing[0])]
             raise CellError(f"{missing[0]} kosong", grid.file, grid.name, cell_name(r, c))
         out.append(rec)
+    _percent_values(grid, found, header_row, out)
     return out
+
+
+def _percent_values(grid: SheetGrid, found: dict, header_row: int, out: list[dict]) -> None:
+    """A number cell of a value column formatted as a percent holds a fraction (Excel stores 86%
+    typed as 0.86): it is written back as the percent it shows ("86%"), never read as 0,86."""
+    from .excel.formats import cell_formats, percent_decimals
+
+    numeric = {}
+    for (fld, kind), c in found.items():
+        if kind != "value":
+            continue
+        for rec in out:
+            v = grid.get(rec["_row"] - 1, c)
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                numeric[rec[f"_{fld}_cell"]] = (rec, fld, v)
+    if not numeric:
+        return
+    fmts = cell_formats(Path(grid.file), grid.name, set(numeric))
+    for cell, (rec, fld, v) in numeric.items():
+        is_pct, _ = percent_decimals(fmts.get(cell))
+        if is_pct:
+            pct = (Decimal(repr(float(v))) * 100).normalize()
+            rec[fld] = f"{pct:f}%"
 
 
 def _convert(v, kind: str, grid: SheetGrid, r: int, c: int):

@@ -99,9 +99,9 @@ def capaian(target: Value, realisasi: Value, polarity: str, cap: Decimal | None 
         return Capaian(Decimal(r * 100) / Decimal(t), rule,
                        "tercapai" if r >= t else "belum tercapai")
     if target.number is None:
-        return Capaian(None, rule, "target kosong: capaian tidak dapat dihitung")
+        return Capaian(None, rule, _unusable("target", target, "tidak"))
     if realisasi.number is None:
-        return Capaian(None, rule, "realisasi kosong: capaian belum dapat dihitung")
+        return Capaian(None, rule, _unusable("realisasi", realisasi, "belum"))
     t, r = target.number, realisasi.number
     if polarity == "positif":
         if t == 0:
@@ -117,6 +117,13 @@ def capaian(target: Value, realisasi: Value, polarity: str, cap: Decimal | None 
     if cap is not None and value > cap:
         value, note = Decimal(cap), f"dibatasi pada {cap}%"
     return Capaian(value, rule, note)
+
+
+def _unusable(what: str, v: Value, when: str) -> str:
+    """Why a capaian has no value: the cell is empty, or holds what is no number ("≥ 80%")."""
+    if v.text is None or not str(v.text).strip() or str(v.text).strip() in ("-", "–"):
+        return f"{what} kosong: capaian {when} dapat dihitung"
+    return f"{what} {str(v.text).strip()!r} bukan angka: capaian tidak dapat dihitung"
 
 
 def _level(v: Value) -> int | None:

@@ -65,6 +65,13 @@ def evaluate(annual: Annual, year: int, scale: Scale | None = None,
         pol = pk["polaritas"]
         target, real = parse_value(pk["target"]), parse_value(res.get("realisasi"))
         cap = capaian(target, real, pol, negatif_cap)
+        if cap.value is None and pol != "kategori" and "kosong" not in (cap.note or ""):
+            on_target = (cap.note or "").startswith("target")  # "≥ 80%", a target of 0, …
+            findings.append(Finding(
+                "MISSING_VALUE", "warning", f"Indikator {no} ('{pk['indikator']}'): {cap.note}.",
+                field="capaian", source_sheet="PK" if on_target else "Indikator",
+                source_cell=pk.get("_target_cell") if on_target else res.get("_realisasi_cell"),
+                **src))
         label, rnote = rate(cap.value, scale)
         prog = progress(real, parse_value(pk["target_renstra"]), pol)
         last = parse_value(res.get("realisasi_lalu"))
@@ -196,13 +203,16 @@ def _budget_findings(budget: pd.DataFrame, src, tw4: dict[int, dict]) -> list[Fi
         cap = r.get("capaian_tertulis")
         if cap is not None and not (isinstance(cap, float) and pd.isna(cap)) and \
                 not percent_matches(cap[0], cap[1], r["realisasi"], r["pagu"]):
-            out.append(Finding("PERCENT_MISMATCH", "error",
-                               f"Capaian '{r['kegiatan']}' di Tabel 3.2 tertulis {pct(cap[0], cap[1])}, "
-                               f"padahal {rp(r['realisasi'])} / {rp(r['pagu'])} = "
-                               f"{pct(_pct(r['realisasi'], r['pagu']))}.", field="capaian", unit="%",
-                               stated=cap[0], computed=_pct(r["realisasi"], r["pagu"]).quantize(
-                                   Decimal("0.0001")),
-                               source_cell=r.get("_capaian_tertulis_cell"), **base))
+            computed = _pct(r["realisasi"], r["pagu"])   # None: a pagu of 0
+            out.append(Finding(
+                "PERCENT_MISMATCH", "error",
+                f"Capaian '{r['kegiatan']}' di Tabel 3.2 tertulis {pct(cap[0], cap[1])}, padahal "
+                + (f"{rp(r['realisasi'])} / {rp(r['pagu'])} = {pct(computed)}."
+                   if computed is not None else
+                   f"pagunya Rp 0: capaian tidak dapat dihitung (realisasi {rp(r['realisasi'])})."),
+                field="capaian", unit="%", stated=cap[0],
+                computed=computed.quantize(Decimal("0.0001")) if computed is not None else None,
+                source_cell=r.get("_capaian_tertulis_cell"), **base))
         for fld, other in (("pagu", "pagu_lain"), ("realisasi", "realisasi_lain")):
             v = r.get(other)
             if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != r[fld]:

@@ -40,6 +40,11 @@ def _rp(v) -> str:
     return format_rupiah(v)
 
 
+def _text(v) -> str:
+    """A text column's value; '' for an empty one (None, or NaN in a column pandas made float)."""
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+
+
 def _shown(v) -> str:
     """A value copied from the workbook, in the Indonesian style at the precision it was typed
     with ('49.48%' → '49,48%', 'Madya' as is); '–' when empty."""
@@ -84,8 +89,9 @@ def indicator_tables(k: Kinerja, year: int) -> dict[str, pd.DataFrame]:
             rows["A"].append({"Indikator": r["indikator"], "Target": _shown(r["target"]),
                               "Realisasi": _shown(r["realisasi"]), "Capaian (tertulis)": cap_s,
                               "Capaian (dihitung)": cap_c,
-                              "Kategori": (r["kategori"] or "–") +
-                              (f" ({r['kategori_catatan']})" if r["kategori_catatan"] else "")})
+                              "Kategori": (_text(r["kategori"]) or "–") +
+                              (f" ({_text(r['kategori_catatan'])})"
+                               if _text(r["kategori_catatan"]) else "")})
             change = r["perubahan"]
             rows["B"].append({"Indikator": r["indikator"], "Target": _shown(r["target"]),
                               f"Realisasi {year - 1}": _shown(r["realisasi_lalu"]),

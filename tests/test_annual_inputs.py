@@ -1,0 +1,55 @@
+"""The annual workbook as agencies really fill it (found by an adversarial pass): percents typed
+into %-formatted cells, targets that are no number, a pagu of 0. Each is exact, or its doubt is a
+finding; never an internal error (the report's chapter III failed with a TypeError)."""
+import shutil
+from decimal import Decimal as D
+
+import pytest
+from conftest import SAMPLE
+from openpyxl import load_workbook
+
+from lkjip_helpers.annual import read_annual
+from lkjip_helpers.kinerja import evaluate
+from lkjip_helpers.tables import indicator_tables, tabel_3_2
+
+
+def annual(tmp_path, edit):
+    path = tmp_path / "kinerja_2020.xlsx"
+    shutil.copy(SAMPLE / "kinerja_2020.xlsx", path)
+    wb = load_workbook(path)
+    edit(wb)
+    wb.save(path)
+    return read_annual(path)
+
+
+def test_a_percent_typed_into_a_percent_cell_is_that_percent(tmp_path):
+    """Excel stores '86%' typed into a %-formatted cell as 0.86: read as 86%, not 0,86."""
+    def edit(wb):
+        for sheet, cell, value in (("PK", "F2", 0.86), ("Indikator", "C2", 0.92)):
+            wb[sheet][cell] = value
+            wb[sheet][cell].number_format = "0%"
+    k = evaluate(annual(tmp_path, edit), 2020)
+    row = k.indicators.iloc[0]
+    assert (row["target"], row["realisasi"]) == ("86%", "92%")
+    assert round(row["capaian"], 2) == D("106.98")          # 92 / 86, as with text cells
+
+
+@pytest.mark.parametrize("target", [0, "≥ 80%", "80-90", "delapan puluh"])
+def test_a_target_that_gives_no_capaian_is_said_and_chapter_iii_is_made(tmp_path, target):
+    k = evaluate(annual(tmp_path, lambda wb: wb["PK"].__setitem__("F2", target)), 2020)
+    row = k.indicators.iloc[0]
+    assert row["capaian"] is None or row["capaian"] != row["capaian"]     # None or NaN
+    note = row["capaian_catatan"]
+    assert ("bukan angka" in note) if isinstance(target, str) else ("target nol" in note)
+    said = [f for f in k.findings if f.code == "MISSING_VALUE" and f.source_cell == "F2"]
+    assert len(said) == 1 and said[0].severity == "warning" and said[0].source_sheet == "PK"
+    tabs = indicator_tables(k, 2020)                         # no TypeError
+    a = tabs["3.1.1.A"].iloc[0]
+    assert a["Capaian (dihitung)"].startswith("–") and a["Kategori"].startswith("–")
+
+
+def test_a_pagu_of_zero_in_tabel_3_2_is_a_finding_not_an_error(tmp_path):
+    k = evaluate(annual(tmp_path, lambda wb: wb["Anggaran"].__setitem__("D2", 0)), 2020)
+    f = [x for x in k.findings if x.code == "PERCENT_MISMATCH" and x.source_cell == "F2"]
+    assert len(f) == 1 and "pagunya Rp 0" in f[0].message and f[0].computed is None
+    assert len(tabel_3_2(k)) > 0
