@@ -62,11 +62,14 @@ def test_one_folder_of_several_agencies_is_split_by_the_agency_each_sheet_names(
         agencies.from_folders([folder], tmp_path / "work2")
 
 
-def test_agencies_from_a_manifest(tmp_path):
+@pytest.mark.parametrize("header", ["file,kode_skpd,nama_skpd,tahun,bulan",
+                                    "file,agency_code,agency_name,year,month",   # as for ingest
+                                    "File,Kode SKPD,Nama SKPD,Tahun,Bulan"])
+def test_agencies_from_a_manifest(tmp_path, header):
     made(tmp_path / "kab", 1)
     src = tmp_path / "kab" / "01_Dinas"
     (tmp_path / "manifest.csv").write_text(
-        "file,kode_skpd,nama_skpd,tahun,bulan\n"
+        header + "\n"
         "pengukuran_kinerja_2024_TW1.xlsx,1.02.0.00.0.00.01.0000,Dinas Kesehatan,2024,3\n"
         "pengukuran_kinerja_2024_TW2.xlsx,1.02.0.00.0.00.01.0000,Dinas Kesehatan,2024,6\n"
         "pengukuran_kinerja_2024_TW3.xlsx,4.01/X,Sekretariat Daerah,2024,9\n", encoding="utf-8")

@@ -113,29 +113,33 @@ def from_manifest(manifest: Path, paths: list[Path], work: Path) -> list[AgencyI
         rows = list(csv.DictReader(open(manifest, encoding="utf-8-sig", newline="")))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise ConfigError(f"manifest tidak dapat dibaca ({exc})", manifest) from None
-    need = {"file", "kode_skpd", "nama_skpd"}
-    if not rows or not need <= set(rows[0]):
+    from ..manifest import _LOOKUP, _key
+
+    # the column names of lkjip_helpers.manifest: file, kode_skpd / agency_code, nama_skpd / …
+    col = {_LOOKUP[_key(h)]: h for h in (rows[0] if rows else {}) if _key(h) in _LOOKUP}
+    if not rows or not {"file", "agency_code", "agency_name"} <= set(col):
         raise ConfigError("manifest memerlukan kolom file, kode_skpd, nama_skpd", manifest)
+    f_col, code_col, name_col = col["file"], col["agency_code"], col["agency_name"]
     roots = [Path(p).resolve() for p in paths]
     agencies: dict[str, AgencyInput] = {}
     own: dict[str, list[dict]] = {}                  # code -> its rows (file: the link's name)
     for line, r in enumerate(rows, start=2):
-        src = next((root / r["file"] for root in roots if (root / r["file"]).is_file()), None)
+        src = next((root / r[f_col] for root in roots if (root / r[f_col]).is_file()), None)
         if src is None:
-            raise ConfigError(f"baris {line}: {r['file']!r} tidak ada di folder RAW mana pun",
+            raise ConfigError(f"baris {line}: {r[f_col]!r} tidak ada di folder RAW mana pun",
                               manifest)
-        code = folder_code(r["kode_skpd"])
-        a = agencies.setdefault(code, AgencyInput(code, r["nama_skpd"].strip(),
+        code = folder_code(r[code_col])
+        a = agencies.setdefault(code, AgencyInput(code, r[name_col].strip(),
                                                   str(work / code)))
-        if a.name != r["nama_skpd"].strip():
+        if a.name != r[name_col].strip():
             raise ConfigError(f"baris {line}: kode_skpd {code} punya dua nama ({a.name!r}, "
-                              f"{r['nama_skpd'].strip()!r})", manifest)
+                              f"{r[name_col].strip()!r})", manifest)
         target = Path(a.raw) / src.name
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink() or target.exists():
             raise ConfigError(f"baris {line}: dua file bernama {src.name} untuk {code}", manifest)
         os.symlink(src, target)
-        own.setdefault(code, []).append({**r, "file": src.name})
+        own.setdefault(code, []).append({**r, f_col: src.name})
     if _names_periods(rows[0]):
         agencies = {c: dataclasses.replace(a, manifest=str(_write_rows(own[c], work / c)))
                     for c, a in agencies.items()}
