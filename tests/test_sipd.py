@@ -105,6 +105,25 @@ def test_realisasi_with_the_period_in_a_column(tmp_path):
                                                                        (6, D(700000))]
 
 
+@pytest.mark.parametrize("label", ["TOTAL", "Jumlah Total", "-"])
+def test_a_subtotal_or_total_row_is_said_never_added(tmp_path, label):
+    """A sub kegiatan's subtotal row (its code, no kode rekening: printed reports exported to
+    Excel) was added to its rincian; a total labelled in the code column refused the export."""
+    rows = realisasi([("S1", "5.1.02.01.01.0024", 600_000, None),
+                      ("S1", "5.1.02.01.01.0024", 400_000, None),
+                      ("S1", "5.1.02.01.01.0026", 200_000, None)])
+    rek = rows[0].index("kode rekening")
+    rows[1][rek] = rows[1][rek + 1] = None
+    total = [None] * len(rows[0])
+    total[rows[0].index("kode sub kegiatan")], total[-1] = label, 600_000
+    rows.append(total)
+    _, res = _read(tmp_path, "2022-06-30.xlsx", rows)
+    assert [r["realisasi"] for r in res.lines] == [D(600_000)]
+    unread = [c for c in res.checks if c["kind"] == "unread"]
+    assert [c["row"] + 1 for c in unread] == [2, 5]
+    assert "tanpa kode rekening (subtotal?)" in unread[0]["note"] and label in unread[1]["note"]
+
+
 def test_realisasi_without_a_period_is_refused(tmp_path):
     grid = open_workbook(write_xlsx(tmp_path / "realisasi.xlsx",
                                     {"S": realisasi([("S1", "5.1", 1, None)])}))[0]

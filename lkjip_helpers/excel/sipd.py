@@ -194,12 +194,23 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
                     ("agency_name", "nama_skpd")) if n in cols)
     c_dana, sen, rak = get("nama_sumber_dana"), amounts.sen, header.kind == "anggaran_kas"
     money_at = tuple((a, cols[a]) for a in amount_cols)
+    # an export whose rincian carry their kode rekening: a row of a sub kegiatan without one is
+    # its subtotal (printed reports exported to Excel), never added to its rincian again
+    c_rek = get("kode_rekening")
+    if c_rek is not None and not any(row[c_rek] is not None for row in grid.rows[header.row + 1:]
+                                     if c_rek < len(row)):
+        c_rek = None
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
         code = row[c_sub] if c_sub < len(row) else None
-        if code is None:
-            if any(v is not None for v in row):
+        if code is None or (type(code) is str and not any(ch.isdigit() for ch in code)):
+            if any(v is not None for v in row):  # a total ("TOTAL", "JUMLAH"), a note, a slip
                 res.checks.append(_unread(grid, keys, row, r, c_sub, money_at))
+            continue
+        if c_rek is not None and (c_rek >= len(row) or row[c_rek] is None):
+            res.checks.append(_unread(grid, keys, row, r, c_sub, money_at,
+                                      "dengan kode sub kegiatan tetapi tanpa kode rekening "
+                                      "(subtotal?)"))
             continue
         res.rows += 1
         agency, sub_unit = keys.unit(row, r)
@@ -271,12 +282,13 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
 
 
 def _unread(grid: SheetGrid, keys: "_RowKeys", row: list, r: int, c_sub: int,
-            money_at: tuple) -> dict:
-    """A row without a sub kegiatan code (a total row, a note, a slip): not summed, but said, with
-    its SKPD and period where the row names them (``UNREAD_ROW`` downstream)."""
+            money_at: tuple, what: str = "tanpa kode sub kegiatan") -> dict:
+    """A row without a sub kegiatan code (a total row, a note, a slip), or a sub kegiatan's row
+    without its kode rekening (a subtotal): not summed, but said, with its SKPD and period where
+    the row names them (``UNREAD_ROW`` downstream)."""
     texts = " ".join(text_of(v) for v in row if v is not None)
     money = [cell_name(r, c) for _, c in money_at if c < len(row) and row[c] is not None]
-    note = f"baris {r + 1} tanpa kode sub kegiatan tidak dibaca: {texts[:60]!r}"
+    note = f"baris {r + 1} {what} tidak dibaca: {texts[:60]!r}"
     if money:
         note += f"; jumlahnya ({', '.join(money[:3])}{', …' if len(money) > 3 else ''}) " \
                 "tidak dihitung"
