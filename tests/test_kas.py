@@ -107,3 +107,50 @@ def test_a_negative_target_month_and_a_bad_amount(tmp_path):
     rows[5][4] = "seratus"
     with pytest.raises(CellError, match="sel E6"):
         _read(write_xlsx(tmp_path / "bad.xlsx", {"S": rows}))
+
+
+def _group(rows, label):
+    """The template's BELANJA block (its Target and Realisasi rows) under another group name."""
+    target, real = list(rows[5]), list(rows[6])
+    target[1] = label
+    return [target, real]
+
+
+@pytest.mark.parametrize("word", ["Realisasi (Rp)", "Realisasi Keuangan"])
+def test_the_realisasi_row_in_the_wordings_of_the_offices(tmp_path, word):
+    from lkjip_helpers.ingest import ingest
+
+    rows = _template([10] * 12, [0, 5, 5, 10, 10, 0] + [0] * 6)
+    rows[6][3] = word
+    p = ingest([write_xlsx(tmp_path / "kas.xlsx", {"JAN-JUN": rows})]).summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"], p["month"]) == (120, 30, 6)
+
+
+def test_spending_in_parts_is_summed_and_revenue_does_not_date_the_sheet(tmp_path):
+    """BELANJA OPERASI + BELANJA MODAL (no plain BELANJA) are the spending, summed; a PENDAPATAN
+    realisasi filled to December does not make a JAN-JUN sheet December's."""
+    from lkjip_helpers.ingest import ingest
+
+    rows = _template([10] * 12, [0, 5, 5, 10, 10, 0] + [0] * 6)
+    pend = _group(rows, "PENDAPATAN")
+    pend[1][4:] = [1] * (len(pend[1]) - 4)
+    body = _group(rows, "BELANJA OPERASI") + _group(rows, "BELANJA MODAL") + pend
+    rows = rows[:5] + body + rows[7:]
+    data = ingest([write_xlsx(tmp_path / "kas.xlsx", {"Data": rows})])
+    p = data.summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"], p["month"]) == (240, 60, 5)   # Mei: the last spent
+    assert data.cash_plan["plan"].sum() == 240
+
+
+def test_a_group_written_twice_is_refused_and_a_missing_realisasi_is_said(tmp_path):
+    from lkjip_helpers.ingest import ingest
+
+    rows = _template([10] * 12, [0] * 12)
+    twice = rows[:7] + _group(rows, "BELANJA") + rows[7:]
+    with pytest.raises(CellError) as exc:
+        ingest([write_xlsx(tmp_path / "kas.xlsx", {"JAN-JUN": twice})])
+    assert exc.value.cell == "D8" and "dua baris Target" in str(exc.value)
+    alone = rows[:6] + rows[7:]                                     # no Realisasi row
+    data = ingest([write_xlsx(tmp_path / "kas2.xlsx", {"JAN-JUN": alone})])
+    said = [w for w in data.warnings if w.code == "MISSING_VALUE"]
+    assert [w.cell for w in said] == ["B6"] and "tanpa baris Realisasi" in said[0].message

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import LayoutError
+from ..errors import CellError, LayoutError
 from .amounts import Amounts, rupiah
 from .period import months_named, year_in
 from .sipd import _key  # one header normalisation for the flat exports and this template
@@ -88,7 +88,7 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
     amounts = Amounts(grid)
     for r in range(header.row + 1, len(grid.rows)):
         row = grid.rows[r]
-        kind = _key(row[header.rincian]) if header.rincian < len(row) else ""
+        kind = _kind(row[header.rincian]) if header.rincian < len(row) else ""
         if kind not in ("target", "realisasi"):
             text = " ".join(text_of(v) for v in row if v is not None)
             if text:
@@ -101,10 +101,14 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
             raise LayoutError("baris Target/Realisasi tanpa kelompoknya (BELANJA, PENDAPATAN…)",
                               grid.file, grid.name, cell_name(r, header.label))
         rec = next((g for g in res.groups if g["group"] == group), None)
+        if rec is not None and rec[kind] is not None:   # a second block of the same group
+            raise CellError(f"kelompok {group} punya dua baris {kind.capitalize()} (juga di baris "
+                            f"{rec['rows'][kind] + 1}); satukan dalam satu blok", grid.file,
+                            grid.name, cell_name(r, header.rincian))
         if rec is None:
             rec = {"group": group, "source_file": res.file, "source_sheet": res.sheet,
                    "source_cell": cell_name(group_row, header.label), "total": None,
-                   "target": None, "realisasi": None, "cells": {}}
+                   "target": None, "realisasi": None, "cells": {}, "rows": {}}
             res.groups.append(rec)
             if header.total is not None:
                 rec["total"] = _amount(amounts, row[header.total], r, header.total, blank=None)
@@ -117,6 +121,7 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
         monthly = [_amount(amounts, row[header.months[m]], r, header.months[m], blank=0)
                    for m in range(1, 13)]
         rec[kind] = monthly
+        rec["rows"][kind] = r
         rec["cells"][kind] = {m: cell_name(r, header.months[m]) for m in range(1, 13)}
         where = {"group": group, "rincian": kind, "row": r, "year": res.year}
         for m, v in enumerate(monthly, start=1):
@@ -133,7 +138,7 @@ def read_kas(grid: SheetGrid, header: KasHeader) -> KasResult:
             if stated is not None and stated != want:
                 res.checks.append({**where, "kind": "triwulan", "quarter": q, "stated": stated,
                                    "computed": want, "cell": cell_name(r, c)})
-        if kind == "realisasi":
+        if kind == "realisasi" and group.startswith("BELANJA"):  # revenue does not date it
             nonzero = [m for m, v in enumerate(monthly, start=1) if v]
             last_seen = max([last_seen] + nonzero)
     for rec in res.groups:
@@ -175,6 +180,17 @@ def _opd(titles: list[str], grid: SheetGrid, header: KasHeader) -> str | None:
                 return name
     first = grid.get(header.row + 1, 0)
     return text_of(first).strip() or None if first is not None else None
+
+
+def _kind(value) -> str:
+    """"target" or "realisasi" for the Rincian cell of a money row ("Realisasi", "Realisasi (Rp)",
+    "Realisasi Keuangan", "Target Rp"); anything else (a "Realisasi Fisik" in %) as its key."""
+    key = _key(value)
+    for kind in ("target", "realisasi"):
+        if key == kind or (key.startswith(kind) and key[len(kind):] in ("rp", "keuangan",
+                                                                         "anggaran", "rupiah")):
+            return kind
+    return key
 
 
 def _role(text: str) -> str:

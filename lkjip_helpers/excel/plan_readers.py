@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..errors import LayoutError
 from ..period import Agency, quarter_of_month
 from .result import SheetResult, Warning_, negative_amount
 from .workbook import SheetGrid
@@ -73,24 +74,39 @@ class KasTemplateReader:
         agency = Agency("", kas.agency_name or "")
         res = SheetResult(kas.file, kas.sheet, kas.year, quarter_of_month(month) if month else None,
                           month=month, agency=agency, reader=self.name)
-        belanja = [g for g in kas.groups if g["group"] == "BELANJA"]
+        # the spending: the BELANJA group, else its parts (BELANJA OPERASI, BELANJA MODAL, …)
+        belanja = [g for g in kas.groups if g["group"] == "BELANJA"] or \
+            [g for g in kas.groups if g["group"].startswith("BELANJA")]
+        if kas.groups and not belanja:
+            raise LayoutError("anggaran kas tanpa kelompok BELANJA (yang ada: "
+                              f"{', '.join(g['group'] for g in kas.groups)})", grid.file,
+                              grid.name, kas.groups[0]["source_cell"])
         res.roles = [{"row": s["row"], "role": "signature" if s["role"] == "signature" else
                       "reported", "note": s["text"][:200]} for s in kas.set_aside]
         res.plan_checks = kas.checks
-        for g in belanja:
+        res.plan = []
+        for n, g in enumerate(belanja, start=1):
             pagu = g["total"] if g["total"] is not None else sum(g["target"] or [], ZERO)
             real = sum((g["realisasi"] or [])[:month or 0], ZERO)
-            res.lines.append({"program_no": 1, "program": "BELANJA", "kegiatan": "BELANJA",
+            if g["realisasi"] is None:
+                res.warnings.append(Warning_(kas.file, kas.sheet, g["source_cell"],
+                                             "MISSING_VALUE", f"kelompok {g['group']} tanpa "
+                                             "baris Realisasi: realisasinya dibaca 0"))
+            res.lines.append({"program_no": 1, "program": "BELANJA", "kegiatan": g["group"],
                               "level": "akun", "jenis": "belanja", "pagu": pagu,
                               "realisasi": real, "capaian": None, "capaian_decimals": None,
-                              "line": 1, "source_cell": g["source_cell"],
+                              "line": n, "source_cell": g["source_cell"],
                               "pagu_cell": g["cells"].get("total"),
                               "realisasi_cell": (g["cells"].get("realisasi") or {}).get(month)})
-            res.plan = [{"sub_kegiatan_code": None, "version": None, "pagu": pagu,
-                         **{f"bulan{m}": (g["target"] or [ZERO] * 12)[m - 1]
-                            for m in range(1, 13)},
-                         "source_file": kas.file, "source_sheet": kas.sheet,
-                         "source_cell": g["source_cell"]}]
+            if not res.plan:  # the SKPD's one plan: its spending groups summed
+                res.plan.append({"sub_kegiatan_code": None, "version": None, "pagu": ZERO,
+                                 **{f"bulan{m}": ZERO for m in range(1, 13)},
+                                 "source_file": kas.file, "source_sheet": kas.sheet,
+                                 "source_cell": g["source_cell"]})
+            plan = res.plan[0]
+            plan["pagu"] += pagu
+            for m in range(1, 13):
+                plan[f"bulan{m}"] += (g["target"] or [ZERO] * 12)[m - 1]
         return [res]
 
 
