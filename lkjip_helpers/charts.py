@@ -59,11 +59,18 @@ def _pct(x: float, decimals: int = 1) -> str:
 
 
 def _wrap(text: str, width: int = 24, lines: int = 3) -> str:
+    """A name from the sheets as a label: wrapped, cut with "…", its "$" escaped (matplotlib would
+    draw "$\\frac{1}{0}$" as mathematics instead of the text the sheet holds)."""
     parts = textwrap.wrap(str(text), width)
     if len(parts) > lines:
         parts = parts[:lines]
         parts[-1] = parts[-1][: width - 1] + "…"
-    return "\n".join(parts)
+    return plain("\n".join(parts))
+
+
+def plain(text: str) -> str:
+    """``text`` drawn as written: every "$" escaped for matplotlib's mathtext."""
+    return str(text).replace("$", "\\$")
 
 
 def _f(v) -> float:

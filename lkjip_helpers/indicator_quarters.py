@@ -12,6 +12,7 @@ import pandas as pd
 from .aggregation import (CANDIDATES, LABELS, candidate_values, infer, rule_used, series,
                           to_date)
 from .indicators import Value, parse_value
+from .numbers import format_as_written
 from .reconcile.findings import Finding, pct, tw
 from .reconcile.matching import match_names
 
@@ -114,11 +115,13 @@ def _rule_findings(no, pk, agg, how, values, quarter, r, year, agrees) -> list[F
         return [Finding(
             "CAPAIAN_RULE_MISMATCH", "error" if how == "dinyatakan" else "warning",
             f"Indikator {no} ('{pk['indikator']}') di lembar {tw(quarter)}: capaian tertulis "
-            f"{stated.text} mengikuti rumus {CANDIDATES[other]}, padahal {own_text}.", **where)]
+            f"{format_as_written(stated.text)} mengikuti rumus {CANDIDATES[other]}, padahal "
+            f"{own_text}.", **where)]
     return [Finding(
         "CAPAIAN_MISMATCH", "warning",
         f"Indikator {no} ('{pk['indikator']}') di lembar {tw(quarter)}: capaian tertulis "
-        f"{stated.text} tidak sesuai rumus tipe mana pun; {own_text}.", **where)]
+        f"{format_as_written(stated.text)} tidak sesuai rumus tipe mana pun; {own_text}.",
+        **where)]
 
 
 def _year_findings(no, pk, agg, values, last, r, res, year) -> list[Finding]:
@@ -131,7 +134,8 @@ def _year_findings(no, pk, agg, values, last, r, res, year) -> list[Finding]:
     return [Finding(
         "CAPAIAN_MISMATCH", "warning",
         f"Realisasi indikator '{pk['indikator']}' s.d. {tw(last)} ({LABELS[agg]}: {how}) "
-        f"{td.text}, di tabel tahunan {res.get('realisasi')}.", year=year, quarter=last,
+        f"{format_as_written(td.text)}, di tabel tahunan {format_as_written(res.get('realisasi'))}.",
+        year=year, quarter=last,
         field="realisasi", unit="%", stated=td.number, computed=annual.number,
         source_file=r["source_file"], source_sheet=r["source_sheet"],
         source_cell=r["source_cell"])]

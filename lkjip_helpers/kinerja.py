@@ -16,6 +16,7 @@ from .annual import Annual
 from .indicator_quarters import evaluate_quarters
 from .indicators import (Scale, capaian, check_scale, efficiency_pmk, efficiency_seed,
                          load_scale, parse_value, progress, rate)
+from .numbers import format_as_written
 from .reconcile.findings import Finding, pct, rp, tw
 from .reconcile.matching import match_names, normalise
 
@@ -166,7 +167,8 @@ def _indicator_findings(rec, res, stated, src, b_pagu, b_real) -> list[Finding]:
         if ok is False:
             out.append(Finding(
                 "CAPAIAN_MISMATCH", "error",
-                f"Indikator {rec['no']} ('{rec['indikator']}'): {text} tertulis {stated[k]}, "
+                f"Indikator {rec['no']} ('{rec['indikator']}'): {text} tertulis "
+                f"{format_as_written(stated[k])}, "
                 f"padahal {how} = {pct(computed)}.", field=k, unit="%", stated=num(k),
                 computed=computed.quantize(Decimal("0.0001")), source_sheet="Indikator",
                 source_cell=res.get(f"_{_stated_col(k)}_cell"), **src))
@@ -280,16 +282,26 @@ def _pk_findings(annual: Annual, budget: pd.DataFrame, src, quarters) -> list[Fi
         if pno is None or pd.isna(pno):
             continue
         idx = [i for i, v in enumerate(budget["program_no"]) if int(v) == int(pno)]
+        # a quarter none of whose kegiatan of the program were found has no pagu to compare
         sums = {q: sum((per_q[q][i]["pagu"] for i in idx if i in per_q[q]), Decimal(0))
-                for q in qs}
+                for q in qs if any(i in per_q[q] for i in idx)}
         if p["anggaran"] in sums.values():
             continue
-        first = sums[qs[0]]
+        if not sums:
+            out.append(Finding(
+                "PK_BUDGET_MISMATCH", "warning",
+                f"Anggaran PK program '{p['program']}' {rp(p['anggaran'])} tidak dapat "
+                f"dibandingkan: program {int(pno)} tidak punya kegiatan di Tabel 3.2 yang "
+                "ditemukan di lembar triwulan.", field="pagu", stated=p["anggaran"],
+                computed=None, program_no=int(pno), program=p["program"],
+                source_sheet="Anggaran PK", source_cell=p.get("_anggaran_cell"), **src))
+            continue
+        first = sums[min(sums)]
         versions = ", ".join(f"{tw(q)} {rp(v)}" for q, v in sums.items())
         out.append(Finding(
             "PK_BUDGET_MISMATCH", "error",
             f"Anggaran PK program '{p['program']}' {rp(p['anggaran'])} tidak sama dengan pagu "
-            f"triwulan mana pun ({versions}); selisih dengan {tw(qs[0])} "
+            f"triwulan mana pun ({versions}); selisih dengan {tw(min(sums))} "
             f"{rp(p['anggaran'] - first)}.", field="pagu", stated=p["anggaran"], computed=first,
             program_no=int(pno), program=p["program"], source_sheet="Anggaran PK",
             source_cell=p.get("_anggaran_cell"), **src))

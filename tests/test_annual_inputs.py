@@ -53,3 +53,17 @@ def test_a_pagu_of_zero_in_tabel_3_2_is_a_finding_not_an_error(tmp_path):
     f = [x for x in k.findings if x.code == "PERCENT_MISMATCH" and x.source_cell == "F2"]
     assert len(f) == 1 and "pagunya Rp 0" in f[0].message and f[0].computed is None
     assert len(tabel_3_2(k)) > 0
+
+
+def test_a_pk_program_missing_from_tabel_3_2_is_not_compared_with_rp_0(tmp_path):
+    """Program 8 deleted from Tabel 3.2: the finding said the quarterly pagu was 'TW I Rp 0, …'
+    though the sheets state Rp 195.822.750; now it says the program cannot be compared."""
+    from lkjip_helpers.ingest import ingest
+
+    def edit(wb):
+        wb["Anggaran"].delete_rows(20)
+    quarters = ingest(sorted(SAMPLE.glob("pengukuran_*.xlsx"))).budget_lines
+    k = evaluate(annual(tmp_path, edit), 2020, quarters=quarters)
+    pk = [f for f in k.findings if f.code == "PK_BUDGET_MISMATCH" and f.program_no == 8]
+    assert len(pk) == 1 and "Rp 0" not in pk[0].message
+    assert "tidak punya kegiatan di Tabel 3.2" in pk[0].message and pk[0].computed is None

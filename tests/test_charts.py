@@ -156,3 +156,16 @@ def test_the_pages_chart_font_is_matplotlibs_dejavu_cut_to_its_ranges():
     rules = chartfont.font_face()
     assert rules.count("@font-face") == 2 and rules.count("data:font/woff;base64,") == 2
     assert "font-weight: 400" in rules and "font-weight: 700" in rules
+
+
+def test_a_name_with_dollar_signs_is_drawn_as_written():
+    """'$\\frac{1}{0}$' in a program's name was drawn as a fraction (matplotlib's mathtext)."""
+    import re
+
+    from lkjip_helpers import charts
+
+    fig, ax = charts._figure(3, "Judul $x$ biaya")
+    ax.set_yticks([0, 1], [charts._wrap(r"Pemberdayaan $\frac{1}{0}$ Perempuan"),
+                           charts._wrap("Rp 5$")])
+    texts = re.findall(r">([^<]*\$[^<]*)<", charts.to_svg(fig, True).decode())
+    assert texts == [r"$\frac{1}{0}$ Perempuan", "Rp 5$", "Judul $x$ biaya"]

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pandas as pd
 
 from ..errors import CellError, LayoutError
-from ..numbers import (MAX_AMOUNT, MAX_PERCENT_DECIMALS, NumberError, TooLarge, parse_amount,
-                       parse_percent, percent_of_number)
+from ..numbers import (MAX_AMOUNT, MAX_PERCENT_DECIMALS, NumberError, TooLarge, format_rupiah,
+                       parse_amount, parse_percent, percent_of_number)
 from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, header_repeat_test, norm
@@ -187,7 +187,7 @@ class _Reader:
         real = self.amount(real, r, rc, part, "realisasi")
         for key, value, col in (("pagu", pagu, pc), ("realisasi", real, rc)):
             if value is not None and value < 0:
-                self.warn("NEGATIVE_AMOUNT", f"{key} negatif: {value}", r, col)
+                self.warn("NEGATIVE_AMOUNT", f"{key} negatif: {format_rupiah(value)}", r, col)
         return {
             "name": text_of(name).strip(),
             "pagu": pagu, "realisasi": real,

@@ -27,7 +27,9 @@ class Warning_:
 def negative_amount(file: str, sheet: str, cell: str, field: str, value) -> Warning_:
     """``NEGATIVE_AMOUNT`` of a cell: ``field`` "pagu" (an error finding: a ceiling is never
     negative) or "realisasi" (a warning: a refund can make it so)."""
-    return Warning_(file, sheet, cell, "NEGATIVE_AMOUNT", f"{field} negatif: {value}")
+    from ..numbers import format_rupiah
+
+    return Warning_(file, sheet, cell, "NEGATIVE_AMOUNT", f"{field} negatif: {format_rupiah(value)}")
 
 
 @dataclass
