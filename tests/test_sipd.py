@@ -282,3 +282,25 @@ def test_a_pemda_export_is_within_the_default_limits(monkeypatch):
         monkeypatch.delenv(f"LKJIP_LIMIT_{name}", raising=False)
     lim = limits()
     assert lim.cells >= 50 * 3000 * 32 and lim.grid >= 50 * 3000 * 32 and lim.file_mb >= 22
+
+
+def test_a_blank_pagu_or_realisasi_is_said_with_its_cell(tmp_path):
+    """A blank amount cell counts 0 (as a blank month of a plan does), said as MISSING_VALUE."""
+    from lkjip_helpers.ingest import ingest
+    from lkjip_helpers.reconcile import reconcile
+
+    budget = data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", 1_000_000),
+                            ("S1", "DAK", "5.1.02.01.01.0026", None)])
+    write_xlsx(tmp_path / "data_anggaran.xlsx", {"Sheet1": budget})
+    spent = realisasi([("S1", "5.1.02.01.01.0024", 400_000, None),
+                       ("S1", "5.1.02.01.01.0024", None, None)])
+    write_xlsx(tmp_path / "2022-06-30.xlsx", {"Sheet1": spent})
+    data = ingest([tmp_path])
+    p = data.summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"]) == (1_000_000, 400_000)
+    f = reconcile(data).findings
+    f = f[f["code"] == "MISSING_VALUE"]
+    pagu_col, real_col = (chr(ord("A") + rows[0].index(h)) for rows, h in
+                          ((budget, "pagu"), (spent, spent[0][-1])))
+    assert sorted(f["source_cell"]) == sorted([f"{pagu_col}3", f"{real_col}3"])
+    assert all(s == "warning" for s in f["severity"])

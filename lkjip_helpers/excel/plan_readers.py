@@ -136,10 +136,13 @@ def _realisasi_results(flat) -> list[SheetResult]:
                           month=month, agency=Agency(code, _name(lines)),
                           reader="sipd_realisasi")
         res.plan = lines          # kept for combine(): the pagu comes from the budget exports
-        ours = [c for c in flat.checks if c["kind"] in ("ambiguous", "negative_amount") and
+        ours = [c for c in flat.checks if c["kind"] in ("ambiguous", "negative_amount",
+                                                        "missing") and
                 (c["agency_code"], c["year"], c["month"]) == (code, year, month)]
-        res.warnings = [Warning_(flat.file, flat.sheet, c["cell"], "AMBIGUOUS_NUMBER", c["note"])
-                        if c["kind"] == "ambiguous" else
+        res.warnings = [Warning_(flat.file, flat.sheet, c["cell"],
+                                 {"ambiguous": "AMBIGUOUS_NUMBER", "missing": "MISSING_VALUE"}[
+                                     c["kind"]], c["note"])
+                        if c["kind"] in ("ambiguous", "missing") else
                         negative_amount(flat.file, flat.sheet, c["cell"], "realisasi", c["stated"])
                         for c in ours]
         out.append(res)

@@ -246,6 +246,12 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
         vals = {}
         for a, c in money_at:
             x = row[c]   # a whole number cell, the bulk of an export, read here; the rest by sen
+            if x is None and a not in MONTH_FIELDS:   # an empty month is a month without a plan
+                res.checks.append({"kind": "missing", "row": r, "cell": cell_name(r, c),
+                                   "note": f"{a.replace('nilai_rincian', 'Nilai Rincian')} "
+                                           f"sub kegiatan {codes[2]} kosong, dibaca 0",
+                                   "agency_code": agency, "year": y, "month": mo,
+                                   "version": version})
             v = int(x) * 100 if type(x) is float and x.is_integer() and -MAX < x < MAX else \
                 sen(x, r, c)
             vals[a] = v

@@ -129,9 +129,10 @@ def check_findings(checks: list[dict], file: str, sheet: str, agency=None) -> li
     for c in checks:
         kind = c["kind"]
         agency_code = c.get("agency_code") or (agency.code if agency else None) or None
-        if kind in ("ambiguous", "unread"):  # an amount read by a guess; a row without its code
-            code, text = ("AMBIGUOUS_NUMBER", GUESSED + c["note"]) if kind == "ambiguous" else \
-                ("UNREAD_ROW", c["note"])
+        if kind in ("ambiguous", "unread", "missing"):  # a guess; a row without its code; blank
+            code, text = {"ambiguous": ("AMBIGUOUS_NUMBER", GUESSED + c["note"]),
+                          "unread": ("UNREAD_ROW", c["note"]),
+                          "missing": ("MISSING_VALUE", c["note"])}[kind]
             out.append(Finding(code, "warning", text,
                                year=c.get("year"), month=c.get("month"),
                                quarter=_quarter(c.get("month")), unit="", source_file=file,
