@@ -144,7 +144,7 @@ def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
     if ctx.agency is not None and (ctx.agency.code or ctx.agency.name) and not own:
         res.agency = ctx.agency
     if ctx.month is not None:
-        if res.reader == "lra" and res.month is not None and \
+        if res.month is not None and \
                 (res.month, res.year) != (ctx.month, ctx.year or res.year):
             said, given = (f"{MONTHS[m - 1]} {y}" for m, y in ((res.month, res.year),
                                                                (ctx.month, ctx.year or res.year)))

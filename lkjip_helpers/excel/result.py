@@ -21,7 +21,8 @@ class Warning_:
                 "message": self.message, "agency": self.agency}
 
     def __str__(self) -> str:
-        return f"{self.file}, sheet {self.sheet!r}, sel {self.cell}: {self.message}"
+        where = f", sel {self.cell}" if self.cell else ""
+        return f"{self.file}, sheet {self.sheet!r}{where}: {self.message}"
 
 
 def negative_amount(file: str, sheet: str, cell: str, field: str, value) -> Warning_:
