@@ -106,3 +106,18 @@ def test_a_kegiatan_row_copied_is_summed_as_written_and_named(tmp_path):
     assert dup["source_cell"].tolist() == ["H9"] and "H6 dan H9" in dup["message"].iloc[0]
     assert dup["severity"].tolist() == ["warning"]
     assert not set(f["code"]) & {"SUBTOTAL_MISMATCH", "TOTAL_MISMATCH"}
+
+
+def test_a_second_table_below_the_total_is_reported_not_summed(tmp_path):
+    """A Total, then the header again and a second table (a recap): the first table's figures
+    stand, the second's amounts are UNREAD_ROW with their cells."""
+    from conftest import HEADER, budget_rows
+
+    rows = [("Program A", 300, 150, "50,00%"), ("Kegiatan A1", 100, 50, "50,00%"),
+            ("Kegiatan A2", 200, 100, "50,00%")]
+    sheet = quarter_sheet(rows, total=(300, 150))
+    sheet += HEADER + budget_rows([("Program A", 300, 150, "50,00%")])
+    data = ingest([write_xlsx(tmp_path / "pengukuran_kinerja_2020_TW2.xlsx", {"TW II": sheet})])
+    assert totals(data) == (300, 150, 1, 2)
+    unread = [w for w in data.warnings if w.code == "UNREAD_ROW"]
+    assert [w.cell for w in unread] == ["H12"]

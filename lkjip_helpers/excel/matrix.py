@@ -357,8 +357,13 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
     last_total = last_line = -1
     for r in range(layout.body_start, len(grid.rows)):
         row = grid.rows[r]
-        if row.count(None) == len(row) or not any(row[c] is not None for c in money_cols
-                                                  if c < len(row)) or repeat(row):
+        if row.count(None) == len(row):
+            continue
+        if repeat(row):
+            if last_total > last_line:
+                break  # a Total, then the header again: a second table, never summed with this
+            continue
+        if not any(row[c] is not None for c in money_cols if c < len(row)):
             continue
         if total_label(row):
             last_total = r
