@@ -304,3 +304,34 @@ def test_a_blank_pagu_or_realisasi_is_said_with_its_cell(tmp_path):
                           ((budget, "pagu"), (spent, spent[0][-1])))
     assert sorted(f["source_cell"]) == sorted([f"{pagu_col}3", f"{real_col}3"])
     assert all(s == "warning" for s in f["severity"])
+
+
+def test_two_budgets_of_one_version_that_disagree_are_a_finding(tmp_path):
+    from lkjip_helpers.ingest import ingest
+    from lkjip_helpers.reconcile import reconcile
+
+    for name, pagu in (("data_anggaran_murni.xlsx", 1_500_000),
+                       ("data_anggaran_murni_2.xlsx", 1_200_000)):
+        write_xlsx(tmp_path / name,
+                   {"Sheet1": data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", pagu)])})
+    write_xlsx(tmp_path / "2022-06-30.xlsx",
+               {"Sheet1": realisasi([("S1", "5.1.02.01.01.0024", 600_000, None)])})
+    f = reconcile(ingest([tmp_path])).findings
+    f = f[f["code"] == "PLAN_MISMATCH"]
+    assert len(f) == 1 and "Dua data anggaran versi Murni menulis pagu berbeda" in \
+        f["message"].iloc[0] and "Rp 1.500.000" in f["message"].iloc[0]
+
+
+def test_a_rak_without_nilai_rincian_gives_its_total_as_the_pagu(tmp_path):
+    """No data anggaran, a RAK with Total RAK but no Nilai Rincian column: the pagu is the plan's
+    total (it was 0)."""
+    from lkjip_helpers.ingest import ingest
+
+    rows = rak([("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [100_000] * 12)])
+    drop = rows[0].index(next(h for h in rows[0] if "rincian" in h.lower()))
+    rows = [r[:drop] + r[drop + 1:] for r in rows]
+    write_xlsx(tmp_path / "rak_murni.xlsx", {"Sheet1": rows})
+    write_xlsx(tmp_path / "2022-06-30.xlsx",
+               {"Sheet1": realisasi([("S1", "5.1.02.01.01.0024", 600_000, None)])})
+    p = ingest([tmp_path]).summary()["periods"][0]
+    assert (p["pagu"], p["realisasi"]) == (1_200_000, 600_000)

@@ -180,7 +180,19 @@ def combine(results: list[SheetResult]
     budget: dict[tuple, dict[str, dict]] = {}     # (agency, year) -> sub code -> line
     for k, rows in budgets.items():
         top = max(version_rank(r["version"]) for r in rows)
-        budget[k] = {r["sub_kegiatan_code"]: r for r in rows if version_rank(r["version"]) == top}
+        slot = budget[k] = {}
+        for r in rows:
+            if version_rank(r["version"]) != top:
+                continue
+            old = slot.get(r["sub_kegiatan_code"])
+            if old is not None and old["source_file"] != r["source_file"] and \
+                    old["pagu"] != r["pagu"]:   # two exports of one version that disagree
+                checks.append((r["source_file"], r["source_sheet"], Agency(k[0], ""), [{
+                    "kind": "same_version", "sub_kegiatan_code": r["sub_kegiatan_code"],
+                    "agency_code": k[0], "year": k[1], "version": r["version"],
+                    "stated": r["pagu"], "computed": old["pagu"], "cell": r["source_cell"],
+                    "budget_file": old["source_file"]}]))
+            slot[r["sub_kegiatan_code"]] = r
     latest = {k: [res for rank, res in v if rank == max(r for r, _ in v)] for k, v in plans.items()}
     for k, v in latest.items():   # an export of several versions (a Tahapan column): the latest
         for res in v:
@@ -252,11 +264,20 @@ def plan_columns(plans: list[SheetResult]) -> dict[str, list]:
     return cols
 
 
+def _plan_pagu(r: dict) -> Decimal:
+    for key in ("nilai_rincian", "total_rak"):
+        if r.get(key) is not None:
+            return r[key]
+    return sum((r.get(f"bulan{m}") or ZERO for m in range(1, 13)), ZERO)
+
+
 def _fill_pagu(res: SheetResult, budget: dict[str, dict], rak: dict[str, dict]) -> None:
     """Budget lines of a realisasi result: every sub kegiatan of the budget (or the plan), with the
     realisasi of the export (0 when it has no row), and the export's lines without a pagu."""
     spent = {r["sub_kegiatan_code"]: r for r in res.plan}
-    source = budget or {k: {**r, "pagu": r.get("nilai_rincian", ZERO)} for k, r in rak.items()}
+    # without a data anggaran the plan's pagu: its Nilai Rincian, else its Total RAK, else the
+    # sum of its months (never 0 for a plan that states its amounts)
+    source = budget or {k: {**r, "pagu": _plan_pagu(r)} for k, r in rak.items()}
     codes = sorted(set(source) | set(spent))
     programs = {c: i for i, c in enumerate(sorted({_code(source, spent, c)["program_code"]
                                                    for c in codes}), start=1)}

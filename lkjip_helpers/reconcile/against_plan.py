@@ -119,6 +119,9 @@ _MESSAGES = {
     "total_anggaran": "Jumlah Target {who} {stated} tidak sama dengan Total Anggaran {computed}.",
     "pagu": "Rencana kas sub kegiatan {who} berjumlah {stated}, sedangkan pagunya di data anggaran "
             "versi {version} ({budget_file}) {computed}: selisih {diff}.",
+    "same_version": "Dua data anggaran versi {version} menulis pagu berbeda untuk sub kegiatan "
+                    "{who}: {stated} di sini, {computed} di {budget_file}; yang dipakai {stated} "
+                    "(berkas yang dibaca terakhir): periksa mana yang berlaku.",
 }
 
 
