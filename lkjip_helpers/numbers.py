@@ -104,6 +104,22 @@ def parse_amount(value: object) -> Parsed:
     return parsed
 
 
+def is_amount(value, dash: bool = True) -> bool:
+    """Whether a cell holds an amount: a number, or a text :func:`parse_amount` reads
+    ('1.234.567', 'Rp 0'; with ``dash`` also '-' and other zero texts) — not a name, a date, a
+    NIP too long for money, a blank or a boolean."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return False
+    if isinstance(value, str) and (not value.strip() or
+                                   (not dash and not any(ch.isdigit() for ch in value))):
+        return False
+    try:
+        parse_amount(value)
+    except NumberError:
+        return False
+    return True
+
+
 def _parse_amount(value: object) -> Parsed:
     if isinstance(value, float) and abs(value) >= MAX_AMOUNT:
         raise TooLarge(f"{value!r} terlalu besar untuk jumlah rupiah (batas Rp 10^15)")

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import CellError, LayoutError
-from ..numbers import MAX_AMOUNT, NumberError, parse_amount
+from ..numbers import MAX_AMOUNT, NumberError, is_amount, parse_amount
 from ..period import Agency
 from .agency import agency_in
 from .akun import jenis_of, normalise_akun, place
 from .layout import norm
 from .period import month_in, year_in
 from .result import SheetResult, Warning_, negative_amount
-from .units import sheet_units
+from .units import sheet_units, too_large
 from ..unknown import unreadable_text
 from .workbook import SheetGrid, Unreadable, cell_name, text_of
 
@@ -113,9 +113,9 @@ def period_line(rows: list[list]) -> tuple[int | None, int | None, str | None]:
         if not text:
             continue
         year = year or year_in(text)
-        if _PERIODE.search(text) and month_in(text) is not None:
-            month = month_in(text)
-            cell = cell_name(r, next(c for c, v in enumerate(row) if v is not None))
+        said = month_in(text) if _PERIODE.search(text) else None
+        if said is not None:
+            month, cell = said, cell_name(r, next(c for c, v in enumerate(row) if v is not None))
     return year, month, cell
 
 
@@ -198,26 +198,14 @@ def _units(grid: SheetGrid, header: LraHeader, warnings: list) -> dict[str, Deci
     for unit in {u.cell: u for u in [sheet, *cols.values()] if u is not None}.values():
         if unit.factor != 1:
             warnings.append(Warning_(grid.file.name, grid.name, unit.cell, "UNIT_SCALED",
-                                     f"angka ditulis dalam {unit.label} ({unit.text!r}): setiap "
-                                     f"jumlah dikalikan {int(unit.factor):,}".replace(",", ".")
-                                     + "; selisih sebesar pembulatan satuan itu bukan kesalahan"))
+                                     unit.note))
     return factor
 
 
 def _has_amount(row: list, header: LraHeader) -> bool:
     """Whether a row holds, from the ANGGARAN column on, a number or a text read as an amount
     (``'-'``, ``'0'``, ``'1.234.567'``), not a name, date or signature line."""
-    lo = header.spans["anggaran"][0]
-    for v in row[lo:]:
-        if v is None or isinstance(v, bool) or (isinstance(v, str) and not v.strip()):
-            continue
-        if isinstance(v, (int, float, str, Decimal)):
-            try:
-                parse_amount(v)
-            except NumberError:
-                continue
-            return True
-    return False
+    return any(is_amount(v) for v in row[header.spans["anggaran"][0]:])
 
 
 def _first(row: list, span: tuple[int, int]) -> tuple[int, object] | None:
@@ -279,9 +267,7 @@ def _row(grid, header: LraHeader, merged, r: int, warnings: list,
                                      parsed.note))
         out[key] = parsed.value * factor if factor != 1 else parsed.value
         if abs(out[key]) >= MAX_AMOUNT:
-            raise CellError(f"{text_of(v)!r} × {int(factor):,} (satuan yang tertulis) terlalu "
-                            "besar untuk jumlah rupiah (batas Rp 10^15)".replace(",", "."),
-                            grid.file, grid.name, where(c))
+            raise CellError(too_large(v, factor), grid.file, grid.name, where(c))
         if parsed.value < 0:
             warnings.append(negative_amount(grid.file.name, grid.name, where(c), key,
                                             out[key]))

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import CellError, LayoutError
 from ..numbers import (MAX_AMOUNT, MAX_PERCENT_DECIMALS, NumberError, TooLarge, format_rupiah,
-                       parse_amount, parse_percent, percent_of_number)
+                       is_amount, parse_amount, parse_percent, percent_of_number)
 from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, header_repeat_test, norm
@@ -22,7 +22,7 @@ from .codes import sub_kegiatan_rows
 from .period import detect_period, quarters_named
 from .result import SheetResult, Warning_
 from ..unknown import UNKNOWN_NOTE, unreadable_text
-from .units import sheet_units
+from .units import sheet_units, too_large
 from .workbook import SheetGrid, Unreadable, cell_name, column_letter, text_of
 
 _ONE = Decimal(1)
@@ -90,9 +90,7 @@ class _Reader:
             return parsed.value  # the common case: amounts in rupiah
         scaled = parsed.value * self.factor(c)
         if abs(scaled) >= MAX_AMOUNT:
-            raise self.err(f"{text_of(value)!r} × {int(self.factor(c)):,} (satuan yang tertulis) "
-                           "terlalu besar untuk jumlah rupiah (batas Rp 10^15)".replace(",", "."),
-                           r, c)
+            raise self.err(too_large(value, self.factor(c)), r, c)
         return scaled
 
     def factor(self, c: int) -> Decimal:
@@ -118,9 +116,7 @@ class _Reader:
             if unit is None or unit.cell in seen or unit.factor == 1:
                 continue
             seen.add(unit.cell)
-            self.warn("UNIT_SCALED", f"angka ditulis dalam {unit.label} ({unit.text!r}): setiap "
-                      f"jumlah dikalikan {int(unit.factor):,}".replace(",", ".") +
-                      "; selisih sebesar pembulatan satuan itu bukan kesalahan", unit.row, unit.col)
+            self.warn("UNIT_SCALED", unit.note, unit.row, unit.col)
 
     def percent(self, value, r: int, c: int):
         if isinstance(value, Unreadable):
@@ -314,19 +310,16 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
         r = named[0][2]
         res.period_cell = cell_name(r, next(c for c, v in enumerate(title_rows[r])
                                             if v is not None))
+    said_at = res.period_cell or cell_name(layout.header_rows[0], layout.col("name"))
     if y is not None and y != year:
         res.warnings.append(Warning_(
-            grid.file.name, grid.name, res.period_cell or cell_name(layout.header_rows[0],
-                                                                    layout.col("name")),
-            "PERIOD_MISMATCH", f"lembar ini menyebut tahun {y}, dibaca sebagai {year} (dari "
+            grid.file.name, grid.name, said_at, "PERIOD_MISMATCH", f"lembar ini menyebut tahun {y}, dibaca sebagai {year} (dari "
             "--year atau manifest): periksa mana yang benar"))
     if len({q for _, q, _ in named} | {quarter}) > 1:  # title, sheet, file, options disagree
         said = ", ".join(f"{where} {tw(q)}" for where, q, _ in named)
         given = "" if quarter == q else " (dari --quarter/--month atau manifest)"
         res.warnings.append(Warning_(
-            grid.file.name, grid.name, res.period_cell or cell_name(layout.header_rows[0],
-                                                                    layout.col("name")),
-            "PERIOD_MISMATCH", f"triwulan tidak tunggal: {said}; dibaca sebagai "
+            grid.file.name, grid.name, said_at, "PERIOD_MISMATCH", f"triwulan tidak tunggal: {said}; dibaca sebagai "
             f"{tw(quarter)}{given}: periksa mana yang benar"))
 
     def role(r: int, kind: str, note: str = ""):
@@ -428,7 +421,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                         f"{text_of(row[c])[:60]!r}", r, c)
                 role(r, "reported")
                 continue
-        money = [c for c in sorted(money_cols) if c < len(row) and _amount_like(row[c])]
+        money = [c for c in sorted(money_cols) if c < len(row) and is_amount(row[c], dash=False)]
         if money:  # below the table's end, an amount is never counted, nor dropped unseen
             rd.warn("UNREAD_ROW", f"baris {r + 1} di bawah Total berisi angka yang tidak "
                     f"dihitung: {' '.join(text_of(v) for v in row if v is not None)[:60]!r}",
@@ -492,18 +485,6 @@ def _stacked(value) -> bool:
 def _is_total(label: str) -> bool:
     """"Total", "Jumlah Belanja Langsung", "T O T A L" …: the label of the table's Total row."""
     return bool(_TOTAL.match(label.replace(" ", "") if _SPACED.match(label) else label))
-
-
-def _amount_like(value) -> bool:
-    """A number, or a text read as an amount ('1.234.567', 'Rp 0'): not a name, date or NIP."""
-    if value is None or isinstance(value, bool) or (isinstance(value, str) and
-                                                    not any(ch.isdigit() for ch in value)):
-        return False
-    try:
-        parse_amount(value)
-    except NumberError:
-        return False
-    return isinstance(value, (int, float, str, Decimal))
 
 
 def _is_signature_like(row) -> bool:

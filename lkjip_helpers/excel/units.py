@@ -46,6 +46,19 @@ class Unit:
         return {3: "ribuan rupiah", 6: "jutaan rupiah", 9: "miliaran rupiah",
                 12: "triliunan rupiah"}.get(self.factor.adjusted(), "rupiah")
 
+    @property
+    def note(self) -> str:
+        """The UNIT_SCALED warning's text (every reader that scales says the same)."""
+        return (f"angka ditulis dalam {self.label} ({self.text!r}): setiap jumlah dikalikan "
+                f"{int(self.factor):,}".replace(",", ".") +
+                "; selisih sebesar pembulatan satuan itu bukan kesalahan")
+
+
+def too_large(value, factor: Decimal) -> str:
+    """Why a cell is refused when its stated unit takes it past :data:`MAX_AMOUNT`."""
+    return (f"{text_of(value)!r} × {int(factor):,} (satuan yang tertulis) terlalu besar untuk "
+            "jumlah rupiah (batas Rp 10^15)").replace(",", ".")
+
 
 def stated_unit(text: str) -> tuple[int | None, str] | None:
     """``(power of ten, phrase)`` of a unit stated in ``text``; ``(None, phrase)`` when a unit is
@@ -115,4 +128,4 @@ def _agree(old: Unit | None, new: Unit, grid: SheetGrid) -> Unit:
     return old or new
 
 
-__all__ = ["Unit", "sheet_units", "stated_unit", "text_of"]
+__all__ = ["Unit", "sheet_units", "stated_unit", "text_of", "too_large"]
