@@ -105,6 +105,62 @@ def test_realisasi_with_the_period_in_a_column(tmp_path):
                                                                        (6, D(700000))]
 
 
+def test_two_rak_of_one_version_plan_a_sub_kegiatan_once_and_are_named(tmp_path):
+    """An old RAK download beside a new one (same version, other months): the cash plan held both
+    (24 months for one sub kegiatan) and the analysis took the file read last, unsaid. Now one
+    plan, the last read, and a PLAN_MISMATCH naming both files; a second RAK of other sub
+    kegiatan (an export per bidang) is kept whole."""
+    from lkjip_helpers.ingest import ingest
+    from lkjip_helpers.reconcile import reconcile
+
+    write_xlsx(tmp_path / "data_anggaran.xlsx",
+               {"Sheet1": data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", 1_200_000),
+                                         ("S3", "DAU", "5.2.02.01.01.0001", 600_000)])})
+    write_xlsx(tmp_path / "rak_a.xlsx", {"Sheet1": rak([
+        ("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [100_000] * 12)])})
+    write_xlsx(tmp_path / "rak_b.xlsx", {"Sheet1": rak([
+        ("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, [0] * 6 + [200_000] * 6),
+        ("S3", "5.2.02.01.01.0001", 600_000, 600_000, [50_000] * 12)])})
+    write_xlsx(tmp_path / "2022-03-31.xlsx",
+               {"Sheet1": realisasi([("S1", "5.1.02.01.01.0024", 150_000, None)])})
+    data = ingest([tmp_path])
+    plan = data.cash_plan
+    assert len(plan) == 24 and set(plan["source_file"]) == {"rak_b.xlsx"}
+    assert plan.groupby("sub_kegiatan_code")["plan"].sum().to_dict() == {
+        "1.06.02.2.01.0001": D(1_200_000), "1.06.03.2.01.0001": D(600_000)}
+    f = reconcile(data).findings
+    f = f[f["code"] == "PLAN_MISMATCH"]
+    assert list(f["source_file"]) == ["rak_b.xlsx"] and list(f["source_cell"]) == ["O2"]
+    text = f["message"].iloc[0]
+    assert "rencana bulanan berbeda untuk sub kegiatan 1.06.02.2.01.0001" in text
+    assert "rak_a.xlsx" in text
+
+
+def test_one_month_given_for_a_bulan_column_of_several_months_is_refused(tmp_path):
+    """--month dates the whole sheet: a bulan column holding March and June snapshots (400.000,
+    then 700.000 cumulative) was summed to 1.100.000 for June. Refused, naming the column; a
+    column of that one month still reads."""
+    from lkjip_helpers.ingest import ingest
+
+    write_xlsx(tmp_path / "data_anggaran.xlsx",
+               {"Sheet1": data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", 1_200_000)])})
+    rows = realisasi([("S1", "5.1.02.01.01.0024", 400_000, None),
+                      ("S1", "5.1.02.01.01.0024", 700_000, None)])
+    rows[0].append("bulan")
+    rows[1].append(3)
+    rows[2].append("Juni")
+    write_xlsx(tmp_path / "realisasi.xlsx", {"Sheet1": rows})
+    with pytest.raises(LayoutError, match=r"kolom bulan menyebut 2 bulan \(Maret, Juni\)") as e:
+        ingest([tmp_path], year=2022, month=6)
+    assert e.value.cell == f"{chr(ord('A') + len(rows[0]) - 1)}1"
+    by_month = ingest([tmp_path], year=2022).summary()["periods"]
+    assert sorted((p["month"], p["realisasi"]) for p in by_month) == [(3, 400_000), (6, 700_000)]
+    rows[1][-1] = "Juni"
+    write_xlsx(tmp_path / "realisasi.xlsx", {"Sheet1": rows})
+    p = ingest([tmp_path], year=2022, month=6).summary()["periods"][0]
+    assert (p["month"], p["realisasi"]) == (6, 1_100_000)
+
+
 @pytest.mark.parametrize("label", ["TOTAL", "Jumlah Total", "-"])
 def test_a_subtotal_or_total_row_is_said_never_added(tmp_path, label):
     """A sub kegiatan's subtotal row (its code, no kode rekening: printed reports exported to

@@ -38,6 +38,7 @@ class SipdReader:
 
         flat = read_flat(grid, header, year=ctx.year, month=ctx.month)
         if flat.kind == "realisasi":
+            _one_month_said(flat, grid, header, ctx.month)
             return _realisasi_results(flat)
         reader = {"data_anggaran": "sipd_anggaran", "anggaran_kas": "sipd_rak"}[flat.kind]
         out = []
@@ -128,6 +129,37 @@ def _owner(keys: list[tuple], check: dict, fields: tuple) -> int:
     return next((n for n, k in enumerate(keys) if all(k[i] == v for i, v in known)), 0)
 
 
+def _one_month_said(flat, grid: SheetGrid, header, month: int | None) -> None:
+    """--month (or the manifest's bulan) dates a whole sheet; a realisasi export whose own bulan
+    column names several months holds several cumulative snapshots, which that one month would
+    add up: refused, naming the column, rather than summed."""
+    c = header.columns.get("periode")
+    if month is None or c is None:
+        return
+    from .sipd import month_of
+
+    seen, said = set(), set()
+    for row in grid.rows[header.row + 1:]:
+        value = row[c] if c < len(row) else None
+        if value is not None and value not in seen:
+            seen.add(value)
+            try:
+                said.add(month_of(value, None))
+            except LayoutError:  # a note or a total in the column: not a month
+                continue
+    said = sorted(said - {None})
+    if len(said) > 1:
+        from ..period import MONTHS
+        from .workbook import cell_name
+
+        raise LayoutError(
+            f"kolom bulan menyebut {len(said)} bulan ({', '.join(MONTHS[m - 1] for m in said)}), "
+            f"tetapi --month atau manifest memberi satu bulan ({MONTHS[month - 1]}) untuk seluruh "
+            "lembar: jalankan tanpa --month (atau tanpa bulan di manifest) agar tiap baris dibaca "
+            "pada bulannya sendiri",
+            grid.file, grid.name, cell_name(header.row, c))
+
+
 def _realisasi_results(flat) -> list[SheetResult]:
     out = []
     groups = _by(flat.lines, "agency_code", "year", "month")
@@ -198,6 +230,7 @@ def combine(results: list[SheetResult]
         for res in v:
             top = max((version_rank(r.get("version")) for r in res.plan), default=0)
             res.plan = [r for r in res.plan if version_rank(r.get("version")) == top]
+        checks += _one_plan_per_sub(v)
     cash_plan = plan_columns([res for k in sorted(latest) for res in latest[k]])
     for k in sorted(latest):
         for res in latest[k]:
@@ -218,6 +251,38 @@ def combine(results: list[SheetResult]
             _fill_pagu(res, own, rak)
     kept = [r for r in kept if all(r is not u for u, _ in unpriced)]
     return kept, cash_plan, checks, unpriced
+
+
+def _one_plan_per_sub(plans: list[SheetResult]) -> list[tuple]:
+    """Two RAK exports of one version that both plan a sub kegiatan (an old download beside a new
+    one): the plan read last is kept, the earlier dropped (the two were added up in the cash
+    plan), and a PLAN_MISMATCH names both files where their months differ."""
+    seen: dict[str, tuple[SheetResult, dict]] = {}
+    drop: set[int] = set()
+    checks = []
+    for res in plans:
+        if res.reader != "sipd_rak":
+            continue
+        for r in res.plan:
+            code = r.get("sub_kegiatan_code")
+            if code is None:
+                continue
+            old = seen.get(code)
+            if old is not None and old[0] is not res:
+                drop.add(id(old[1]))
+                if any(old[1][b] != r[b] for b in _BULAN):
+                    checks.append((res.file, res.sheet, res.agency, [{
+                        "kind": "same_version_rak", "sub_kegiatan_code": code,
+                        "agency_code": res.agency.code, "year": res.year,
+                        "version": r.get("version"), "cell": r["source_cell"],
+                        "stated": sum((r[b] for b in _BULAN), ZERO),
+                        "computed": sum((old[1][b] for b in _BULAN), ZERO),
+                        "budget_file": old[0].file}]))
+            seen[code] = (res, r)
+    if drop:
+        for res in plans:
+            res.plan = [r for r in res.plan if id(r) not in drop]
+    return checks
 
 
 def _against_budget(res: SheetResult, budget: dict[str, dict]) -> list[dict]:

@@ -122,6 +122,10 @@ _MESSAGES = {
     "same_version": "Dua data anggaran versi {version} menulis pagu berbeda untuk sub kegiatan "
                     "{who}: {stated} di sini, {computed} di {budget_file}; yang dipakai {stated} "
                     "(berkas yang dibaca terakhir): periksa mana yang berlaku.",
+    "same_version_rak": "Dua anggaran kas versi {version} menulis rencana bulanan berbeda untuk sub "
+                        "kegiatan {who} (jumlah {stated} di sini, {computed} di {budget_file}); "
+                        "yang dipakai yang di sini (berkas yang dibaca terakhir): periksa mana yang "
+                        "berlaku.",
 }
 
 
