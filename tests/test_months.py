@@ -80,3 +80,25 @@ def test_a_manifest_month_other_than_the_periode_line_is_a_warning(tmp_path):
     assert len(w) == 1 and w[0].cell == "E5" and "Maret 2022" in w[0].message \
         and "Juni 2022" in w[0].message
     assert not [w for w in ingest([path], month=3).warnings if w.code == "PERIOD_MISMATCH"]
+
+
+@pytest.mark.parametrize("bulan, read", [(6, 6), ("06", 6), ("Juni", 6), ("Nopember", 11),
+                                         (10.5, None), ("13", None), ("Q2", None)])
+def test_a_long_table_month_is_a_whole_month_or_refused_with_its_cell(tmp_path, bulan, read):
+    """A mapped long table's month: 10.5 was read as October (int(float(...)))."""
+    from conftest import write_xlsx
+
+    from lkjip_helpers.errors import CellError
+
+    rows = [["Tahun", "Bulan", "Kegiatan", "Pagu", "Realisasi"],
+            [2022, bulan, "Kegiatan A", 1_000_000, 250_000]]
+    book = write_xlsx(tmp_path / "long.xlsx", {"Data": rows})
+    mapping = tmp_path / "long.yaml"
+    mapping.write_text("layout: long\ncolumns:\n  year: Tahun\n  month: Bulan\n"
+                       "  kegiatan: Kegiatan\n  pagu: Pagu\n  realisasi: Realisasi\n")
+    if read is None:
+        with pytest.raises(CellError, match="bukan bulan") as exc:
+            ingest([book], mapping=mapping)
+        assert (exc.value.sheet, exc.value.cell) == ("Data", "B2")
+    else:
+        assert [p.month for p in ingest([book], mapping=mapping).periods] == [read]

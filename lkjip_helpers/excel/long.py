@@ -30,7 +30,7 @@ from .akun import normalise_akun
 from .layout import norm
 from .lra import place_rows
 from .result import SheetResult, Warning_, negative_amount
-from .period import ROMAN, quarter_in, year_in
+from .period import ROMAN, month_in, quarter_in, year_in
 from .workbook import SheetGrid, Unreadable, cell_name, text_of
 from ..unknown import UNKNOWN_NOTE, unreadable_text
 
@@ -77,6 +77,22 @@ def load_mapping(path: Path) -> Mapping:
     if scale not in ("percent", "fraction"):
         raise ConfigError("capaian_scale harus 'percent' atau 'fraction'", path)
     return Mapping(cols, data.get("sheet"), scale, path)
+
+
+def _month(value) -> int:
+    """A month number (``6``, ``6.0``, ``"06"``) or name ("Juni", "Nopember"); ValueError for
+    anything else, also ``10.5`` (it was read as October)."""
+    text = text_of(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        named = month_in(text)
+        if named is None:
+            raise
+        return named
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
 
 
 def _quarter(value) -> int | None:
@@ -221,7 +237,7 @@ def _result_for(results: dict, grid: SheetGrid, cols: dict, get, r: int) -> Shee
     if "month" in cols:
         month = get("month")
         try:
-            period = Period.monthly(year, int(float(text_of(month))))
+            period = Period.monthly(year, _month(month))
         except ValueError:
             raise CellError(f"{text_of(month)!r} bukan bulan (1-12)", grid.file, grid.name,
                             cell_name(r, cols["month"])) from None
