@@ -304,6 +304,7 @@ def read_annual(path: Path) -> Annual:
             if key and len(row) > 1 and row[1] is not None:
                 if key in ("anggaran_pd", "realisasi_pd"):
                     summary[key] = _convert(row[1], "amount", g, r, 1)
+                    summary[f"_{key}_cell"] = cell_name(r, 1)
                 else:
                     summary[key] = text_of(row[1]).strip()
     except LayoutError:

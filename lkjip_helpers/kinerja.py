@@ -119,6 +119,7 @@ def evaluate(annual: Annual, year: int, scale: Scale | None = None,
         rows.append(rec)
         findings.extend(_indicator_findings(rec, res, stated, src, b_pagu, b_real))
 
+    findings.extend(_unchecked_pd_share(rows, results, annual.summary, src))
     ind = pd.DataFrame(rows).drop(columns=["_anggaran_pd"])
     from .annual_checks import blank_in_every_quarter, indicator_checks
 
@@ -182,6 +183,26 @@ def _indicator_findings(rec, res, stated, src, b_pagu, b_real) -> list[Finding]:
                 field=k, stated=Decimal(stated[k]), computed=computed, source_sheet="Indikator",
                 source_cell=res.get(f"_{_stated_col(k)}_cell"), **src))
     return out
+
+
+def _unchecked_pd_share(rows: list[dict], results: dict, summary: dict, src: dict
+                        ) -> list[Finding]:
+    """Stated shares of the Perangkat Daerah's budget that cannot be checked (its Anggaran
+    Perangkat Daerah on the Ringkasan sheet is 0 or missing): one MISSING_VALUE warning, at that
+    cell, or at the first stated share when the Ringkasan has no such row (the check vanished)."""
+    stated = [r for r in rows if parse_value(r["persen_anggaran_pd_tertulis"]).number is not None]
+    total = summary.get("anggaran_pd")
+    if not stated or (total is not None and total != 0):
+        return []
+    cell = summary.get("_anggaran_pd_cell")
+    where = ({"source_sheet": "Ringkasan", "source_cell": cell} if cell else
+             {"source_sheet": "Indikator",
+              "source_cell": results.get(int(stated[0]["no"]), {}).get("_persen_pd_tertulis_cell")})
+    said = "Rp 0" if total is not None else "tidak ada"
+    return [Finding("MISSING_VALUE", "warning",
+                    f"Anggaran Perangkat Daerah di lembar Ringkasan {said}: persentase anggaran "
+                    f"sasaran terhadap PD yang tertulis pada {len(stated)} indikator tidak dapat "
+                    "diperiksa.", field="persen_anggaran_pd", **src, **where)]
 
 
 def _given(v) -> bool:
