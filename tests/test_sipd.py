@@ -391,3 +391,13 @@ def test_a_rak_without_nilai_rincian_gives_its_total_as_the_pagu(tmp_path):
                {"Sheet1": realisasi([("S1", "5.1.02.01.01.0024", 600_000, None)])})
     p = ingest([tmp_path]).summary()["periods"][0]
     assert (p["pagu"], p["realisasi"]) == (1_200_000, 600_000)
+
+
+def test_a_sub_kegiatan_summed_past_the_amount_limit_is_refused_naming_it(tmp_path):
+    """Each rincian below Rp 10^15, their sum not: an internal Arrow error (exit 1) before."""
+    rows = realisasi([("S1", "5.1.02.01.01.0024", 999_999_999_999_999, None),
+                      ("S1", "5.1.02.01.01.0026", 999_999_999_999_999, None)])
+    with pytest.raises(CellError, match="sub kegiatan 1.06.02.2.01.0001 dijumlah dari 2 baris "
+                                        r"terlalu besar .*10\^15") as exc:
+        _read(tmp_path, "2022-06-30.xlsx", rows)
+    assert (exc.value.sheet, exc.value.cell) == ("Sheet1", f"{chr(ord('A') + rows[0].index('kode sub kegiatan'))}2")

@@ -277,6 +277,11 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
         rec["sub_units"] = len(rec["sub_units"])
         rec["sumber_dana"] = ", ".join(sorted(rec["sumber_dana"]))
         for a in money:
+            if abs(rec[a]) >= MAX * 100:   # each line below the limit, their sum not
+                raise CellError(f"{a.replace('_', ' ')} sub kegiatan {rec['sub_kegiatan_code']} "
+                                f"dijumlah dari {rec['lines']} baris terlalu besar untuk jumlah "
+                                "rupiah (batas Rp 10^15)", grid.file, grid.name,
+                                rec["source_cell"])
             rec[a] = rupiah(rec[a])
     for c in res.checks:
         for a in ("stated", "computed"):
