@@ -160,6 +160,8 @@ def _parse_text(value: str) -> Parsed:
     text = _CURRENCY.sub("", text).strip()
     if text.startswith("-") and len(text) > 1:
         negative, text = True, text[1:].strip()
+    elif text.startswith("+") and len(text) > 1 and not negative:   # "+600.000": a plain sign
+        text = text[1:].strip()
     text = _TRAILER.sub("", text).replace(" ", "")
     if text.lower() in _ZERO_TEXTS:
         return Parsed(ZERO)

@@ -24,6 +24,7 @@ from lkjip_helpers.numbers import (NumberError, format_amount_id, format_amount_
     (7, D(7)),
     ("\u221210.424.000", D(-10424000)),           # the typographic minus
     ("215\u202f870\u202f718", D(215870718)),      # narrow no-break spaces as grouping
+    ("+600.000", D(600000)), ("Rp +1.500,50", D("1500.50")),   # a plain sign (was refused)
 ])
 def test_amounts(text, value):
     parsed = parse_amount(text)
@@ -38,7 +39,7 @@ def test_three_digits_after_comma_is_grouping_with_a_warning():
 
 
 @pytest.mark.parametrize("text", ["Rp 2.91,1.88,000x", "abc", "1.2345", "12,34,567", "1.23.456",
-                                  True, "1,5%"])
+                                  True, "1,5%", "+-600", "-+600", "(+600)x", "+"])
 def test_not_amounts(text):
     with pytest.raises(NumberError):
         parse_amount(text)
