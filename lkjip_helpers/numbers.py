@@ -9,6 +9,7 @@ Styles that real agency sheets contain (see ``docs/domain`` notes in the README)
 * ``Rp. 7.338.201.108,-`` (trailing ``,-``)
 * ``21,276,070,424,00`` (commas for grouping *and* decimals)
 * ``6.671.923,749``: three digits after a comma are read as grouping, with a warning
+* ``(1.500)``, ``-1.500`` and the typographic minus ``−1.500`` negative; ``+1.500`` positive
 * ``35,38%``, ``35.71%``, ``100%`` and fractions such as ``0.3538`` in a percent-formatted cell
 """
 from __future__ import annotations
