@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import signal
 import sys
@@ -369,7 +368,9 @@ class _OneLineFormatter:
 
 def _print_json(obj) -> None:
     """JSON on stdout: valid JSON whose strings have every control character escaped."""
-    text = json.dumps(obj, ensure_ascii=False, indent=1, default=str)
+    from .numbers import json_text
+
+    text = json_text(obj, ensure_ascii=False, indent=1)
     stream = sys.stdout.stream if isinstance(sys.stdout, _OneLine) else sys.stdout
     stream.write(json_printable(text) + "\n")
 

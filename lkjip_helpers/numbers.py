@@ -326,12 +326,29 @@ def format_amount_id(value: Decimal) -> str:
     return format_amount_us(value).translate(str.maketrans(",.", ".,"))
 
 
-def money_json(value: Decimal) -> int | float:
-    """A JSON number: an int for whole rupiah; otherwise a float whose shortest repr is the
-    exact amount in sen (every amount below 10^13 rupiah round-trips)."""
+def money_json(value: Decimal) -> int | Decimal:
+    """An amount for JSON: an int for whole rupiah; otherwise the Decimal in sen, which
+    :func:`json_text` writes as the exact number literal (a float is inexact above about Rp 90
+    triliun)."""
     if value == value.to_integral():
         return int(value)
-    return float(value.quantize(SEN))
+    return value.quantize(SEN)
+
+
+def json_text(obj, **options) -> str:
+    """``json.dumps`` with every Decimal written as its exact number literal (``12.50``), not
+    as a string nor through a float."""
+    import json
+    import secrets
+
+    mark = f"lkjip-exact-{secrets.token_hex(8)}:"
+
+    def exact(o):
+        if isinstance(o, Decimal) and o.is_finite():
+            return mark + format(o, "f")
+        return str(o)
+    return re.sub(rf'"{mark}(-?[0-9]+(?:\.[0-9]+)?)"', r"\1",
+                  json.dumps(obj, default=exact, **options))
 
 
 _WRITTEN = re.compile(r"^(-?)(\d+)(?:([.,])(\d+))?\s*(%?)$")

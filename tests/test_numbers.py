@@ -149,3 +149,20 @@ def test_number_cells_at_the_amount_limit(value, ok):
     else:
         with pytest.raises(TooLarge):
             parse_amount(value)
+
+
+@pytest.mark.parametrize("amount", ["90071992547409.93", "999999999999999.99", "0.01", "-12.50",
+                                    "6671923749"])
+def test_json_money_is_the_exact_literal(amount):
+    """--json wrote sen amounts through a float: inexact above about Rp 90 triliun."""
+    import json
+
+    from lkjip_helpers.numbers import json_text, money_json
+
+    value = money_json(D(amount))
+    text = json_text({"pagu": value, "nama": "Rp 1,50", "list": [value]}, indent=1)
+    back = json.loads(text, parse_float=D)
+    assert back["pagu"] == back["list"][0] == D(amount) and back["nama"] == "Rp 1,50"
+    assert isinstance(back["pagu"], int) == ("." not in amount)
+    assert f'"pagu": {format(D(amount).quantize(D("0.01")) if "." in amount else int(amount))}' \
+        in text

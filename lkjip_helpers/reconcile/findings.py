@@ -103,8 +103,9 @@ def findings_frame(items: list[Finding]) -> pd.DataFrame:
 
 
 def findings_json(findings: pd.DataFrame) -> list[dict]:
-    """The findings as JSON-ready dicts: exact numbers (an int when whole, else a float of at most
-    four decimals), None for missing values."""
+    """The findings as JSON-ready dicts: exact numbers (an int when whole, else the Decimal, which
+    :func:`lkjip_helpers.numbers.json_text` writes as its exact literal), None for missing
+    values."""
     out = []
     for rec in findings.to_dict("records"):
         row = {}
@@ -112,7 +113,7 @@ def findings_json(findings: pd.DataFrame) -> list[dict]:
             if v is None or v is pd.NA or (isinstance(v, float) and v != v):
                 row[k] = None
             elif isinstance(v, Decimal):
-                row[k] = int(v) if v == v.to_integral() else float(v)
+                row[k] = int(v) if v == v.to_integral() else v
             elif k in ("year", "month", "quarter", "program_no"):
                 row[k] = int(v)
             else:
