@@ -6,7 +6,8 @@ Styles that real agency sheets contain (see ``docs/domain`` notes in the README)
 
 * ``Rp 2.501.951.000`` (Indonesian grouping), ``Rp 1,009,235,000`` (US grouping)
 * ``Rp -``, ``-`` and blank for zero
-* ``Rp. 7.338.201.108,-`` (trailing ``,-``)
+* ``Rp. 7.338.201.108,-`` (trailing ``,-``); ``600.000,00-`` is read the same way, with a warning
+  (it may be an accounting minus)
 * ``21,276,070,424,00`` (commas for grouping *and* decimals)
 * ``6.671.923,749``: three digits after a comma are read as grouping, with a warning
 * ``(1.500)``, ``-1.500`` and the typographic minus ``−1.500`` negative; ``+1.500`` positive
@@ -163,11 +164,17 @@ def _parse_text(value: str) -> Parsed:
         negative, text = True, text[1:].strip()
     elif text.startswith("+") and len(text) > 1 and not negative:   # "+600.000": a plain sign
         text = text[1:].strip()
+    # "600.000,00-": the ",-" of "Rp 600.000,-" after the sen, or an accounting minus
+    doubt = text.endswith(",00-") and text[:-4].strip()[-1:].isdigit()
     text = _TRAILER.sub("", text).replace(" ", "")
     if text.lower() in _ZERO_TEXTS:
         return Parsed(ZERO)
     parsed = _digits(text, value.strip(), max_decimals=2)
-    return Parsed(-parsed.value if negative else parsed.value, parsed.note)
+    note = parsed.note
+    if doubt and parsed.value and not negative:
+        note = (f"{value.strip()!r}: tanda '-' di akhir dibaca sebagai penutup ',-' (jumlah "
+                "positif), bukan tanda minus")
+    return Parsed(-parsed.value if negative else parsed.value, note)
 
 
 MAX_PERCENT = Decimal(10) ** 7  # what the tables' percent type holds

@@ -166,3 +166,13 @@ def test_json_money_is_the_exact_literal(amount):
     assert isinstance(back["pagu"], int) == ("." not in amount)
     assert f'"pagu": {format(D(amount).quantize(D("0.01")) if "." in amount else int(amount))}' \
         in text
+
+
+def test_a_trailing_minus_after_the_sen_is_read_positive_and_said():
+    """'600.000,00-': the ',-' closing of 'Rp 600.000,-' after the sen, or an accounting minus;
+    read as positive (as before) but now with the doubt, which becomes AMBIGUOUS_NUMBER."""
+    parsed = parse_amount("600.000,00-")
+    assert parsed.value == D(600000) and "bukan tanda minus" in parsed.note
+    for text in ("Rp 600.000,-", "600.000.-", "0,00-", "-600.000,00-"):
+        assert parse_amount(text).note is None
+    assert parse_amount("-600.000,00-").value == D(-600000)
