@@ -301,10 +301,11 @@ def read_annual(path: Path) -> Annual:
         g = _sheet(grids, "Ringkasan", path)
         for r, row in enumerate(g.rows):
             key = SUMMARY_KEYS.get(norm(row[0]).lower()) if row else None
+            if key == "anggaran_pd":   # where it is, also when blank: a finding may name it
+                summary["_anggaran_pd_cell"] = cell_name(r, 1)
             if key and len(row) > 1 and row[1] is not None:
                 if key in ("anggaran_pd", "realisasi_pd"):
                     summary[key] = _convert(row[1], "amount", g, r, 1)
-                    summary[f"_{key}_cell"] = cell_name(r, 1)
                 else:
                     summary[key] = text_of(row[1]).strip()
     except LayoutError:

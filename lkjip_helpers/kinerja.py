@@ -198,7 +198,7 @@ def _unchecked_pd_share(rows: list[dict], results: dict, summary: dict, src: dic
     where = ({"source_sheet": "Ringkasan", "source_cell": cell} if cell else
              {"source_sheet": "Indikator",
               "source_cell": results.get(int(stated[0]["no"]), {}).get("_persen_pd_tertulis_cell")})
-    said = "Rp 0" if total is not None else "tidak ada"
+    said = "Rp 0" if total is not None else "kosong" if cell else "tidak ada"
     return [Finding("MISSING_VALUE", "warning",
                     f"Anggaran Perangkat Daerah di lembar Ringkasan {said}: persentase anggaran "
                     f"sasaran terhadap PD yang tertulis pada {len(stated)} indikator tidak dapat "

@@ -162,8 +162,10 @@ def _parse_text(value: str) -> Parsed:
     text = _CURRENCY.sub("", text).strip()
     if text.startswith("-") and len(text) > 1:
         negative, text = True, text[1:].strip()
-    elif text.startswith("+") and len(text) > 1 and not negative:   # "+600.000": a plain sign
-        text = text[1:].strip()
+    elif text.startswith("+") and text[1:].lstrip()[:1].isdigit() and not negative:
+        text = text[1:].strip()   # "+600.000": a plain sign (not "+-", nor "+62 812 …")
+        if " " in text:
+            raise NumberError(f"{value.strip()!r} bukan jumlah rupiah")
     # "600.000,00-": the ",-" of "Rp 600.000,-" after the sen, or an accounting minus
     doubt = text.endswith(",00-") and text[:-4].strip()[-1:].isdigit()
     text = _TRAILER.sub("", text).replace(" ", "")

@@ -154,3 +154,13 @@ def test_a_group_written_twice_is_refused_and_a_missing_realisasi_is_said(tmp_pa
     data = ingest([write_xlsx(tmp_path / "kas2.xlsx", {"JAN-JUN": alone})])
     said = [w for w in data.warnings if w.code == "MISSING_VALUE"]
     assert [w.cell for w in said] == ["B6"] and "tanpa baris Realisasi" in said[0].message
+
+
+def test_the_old_month_spellings_in_the_header_are_the_template(tmp_path):
+    """A header spelling Pebruari and Nopember was 'tabel tidak ditemukan'."""
+    rows = _template([100] * 12, [50] * 6 + [0] * 6)
+    rows[4] = [{"Februari": "Pebruari", "November": "Nopember"}.get(v, v) for v in rows[4]]
+    res = _read(write_xlsx(tmp_path / "kas.xlsx", {"JAN-JUN": rows}))
+    group = next(g for g in res.groups if g["group"] == "BELANJA")
+    assert sum(group["target"]) == D(1200) and sum(group["realisasi"][:6]) == D(300)
+    assert res.month == 6

@@ -39,7 +39,8 @@ def test_three_digits_after_comma_is_grouping_with_a_warning():
 
 
 @pytest.mark.parametrize("text", ["Rp 2.91,1.88,000x", "abc", "1.2345", "12,34,567", "1.23.456",
-                                  True, "1,5%", "+-600", "-+600", "(+600)x", "+"])
+                                  True, "1,5%", "+-600", "-+600", "(+600)x", "+", "+-", "+Rp -",
+                                  "+62 812 3456 7890"])
 def test_not_amounts(text):
     with pytest.raises(NumberError):
         parse_amount(text)

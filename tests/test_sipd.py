@@ -132,8 +132,80 @@ def test_two_rak_of_one_version_plan_a_sub_kegiatan_once_and_are_named(tmp_path)
     f = f[f["code"] == "PLAN_MISMATCH"]
     assert list(f["source_file"]) == ["rak_b.xlsx"] and list(f["source_cell"]) == ["O2"]
     text = f["message"].iloc[0]
-    assert "rencana bulanan berbeda untuk sub kegiatan 1.06.02.2.01.0001" in text
-    assert "rak_a.xlsx" in text
+    assert "membagi rencana sub kegiatan 1.06.02.2.01.0001 ke bulan-bulan secara berbeda " \
+           "(jumlahnya sama, Rp 1.200.000; berkas lain: rak_a.xlsx)" in text
+
+
+def test_a_sub_kegiatan_planned_by_two_sub_units_in_two_files_adds_up(tmp_path):
+    """A Dinas and its UPT each plan 600.000 for one sub kegiatan, one RAK file each: not an old
+    and a new download (other sub units), so both count, without a finding; and without a data
+    anggaran the pagu is their sum (it was the last file's line). Two files of the same sub unit
+    whose months differ but whose totals agree say so."""
+    from made_exports import SOSIAL_SUB
+
+    from lkjip_helpers.ingest import ingest
+    from lkjip_helpers.reconcile import reconcile
+
+    dinas = rak([("S1", "5.1.02.01.01.0024", 600_000, 600_000, [50_000] * 12)])
+    upt = rak([("S1", "5.1.02.01.01.0024", 600_000, 600_000, [50_000] * 12)])
+    unit = RAK_HEADER.index("Kode Sub SKPD")
+    upt[1][unit:unit + 2] = list(SOSIAL_SUB)
+    write_xlsx(tmp_path / "rak_dinas.xlsx", {"Sheet1": dinas})
+    write_xlsx(tmp_path / "rak_upt.xlsx", {"Sheet1": upt})
+    write_xlsx(tmp_path / "2022-03-31.xlsx",
+               {"Sheet1": realisasi([("S1", "5.1.02.01.01.0024", 150_000, None)])})
+    data = ingest([tmp_path])
+    assert data.cash_plan["plan"].sum() == D(1_200_000)
+    assert data.summary()["periods"][0]["pagu"] == 1_200_000
+    assert not (reconcile(data).findings["code"] == "PLAN_MISMATCH").any()
+    again = rak([("S1", "5.1.02.01.01.0024", 600_000, 600_000, [0] * 6 + [100_000] * 6)])
+    write_xlsx(tmp_path / "rak_dinas_baru.xlsx", {"Sheet1": again})
+    f = reconcile(ingest([tmp_path])).findings
+    f = f[f["code"] == "PLAN_MISMATCH"]
+    assert list(f["source_file"]) == ["rak_dinas_baru.xlsx"]
+    assert "jumlahnya sama, Rp 600.000" in f["message"].iloc[0]
+    assert "rak_dinas.xlsx" in f["message"].iloc[0]
+
+
+def test_a_bulan_column_under_month_is_read_row_by_row(tmp_path):
+    """Under --month, a row's month that cannot be read ('2022-03') is refused with its cell, as
+    without --month (it was skipped, and the snapshots summed); one other month named throughout
+    is a PERIOD_MISMATCH warning (it was taken as --month unsaid)."""
+    from lkjip_helpers.ingest import ingest
+
+    write_xlsx(tmp_path / "data_anggaran.xlsx",
+               {"Sheet1": data_anggaran([("S1", "DAU", "5.1.02.01.01.0024", 1_200_000)])})
+    rows = realisasi([("S1", "5.1.02.01.01.0024", 400_000, None),
+                      ("S1", "5.1.02.01.01.0024", 700_000, None)])
+    rows[0].append("bulan")
+    rows[1].append("2022-03")
+    rows[2].append("2022-06")
+    col = chr(ord("A") + len(rows[0]) - 1)
+    write_xlsx(tmp_path / "realisasi.xlsx", {"Sheet1": rows})
+    with pytest.raises(LayoutError, match="bulan tidak dapat ditentukan dari '2022-03'") as exc:
+        ingest([tmp_path], year=2022, month=6)
+    assert exc.value.cell == f"{col}2"
+    rows[1][-1] = rows[2][-1] = "Maret"
+    write_xlsx(tmp_path / "realisasi.xlsx", {"Sheet1": rows})
+    data = ingest([tmp_path], year=2022, month=6)
+    said = [w for w in data.warnings if w.code == "PERIOD_MISMATCH"]
+    assert [(w.cell, "menyebut Maret, dibaca sebagai Juni" in w.message) for w in said] == [
+        (f"{col}2", True)]
+
+
+@pytest.mark.parametrize("names", [
+    ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+     "Oktober", "November", "Desember"],
+    ["Jan", "Peb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nop", "Des"]])
+def test_a_rak_naming_its_month_columns_is_read(tmp_path, names):
+    """A RAK whose month columns are 'Januari' … or 'Jan' … 'Des' was 'tabel tidak ditemukan'."""
+    header = RAK_HEADER[:-12] + names
+    months = [0] * 6 + [200_000] * 6
+    h, res = _read(tmp_path, "rak.xlsx",
+                   rak([("S1", "5.1.02.01.01.0024", 1_200_000, 1_200_000, months)],
+                       header=header))
+    assert h.kind == "anggaran_kas"
+    assert [res.lines[0][f"bulan{m}"] for m in range(1, 13)] == months
 
 
 def test_one_month_given_for_a_bulan_column_of_several_months_is_refused(tmp_path):

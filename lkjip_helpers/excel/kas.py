@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..errors import CellError, LayoutError
 from .amounts import Amounts, rupiah
-from .period import months_named, year_in
+from .period import MONTH_WORDS, months_named, year_in
 from .sipd import _key  # one header normalisation for the flat exports and this template
 from .workbook import SheetGrid, cell_name, text_of
 
@@ -38,7 +38,9 @@ def find_kas_header(grid: SheetGrid, scan: int = 15) -> KasHeader | None:
         row = grid.rows[r]
         if len(row) - row.count(None) < 13 or sum(isinstance(v, str) for v in row) < 13:
             continue  # Rincian and the twelve months are text (cheap tests first)
-        keys = [_key(v) for v in grid.rows[r]]
+        # the months as the template spells them ("Pebruari", "Nopember") under one name each
+        keys = [MONTHS[MONTH_WORDS[k] - 1] if k in MONTH_WORDS else k
+                for k in (_key(v) for v in grid.rows[r])]
         if "rincian" not in keys or not all(m in keys for m in MONTHS):
             continue
         months = {i: keys.index(m) for i, m in enumerate(MONTHS, start=1)}

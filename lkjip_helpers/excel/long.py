@@ -30,7 +30,7 @@ from .akun import normalise_akun
 from .layout import norm
 from .lra import place_rows
 from .result import SheetResult, Warning_, negative_amount
-from .period import ROMAN, month_in, quarter_in, year_in
+from .period import ROMAN, quarter_in, year_in
 from .workbook import SheetGrid, Unreadable, cell_name, text_of
 from ..unknown import UNKNOWN_NOTE, unreadable_text
 
@@ -80,19 +80,20 @@ def load_mapping(path: Path) -> Mapping:
 
 
 def _month(value) -> int:
-    """A month number (``6``, ``6.0``, ``"06"``) or name ("Juni", "Nopember"); ValueError for
-    anything else, also ``10.5`` (it was read as October)."""
-    text = text_of(value).strip()
+    """A month number (``6``, ``6.0``, ``"06"``), name ("Juni", "Nopember") or date, read as
+    the SIPD-RI exports' bulan column is (:func:`sipd.month_of`); ValueError for anything else,
+    also ``10.5`` (it was read as October)."""
+    from .sipd import month_of
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     try:
-        number = float(text)
-    except ValueError:
-        named = month_in(text)
-        if named is None:
-            raise
-        return named
-    if not number.is_integer():
-        raise ValueError(text)
-    return int(number)
+        month = month_of(value, None)
+    except LayoutError:
+        raise ValueError(text_of(value)) from None
+    if month is None:
+        raise ValueError("")
+    return month
 
 
 def _quarter(value) -> int | None:

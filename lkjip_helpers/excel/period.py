@@ -36,6 +36,7 @@ _MONTH_WORDS = {w: i for i, ws in enumerate((
     "agustus agust agu agt ags aug august", "september sept sep",
     "oktober okt oct october", "november nopember nov nop", "desember des dec december"),
     start=1) for w in ws.split()}
+MONTH_WORDS = _MONTH_WORDS   # word -> month, for headers that name their month columns
 _DATE = re.compile(r"(?<!\d)(?:(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})|(\d{1,2})[-/.](\d{1,2})[-/.](20\d\d))"
                    r"(?!\d)")
 _RANGE = re.compile(r"(?<![a-z])s\s*[./]?\s*d(?![a-z])\.?|\bsampai\b|\bhingga\b|\bto\b|\s[-–]\s", re.I)

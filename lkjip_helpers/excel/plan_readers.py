@@ -38,8 +38,18 @@ class SipdReader:
 
         flat = read_flat(grid, header, year=ctx.year, month=ctx.month)
         if flat.kind == "realisasi":
-            _one_month_said(flat, grid, header, ctx.month)
-            return _realisasi_results(flat)
+            other = _one_month_said(flat, grid, header, ctx.month)
+            out = _realisasi_results(flat)
+            if other is not None:
+                from ..period import MONTHS
+
+                for res in out:
+                    res.warnings.append(Warning_(
+                        flat.file, flat.sheet, other[1], "PERIOD_MISMATCH",
+                        f"kolom bulan menyebut {MONTHS[other[0] - 1]}, dibaca sebagai "
+                        f"{MONTHS[ctx.month - 1]} (dari --month atau manifest): periksa mana "
+                        "yang benar"))
+            return out
         reader = {"data_anggaran": "sipd_anggaran", "anggaran_kas": "sipd_rak"}[flat.kind]
         out = []
         groups = _by(flat.lines, "agency_code", "year")
@@ -129,28 +139,32 @@ def _owner(keys: list[tuple], check: dict, fields: tuple) -> int:
     return next((n for n, k in enumerate(keys) if all(k[i] == v for i, v in known)), 0)
 
 
-def _one_month_said(flat, grid: SheetGrid, header, month: int | None) -> None:
-    """--month (or the manifest's bulan) dates a whole sheet; a realisasi export whose own bulan
+def _one_month_said(flat, grid: SheetGrid, header, month: int | None) -> tuple[int, str] | None:
+    """--month (or the manifest's bulan) dates a whole sheet. A realisasi export whose own bulan
     column names several months holds several cumulative snapshots, which that one month would
-    add up: refused, naming the column, rather than summed."""
+    add up: refused, naming the column. A row's month that cannot be read is refused with its
+    cell, as without --month. Returns the one month the column names, with its first cell, when
+    that is another month (a PERIOD_MISMATCH warning), else None."""
     c = header.columns.get("periode")
     if month is None or c is None:
-        return
+        return None
     from .sipd import month_of
+    from .workbook import cell_name
 
-    seen, said = set(), set()
-    for row in grid.rows[header.row + 1:]:
+    c_sub = header.columns["kode_sub_kegiatan"]
+    seen: dict = {}
+    for r in range(header.row + 1, len(grid.rows)):
+        row = grid.rows[r]
+        code = row[c_sub] if c_sub < len(row) else None
         value = row[c] if c < len(row) else None
-        if value is not None and value not in seen:
-            seen.add(value)
-            try:
-                said.add(month_of(value, None))
-            except LayoutError:  # a note or a total in the column: not a month
-                continue
-    said = sorted(said - {None})
+        if value is None or code is None or \
+                (type(code) is str and not any(ch.isdigit() for ch in code)):
+            continue   # a total, a note: said as UNREAD_ROW by the reader, not dated
+        if value not in seen:
+            seen[value] = (month_of(value, cell_name(r, c), grid), cell_name(r, c))
+    said = sorted({m for m, _ in seen.values()})
     if len(said) > 1:
         from ..period import MONTHS
-        from .workbook import cell_name
 
         raise LayoutError(
             f"kolom bulan menyebut {len(said)} bulan ({', '.join(MONTHS[m - 1] for m in said)}), "
@@ -158,6 +172,9 @@ def _one_month_said(flat, grid: SheetGrid, header, month: int | None) -> None:
             "lembar: jalankan tanpa --month (atau tanpa bulan di manifest) agar tiap baris dibaca "
             "pada bulannya sendiri",
             grid.file, grid.name, cell_name(header.row, c))
+    if said and said[0] != month:
+        return said[0], next(cell for m, cell in seen.values())
+    return None
 
 
 def _realisasi_results(flat) -> list[SheetResult]:
@@ -240,8 +257,12 @@ def combine(results: list[SheetResult]
     unpriced = []
     for res in kept:
         if res.reader == "sipd_realisasi":
-            rak = {r["sub_kegiatan_code"]: r for p in latest.get((res.agency.key, res.year), [])
-                   for r in p.plan}
+            rak: dict[str, dict] = {}   # a sub kegiatan planned by several sub units: summed
+            for p in latest.get((res.agency.key, res.year), []):
+                for r in p.plan:
+                    got = rak.get(r["sub_kegiatan_code"])
+                    rak[r["sub_kegiatan_code"]] = r if got is None else \
+                        {**got, "nilai_rincian": _plan_pagu(got) + _plan_pagu(r)}
             own = budget.get((res.agency.code, res.year), {})
             if not own and not rak:
                 unpriced.append((res, f"realisasi SKPD {res.agency.code} {res.year} tanpa pagu: "
@@ -254,10 +275,11 @@ def combine(results: list[SheetResult]
 
 
 def _one_plan_per_sub(plans: list[SheetResult]) -> list[tuple]:
-    """Two RAK exports of one version that both plan a sub kegiatan (an old download beside a new
-    one): the plan read last is kept, the earlier dropped (the two were added up in the cash
-    plan), and a PLAN_MISMATCH names both files where their months differ."""
-    seen: dict[str, tuple[SheetResult, dict]] = {}
+    """Two RAK files of one version that both plan a sub kegiatan for the same sub units (an old
+    download beside a new one): the plan read last is kept, the earlier dropped (the two were
+    added up in the cash plan), and a PLAN_MISMATCH names both files where their months differ.
+    Plans of other sub units (a Dinas and its UPT), or on two sheets of one file, add up."""
+    seen: dict[tuple, tuple[SheetResult, dict]] = {}
     drop: set[int] = set()
     checks = []
     for res in plans:
@@ -267,18 +289,18 @@ def _one_plan_per_sub(plans: list[SheetResult]) -> list[tuple]:
             code = r.get("sub_kegiatan_code")
             if code is None:
                 continue
-            old = seen.get(code)
-            if old is not None and old[0] is not res:
+            key = (code, r.get("sub_unit_codes"))
+            old = seen.get(key)
+            if old is not None and old[0].file != res.file:
                 drop.add(id(old[1]))
                 if any(old[1][b] != r[b] for b in _BULAN):
+                    here, there = (sum((x[b] for b in _BULAN), ZERO) for x in (r, old[1]))
                     checks.append((res.file, res.sheet, res.agency, [{
-                        "kind": "same_version_rak", "sub_kegiatan_code": code,
-                        "agency_code": res.agency.code, "year": res.year,
-                        "version": r.get("version"), "cell": r["source_cell"],
-                        "stated": sum((r[b] for b in _BULAN), ZERO),
-                        "computed": sum((old[1][b] for b in _BULAN), ZERO),
-                        "budget_file": old[0].file}]))
-            seen[code] = (res, r)
+                        "kind": "same_version_rak" if here != there else "same_version_rak_months",
+                        "sub_kegiatan_code": code, "agency_code": res.agency.code,
+                        "year": res.year, "version": r.get("version"), "cell": r["source_cell"],
+                        "stated": here, "computed": there, "budget_file": old[0].file}]))
+            seen[key] = (res, r)
     if drop:
         for res in plans:
             res.plan = [r for r in res.plan if id(r) not in drop]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from ..errors import CellError, LayoutError
 from .amounts import MAX, Amounts, rupiah
 from .codes import normalise_code, split_unit_code
-from .period import month_in
+from .period import MONTH_WORDS, month_in
 from .workbook import SheetGrid, cell_name, text_of
 
 # canonical field -> header spellings, compared after lower-casing and dropping all but [a-z0-9]
@@ -42,7 +42,9 @@ ALIASES = {
     "nilai_rincian": ("nilairincian",), "total_rak": ("totalrak",),
     "versi": ("versi", "tahapan", "jenisrak"),  # not "keterangan": free text, not a version
     "periode": ("bulan", "periode", "tanggal", "tanggaldata"),
-    **{f"bulan{m}": (f"bulan{m}",) for m in range(1, 13)},
+    # bulan1 … bulan12, or the months by name ("Januari", "Pebruari", "Nop", "Des")
+    **{f"bulan{m}": (f"bulan{m}", *(w for w, n in MONTH_WORDS.items() if n == m))
+       for m in range(1, 13)},
 }
 _LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 MONTH_FIELDS = tuple(f"bulan{m}" for m in range(1, 13))
@@ -274,6 +276,7 @@ def read_flat(grid: SheetGrid, header: FlatHeader, year: int | None = None,
     res.lines = list(acc.values())
     money = amount_cols + (("total_rak",) if total_col is not None else ())
     for rec in res.lines:
+        rec["sub_unit_codes"] = tuple(sorted(str(u) for u in rec["sub_units"]))
         rec["sub_units"] = len(rec["sub_units"])
         rec["sumber_dana"] = ", ".join(sorted(rec["sumber_dana"]))
         for a in money:

@@ -126,6 +126,10 @@ _MESSAGES = {
                         "kegiatan {who} (jumlah {stated} di sini, {computed} di {budget_file}); "
                         "yang dipakai yang di sini (berkas yang dibaca terakhir): periksa mana yang "
                         "berlaku.",
+    "same_version_rak_months": "Dua anggaran kas versi {version} membagi rencana sub kegiatan "
+                               "{who} ke bulan-bulan secara berbeda (jumlahnya sama, {stated}; "
+                               "berkas lain: {budget_file}); yang dipakai yang di sini (berkas "
+                               "yang dibaca terakhir): periksa mana yang berlaku.",
 }
 
 
