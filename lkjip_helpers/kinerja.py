@@ -155,7 +155,10 @@ def _indicator_findings(rec, res, stated, src, b_pagu, b_real) -> list[Finding]:
     basis = {
         "capaian": (rec["capaian"], "capaian kinerja", f"{rec['capaian_rumus']}"),
         "kemajuan": (rec["kemajuan"], "tingkat kemajuan",
-                     f"realisasi {rec['realisasi']} / target akhir Renstra {rec['target_renstra']}"),
+                     f"realisasi {rec['realisasi']} / target akhir Renstra {rec['target_renstra']}"
+                     if rec["polaritas"] != "negatif" else
+                     f"(2 × target akhir Renstra {rec['target_renstra']} − realisasi "
+                     f"{rec['realisasi']}) / target akhir Renstra {rec['target_renstra']}"),
         "persen_anggaran_pd": (_pct(s_pagu, rec["_anggaran_pd"]), "persentase anggaran terhadap PD",
                                f"{rp(s_pagu)} / {rp(rec['_anggaran_pd'])}"),
         "penyerapan": (_pct(s_real, s_pagu), "penyerapan anggaran sasaran",

@@ -97,3 +97,12 @@ def test_an_agency_budget_of_zero_leaves_the_stated_shares_unchecked_and_says_so
         assert f"Ringkasan {'Rp 0' if value == 0 else 'kosong'}:" in said[0].message
     else:
         assert said[0].source_sheet == "Indikator" and said[0].source_cell
+
+
+def test_the_kemajuan_finding_of_a_negative_indicator_names_its_formula(tmp_path):
+    """The figure followed the negative formula, the message the positive one."""
+    k = evaluate(annual(tmp_path, lambda wb: wb["PK"].__setitem__("E2", "negatif")), 2020)
+    f = [x for x in k.findings if x.field == "kemajuan" and x.source_cell == "G2"]
+    # (2 × 75 − 92) / 75 = 77,33%
+    assert len(f) == 1 and "padahal (2 × target akhir Renstra 75% − realisasi 92%) / target " \
+        "akhir Renstra 75% = 77,33%" in f[0].message
