@@ -239,6 +239,12 @@ def _budget_findings(budget: pd.DataFrame, src, tw4: dict[int, dict]) -> list[Fi
                 field="capaian", unit="%", stated=cap[0],
                 computed=computed.quantize(Decimal("0.0001")) if computed is not None else None,
                 source_cell=r.get("_capaian_tertulis_cell"), **base))
+        for fld in ("pagu", "realisasi"):   # as every quarterly reader says it
+            if r[fld] is not None and not pd.isna(r[fld]) and r[fld] < 0:
+                out.append(Finding(
+                    "NEGATIVE_AMOUNT", "error" if fld == "pagu" else "warning",
+                    f"{fld} negatif: {rp(r[fld])} ('{r['kegiatan']}', Tabel 3.2)", field=fld,
+                    stated=r[fld], source_cell=r.get(f"_{fld}_cell"), **base))
         for fld, other in (("pagu", "pagu_lain"), ("realisasi", "realisasi_lain")):
             v = r.get(other)
             if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != r[fld]:

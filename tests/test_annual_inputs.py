@@ -106,3 +106,15 @@ def test_the_kemajuan_finding_of_a_negative_indicator_names_its_formula(tmp_path
     # (2 × 75 − 92) / 75 = 77,33%
     assert len(f) == 1 and "padahal (2 × target akhir Renstra 75% − realisasi 92%) / target " \
         "akhir Renstra 75% = 77,33%" in f[0].message
+
+
+def test_a_negative_amount_in_tabel_3_2_is_named_as_such(tmp_path):
+    """A negative realisasi (E2) or pagu (D3) in Tabel 3.2 only showed as mismatches elsewhere."""
+    def edit(wb):
+        wb["Anggaran"]["E2"] = -43_332_500
+        wb["Anggaran"]["D3"] = -1
+    k = evaluate(annual(tmp_path, edit), 2020)
+    got = sorted((f.source_cell, f.severity, f.message.split(" (")[0]) for f in k.findings
+                 if f.code == "NEGATIVE_AMOUNT")
+    assert got == [("D3", "error", "pagu negatif: -Rp 1"),
+                   ("E2", "warning", "realisasi negatif: -Rp 43.332.500")]
