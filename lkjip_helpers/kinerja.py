@@ -15,7 +15,7 @@ from .aggregation import LABELS
 from .annual import Annual
 from .indicator_quarters import evaluate_quarters
 from .indicators import (Scale, capaian, check_scale, efficiency_pmk, efficiency_seed,
-                         load_scale, parse_value, progress, rate)
+                         Value, load_scale, parse_value, progress, rate)
 from .numbers import format_as_written
 from .reconcile.findings import Finding, pct, rp, tw
 from .reconcile.matching import match_names, normalise
@@ -73,6 +73,7 @@ def evaluate(annual: Annual, year: int, scale: Scale | None = None,
                 field="capaian", source_sheet="PK" if on_target else "Indikator",
                 source_cell=pk.get("_target_cell") if on_target else res.get("_realisasi_cell"),
                 **src))
+        findings.extend(_scale_doubt(no, pk, res, target, real, cap.value, src))
         label, rnote = rate(cap.value, scale)
         prog = progress(real, parse_value(pk["target_renstra"]), pol)
         last = parse_value(res.get("realisasi_lalu"))
@@ -206,6 +207,28 @@ def _unchecked_pd_share(rows: list[dict], results: dict, summary: dict, src: dic
                     f"Anggaran Perangkat Daerah di lembar Ringkasan {said}: persentase anggaran "
                     f"sasaran terhadap PD yang tertulis pada {len(stated)} indikator tidak dapat "
                     "diperiksa.", field="persen_anggaran_pd", **src, **where)]
+
+
+def _scale_doubt(no: int, pk: dict, res: dict, target: Value, real: Value,
+                 cap: Decimal | None, src: dict) -> list[Finding]:
+    """A target or realisasi written as a fraction ('0.8', '1.000') beside the other's percent
+    ('92%'): the capaian (11.500%) follows the text as written, and the doubt is an
+    AMBIGUOUS_NUMBER warning at the fraction's cell."""
+    pair = ((target, real, "target", "PK", pk.get("_target_cell")),
+            (real, target, "realisasi", "Indikator", res.get("_realisasi_cell")))
+    for mine, other, what, sheet, cell in pair:
+        if mine.number is None or other.number is None or "%" in (mine.text or "") or \
+                "%" not in (other.text or "") or not 0 < mine.number <= 1 < other.number:
+            continue
+        return [Finding(
+            "AMBIGUOUS_NUMBER", "warning",
+            f"Indikator {no}: {what} tertulis {format_as_written(mine.text)} tanpa %, sedangkan "
+            f"{'realisasi' if what == 'target' else 'target'} {format_as_written(other.text)}: "
+            f"capaian dihitung dari angka yang tertulis"
+            + (f" ({pct(cap)})" if cap is not None else "")
+            + f"; jika maksudnya {pct(mine.number * 100, 0)}, perbaiki selnya.", field=what,
+            source_sheet=sheet, source_cell=cell, **src)]
+    return []
 
 
 def _given(v) -> bool:

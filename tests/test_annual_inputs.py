@@ -118,3 +118,17 @@ def test_a_negative_amount_in_tabel_3_2_is_named_as_such(tmp_path):
                  if f.code == "NEGATIVE_AMOUNT")
     assert got == [("D3", "error", "pagu negatif: -Rp 1"),
                    ("E2", "warning", "realisasi negatif: -Rp 43.332.500")]
+
+
+@pytest.mark.parametrize("target, cap", [("0.8", "11.500,00%"), ("1.000", "9.200,00%"),
+                                         (0.8, "11.500,00%")])
+def test_a_fraction_beside_a_percent_is_a_doubt_said_at_its_cell(tmp_path, target, cap):
+    """Target '0.8' (a number cell without the % format, or text) beside realisasi '92%': the
+    capaian 11.500% is what the text says, but nothing said it might mean 80%."""
+    base = evaluate(read_annual(SAMPLE / "kinerja_2020.xlsx"), 2020)
+    assert not [f for f in base.findings if f.code == "AMBIGUOUS_NUMBER"]
+    k = evaluate(annual(tmp_path, lambda wb: wb["PK"].__setitem__("F2", target)), 2020)
+    f = [x for x in k.findings if x.code == "AMBIGUOUS_NUMBER"]
+    assert [(x.source_sheet, x.source_cell, x.severity) for x in f] == [("PK", "F2", "warning")]
+    assert f"sedangkan realisasi 92%: capaian dihitung dari angka yang tertulis ({cap}); jika " \
+        f"maksudnya {'80' if '8' in str(target) else '100'}%, perbaiki selnya." in f[0].message
