@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError
@@ -192,7 +192,22 @@ def load_manifest(path: Path | str, folders: list[Path] | None = None) -> Manife
                                   f"ditemukan", agency, entry.period))
             continue
         out.entries[name] = entry
+    _one_code_spelling(out)
     return out
+
+
+def _one_code_spelling(manifest: Manifest) -> None:
+    """One agency code typed "014" in one row and 14 in another (a spreadsheet drops the leading
+    zeros of a number cell) is one agency: every row takes the longest spelling."""
+    spellings: dict[int, str] = {}
+    for e in manifest.entries.values():
+        code = e.agency.code
+        if code.isdigit() and len(code) > len(spellings.get(int(code), "")):
+            spellings[int(code)] = code
+    for name, e in manifest.entries.items():
+        code = e.agency.code
+        if code.isdigit() and spellings[int(code)] != code:
+            manifest.entries[name] = replace(e, agency=replace(e.agency, code=spellings[int(code)]))
 
 
 def _entry(n: int, name: str, agency: Agency, get) -> Entry:

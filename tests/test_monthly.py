@@ -110,6 +110,20 @@ def test_manifest_aliases_and_xlsx(tmp_path):
         load_manifest(tmp_path / "bad.csv")
 
 
+def test_one_agency_code_with_and_without_its_leading_zeros_is_one_agency(tmp_path):
+    """'014' in one row, 14 in another (a number cell drops the zeros): it was two agencies, each
+    with half the months."""
+    for n in ("a.xlsx", "b.xlsx"):
+        lra_workbook(tmp_path / n)
+    m = write_manifest(tmp_path / "m.csv", [["a.xlsx", "014", "Dinas A", "2022", "3", "", ""],
+                                            ["b.xlsx", "14", "Dinas A", "2022", "4", "", ""]])
+    entries = load_manifest(m).entries
+    assert {e.agency.code for e in entries.values()} == {"014"}
+    data = ingest([tmp_path], manifest=m)
+    assert data.agencies == [Agency("014", "Dinas A")]
+    assert [p.month for p in data.periods] == [3, 4]
+
+
 def test_bad_manifest_rows_are_reported_and_the_others_go_on(tmp_path):
     for n in ("a.xlsx", "b.xlsx", "c.xlsx"):
         lra_workbook(tmp_path / n)
