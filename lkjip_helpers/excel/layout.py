@@ -124,6 +124,7 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
                   width: int) -> Layout:
     row = grid.rows[r]
     columns: dict[str, list[int]] = {}
+    money: dict[str, list[tuple[int, int, str, int]]] = {}   # role -> (start, end, label, row)
     labels: dict[int, str] = {}
     header_rows = [r]
     top = _spans(row, 0, width)
@@ -134,9 +135,12 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
         role = _role(text)
         if role in ("realisasi", "capaian") and start < name_col:
             role = f"ind_{role}"  # the indicator's own Realisasi / Capaian, left of the budget
+        if role in ("pagu", "realisasi"):
+            money.setdefault(role, []).append((start, end, text, r))
+            continue
         if role is None or role in columns:
             continue
-        columns[role] = list(range(start, end)) if role in ("pagu", "realisasi") else [start]
+        columns[role] = [start]
     if not single:
         sub = grid.rows[r + 1] if r + 1 < len(grid.rows) else []
         header_rows.append(r + 1)
@@ -149,8 +153,15 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
         for start, end, text in _spans(sub, g0, g_end):
             labels[start] = text
             role = _role(text)
-            if role in BUDGET_ROLES and role not in columns:
-                columns[role] = list(range(start, end)) if role != "capaian" else [start]
+            if role in ("pagu", "realisasi"):
+                money.setdefault(role, []).append((start, end, text, r + 1))
+            elif role == "capaian" and role not in columns:
+                columns[role] = [start]
+    for role, found in money.items():
+        # under a merged "Anggaran" the budget's own columns, not a Realisasi beside it
+        grouped = [f for f in found if f[3] == r + 1] if not single and anggaran else []
+        columns[role] = _money_column(grid, role, grouped or found)
+    if not single:
         if "pagu" not in columns:
             where = f"di bawah 'Anggaran' ({group_label})" if group_label else f"di baris {r + 2}"
             raise LayoutError(f"tidak ada kolom 'Pagu' {where}: uang tidak dibaca dari kolom "
@@ -168,6 +179,40 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
     group = (g0, g_end) if not single and anggaran else None
     return Layout(header_rows=header_rows, body_start=body, columns=columns, labels=labels,
                   group=group)
+
+
+_FISIK = re.compile(r"\bfisik\b|%", re.I)          # physical progress, a percent: not money
+_TO_DATE = re.compile(r"\b(s\s*[./]?\s*d|sampai|hingga|kumulatif)\b", re.I)
+_EARLIER = re.compile(r"\b(lalu|sebelum\w*)\b", re.I)
+_OLD_PAGU = re.compile(r"\b(murni|awal|semula|induk|sebelum\w*)\b", re.I)
+_NEW_PAGU = re.compile(r"\b(perubahan|pergeseran|refocusing|setelah|menjadi|akhir)\b", re.I)
+
+
+def _money_column(grid: SheetGrid, role: str, found: list[tuple[int, int, str, int]]
+                  ) -> list[int]:
+    """The column (span) of the pagu or the realisasi among the headers that name it: the one
+    money column; of several, the cumulative realisasi to this quarter ("Realisasi s.d. Triwulan
+    Ini", not "… Lalu" nor "… Triwulan Ini" alone) or the pagu of the latest version ("Pagu
+    Perubahan", not "Pagu Murni"); refused, naming them, when that cannot be told (the first was
+    taken: last quarter's realisasi, or the Murni pagu)."""
+    money = [f for f in found if role == "pagu" or not _FISIK.search(f[2])] or found
+    if len(money) > 1:
+        if role == "realisasi":
+            pick = [f for f in money if _TO_DATE.search(f[2]) and not _EARLIER.search(f[2])]
+        else:
+            pick = [f for f in money if _NEW_PAGU.search(f[2]) and not _OLD_PAGU.search(f[2])]
+        if len(pick) != 1:
+            names = ", ".join(f"{cell_name(row, c)} {text!r}" for c, _, text, row in money[:4])
+            raise LayoutError(
+                f"beberapa kolom {role.capitalize()} ({names}): kolom "
+                + ("realisasi kumulatif sampai triwulan ini" if role == "realisasi" else
+                   "pagu yang berlaku") + " tidak dapat ditentukan; beri judul yang jelas (mis. "
+                + ("'Realisasi s.d. Triwulan Ini'" if role == "realisasi" else
+                   "'Pagu Perubahan'") + ") atau pakai mapping", grid.file, grid.name,
+                cell_name(money[1][3], money[1][0]))
+        money = pick
+    start, end, _, _ = money[0]
+    return list(range(start, end))
 
 
 def is_header_repeat(row: list, layout: Layout) -> bool:

@@ -27,9 +27,12 @@ from .workbook import SheetGrid, Unreadable, cell_name, column_letter, text_of
 
 _ONE = Decimal(1)
 
-_TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s+(total|keseluruhan|anggaran|seluruhnya|"
-                    r"seluruh\s+program|semua\s+program|belanja(\s+(langsung|tidak\s+langsung|"
-                    r"dinas|daerah|opd|skpd|perangkat\s+daerah))?))?\s*:?$", re.I)
+# "Total", "Jumlah Total", "TOTAL BELANJA OPD", "Total (Rp)", "Jumlah Program dan Kegiatan",
+# "JUMLAH BELANJA LANGSUNG DAN TIDAK LANGSUNG": Total / Jumlah alone or before a word that sums
+# the budget (never "Jumlah Penerima Bantuan", a kegiatan)
+_TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s*\(\s*rp\.?\s*\))?(\s+(total|keseluruhan|"
+                    r"seluruh\w*|semua|anggaran|belanja|program|pagu|dinas|opd|skpd|perangkat)\b"
+                    r"[^:]*)?\s*:?$", re.I)
 _SPACED = re.compile(r"^(\w )+\w$")  # "T O T A L"
 _FOOTER = re.compile(r"^(?P<label>[^:]*?[A-Za-z][^:]*?)\s*:\s*(?P<amount>(?:Rp\.?\s*)?\(?-?\s*"
                      r"[\d.,\s]*\d[\d.,]*\)?\s*(?:,-|\.-|-)?)\s*$", re.I)
@@ -68,6 +71,13 @@ class _Reader:
             return rest[0][1], rest[0][0]
         if not rest:
             return vals[0][1], vals[0][0]  # "Rp" alone: parse_amount reads it as zero
+        numbers = [(c, v) for c, v in rest if is_amount(v, dash=False)]
+        if len(numbers) > 1:   # two amounts under one heading (an unlabelled or hidden column)
+            (c0, v0), (c1, v1) = numbers[:2]
+            raise self.err(f"dua jumlah di bawah satu judul kolom ({cell_name(r, c0)} "
+                           f"{text_of(v0)!r}, {cell_name(r, c1)} {text_of(v1)!r}): kolom mana "
+                           "yang dimaksud tidak dapat ditentukan; beri kolom itu judulnya "
+                           "sendiri atau hapus", r, c1)
         return " ".join(text_of(v) for _, v in vals), rest[0][0]
 
     def amount(self, value, r: int, c: int, part: int | None, what: str = "jumlah"
@@ -516,6 +526,22 @@ def code_split(codes: list[str | None]) -> tuple[list[int], list[int]] | None:
 def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
     split = infer_hierarchy([_known(i["pagu"]) for i in items],
                             [_known(i["realisasi"]) for i in items])
+    if rd.layout.col("kode") is None:
+        grand = _grand_row(items, split)
+        if grand is not None:   # "BELANJA LANGSUNG" over the programs: the table's sum
+            item = items[grand]
+            rd.warn("AMBIGUOUS_HIERARCHY", f"baris '{item['name']}' dibaca sebagai jumlah "
+                    "seluruh tabel, bukan program: pagu dan realisasinya sama dengan jumlah semua "
+                    "kegiatan lainnya", item["row"], rd.layout.col("name"))
+            res.stated.append({"kind": "total", "label": item["name"], "program_no": None,
+                               "amount": None, "amount_cell": None,
+                               **{k: item[k] for k in ("pagu", "realisasi", "capaian",
+                                                       "capaian_decimals", "source_cell",
+                                                       "pagu_cell", "realisasi_cell",
+                                                       "capaian_cell", "unit")}})
+            items = items[:grand] + items[grand + 1:]
+            split = infer_hierarchy([_known(i["pagu"]) for i in items],
+                                    [_known(i["realisasi"]) for i in items])
     first = items[0]
     by_code = code_split([i.get("kode") for i in items]) if rd.layout.col("kode") is not None \
         else None
@@ -580,6 +606,32 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
             line.update(kegiatan=items[subs[i]]["name"], sub_kegiatan=item["name"],
                         level="sub_kegiatan")
         res.lines.append(line)
+
+
+def _grand_row(items: list[dict], split) -> int | None:
+    """The first or last row, read as a program without kegiatan, whose pagu and realisasi are
+    those of every other row split into programs (a "BELANJA LANGSUNG" heading carrying the sum,
+    an unrecognised Total label): its index, else None."""
+    if len(items) < 3 or not split.programs:
+        return None
+    lone = {p for k, p in enumerate(split.programs)
+            if (split.programs[k + 1] if k + 1 < len(split.programs) else len(items)) == p + 1}
+    for at in (0, len(items) - 1):
+        item = items[at]
+        if at not in lone or item["pagu"] is None or item["realisasi"] is None or \
+                not item["pagu"]:
+            continue
+        rest = items[:at] + items[at + 1:]
+        if any(i["pagu"] is None or i["realisasi"] is None for i in rest):
+            continue
+        other = infer_hierarchy([i["pagu"] for i in rest], [i["realisasi"] for i in rest])
+        heads = set(other.programs)
+        leaves = [i for k, i in enumerate(rest) if k not in heads or
+                  all(other.parent[j] != k for j in range(len(rest)) if j != k)]
+        if sum(i["pagu"] for i in leaves) == item["pagu"] and \
+                sum(i["realisasi"] for i in leaves) == item["realisasi"]:
+            return at
+    return None
 
 
 def source_label(cell: str | None, part) -> str | None:
