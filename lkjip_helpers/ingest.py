@@ -143,6 +143,12 @@ def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
     own = res.reader.startswith("sipd_") and bool(res.agency.code)
     if ctx.agency is not None and (ctx.agency.code or ctx.agency.name) and not own:
         res.agency = ctx.agency
+    if ctx.year is not None and res.year is not None and res.year != ctx.year and \
+            (ctx.month is None or res.month is None):   # else said with the month below
+        res.warnings.append(Warning_(
+            res.file, res.sheet, res.period_cell, "PERIOD_MISMATCH",
+            f"lembar ini menyebut tahun {res.year}, dibaca sebagai {ctx.year} (dari --year atau "
+            "manifest): periksa mana yang benar"))
     if ctx.month is not None:
         if res.month is not None and \
                 (res.month, res.year) != (ctx.month, ctx.year or res.year):

@@ -102,3 +102,53 @@ def test_a_long_table_month_is_a_whole_month_or_refused_with_its_cell(tmp_path, 
         assert (exc.value.sheet, exc.value.cell) == ("Data", "B2")
     else:
         assert [p.month for p in ingest([book], mapping=mapping).periods] == [read]
+
+
+@pytest.mark.parametrize("text, quarter", [
+    ("PENGUKURAN KINERJA TRIWULAN I S/D III TAHUN 2020", 3), ("TRIWULAN I s.d. TRIWULAN III", 3),
+    ("KUMULATIF TW I-III", 3), ("TW III", 3), ("pengukuran_kinerja_2020_TW3.xlsx", 3),
+    ("TW1-2020", 1), ("Triwulan 2", 2)])
+def test_a_cumulative_title_names_the_quarter_it_closes_on(text, quarter):
+    """'TRIWULAN I S/D III' was read as TW I."""
+    from lkjip_helpers.excel.period import quarter_in
+
+    assert quarter_in(text) == quarter
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Sesuai Peraturan Walikota Nomor 45 Tahun 2019 TRIWULAN III TAHUN 2020", 2020),
+    ("RENSTRA 2019-2023 / PENGUKURAN KINERJA TRIWULAN III TAHUN 2020", 2020),
+    ("PENGUKURAN KINERJA TRIWULAN III (RPJMD 2019-2023) Tahun Anggaran 2021", 2021),
+    ("pengukuran_kinerja_2020_TW3.xlsx", 2020), ("2022-06-30.xlsx", 2022)])
+def test_the_year_is_the_sheets_not_a_cited_regulations_or_a_plans_span(text, year):
+    from lkjip_helpers.excel.period import year_in
+
+    assert year_in(text) == year
+
+
+def test_a_title_year_other_than_the_files_is_a_warning(tmp_path):
+    from conftest import CLEAN, quarter_sheet, write_xlsx
+
+    rows = quarter_sheet([list(r) for r in CLEAN], title="TRIWULAN II TAHUN 2019")
+    data = ingest([write_xlsx(tmp_path / "kinerja_2020_TW2.xlsx", {"TW II": rows})])
+    assert data.periods == [Period.quarterly(2019, 2)]       # the title, as before
+    w = [w for w in data.warnings if w.code == "PERIOD_MISMATCH"]
+    assert len(w) == 1 and w[0].cell == "A1"
+    assert "tahun tidak tunggal: judul 2019, nama file 2020" in w[0].message
+
+
+def test_an_lra_periode_across_two_years_is_read_at_its_end(tmp_path):
+    path = lra_workbook(tmp_path / "lra.xlsx",
+                        periode="periode 1 Desember 2022 s.d 28 Februari 2023")
+    assert ingest([path]).periods == [Period.monthly(2023, 2)]
+
+
+@pytest.mark.parametrize("periode, month", [("periode 1 Januari s.d 30 Juni 2021", None),
+                                            ("periode …. s.d …. 2021", 6)])
+def test_a_year_option_other_than_the_sheets_is_a_warning(tmp_path, periode, month):
+    """--year 2022 for a sheet saying 2021 was taken unsaid (a month was compared, a year not)."""
+    data = ingest([lra_workbook(tmp_path / "lra.xlsx", periode=periode)], year=2022, month=month)
+    assert [p.year for p in data.periods] == [2022]
+    w = [w for w in data.warnings if w.code == "PERIOD_MISMATCH"]
+    assert len(w) == 1 and w[0].cell == "E5"
+    assert "menyebut tahun 2021, dibaca sebagai 2022" in w[0].message

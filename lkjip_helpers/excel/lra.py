@@ -24,7 +24,7 @@ from ..period import Agency
 from .agency import agency_in
 from .akun import jenis_of, normalise_akun, place
 from .layout import norm
-from .period import month_in, year_in
+from .period import month_in, year_at_end, year_in
 from .result import SheetResult, Warning_, negative_amount
 from .units import sheet_units, too_large
 from ..unknown import unreadable_text
@@ -105,18 +105,23 @@ def _merged_end(grid: SheetGrid) -> dict[tuple[int, int], int]:
 
 
 def period_line(rows: list[list]) -> tuple[int | None, int | None, str | None]:
-    """(year, month, the periode line's cell) from the title rows: "periode 1 Januari s.d 30
-    November 2022" -> (2022, 11, "E5"); a blank "periode …. s.d …. 2022" gives the year only."""
-    year = month = cell = None
+    """(year, month, the cell stating them) from the title rows: "periode 1 Januari s.d 30
+    November 2022" -> (2022, 11, "E5"); a range across years is read at its end (… s.d 28
+    Februari 2023 → 2023); a blank "periode …. s.d …. 2022" gives the year only (and its cell)."""
+    year = month = cell = year_cell = None
+    closes = None   # the year the periode line closes on ("… s.d 28 Februari 2023"): it wins
     for r, row in enumerate(rows):
         text = " ".join(text_of(v) for v in row if v is not None)
         if not text:
             continue
-        year = year or year_in(text)
+        at = cell_name(r, next(c for c, v in enumerate(row) if v is not None))
+        if year is None and (year := year_in(text)) is not None:
+            year_cell = at
         said = month_in(text) if _PERIODE.search(text) else None
         if said is not None:
-            month, cell = said, cell_name(r, next(c for c, v in enumerate(row) if v is not None))
-    return year, month, cell
+            month, cell = said, at
+            closes = year_at_end(text) or closes
+    return closes or year, month, cell or year_cell
 
 
 class LraReader:

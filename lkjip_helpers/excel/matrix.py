@@ -19,7 +19,7 @@ from .layout import Layout, find_layout, header_repeat_test, norm
 from ..period import Agency, quarter_of_month, tw
 from .agency import agency_in
 from .codes import sub_kegiatan_rows
-from .period import detect_period, quarters_named
+from .period import detect_period, quarters_named, year_in
 from .result import SheetResult, Warning_
 from ..unknown import UNKNOWN_NOTE, unreadable_text
 from .units import sheet_units, too_large
@@ -321,6 +321,15 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
         res.period_cell = cell_name(r, next(c for c, v in enumerate(title_rows[r])
                                             if v is not None))
     said_at = res.period_cell or cell_name(layout.header_rows[0], layout.col("name"))
+    years = [(where, n) for where, text in (("judul", " ".join(title_texts)),
+                                             ("nama sheet", grid.name),
+                                             ("nama file", grid.file.name))
+             if (n := year_in(text)) is not None]
+    if len({n for _, n in years}) > 1:   # the title, the sheet's and the file's name disagree
+        res.warnings.append(Warning_(
+            grid.file.name, grid.name, said_at, "PERIOD_MISMATCH",
+            f"tahun tidak tunggal: {', '.join(f'{w} {n}' for w, n in years)}; dibaca sebagai "
+            f"{year}: periksa mana yang benar"))
     if y is not None and y != year:
         res.warnings.append(Warning_(
             grid.file.name, grid.name, said_at, "PERIOD_MISMATCH", f"lembar ini menyebut tahun {y}, dibaca sebagai {year} (dari "

@@ -8,13 +8,24 @@ ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _QUARTER = re.compile(
     r"(?<![A-Za-z])(?:TW|TRIWULAN|TRW|TRIW|KUARTAL|Q)[\s._-]*(IV|III|II|I|[1-4])(?![A-Za-z0-9])",
     re.IGNORECASE)
+# "TRIWULAN I S/D III", "TW I s.d. TW III", "KUMULATIF TW I-III": a range, read at its end
+_QUARTER_RANGE = re.compile(
+    r"(?<![A-Za-z])(?:TW|TRIWULAN|TRW|TRIW|KUARTAL|Q)[\s._-]*(?:IV|III|II|I|[1-4])\s*"
+    r"(?:-|–|s\s*[./]?\s*d\.?|sampai(?:\s+dengan)?|hingga)\s*"
+    r"(?:(?:TW|TRIWULAN|TRW|TRIW|KUARTAL|Q)[\s._-]*)?(IV|III|II|I|[1-4])(?![A-Za-z0-9])",
+    re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _BUDGET_YEAR = re.compile(r"(?:tahun\s+anggaran|t\.?a\.?)\s*(20\d\d)", re.IGNORECASE)
+_TAHUN = re.compile(r"\btahun\s*:?\s*(20\d\d)(?!\d)", re.IGNORECASE)
+_SPAN = re.compile(r"(?<!\d)20\d\d\s*(?:-|–|s\s*[./]?\s*d\.?|sampai)\s*20\d\d(?!\d)", re.IGNORECASE)
+# a regulation cited in a title ("Peraturan Walikota Nomor 45 Tahun 2019"): not the sheet's year
+_CITED = re.compile(r"(?:nomor|no\.)\s*[\w./-]*\d[\w./-]*\s+tahun\s+20\d\d", re.IGNORECASE)
 
 
 def quarter_in(text: str) -> int | None:
-    """The quarter named in ``text`` (1..4), or None."""
-    m = _QUARTER.search(text or "")
+    """The quarter named in ``text`` (1..4), the end of a range ("TRIWULAN I S/D III" → 3), or
+    None."""
+    m = _QUARTER_RANGE.search(text or "") or _QUARTER.search(text or "")
     if not m:
         return None
     token = m.group(1).upper()
@@ -22,8 +33,11 @@ def quarter_in(text: str) -> int | None:
 
 
 def year_in(text: str) -> int | None:
-    """The year named in ``text``: 'Tahun Anggaran 2020' first, else the first 20xx."""
-    m = _BUDGET_YEAR.search(text or "") or _YEAR.search(text or "")
+    """The year named in ``text``: 'Tahun Anggaran 2020' first, then 'Tahun 2020', else the first
+    20xx; never a cited regulation's ("Nomor 45 Tahun 2019") nor a plan's span ("Renstra
+    2019-2023")."""
+    text = _SPAN.sub(" ", _CITED.sub(" ", text or ""))
+    m = _BUDGET_YEAR.search(text) or _TAHUN.search(text) or _YEAR.search(text)
     return int(m.group(1)) if m else None
 
 
@@ -56,6 +70,13 @@ def months_named(text: str) -> list[int]:
         if m.group(0) in _MONTH_WORDS:
             found.append((m.start(), _MONTH_WORDS[m.group(0)]))
     return [month for _, month in sorted(found)]
+
+
+def year_at_end(text: str) -> int | None:
+    """The year a period's text closes on: after a range's "s.d", the year named there ("1
+    Desember 2022 s.d 28 Februari 2023" → 2023); else :func:`year_in`."""
+    parts = _RANGE.split(re.sub(r"\([^)]*\)", " ", str(text or "")))
+    return (year_in(parts[-1]) if len(parts) > 1 else None) or year_in(text)
 
 
 def month_in(text: str) -> int | None:
