@@ -33,7 +33,9 @@ def read(tmp_path, rows, **kw):
 
 # ------------------------------------------------------------------ units
 @pytest.mark.parametrize("phrase,factor", [("(dalam ribuan rupiah)", 1000), ("Dalam Jutaan", 10**6),
-                                           ("Nilai: Rp. Juta", 10**6), ("(Rp 000)", 1000)])
+                                           ("Nilai: Rp. Juta", 10**6), ("(Rp 000)", 1000),
+                                           ("(Juta Rp)", 10**6), ("(Rp x 1.000.000)", 10**6),
+                                           ("(000 Rp)", 1000)])
 def test_a_unit_in_the_head_scales_every_amount_with_a_warning(tmp_path, phrase, factor):
     data, f = read(tmp_path, CLEAN, head=[phrase], total=(1300, 400))
     bl = data.budget_lines

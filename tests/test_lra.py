@@ -76,7 +76,13 @@ def test_header_wordings_of_the_real_exports(tmp_path, anggaran, realisasi):
 
 
 @pytest.mark.parametrize("where, text", [("E6", "(Dalam Ribuan Rupiah)"),
-                                         ("Q14", "ANGGARAN (Rp 000)")])
+                                         ("Q14", "ANGGARAN (Rp 000)"),
+                                         # the spellings found by an adversarial pass, read as
+                                         # rupiah (1.000 times too small) before
+                                         ("E6", "(Dalam Rp 1.000)"), ("E6", "(Ribu Rp)"),
+                                         ("E6", "(dalam Rp x 1.000)"), ("E6", "(ribuan)"),
+                                         ("Q14", "ANGGARAN (Rp '000)"),
+                                         ("Q14", "ANGGARAN (Rp x 1000)")])
 def test_amounts_in_thousands_are_scaled_with_a_warning(tmp_path, where, text):
     """An LRA 'dalam ribuan': every amount × 1.000, never read 1.000 times too small; a unit over
     one column only, or one that cannot be read, refuses the sheet naming the cell."""
@@ -84,7 +90,7 @@ def test_amounts_in_thousands_are_scaled_with_a_warning(tmp_path, where, text):
     wb = load_workbook(path)
     wb.active[where] = text
     if where == "Q14":
-        wb.active["S14"] = "REALISASI (Rp 000)"
+        wb.active["S14"] = text.replace("ANGGARAN", "REALISASI")
     wb.save(path)
     data = ingest([path], month=6)
     p = data.summary()["periods"][0]

@@ -1,5 +1,5 @@
 """The unit a sheet states its amounts in: "dalam ribuan rupiah", "(Rp 000)", "Rp. Juta", "dalam
-jutaan". Read from the sheet's head (the title rows above the table) and its header cells; a unit in
+jutaan", "(Dalam Rp 1.000)", "(Rp x 1000)", "Rp '000", "(Ribu Rp)", "(ribuan)". Read from the sheet's head (the title rows above the table) and its header cells; a unit in
 a money column's header applies to that column, one in the title rows to every amount of the sheet.
 
 The rule: an amount is multiplied by its unit (10³ for ribu/ribuan/000, 10⁶ for juta/jutaan/000.000,
@@ -25,8 +25,14 @@ _STATEMENTS = [
     re.compile(r"\bsatuan\s*(?:nilai|anggaran|uang)?\s*:\s*(?P<u>[a-z$]+)", re.I),
     re.compile(r"\b(?:rp|idr)\.?\s*(?P<u>000(?:[.,]000)*|ribu|ribuan|juta|jutaan|miliar|milyar)\b",
                re.I),
-    re.compile(r"\(\s*(?P<u>000(?:[.,]000)*)\s*\)"),
+    re.compile(r"\(\s*(?P<u>000(?:[.,]000)*)\s*(?:rp\.?|rupiah)?\s*\)", re.I),
     re.compile(r"\b(?P<u>ribu|ribuan|juta|jutaan|miliar|milyar)\s+rupiah\b", re.I),
+    # "(Dalam Rp 1.000)", "(Rp x 1000)", "Rp '000", "(Ribu Rp)", "(ribuan)"
+    re.compile(r"(?:\(\s*(?:dalam\s+)?|\bdalam\s+)(?:rp|idr)\.?\s*(?:x\s*)?"
+               r"(?P<u>1[.,]?000(?:[.,]?000)*)(?!\d)", re.I),
+    re.compile(r"\b(?:rp|idr)\.?\s*(?:x\s*|')(?P<u>1?[.,]?000(?:[.,]?000)*)(?!\d)", re.I),
+    re.compile(r"\(\s*(?P<u>ribu|ribuan|juta|jutaan|miliar|milyar)\s*(?:rp\.?|rupiah)?\s*\)",
+               re.I),
 ]
 # words after "dalam" that are no unit at all ("dalam rangka", "dalam proses")
 _QUANTITY = re.compile(r"^(ratus|puluh|ribu|juta|miliar|milyar|triliun|rupiah|dolar|dollar|usd|"
@@ -66,14 +72,20 @@ def stated_unit(text: str) -> tuple[int | None, str] | None:
     for pat in _STATEMENTS:
         for m in pat.finditer(text):
             u = " ".join(m.group("u").lower().split())
+            phrase = m.group(0).strip() + (")" if m.group(0).startswith("(") and
+                                           not m.group(0).rstrip().endswith(")") else "")
             if pat is _STATEMENTS[0] and not _QUANTITY.match(u):
                 continue  # "dalam rangka": not a unit
             word = u.replace(" rupiah", "") if u != "rupiah" else u
+            digits = re.sub(r"[.,]", "", word)
+            if re.fullmatch(r"1?(?:000)+", digits) and any(ch.isdigit() for ch in word):
+                return 3 * (len(digits) // 3), phrase   # "1.000", "1000", "'000"
             if word in _ZEROS:
-                return _ZEROS[word], m.group(0).strip()
-            if word in _WORDS and (u == word or u.endswith("rupiah")):
-                return _WORDS[word], m.group(0).strip()
-            return None, m.group(0).strip()
+                return _ZEROS[word], phrase
+            if word in _WORDS and (u == word or u.endswith("rupiah") or
+                                   pat is _STATEMENTS[-1]):
+                return _WORDS[word], phrase
+            return None, phrase
     return None
 
 
