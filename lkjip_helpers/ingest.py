@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import LayoutError, LkjipError, WorkbookError
+from .errors import CellError, LayoutError, LkjipError, WorkbookError
 from .excel.agency import split_code
 from .excel.long import Mapping, load_mapping, long_header_error
 from .excel.readers import ReadContext, Registry, default_registry
@@ -97,6 +97,7 @@ def read_file(path: Path, ctx: ReadContext, registry: Registry | None = None,
             return out
         out.results = _read_grids(grids, ctx, registry or default_registry(), out.skipped, path)
         for res in out.results:
+            _within_limit(res)
             _apply_context(res, ctx)
     except LkjipError as exc:
         out.error = exc
@@ -135,6 +136,25 @@ def _read_grids(grids, ctx: ReadContext, registry: Registry, skipped: list[str],
                           "'Program/Kegiatan' dan 'Pagu', maupun 'KODE REKENING | URAIAN | "
                           "ANGGARAN | REALISASI'", path, first)
     return results
+
+
+def _within_limit(res: SheetResult) -> None:
+    """A sheet whose lines add up past Rp 10^15 (each below that limit) is refused at the line
+    that crosses it: the money type holds a pemda of a thousand such sheets, not beyond (it
+    was an internal error in reconcile)."""
+    from .numbers import MAX_AMOUNT
+
+    for fld in ("pagu", "realisasi"):
+        total = 0
+        for line in res.lines:
+            v = line.get(fld)
+            if v is None:
+                continue
+            total += abs(v)
+            if total >= MAX_AMOUNT:
+                raise CellError(f"{fld} lembar ini dijumlah sampai baris ini melebihi batas "
+                                "jumlah rupiah (Rp 10^15)", res.file, res.sheet,
+                                line.get(f"{fld}_cell") or line.get("source_cell"))
 
 
 def _apply_context(res: SheetResult, ctx: ReadContext) -> None:

@@ -227,3 +227,14 @@ def test_a_parent_formula_without_its_value_is_not_checked_a_lines_refuses(tmp_p
     with pytest.raises(CellError) as exc:
         ingest([path], month=6)
     assert exc.value.cell == "Q21"
+
+
+def test_a_sheet_summed_past_the_amount_limit_is_refused_at_the_crossing_line(tmp_path):
+    """Leaves each below Rp 10^15 whose sum is not: reconcile failed with an internal Arrow error
+    once the sum passed 10^18; now any sheet past 10^15 is refused at the line that crosses it."""
+    big = 999_999_999_999_999
+    lines = [("5.1", "BELANJA OPERASI", big, 0), ("5.2", "BELANJA MODAL", big, 0)]
+    with pytest.raises(CellError, match=r"pagu lembar ini dijumlah sampai baris ini melebihi "
+                                        r"batas jumlah rupiah \(Rp 10\^15\)") as exc:
+        ingest([lra_workbook(tmp_path / "lra.xlsx", lines=lines)], month=6)
+    assert exc.value.cell == "Q19"
