@@ -87,7 +87,11 @@ def money_by_element(lines: pd.DataFrame, year: int, quarter: int,
         e.update(program_key=int(r["program_key"]), program_no=int(r["program_no"]),
                  program=r["program"], kegiatan=r["kegiatan"],
                  sub_kegiatan=None if _missing(r.get("sub_kegiatan")) else r["sub_kegiatan"],
-                 kode=None if _missing(r.get("kode")) else r["kode"])
+                 kode=None if _missing(r.get("kode")) else r["kode"],
+                 # an LRA's line: its code is the akun itself (an export's akun lines carry
+                 # their sub kegiatan's code)
+                 akun=r.get("level") == "akun" and not _missing(r.get("kode")) and
+                 r.get("akun") == r.get("kode"))
         e["cum"][q], e["pagu_q"][q] = Decimal(r["realisasi"]), Decimal(r["pagu"])
     for k, e in out.items():
         e["last_q"] = max(e["cum"])
@@ -272,7 +276,9 @@ def build(lines: pd.DataFrame, annual, kinerja, year: int, quarter: int, agency:
         elems = programs[pkey]
         head = elems[0]
         rows += _element_rows("program", str(pn), head["program_no"], head["program"],
-                              code_at(head.get("kode"), "program"),
+                              # an LRA's akun lines: the program is the top akun ("5")
+                              str(head["kode"]).split(".")[0] if head.get("akun") and
+                              head.get("kode") else code_at(head.get("kode"), "program"),
                               elems, rows_of_annual, kinerja, quarter, present, unit, scale)
         kegs: dict[str, list[dict]] = {}
         for e in elems:

@@ -419,3 +419,24 @@ def test_agencies_sub_kegiatan_accounts_and_months():
     assert prog["rp13"] == D(85) * 100 / 350
     assert b.rows[0]["rp7"] == 7 and b.rows[0]["rp12"] == 1          # agency B on its own
     assert all(r["indikator"] == ABSENT for r in a.rows)               # no annual workbook
+
+
+def test_an_lra_form_names_each_program_with_its_own_amounts(tmp_path):
+    """An LRA's lines under different parents (5.1.02…, 5.2): the form showed 'BELANJA BARANG DAN
+    JASA' (5.1.02, Rp 2.000) with the amounts of akun 5 (Rp 3.000) and BELANJA MODAL as its
+    kegiatan. Now the program is the top akun, 5 BELANJA DAERAH, with its own sum."""
+    from lra_sheets import lra_workbook
+
+    lines = [("5", "BELANJA DAERAH", 3000, 900), ("5.1", "BELANJA OPERASI", 2000, 600),
+             ("5.1.02", "BELANJA BARANG DAN JASA", 2000, 600),
+             ("5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", 1500, 450),
+             ("5.1.02.01.01.0025", "Belanja Kertas", 500, 150),
+             ("5.2", "BELANJA MODAL", 1000, 300)]
+    path = lra_workbook(tmp_path / "lra.xlsx", lines=lines,
+                        periode="periode 1 Januari s.d 31 Maret 2022")
+    form = form_of(analyse([path], 2022, month=3))
+    got = [(r["level"], r["kode"], r["nama"], r["rp7"]) for r in form.rows if r["first"]]
+    assert got == [("program", "5", "BELANJA DAERAH", D(3000)),
+                   ("kegiatan", "5.1.02.01.01.0024", "Belanja Alat Tulis Kantor", D(1500)),
+                   ("kegiatan", "5.1.02.01.01.0025", "Belanja Kertas", D(500)),
+                   ("kegiatan", "5.2", "BELANJA MODAL", D(1000))]

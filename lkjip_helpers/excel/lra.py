@@ -296,8 +296,8 @@ def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
         seen[rec["kode"]] = rec
     parent = place([r["kode"] for r in rows])
     has_child = {p for p in parent.values() if p is not None}
-    top_no: dict[str, int] = {}
-    for rec in rows:
+    top_no: dict[str, int] = {}   # a line's "program" is its top akun (5 BELANJA DAERAH): the
+    for rec in rows:              # number and the name of one and the same row
         code = rec["kode"]
         top = code.split(".")[0]
         group = parent[code] or code
@@ -317,7 +317,7 @@ def _place(res: SheetResult, rows: list[dict], grid: SheetGrid) -> None:
                                "program_no": program_no, "amount": None, "amount_cell": None,
                                **base})
             continue
-        res.lines.append({"program_no": program_no, "program": seen[group]["name"],
+        res.lines.append({"program_no": program_no, "program": (seen.get(top) or seen[group])["name"],
                           "kegiatan": rec["name"], "kode": code, "level": "akun", "akun": code,
                           "jenis": jenis_of(code), "line": len(res.lines) + 1, **base})
 
