@@ -238,3 +238,20 @@ def test_a_sheet_summed_past_the_amount_limit_is_refused_at_the_crossing_line(tm
                                         r"batas jumlah rupiah \(Rp 10\^15\)") as exc:
         ingest([lra_workbook(tmp_path / "lra.xlsx", lines=lines)], month=6)
     assert exc.value.cell == "Q19"
+
+
+@pytest.mark.parametrize("given, said", [
+    ("1.01.0.00.0.00.01.0000 Dinas Pendidikan", True),
+    ("1.02.0.00.0.00.01.0000 Dinas Kesehatan Kota", False)])     # the same code: no doubt
+def test_an_agency_option_other_than_the_sheets_is_a_warning(tmp_path, given, said):
+    """--agency (or a manifest row) for a sheet naming another SKPD: its figures were reported
+    under the given agency, unsaid."""
+    path = lra_workbook(tmp_path / "lra.xlsx", unit="1.02.0.00.0.00.01.0000 Dinas Kesehatan")
+    data = ingest([path], month=6, agency=given)
+    assert [a.label for a in data.agencies] == [given]
+    w = [w for w in data.warnings if w.code == "AGENCY_MISMATCH"]
+    assert [(x.cell, "menyebut 1.02.0.00.0.00.01.0000 Dinas Kesehatan" in x.message)
+            for x in w] == ([("D9", True)] if said else [])
+    if said:
+        f = reconcile(data).findings
+        assert list(f.loc[f["code"] == "AGENCY_MISMATCH", "severity"]) == ["warning"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..period import Agency
-from .workbook import text_of
+from .workbook import cell_name, text_of
 
 _LABEL = re.compile(r"^\s*(skpd|opd|unit\s+organisasi|perangkat\s+daerah|organisasi|"
                     r"nama\s+(skpd|opd|perangkat\s+daerah|instansi)|instansi)\s*:?\s*(?P<rest>.*)$",
@@ -30,17 +30,24 @@ def split_code(text: str) -> Agency:
 
 def agency_in(rows: list[list]) -> Agency | None:
     """The agency named in the rows above a table (the first label found), or None."""
-    for row in rows:
+    return agency_at(rows)[0]
+
+
+def agency_at(rows: list[list]) -> tuple[Agency | None, str | None]:
+    """:func:`agency_in` and the cell whose row names it (None, None when none does)."""
+    for r, row in enumerate(rows):
         cells = [text_of(v).strip() for v in row if v is not None and text_of(v).strip()]
         if not cells:
             continue
+        at = cell_name(r, next(c for c, v in enumerate(row) if v is not None and
+                               text_of(v).strip()))
         m = _LABEL.match(cells[0])
         if m and not _SUB_UNIT.match(cells[0]):
             rest = " ".join([m.group("rest")] + cells[1:]).strip().lstrip(":").strip()
             if rest and not _PLACEHOLDER.match(rest):
-                return split_code(rest)
+                return split_code(rest), at
             continue
         m = _TITLE.match(" ".join(cells))
         if m:
-            return Agency("", " ".join(m.group("name").split()))
-    return None
+            return Agency("", " ".join(m.group("name").split())), at
+    return None, None

@@ -21,7 +21,7 @@ from decimal import Decimal
 from ..errors import CellError, LayoutError
 from ..numbers import MAX_AMOUNT, NumberError, is_amount, parse_amount
 from ..period import Agency
-from .agency import agency_in
+from .agency import agency_at, agency_in
 from .akun import jenis_of, normalise_akun, place
 from .layout import norm
 from .period import month_in, year_at_end, year_in
@@ -142,7 +142,8 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
     title = grid.rows[:header.row]
     year, month, cell = period_line(title)
     res = SheetResult(grid.file.name, grid.name, year, None, month=month,
-                      agency=agency_in(title) or Agency(), reader="lra", period_cell=cell)
+                      agency=agency_in(title) or Agency(), reader="lra", period_cell=cell,
+                      agency_cell=agency_at(title)[1])
     if month is not None:
         from ..period import quarter_of_month
 

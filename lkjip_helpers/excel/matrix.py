@@ -17,7 +17,7 @@ from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, header_repeat_test, norm
 from ..period import Agency, quarter_of_month, tw
-from .agency import agency_in
+from .agency import agency_at, agency_in
 from .codes import sub_kegiatan_rows
 from .period import detect_period, quarters_named, year_in
 from .result import SheetResult, Warning_
@@ -314,7 +314,8 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
                           f"nama file; sebutkan --year/--quarter", grid.file, grid.name,
                           cell_name(layout.header_rows[0], layout.col("name")))
     res = SheetResult(grid.file.name, grid.name, year, quarter, month=month,
-                      agency=agency_in(title_rows) or Agency())
+                      agency=agency_in(title_rows) or Agency(),
+                      agency_cell=agency_at(title_rows)[1])
     named = quarters_named(title_texts, grid.name, grid.file.name)
     if named and named[0][2] is not None:
         r = named[0][2]

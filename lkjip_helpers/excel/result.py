@@ -57,6 +57,7 @@ class SheetResult:
     agency: Agency = field(default_factory=Agency)
     reader: str = ""
     period_cell: str | None = None   # the cell that states the period (a title, a periode line)
+    agency_cell: str | None = None   # the cell of the row that names the agency
     # a cash plan or a budget export (excel.plan_readers): its records, and what did not add up
     plan: list[dict] = field(default_factory=list)
     plan_checks: list[dict] = field(default_factory=list)

@@ -186,7 +186,8 @@ def _ingest_warnings(lines: list[dict], warnings: list) -> list[Finding]:
         severity = "warning" if w.code in ("AMBIGUOUS_NUMBER", "MISSING_VALUE", "UNREAD_ROW",
                                            "AMBIGUOUS_HIERARCHY", "NO_PROGRAMS",
                                            "UNIT_SCALED", "CODE_HIERARCHY_MISMATCH",
-                                           "NEGATIVE_AMOUNT", "PERIOD_MISMATCH") else "info"
+                                           "NEGATIVE_AMOUNT", "PERIOD_MISMATCH",
+                                           "AGENCY_MISMATCH") else "info"
         if w.code == "NEGATIVE_AMOUNT" and w.message.startswith("pagu"):
             severity = "error"  # a negative ceiling is never right; realisasi may be a refund
         if w.code == "MISSING_VALUE" and UNKNOWN_NOTE in w.message:

@@ -15,6 +15,7 @@ CODES = {
     "TOTAL_MISMATCH": "Baris Total tidak sama dengan jumlah kegiatan",
     "FOOTER_MISMATCH": "Angka di catatan kaki tidak sama dengan Total atau jumlah sebenarnya",
     "PERIOD_MISMATCH": "Label menyebut triwulan atau tahun lain",
+    "AGENCY_MISMATCH": "Lembar menyebut instansi lain daripada --agency atau manifest",
     "PERCENT_MISMATCH": "Persentase capaian tidak sesuai realisasi / pagu",
     "REALISASI_EXCEEDS_PAGU": "Realisasi melebihi pagu",
     "REALISASI_DECREASED": "Realisasi kumulatif turun dari triwulan sebelumnya",
