@@ -157,22 +157,13 @@ def _within_limit(res: SheetResult) -> None:
                                 line.get(f"{fld}_cell") or line.get("source_cell"))
 
 
-def _same_agency(a: Agency, b: Agency) -> bool:
-    """Do two namings of an agency agree: the same code where both give one, else the same
-    folded name (or one name within the other: "Dinas Sosial" and "Dinas Sosial P3A")?"""
-    if a.code.strip() and b.code.strip():
-        return a.code.strip() == b.code.strip()
-    x, y = (" ".join(n.casefold().split()) for n in (a.name, b.name))
-    return not x or not y or x in y or y in x
-
-
 def _apply_context(res: SheetResult, ctx: ReadContext) -> None:
     # a SIPD-RI export names each line's SKPD by its unit code: one export holds many SKPD, and a
     # manifest row or --agency must not turn them all into one
     own = res.reader.startswith("sipd_") and bool(res.agency.code)
     if ctx.agency is not None and (ctx.agency.code or ctx.agency.name) and not own:
         said = res.agency
-        if (said.code or said.name) and not _same_agency(said, ctx.agency):
+        if (said.code or said.name) and not said.same_as(ctx.agency):
             res.warnings.append(Warning_(
                 res.file, res.sheet, res.agency_cell, "AGENCY_MISMATCH",
                 f"lembar ini menyebut {said.label}, dibaca sebagai {ctx.agency.label} (dari "

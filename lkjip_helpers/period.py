@@ -139,6 +139,14 @@ class Agency:
     def columns(self) -> dict:
         return {"agency_code": self.code, "agency_name": self.name}
 
+    def same_as(self, other: "Agency") -> bool:
+        """Do two namings agree: the same code where both give one, else the same folded name or
+        one within the other ("Dinas Sosial", "Dinas Sosial P3A"); a blank one agrees."""
+        if self.code.strip() and other.code.strip():
+            return self.code.strip() == other.code.strip()
+        x, y = (" ".join(n.casefold().split()) for n in (self.name, other.name))
+        return not x or not y or x in y or y in x
+
     @property
     def label(self) -> str:
         return " ".join(x for x in (self.code, self.name) if x) or "(instansi tanpa nama)"

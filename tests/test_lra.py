@@ -255,3 +255,31 @@ def test_an_agency_option_other_than_the_sheets_is_a_warning(tmp_path, given, sa
     if said:
         f = reconcile(data).findings
         assert list(f.loc[f["code"] == "AGENCY_MISMATCH", "severity"]) == ["warning"]
+
+
+@pytest.mark.parametrize("title_unit", ["1.02.0.00.0.00.01.0000 Dinas Kesehatan", "……"])
+def test_a_second_agencys_block_in_one_sheet_is_refused_not_summed(tmp_path, title_unit):
+    """Below Dinas Kesehatan's lines, 'Unit Organisasi : Dinas B', the header again and B's own
+    lines (no code repeated): they were summed into the first agency."""
+    path = lra_workbook(tmp_path / "lra.xlsx", unit=title_unit, signature=False)
+    wb = load_workbook(path)
+    ws = wb.active
+    last = ws.max_row
+    assert ws.cell(last, 4).value == "5.2"       # the last line
+    ws.cell(last + 2, 4, "Unit Organisasi")
+    ws.cell(last + 2, 10, ":")
+    ws.cell(last + 2, 11, "1.03.0.00.0.00.01.0000 Dinas B")
+    ws.cell(last + 3, 4, "5.3")
+    ws.cell(last + 3, 9, "BELANJA TIDAK TERDUGA")
+    ws.cell(last + 3, 17, 100)
+    ws.cell(last + 3, 18, 10)
+    wb.save(path)
+    with pytest.raises(LayoutError, match="menyebut instansi lain .*Dinas B.* di tengah tabel") \
+            as exc:
+        ingest([path], month=6)
+    assert exc.value.cell == f"D{last + 2}"
+    # the same agency's line repeated (a page header) is no other agency
+    ws.cell(last + 2, 11, title_unit if title_unit != "……" else "……")
+    ws.delete_rows(last + 3)
+    wb.save(path)
+    assert ingest([path], month=6).summary()["periods"][0]["pagu"] == 1500

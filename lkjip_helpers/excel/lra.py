@@ -170,6 +170,17 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
             continue
         texts = " ".join(text_of(v) for v in row if v is not None)
         if not _has_amount(row, header):  # a heading, a wrapped name, the signature: no money
+            other = agency_in([row]) if rows and not signed else None
+            # a second SKPD's block (its Unit Organisasi line) below the first's lines: never
+            # summed into the first (a title naming none is no SKPD to agree with)
+            title = res.agency
+            if other is not None and (not (title.code or title.name) or
+                                      not other.same_as(title)):
+                raise LayoutError(f"baris {r + 1} menyebut instansi lain ({other.label}) di tengah "
+                                  f"tabel {res.agency.label}: satu lembar LRA satu instansi; "
+                                  "pisahkan tiap instansi ke lembarnya sendiri", grid.file,
+                                  grid.name, cell_name(r, next(c for c, v in enumerate(row)
+                                                               if v is not None)))
             signed = signed or bool(_SIGNATURE.search(texts))
             res.roles.append({"row": r + 1, "role": "signature" if signed else "title",
                               "note": ""})
