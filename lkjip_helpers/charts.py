@@ -121,10 +121,19 @@ def pagu_realisasi_per_program(programs: pd.DataFrame, year: int, quarter: int,
     ax.set_yticks(list(y), [_wrap(f"{no}. {n}", 22, 4) for no, n in zip(g["program_no"],
                                                                         g["program"])])
     _money_axis(ax.xaxis)
-    ax.set_xlim(0, max(pagu + real) * 1.32 if pagu else 1)
+    _xlim(ax, pagu + real, 1.32)
     _legend(ax, [Patch(facecolor="white", label="Pagu", **EDGE),
                   Patch(facecolor=BLUE, label="Realisasi (penyerapan %)")], ncols=1)
     return fig
+
+
+def _xlim(ax, values, pad: float) -> None:
+    """A money axis from 0 (or below it, for a negative amount: a refund, a pagu raised rather
+    than cut) to the largest value with room for its label; never an empty range (all zero:
+    matplotlib warned on stderr)."""
+    vals = [v for v in values if not pd.isna(v)]
+    lo, hi = min([0.0, *vals]), max([0.0, *vals])
+    ax.set_xlim(lo * pad, hi * pad if hi > 0 else (0 if lo < 0 else 1))
 
 
 def absorption_curve(totals: pd.DataFrame, year: int) -> Figure:
@@ -214,11 +223,11 @@ def refocusing(programs: pd.DataFrame, year: int) -> Figure:
     fig, ax = _figure(0.85 * len(order) + 1.6,
                       f"Pagu per program menurut lembar tiap triwulan, {year}")
     h = 0.8 / max(len(quarters), 1)
-    top = 0.0
+    seen: list[float] = []
     for k, q in enumerate(quarters):
         sub = g[g["quarter"] == q].set_index("program_key")
         vals = [_f(sub.loc[p, "pagu"]) if p in sub.index else 0.0 for p in order]
-        top = max([top] + vals)
+        seen += vals
         ax.barh([i + ((len(quarters) - 1) / 2 - k) * h for i in range(len(order))], vals,
                 height=h, color=QUARTER_COLOURS[k % 4], edgecolor="white", linewidth=0.4)
     for i, p in enumerate(order):
@@ -233,7 +242,7 @@ def refocusing(programs: pd.DataFrame, year: int) -> Figure:
                   [_wrap(f"{last.loc[p, 'program_no']}. {last.loc[p, 'program']}", 22, 4)
                    for p in order])
     _money_axis(ax.xaxis)
-    ax.set_xlim(0, top * 1.75 if top else 1)
+    _xlim(ax, seen, 1.75)
     _legend(ax, [Patch(facecolor=QUARTER_COLOURS[k % 4], label=f"TW {ROMAN[q - 1]}")
                   for k, q in enumerate(quarters)], ncols=2)
     return fig
@@ -425,7 +434,7 @@ def cut_ranking(data: pd.DataFrame, level: str = "program") -> Figure:
                 fontsize=MIN_FONT, color=TEXT)
     ax.set_yticks(range(len(g)), [_wrap(t, 22, 2) for t in g["label"]])
     _money_axis(ax.xaxis)
-    ax.set_xlim(0, max(vals) * 1.9 if vals else 1)
+    _xlim(ax, vals, 1.9)
     return fig
 
 

@@ -169,3 +169,24 @@ def test_a_name_with_dollar_signs_is_drawn_as_written():
                            charts._wrap("Rp 5$")])
     texts = re.findall(r">([^<]*\$[^<]*)<", charts.to_svg(fig, True).decode())
     assert texts == [r"$\frac{1}{0}$ Perempuan", "Rp 5$", "Judul $x$ biaya"]
+
+
+def test_a_zero_or_negative_amount_draws_without_a_warning():
+    """A pagu of 0 with a refund (negative realisasi) set an empty axis range: matplotlib's
+    UserWarning reached the report run's stderr."""
+    import warnings
+    from decimal import Decimal as D
+
+    import pandas as pd
+
+    programs = pd.DataFrame({"year": [2022, 2022], "quarter": [1, 1], "program_no": [1, 2],
+                             "program": ["BELANJA DAERAH", "BELANJA MODAL"],
+                             "pagu": [D(0), D(0)], "realisasi": [D(-50), D(0)],
+                             "penyerapan": [None, None]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = charts.pagu_realisasi_per_program(programs, 2022, 1)
+        assert fig.axes[0].get_xlim() == pytest.approx((-50 * 1.32, 0.0))   # the refund shows
+        programs["realisasi"] = [D(0), D(0)]
+        fig = charts.pagu_realisasi_per_program(programs, 2022, 1)
+        assert fig.axes[0].get_xlim() == (0.0, 1.0)
