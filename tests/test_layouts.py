@@ -11,7 +11,7 @@ from conftest import CLEAN, HEADER, budget_rows, write_xlsx
 from openpyxl import Workbook
 
 from lkjip_helpers.cli import main
-from lkjip_helpers.errors import LayoutError
+from lkjip_helpers.errors import CellError, LayoutError
 from lkjip_helpers.ingest import ingest
 from lkjip_helpers.reconcile import reconcile
 
@@ -76,6 +76,29 @@ def test_two_units_for_the_same_amounts_refuse(tmp_path):
                                                                   "dalam jutaan rupiah"])})
     with pytest.raises(LayoutError, match="dua satuan"):
         ingest([tmp_path])
+
+
+def test_a_unit_in_the_name_columns_header_scales_the_sheet(tmp_path):
+    """'Program / Kegiatan (dalam ribuan rupiah)': it was ignored as an indicator column's."""
+    header = [list(HEADER[0]), list(HEADER[1])]
+    header[0][6] = "Program / Kegiatan (dalam ribuan rupiah)"
+    data, f = read(tmp_path, CLEAN, header=header, total=(1300, 400))
+    assert sum(data.budget_lines["pagu"]) == D(1_300_000)
+    assert list(f.loc[f["code"] == "UNIT_SCALED", "source_cell"]) == ["G3"]
+
+
+def test_a_unit_stated_only_below_the_table_is_refused(tmp_path):
+    """'Keterangan: nilai anggaran dalam ribuan rupiah' under the table: the amounts were read as
+    rupiah. Refused naming the cell; the same unit stated in the head too is no news."""
+    rows = sheet(CLEAN, total=(1300, 400)) + [[], ["Keterangan: nilai anggaran dalam ribuan rupiah"]]
+    write_xlsx(tmp_path / "tw1.xlsx", {"TW I": rows})
+    with pytest.raises(CellError, match="'dalam ribuan rupiah' disebut di bawah tabel") as exc:
+        ingest([tmp_path])
+    assert exc.value.cell == f"A{len(rows)}"
+    rows = sheet(CLEAN, head=["(dalam ribuan rupiah)"], total=(1300, 400)) + \
+        [[], ["Keterangan: nilai anggaran dalam ribuan rupiah"]]
+    write_xlsx(tmp_path / "tw1.xlsx", {"TW I": rows})
+    assert sum(ingest([tmp_path]).budget_lines["pagu"]) == D(1_300_000)
 
 
 def test_text_that_only_looks_like_a_unit_is_not_one(tmp_path):

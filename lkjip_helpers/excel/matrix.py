@@ -120,7 +120,8 @@ class _Reader:
         lay = self.layout
         self.sheet_unit, self.col_units = sheet_units(
             self.grid, list(range(lay.header_rows[0])), lay.header_rows,
-            [lay.columns["pagu"], lay.columns["realisasi"]], lay.group)
+            [lay.columns["pagu"], lay.columns["realisasi"]], lay.group,
+            budget_from=lay.col("name"))
         seen = set()
         for unit in [self.sheet_unit, *self.col_units.values()]:
             if unit is None or unit.cell in seen or unit.factor == 1:
@@ -382,6 +383,7 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
             last_total = r
         elif grid.get(r, name_col) is not None:
             last_line = r
+    _unit_below(rd, max(last_total, last_line) + 1)
     for r in range(layout.body_start, len(grid.rows)):
         row = grid.rows[r]
         if row.count(None) == len(row):
@@ -616,6 +618,25 @@ def _assign_hierarchy(res: SheetResult, rd: _Reader, items: list[dict]) -> None:
             line.update(kegiatan=items[subs[i]]["name"], sub_kegiatan=item["name"],
                         level="sub_kegiatan")
         res.lines.append(line)
+
+
+def _unit_below(rd: "_Reader", start: int) -> None:
+    """A unit stated in a note below the table ("Keterangan: nilai anggaran dalam ribuan rupiah")
+    that the head does not state: refused naming the cell (the amounts were read as rupiah,
+    unsaid); one the head states already is no news."""
+    from .units import stated_unit
+
+    for r in range(max(start, 0), len(rd.grid.rows)):
+        for c, v in enumerate(rd.grid.rows[r]):
+            got = stated_unit(v) if isinstance(v, str) else None
+            if got is None or got[0] == 0:
+                continue
+            if got[0] is not None and rd.sheet_unit is not None and \
+                    rd.sheet_unit.factor == Decimal(10) ** got[0]:
+                continue
+            raise rd.err(f"satuan {got[1]!r} disebut di bawah tabel: tulis satuan itu di judul "
+                         "lembar atau judul kolom anggaran agar angka dibaca dengan skala itu "
+                         "(angka tidak dibaca dengan skala tebakan)", r, c)
 
 
 def _grand_row(items: list[dict], split) -> int | None:

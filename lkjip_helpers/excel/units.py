@@ -90,12 +90,14 @@ def stated_unit(text: str) -> tuple[int | None, str] | None:
 
 
 def sheet_units(grid: SheetGrid, title_rows: list[int], header_rows: list[int],
-                money_cols: list[list[int]], group: tuple[int, int] | None
-                ) -> tuple[Unit | None, dict[int, Unit]]:
+                money_cols: list[list[int]], group: tuple[int, int] | None,
+                budget_from: int = 0) -> tuple[Unit | None, dict[int, Unit]]:
     """(the unit of the whole sheet, the unit of each money column). Title rows state the sheet's
     unit; a header cell over a money column (or over the *Anggaran* group) states that column's;
-    other header cells (the indicator's) are not about money. Raises :class:`LayoutError` naming
-    the cell for a unit that cannot be read or two that disagree."""
+    another header cell from column ``budget_from`` on (the budget's side: "Program / Kegiatan
+    (dalam ribuan rupiah)", a note right of REALISASI) states the sheet's; header cells left of
+    it (the indicator's) are not about money. Raises :class:`LayoutError` naming the cell for a
+    unit that cannot be read or two that disagree."""
     sheet: Unit | None = None
     cols: dict[int, Unit] = {}
     for r in list(title_rows) + list(header_rows):
@@ -111,7 +113,7 @@ def sheet_units(grid: SheetGrid, title_rows: list[int], header_rows: list[int],
                     targets = money_cols  # over the merged *Anggaran* header: all its columns
                 else:
                     targets = [cs for cs in money_cols if c in cs]
-                if not targets:
+                if not targets and c < budget_from:
                     continue  # an indicator column's unit
             else:
                 targets = None
