@@ -71,6 +71,8 @@ def _digits(body: str, original: str, max_decimals: int) -> Parsed:
         # the last separator is the decimal point
         int_groups, frac = groups[:-1], tail
         grouping = {s for _, s in seps[:-1]}
+        if last_sep == "." and grouping == {"."}:   # "2.501.951.00": points for both
+            note = f"{original!r}: titik terakhir dibaca sebagai tanda desimal"
     elif len(tail) == 3:
         int_groups, frac = groups, ""
         grouping = {s for _, s in seps}

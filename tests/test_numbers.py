@@ -177,3 +177,12 @@ def test_a_trailing_minus_after_the_sen_is_read_positive_and_said():
     for text in ("Rp 600.000,-", "600.000.-", "0,00-", "-600.000,00-"):
         assert parse_amount(text).note is None
     assert parse_amount("-600.000,00-").value == D(-600000)
+
+
+@pytest.mark.parametrize("text, value", [("2.501.951.00", "2501951.00"), ("10.424.00", "10424.00"),
+                                         ("1.234.56", "1234.56")])
+def test_points_for_grouping_and_decimals_are_read_with_a_note(text, value):
+    """Read as the comma style '21,276,070,424,00' is (a real file's), but with the doubt said."""
+    parsed = parse_amount(text)
+    assert parsed.value == D(value) and "titik terakhir dibaca sebagai tanda desimal" in parsed.note
+    assert parse_amount("21,276,070,424,00").note is None
