@@ -101,8 +101,12 @@ def test_a_unit_stated_only_below_the_table_is_refused(tmp_path):
     assert sum(ingest([tmp_path]).budget_lines["pagu"]) == D(1_300_000)
 
 
-def test_text_that_only_looks_like_a_unit_is_not_one(tmp_path):
-    data, f = read(tmp_path, CLEAN, head=["Disusun dalam rangka evaluasi triwulan"])
+@pytest.mark.parametrize("head", ["Disusun dalam rangka evaluasi triwulan",
+                                  "Bantuan sosial (Rp 1.000.000 per paket)",
+                                  "Biaya makan dalam Rp 1.000 per orang per hari",
+                                  "SHS (Rp x 1000 per unit)", "Dibulatkan (ribuan) rupiah"])
+def test_text_that_only_looks_like_a_unit_is_not_one(tmp_path, head):
+    data, f = read(tmp_path, CLEAN, head=[head])
     assert list(data.budget_lines["pagu"]) == [D(100), D(200), D(400), D(600)]
     assert "UNIT_SCALED" not in set(f["code"])
 
@@ -306,3 +310,15 @@ def test_codes_that_make_no_hierarchy_leave_the_numbers_in_charge(tmp_path):
     # the codes themselves say program 1.06.01 holds only A1: the coded sums disagree too
     assert set(f["code"]) <= {"CODE_HIERARCHY_MISMATCH", "LEVEL_SUM_MISMATCH", "MISSING_VALUE"}
     assert set(f.loc[f["code"] == "MISSING_VALUE", "field"]) == {"capaian"}  # left blank here
+
+
+@pytest.mark.parametrize("text, power", [
+    ("(Dalam Rp 1.000)", 3), ("(dalam Rp x 1.000)", 3), ("ANGGARAN (Rp '000)", 3),
+    ("ANGGARAN (Rp x 1000)", 3), ("(Ribu Rp)", 3), ("(Juta Rp)", 6), ("(000 Rp)", 3),
+    ("Pagu (Rp 1.000.000,00)", None), ("(Rp 1.000.000 per paket)", None), ("(Rp)", None),
+    ("Dibulatkan (ribuan) rupiah", None)])
+def test_the_unit_spellings(text, power):
+    from lkjip_helpers.excel.units import stated_unit
+
+    got = stated_unit(text)
+    assert (got[0] if got else None) == power

@@ -80,7 +80,7 @@ def test_header_wordings_of_the_real_exports(tmp_path, anggaran, realisasi):
                                          # the spellings found by an adversarial pass, read as
                                          # rupiah (1.000 times too small) before
                                          ("E6", "(Dalam Rp 1.000)"), ("E6", "(Ribu Rp)"),
-                                         ("E6", "(dalam Rp x 1.000)"), ("E6", "(ribuan)"),
+                                         ("E6", "(dalam Rp x 1.000)"), ("E6", "(ribuan rupiah)"),
                                          ("Q14", "ANGGARAN (Rp '000)"),
                                          ("Q14", "ANGGARAN (Rp x 1000)")])
 def test_amounts_in_thousands_are_scaled_with_a_warning(tmp_path, where, text):
@@ -257,7 +257,7 @@ def test_an_agency_option_other_than_the_sheets_is_a_warning(tmp_path, given, sa
         assert list(f.loc[f["code"] == "AGENCY_MISMATCH", "severity"]) == ["warning"]
 
 
-@pytest.mark.parametrize("title_unit", ["1.02.0.00.0.00.01.0000 Dinas Kesehatan", "……"])
+@pytest.mark.parametrize("title_unit", ["1.02.0.00.0.00.01.0000 Dinas Kesehatan"])
 def test_a_second_agencys_block_in_one_sheet_is_refused_not_summed(tmp_path, title_unit):
     """Below Dinas Kesehatan's lines, 'Unit Organisasi : Dinas B', the header again and B's own
     lines (no code repeated): they were summed into the first agency."""
@@ -279,7 +279,13 @@ def test_a_second_agencys_block_in_one_sheet_is_refused_not_summed(tmp_path, tit
         ingest([path], month=6)
     assert exc.value.cell == f"D{last + 2}"
     # the same agency's line repeated (a page header) is no other agency
-    ws.cell(last + 2, 11, title_unit if title_unit != "……" else "……")
+    ws.cell(last + 2, 11, title_unit)
     ws.delete_rows(last + 3)
+    wb.save(path)
+    assert ingest([path], month=6).summary()["periods"][0]["pagu"] == 1500
+    # a title naming no agency: a line naming one below is not refused (a review found a
+    # single-agency sheet refused)
+    ws["K9"] = "……"
+    ws.cell(last + 2, 11, "1.03.0.00.0.00.01.0000 Dinas B")
     wb.save(path)
     assert ingest([path], month=6).summary()["periods"][0]["pagu"] == 1500

@@ -122,3 +122,43 @@ def test_a_row_carrying_the_whole_table_is_its_total_not_a_program(tmp_path, at)
     assert said[0].cell == ("G5" if at == "top" else "G11")
     f = reconcile(data).findings
     assert not f["code"].isin(["TOTAL_MISMATCH", "NO_KEGIATAN"]).any()
+
+
+# ---- read as before (a review of the rules above found each refused or misread)
+@pytest.mark.parametrize("labels", [
+    ["Pagu", "Realisasi Keuangan", "Realisasi Kinerja"],
+    ["Pagu", "Realisasi Anggaran", "Realisasi Output"],
+    ["Pagu", "Realisasi", "Realisasi Tahun Lalu"],
+    ["Pagu", "Realisasi", "Pagu Indikatif Tahun 2021"],
+    ["Pagu", "Realisasi TW I", "Realisasi TW II", "Realisasi Total"]])
+def test_other_columns_named_like_money_do_not_make_a_sheet_ambiguous(tmp_path, labels):
+    rows = [(n, p, r, *([r] * (len(labels) - 2))) for n, p, r in LINES]
+    if labels[-1] == "Realisasi Total":        # TW I, TW II, then the cumulative total
+        rows = [(n, p, r // 2, r - r // 2, r) for n, p, r in LINES]
+    assert sums(grouped(tmp_path, labels, rows)) == (1300, 400, 2, 4)
+
+
+def test_an_indicators_target_and_realisasi_right_of_the_budget_are_not_money(tmp_path):
+    rows = [["PENGUKURAN KINERJA TRIWULAN IV Tahun Anggaran 2020"], [],
+            ["No", "Program / Kegiatan", "Pagu", "Realisasi", "Capaian (%)", "Indikator Kinerja",
+             "Target", "Realisasi", "Capaian"]]
+    rows += [[None, n, p, r, None, "ind", 10, 5, "50%"] for n, p, r in LINES]
+    assert sums(write_xlsx(tmp_path / "tw4.xlsx", {"TW IV": rows})) == (1300, 400, 2, 4)
+
+
+@pytest.mark.parametrize("name", ["Jumlah Anggaran Bantuan Sosial Tunai",
+                                  "Total Belanja Pegawai Non ASN"])
+def test_a_kegiatan_named_with_total_words_in_mid_table_does_not_end_it(tmp_path, name):
+    lines = [list(r) for r in CLEAN]
+    lines[1][0] = name
+    rows = quarter_sheet(lines, total=(1300, 400))
+    assert sums(write_xlsx(tmp_path / "tw2.xlsx", {"TW II": rows})) == (1300, 400, 2, 4)
+
+
+def test_a_last_program_equal_to_the_rest_with_nothing_spent_stays_a_program(tmp_path):
+    """TW I, realisasi 0 everywhere: a program without kegiatan equal to the others' sum is no
+    evidence of a Total (it was dropped as one)."""
+    lines = [["Program A", 300, 0, None], ["Kegiatan A1", 100, 0, None],
+             ["Kegiatan A2", 200, 0, None], ["Program B Tanpa Kegiatan", 300, 0, None]]
+    rows = quarter_sheet(lines)
+    assert sums(write_xlsx(tmp_path / "tw2.xlsx", {"TW II": rows})) == (600, 0, 2, 3)

@@ -107,7 +107,8 @@ def test_a_long_table_month_is_a_whole_month_or_refused_with_its_cell(tmp_path, 
 @pytest.mark.parametrize("text, quarter", [
     ("PENGUKURAN KINERJA TRIWULAN I S/D III TAHUN 2020", 3), ("TRIWULAN I s.d. TRIWULAN III", 3),
     ("KUMULATIF TW I-III", 3), ("TW III", 3), ("pengukuran_kinerja_2020_TW3.xlsx", 3),
-    ("TW1-2020", 1), ("Triwulan 2", 2)])
+    ("TW1-2020", 1), ("Triwulan 2", 2), ("PENGUKURAN KINERJA TW I - TW IV 2020", 4),
+    ("Triwulan 1-4 Tahun 2020", 4), ("SEMESTER I (TW I-II) 2020", 2)])
 def test_a_cumulative_title_names_the_quarter_it_closes_on(text, quarter):
     """'TRIWULAN I S/D III' was read as TW I."""
     from lkjip_helpers.excel.period import quarter_in
@@ -119,7 +120,10 @@ def test_a_cumulative_title_names_the_quarter_it_closes_on(text, quarter):
     ("Sesuai Peraturan Walikota Nomor 45 Tahun 2019 TRIWULAN III TAHUN 2020", 2020),
     ("RENSTRA 2019-2023 / PENGUKURAN KINERJA TRIWULAN III TAHUN 2020", 2020),
     ("PENGUKURAN KINERJA TRIWULAN III (RPJMD 2019-2023) Tahun Anggaran 2021", 2021),
-    ("pengukuran_kinerja_2020_TW3.xlsx", 2020), ("2022-06-30.xlsx", 2022)])
+    ("pengukuran_kinerja_2020_TW3.xlsx", 2020), ("2022-06-30.xlsx", 2022),
+    ("PENGUKURAN KINERJA TW II 2020 Berdasarkan Permendagri 86 Tahun 2017", 2020),
+    ("TRIWULAN II 2020 (PermenPAN RB 53 Tahun 2014)", 2020), ("Sesuai PP 8 Tahun 2006", None),
+    ("DPA Nomor 1.02.01 Tahun 2020", 2020), ("TW I - TW IV 2020", 2020)])
 def test_the_year_is_the_sheets_not_a_cited_regulations_or_a_plans_span(text, year):
     from lkjip_helpers.excel.period import year_in
 

@@ -157,10 +157,17 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
                 money.setdefault(role, []).append((start, end, text, r + 1))
             elif role == "capaian" and role not in columns:
                 columns[role] = [start]
+    # an indicator's columns (Indikator, Target) right of the name column and of the first
+    # money column: the money columns after them are the indicator's
+    first_money = min((f[0] for fs in money.values() for f in fs), default=None)
+    marks = [c for rr in header_rows[:2] for c, _, text in
+             _spans(grid.rows[rr] if rr < len(grid.rows) else [], 0, width)
+             if _role(text) in ("target", "indikator") and c > name_col and
+             first_money is not None and c > first_money]
     for role, found in money.items():
         # under a merged "Anggaran" the budget's own columns, not a Realisasi beside it
         grouped = [f for f in found if f[3] == r + 1] if not single and anggaran else []
-        columns[role] = _money_column(grid, role, grouped or found)
+        columns[role] = _money_column(grid, role, grouped or found, min(marks, default=None))
     if not single:
         if "pagu" not in columns:
             where = f"di bawah 'Anggaran' ({group_label})" if group_label else f"di baris {r + 2}"
@@ -181,21 +188,25 @@ def _build_layout(grid: SheetGrid, r: int, name_col: int, single: bool, anggaran
                   group=group)
 
 
-_FISIK = re.compile(r"\bfisik\b|%", re.I)          # physical progress, a percent: not money
-_TO_DATE = re.compile(r"\b(s\s*[./]?\s*d|sampai|hingga|kumulatif)\b", re.I)
+# not this quarter's money: physical progress or a percent, an indicator's (kinerja, output), a
+# plan for later (indikatif), an earlier period's (lalu, sebelumnya)
+_NOT_MONEY = re.compile(r"\b(fisik|kinerja|output|outcome|indikatif|lalu|sebelum\w*)\b|%", re.I)
+_TO_DATE = re.compile(r"\b(s\s*[./]?\s*d|sampai|hingga|kumulatif|komulatif|total)\b", re.I)
 _EARLIER = re.compile(r"\b(lalu|sebelum\w*)\b", re.I)
 _OLD_PAGU = re.compile(r"\b(murni|awal|semula|induk|sebelum\w*)\b", re.I)
 _NEW_PAGU = re.compile(r"\b(perubahan|pergeseran|refocusing|setelah|menjadi|akhir)\b", re.I)
 
 
-def _money_column(grid: SheetGrid, role: str, found: list[tuple[int, int, str, int]]
-                  ) -> list[int]:
+def _money_column(grid: SheetGrid, role: str, found: list[tuple[int, int, str, int]],
+                  indicator_from: int | None = None) -> list[int]:
     """The column (span) of the pagu or the realisasi among the headers that name it: the one
     money column; of several, the cumulative realisasi to this quarter ("Realisasi s.d. Triwulan
     Ini", not "… Lalu" nor "… Triwulan Ini" alone) or the pagu of the latest version ("Pagu
     Perubahan", not "Pagu Murni"); refused, naming them, when that cannot be told (the first was
     taken: last quarter's realisasi, or the Murni pagu)."""
-    money = [f for f in found if role == "pagu" or not _FISIK.search(f[2])] or found
+    money = [f for f in found if not _NOT_MONEY.search(f[2])] or found
+    if indicator_from is not None:   # an indicator's Target | Realisasi right of the budget
+        money = [f for f in money if f[0] < indicator_from] or money
     if len(money) > 1:
         if role == "realisasi":
             pick = [f for f in money if _TO_DATE.search(f[2]) and not _EARLIER.search(f[2])]

@@ -172,10 +172,10 @@ def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
         if not _has_amount(row, header):  # a heading, a wrapped name, the signature: no money
             other = agency_in([row]) if rows and not signed else None
             # a second SKPD's block (its Unit Organisasi line) below the first's lines: never
-            # summed into the first (a title naming none is no SKPD to agree with)
+            # summed into the first (with a title naming none, a line naming one may be a page
+            # header's: not refused)
             title = res.agency
-            if other is not None and (not (title.code or title.name) or
-                                      not other.same_as(title)):
+            if other is not None and (title.code or title.name) and not other.same_as(title):
                 raise LayoutError(f"baris {r + 1} menyebut instansi lain ({other.label}) di tengah "
                                   f"tabel {res.agency.label}: satu lembar LRA satu instansi; "
                                   "pisahkan tiap instansi ke lembarnya sendiri", grid.file,

@@ -28,11 +28,15 @@ from .workbook import SheetGrid, Unreadable, cell_name, column_letter, text_of
 _ONE = Decimal(1)
 
 # "Total", "Jumlah Total", "TOTAL BELANJA OPD", "Total (Rp)", "Jumlah Program dan Kegiatan",
-# "JUMLAH BELANJA LANGSUNG DAN TIDAK LANGSUNG": Total / Jumlah alone or before a word that sums
-# the budget (never "Jumlah Penerima Bantuan", a kegiatan)
-_TOTAL = re.compile(r"^(grand\s+)?(total|jumlah)(\s*\(\s*rp\.?\s*\))?(\s+(total|keseluruhan|"
-                    r"seluruh\w*|semua|anggaran|belanja|program|pagu|dinas|opd|skpd|perangkat)\b"
-                    r"[^:]*)?\s*:?$", re.I)
+# "JUMLAH BELANJA LANGSUNG DAN TIDAK LANGSUNG": Total / Jumlah alone or before words that sum the
+# budget, and nothing else (never "Jumlah Penerima Bantuan" nor "Total Belanja Pegawai Non ASN",
+# kegiatan; a last row carrying the sum under another label is found by _grand_row)
+_SUM_WORDS = (r"total|jumlah|keseluruhan|seluruh|seluruhnya|semua|anggaran|belanja|program|"
+              r"kegiatan|sub|dan|pagu|langsung|tidak|dinas|opd|skpd|perangkat|daerah|badan|urusan|"
+              r"rp\.?|\(rp\.?\)")
+_TOTAL = re.compile(rf"^(grand\s+)?(total|jumlah)(\s*\(\s*rp\.?\s*\))?(\s+(total|keseluruhan|"
+                    rf"seluruh\w*|semua|anggaran|belanja|program|pagu|dinas|opd|skpd|perangkat)\b"
+                    rf"(\s+({_SUM_WORDS}))*)?\s*:?$", re.I)
 _SPACED = re.compile(r"^(\w )+\w$")  # "T O T A L"
 _FOOTER = re.compile(r"^(?P<label>[^:]*?[A-Za-z][^:]*?)\s*:\s*(?P<amount>(?:Rp\.?\s*)?\(?-?\s*"
                      r"[\d.,\s]*\d[\d.,]*\)?\s*(?:,-|\.-|-)?)\s*$", re.I)
@@ -649,8 +653,11 @@ def _grand_row(items: list[dict], split) -> int | None:
             if (split.programs[k + 1] if k + 1 < len(split.programs) else len(items)) == p + 1}
     for at in (0, len(items) - 1):
         item = items[at]
+        # a program's own row ("Program …"), or a match in pagu alone (realisasi all 0 at TW I),
+        # is no evidence: a program without kegiatan may well equal the rest
         if at not in lone or item["pagu"] is None or item["realisasi"] is None or \
-                not item["pagu"]:
+                not item["pagu"] or not item["realisasi"] or \
+                str(item["name"]).strip().lower().startswith("program"):
             continue
         rest = items[:at] + items[at + 1:]
         if any(i["pagu"] is None or i["realisasi"] is None for i in rest):

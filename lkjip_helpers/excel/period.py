@@ -16,10 +16,13 @@ _QUARTER_RANGE = re.compile(
     re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _BUDGET_YEAR = re.compile(r"(?:tahun\s+anggaran|t\.?a\.?)\s*(20\d\d)", re.IGNORECASE)
-_TAHUN = re.compile(r"\btahun\s*:?\s*(20\d\d)(?!\d)", re.IGNORECASE)
 _SPAN = re.compile(r"(?<!\d)20\d\d\s*(?:-|–|s\s*[./]?\s*d\.?|sampai)\s*20\d\d(?!\d)", re.IGNORECASE)
-# a regulation cited in a title ("Peraturan Walikota Nomor 45 Tahun 2019"): not the sheet's year
-_CITED = re.compile(r"(?:nomor|no\.)\s*[\w./-]*\d[\w./-]*\s+tahun\s+20\d\d", re.IGNORECASE)
+# a regulation cited in a title ("Peraturan Walikota Nomor 45 Tahun 2019", "Permendagri 86 Tahun
+# 2017", "PP 8 Tahun 2006"): not the sheet's year (a "DPA Nomor 1.02.01 Tahun 2020" is)
+_CITED = re.compile(r"\b(?:peraturan|permen\w*|perpres|pp|perda|perwal\w*|perbup|pergub|"
+                    r"keputusan|kepmen\w*|keppres|undang-undang|uu|instruksi|inpres|inmendagri|"
+                    r"surat\s+edaran|se)\b[^,;()]*?\d[\w./-]*\s+tahun\s+20\d\d(?!\d)",
+                    re.IGNORECASE)
 
 
 def quarter_in(text: str) -> int | None:
@@ -33,11 +36,10 @@ def quarter_in(text: str) -> int | None:
 
 
 def year_in(text: str) -> int | None:
-    """The year named in ``text``: 'Tahun Anggaran 2020' first, then 'Tahun 2020', else the first
-    20xx; never a cited regulation's ("Nomor 45 Tahun 2019") nor a plan's span ("Renstra
-    2019-2023")."""
+    """The year named in ``text``: 'Tahun Anggaran 2020' first, else the first 20xx; never a cited
+    regulation's ("Permendagri 86 Tahun 2017") nor a plan's span ("Renstra 2019-2023")."""
     text = _SPAN.sub(" ", _CITED.sub(" ", text or ""))
-    m = _BUDGET_YEAR.search(text) or _TAHUN.search(text) or _YEAR.search(text)
+    m = _BUDGET_YEAR.search(text) or _YEAR.search(text)
     return int(m.group(1)) if m else None
 
 

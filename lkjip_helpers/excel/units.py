@@ -1,5 +1,5 @@
 """The unit a sheet states its amounts in: "dalam ribuan rupiah", "(Rp 000)", "Rp. Juta", "dalam
-jutaan", "(Dalam Rp 1.000)", "(Rp x 1000)", "Rp '000", "(Ribu Rp)", "(ribuan)". Read from the sheet's head (the title rows above the table) and its header cells; a unit in
+jutaan", "(Dalam Rp 1.000)", "(Rp x 1000)", "Rp '000", "(Ribu Rp)". Read from the sheet's head (the title rows above the table) and its header cells; a unit in
 a money column's header applies to that column, one in the title rows to every amount of the sheet.
 
 The rule: an amount is multiplied by its unit (10³ for ribu/ribuan/000, 10⁶ for juta/jutaan/000.000,
@@ -27,13 +27,16 @@ _STATEMENTS = [
                re.I),
     re.compile(r"\(\s*(?P<u>000(?:[.,]000)*)\s*(?:rp\.?|rupiah)?\s*\)", re.I),
     re.compile(r"\b(?P<u>ribu|ribuan|juta|jutaan|miliar|milyar)\s+rupiah\b", re.I),
-    # "(Dalam Rp 1.000)", "(Rp x 1000)", "Rp '000", "(Ribu Rp)", "(ribuan)"
+    # "(Dalam Rp 1.000)", "(Rp x 1000)", "Rp '000", "(Ribu Rp)"
+    # (the unit closes the bracket or the text: "(Rp 1.000.000 per paket)" is a price)
     re.compile(r"(?:\(\s*(?:dalam\s+)?|\bdalam\s+)(?:rp|idr)\.?\s*(?:x\s*)?"
-               r"(?P<u>1[.,]?000(?:[.,]?000)*)(?!\d)", re.I),
-    re.compile(r"\b(?:rp|idr)\.?\s*(?:x\s*|')(?P<u>1?[.,]?000(?:[.,]?000)*)(?!\d)", re.I),
-    re.compile(r"\(\s*(?P<u>ribu|ribuan|juta|jutaan|miliar|milyar)\s*(?:rp\.?|rupiah)?\s*\)",
+               r"(?P<u>1[.,]?000(?:[.,]?000)*)(?=\s*(?:\)|$))", re.I),
+    re.compile(r"\b(?:rp|idr)\.?\s*(?:x\s*|')(?P<u>1?[.,]?000(?:[.,]?000)*)(?=\s*(?:\)|$))",
+               re.I),
+    re.compile(r"\(\s*(?P<u>ribu|ribuan|juta|jutaan|miliar|milyar)\s*(?:rp\.?|rupiah)\s*\)",
                re.I),
 ]
+_MONEY_WORD = re.compile(r"\b(rp|idr|rupiah)\b", re.I)
 # words after "dalam" that are no unit at all ("dalam rangka", "dalam proses")
 _QUANTITY = re.compile(r"^(ratus|puluh|ribu|juta|miliar|milyar|triliun|rupiah|dolar|dollar|usd|"
                        r"us\$|\$|satuan)", re.I)
@@ -113,8 +116,8 @@ def sheet_units(grid: SheetGrid, title_rows: list[int], header_rows: list[int],
                     targets = money_cols  # over the merged *Anggaran* header: all its columns
                 else:
                     targets = [cs for cs in money_cols if c in cs]
-                if not targets and c < budget_from:
-                    continue  # an indicator column's unit
+                if not targets and (c < budget_from or not _MONEY_WORD.search(phrase)):
+                    continue  # an indicator column's unit ("Jumlah Penduduk (ribuan)")
             else:
                 targets = None
             where = cell_name(r, c)
