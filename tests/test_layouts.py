@@ -322,3 +322,12 @@ def test_the_unit_spellings(text, power):
 
     got = stated_unit(text)
     assert (got[0] if got else None) == power
+
+
+def test_a_unit_below_the_table_that_the_money_headers_state_is_no_news(tmp_path):
+    header = [list(HEADER[0]), list(HEADER[1])]
+    header[1][7], header[1][8] = "Pagu (Rp 000)", "Realisasi (Rp 000)"
+    rows = sheet(CLEAN, header=header, total=(1300, 400)) + \
+        [[], ["Keterangan: nilai anggaran dalam ribuan rupiah"]]
+    write_xlsx(tmp_path / "tw1.xlsx", {"TW I": rows})
+    assert sum(ingest([tmp_path]).budget_lines["pagu"]) == D(1_300_000)

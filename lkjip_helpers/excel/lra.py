@@ -141,9 +141,10 @@ class LraReader:
 def read_lra(grid: SheetGrid, header: LraHeader) -> SheetResult:
     title = grid.rows[:header.row]
     year, month, cell = period_line(title)
+    agency, agency_cell = agency_at(title)
     res = SheetResult(grid.file.name, grid.name, year, None, month=month,
-                      agency=agency_in(title) or Agency(), reader="lra", period_cell=cell,
-                      agency_cell=agency_at(title)[1])
+                      agency=agency or Agency(), reader="lra", period_cell=cell,
+                      agency_cell=agency_cell)
     if month is not None:
         from ..period import quarter_of_month
 

@@ -17,7 +17,7 @@ from .formats import cell_formats, percent_decimals
 from .hierarchy import infer_hierarchy
 from .layout import Layout, find_layout, header_repeat_test, norm
 from ..period import Agency, quarter_of_month, tw
-from .agency import agency_at, agency_in
+from .agency import agency_at
 from .codes import sub_kegiatan_rows
 from .period import detect_period, quarters_named, year_in
 from .result import SheetResult, Warning_
@@ -318,9 +318,9 @@ def read_sheet(grid: SheetGrid, year: int | None = None, quarter: int | None = N
         raise LayoutError(f"{missing} tidak dapat ditentukan dari baris judul, nama sheet atau "
                           f"nama file; sebutkan --year/--quarter", grid.file, grid.name,
                           cell_name(layout.header_rows[0], layout.col("name")))
+    agency, agency_cell = agency_at(title_rows)
     res = SheetResult(grid.file.name, grid.name, year, quarter, month=month,
-                      agency=agency_in(title_rows) or Agency(),
-                      agency_cell=agency_at(title_rows)[1])
+                      agency=agency or Agency(), agency_cell=agency_cell)
     named = quarters_named(title_texts, grid.name, grid.file.name)
     if named and named[0][2] is not None:
         r = named[0][2]
@@ -635,8 +635,9 @@ def _unit_below(rd: "_Reader", start: int) -> None:
             got = stated_unit(v) if isinstance(v, str) else None
             if got is None or got[0] == 0:
                 continue
-            if got[0] is not None and rd.sheet_unit is not None and \
-                    rd.sheet_unit.factor == Decimal(10) ** got[0]:
+            stated = [u for u in (rd.sheet_unit, *rd.col_units.values()) if u is not None]
+            if got[0] is not None and stated and \
+                    all(u.factor == Decimal(10) ** got[0] for u in stated):
                 continue
             raise rd.err(f"satuan {got[1]!r} disebut di bawah tabel: tulis satuan itu di judul "
                          "lembar atau judul kolom anggaran agar angka dibaca dengan skala itu "
